@@ -1,0 +1,64 @@
+// Package builtins holds lsh's own commands — llama, explain, diagnose, why,
+// model … — each in a small file of its own. They are plain functions over
+// an Env, so they run the same from the interactive shell, from `lsh -c`,
+// and from tests; cmd/lsh registers them with the shell session.
+package builtins
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Env is what a builtin sees of the shell that runs it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Dir is the shell's working directory; relative paths in arguments are
+	// relative to it, not to the process's.
+	Dir string
+	// Getenv reads the shell's variables (not the process environment).
+	Getenv func(name string) string
+	// Interactive is true when stdin and stdout are a terminal the builtin
+	// may prompt on.
+	Interactive bool
+}
+
+// Errorf prints "NAME: message" on the builtin's stderr and returns status,
+// the convention every lsh builtin follows for failures.
+func (e *Env) Errorf(status int, name, format string, args ...any) int {
+	fmt.Fprintf(e.Stderr, "%s: %s\n", name, fmt.Sprintf(format, args...))
+	return status
+}
+
+// Func is a builtin: it runs with args (args[0] is the builtin's name) and
+// returns the exit status.
+type Func func(ctx context.Context, env *Env, args []string) int
+
+var registry = map[string]Func{}
+
+// Register adds a builtin; each builtin's file calls it from init.
+func Register(name string, fn Func) {
+	if _, dup := registry[name]; dup {
+		panic("builtins: " + name + " registered twice")
+	}
+	registry[name] = fn
+}
+
+// Lookup returns the builtin called name.
+func Lookup(name string) (Func, bool) {
+	fn, ok := registry[name]
+	return fn, ok
+}
+
+// Names lists every builtin, sorted.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
