@@ -54,7 +54,15 @@ type Rating struct {
 	Reasons []string `json:"reasons"`
 	// Alternative is a safer way to get the same result, when one exists.
 	Alternative string `json:"alternative,omitempty"`
+	// ParseError is set when the line does not parse: the parser's
+	// message, starting with line:col. The rest of the rating then covers
+	// only the statements before the error.
+	ParseError string `json:"parse_error,omitempty"`
 }
+
+// Destroying reports whether the line can wipe a disk, the home or the
+// system: the rating the guard for typed commands stops at.
+func (r Rating) Destroying() bool { return r.Level.Rank() >= SystemDestroying.Rank() }
 
 // MarshalJSON keeps "reasons" an array even when empty, so consumers never
 // see null.
