@@ -24,6 +24,18 @@ type Env struct {
 	// Interactive is true when stdin and stdout are a terminal the builtin
 	// may prompt on.
 	Interactive bool
+	// Last is the command that ran before this builtin, for `why`.
+	Last LastRun
+}
+
+// LastRun describes the previous command line the shell ran.
+type LastRun struct {
+	Command string
+	Status  int
+	// Stderr is the tail of what the command wrote to standard error, when
+	// the shell could capture it without changing how the command behaved
+	// (empty otherwise).
+	Stderr string
 }
 
 // Errorf prints "NAME: message" on the builtin's stderr and returns status,
