@@ -1,0 +1,110 @@
+package llm
+
+import "math"
+
+// The element-wise steps of the forward pass, each written to round as
+// ggml's CPU backend rounds: sums that ggml keeps in double (ggml_float) are
+// float64 here, everything else float32.
+
+// rmsnorm sets out = x / sqrt(mean(x²) + eps) ⊙ w (ggml_rms_norm then
+// ggml_mul with the norm weight).
+func rmsnorm(out, x, w []float32, eps float32) {
+	var sum float64
+	for _, v := range x {
+		sum += float64(v * v)
+	}
+	mean := float32(sum / float64(len(x)))
+	scale := 1 / float32(math.Sqrt(float64(mean+eps)))
+	for i, v := range x {
+		out[i] = v * scale * w[i]
+	}
+}
+
+// softmax replaces x by exp(x - max) / Σ exp(x - max).
+func softmax(x []float32) {
+	hi := float32(math.Inf(-1))
+	for _, v := range x {
+		hi = max(hi, v)
+	}
+	var sum float64
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - hi)))
+		x[i] = e
+		sum += float64(e)
+	}
+	inv := float32(1 / sum)
+	for i := range x {
+		x[i] *= inv
+	}
+}
+
+// swiglu sets out = silu(gate) ⊙ up, with silu(g) = g / (1 + e^-g).
+func swiglu(out, gate, up []float32) {
+	up = up[:len(gate)]
+	for i, g := range gate {
+		out[i] = g / (1 + float32(math.Exp(float64(-g)))) * up[i]
+	}
+}
+
+// dot is the float32 dot product of two activation vectors (attention
+// scores and weighted values; weights never come here).
+func dot(a, b []float32) float32 {
+	var s0, s1, s2, s3 float32
+	b = b[:len(a)]
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy sets y += a·x.
+func axpy(y []float32, a float32, x []float32) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += a * x[i]
+	}
+}
+
+// ropeAngles fills cos[i], sin[i] with the rotation of dimension pair i
+// (0 ≤ i < RopeDims/2) at position pos, as ggml_rope_cache_init computes
+// them: theta_i = pos · base^(-2i/RopeDims) / freqs[i] · RopeScale, the
+// power built by repeated float32 multiplication like ggml's, so angles at
+// long positions round the same way.
+func (c *Config) ropeAngles(pos int, freqs, cos, sin []float32) {
+	thetaScale := float32(math.Pow(float64(c.RopeBase), float64(float32(-2)/float32(c.RopeDims))))
+	theta := float32(pos)
+	for i := range c.RopeDims / 2 {
+		t := theta
+		if freqs != nil {
+			t /= freqs[i]
+		}
+		t *= c.RopeScale
+		cos[i] = float32(math.Cos(float64(t)))
+		sin[i] = float32(math.Sin(float64(t)))
+		theta *= thetaScale
+	}
+}
+
+// rope rotates the first RopeDims dimensions of one head vector x by the
+// angles of its position. Normal (llama) ordering rotates adjacent pairs
+// (x[2i], x[2i+1]); NeoX (qwen2) rotates (x[i], x[i+RopeDims/2]).
+// Dimensions past RopeDims are left as they are.
+func (c *Config) rope(x, cos, sin []float32) {
+	half := c.RopeDims / 2
+	for i := range half {
+		a, b := 2*i, 2*i+1
+		if c.RopeNeoX {
+			a, b = i, i+half
+		}
+		x0, x1 := x[a], x[b]
+		x[a] = x0*cos[i] - x1*sin[i]
+		x[b] = x0*sin[i] + x1*cos[i]
+	}
+}
