@@ -117,7 +117,7 @@ func (a *acts) encoded(f *quant.Format) []byte {
 	e.buf = e.buf[:a.n*rb]
 	parallel(a.n, 1, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			f.Quantize(e.buf[i*rb:(i+1)*rb], a.x[i*a.d:(i+1)*a.d])
+			f.FromFloat(e.buf[i*rb:(i+1)*rb], a.x[i*a.d:(i+1)*a.d])
 		}
 	})
 	e.valid = true

@@ -143,6 +143,12 @@ func (w *Writer) WriteFile(path string) error {
 		return err
 	}
 	_, err = w.WriteTo(tmp)
+	if err == nil {
+		// CreateTemp makes the file private; a model is as readable as any
+		// file the person creates (umask applies to nothing here, so use
+		// the conventional 0644).
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

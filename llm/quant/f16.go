@@ -11,29 +11,24 @@ import (
 
 func init() {
 	register(&Format{Type: gguf.F16, BlockSize: 1, BlockBytes: 2, VecDotType: gguf.F16,
-		Dequantize: dequantizeF16, Quantize: quantizeF16, VecDot: vecDotF16})
+		Dequantize: dequantizeF16, Quantize: quantizeF16, VecDot: vecDotF16, MaxAbs: maxF16})
 }
 
-// F16ToF32 converts an IEEE binary16 to float32 exactly.
+// F16ToF32 converts an IEEE binary16 to float32 exactly. Written to be
+// inlined into the dequantization loops: the exponent is rebiased in one
+// addition, with fix-ups only for the two rare exponents (Inf/NaN, and
+// zero/subnormal, which an exact float subtraction normalises).
 func F16ToF32(h uint16) float32 {
-	sign := uint32(h>>15) << 31
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h) & 0x3ff
-	switch {
-	case exp == 0x1f: // inf or NaN
-		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
-	case exp == 0:
-		if mant == 0 {
-			return math.Float32frombits(sign)
-		}
-		// Subnormal: value is mant * 2^-24.
-		f := float32(mant) * (1.0 / (1 << 24))
-		if sign != 0 {
-			f = -f
-		}
-		return f
+	o := uint32(h&0x7fff) << 13 // exponent and mantissa in float32 position
+	exp := o & 0x0f800000
+	o += (127 - 15) << 23
+	switch exp {
+	case 0x0f800000: // Inf or NaN: exponent all ones
+		o += (128 - 16) << 23
+	case 0: // zero or subnormal: 2^-14·(1+m) - 2^-14 = m·2^-24 exactly
+		o = math.Float32bits(math.Float32frombits(o+1<<23) - 0x1p-14)
 	}
-	return math.Float32frombits(sign | (exp+112)<<23 | mant<<13)
+	return math.Float32frombits(o | uint32(h&0x8000)<<16)
 }
 
 // F32ToF16 converts float32 to the nearest binary16, ties to even, as the
@@ -77,21 +72,28 @@ func F32ToF16(f float32) uint16 {
 }
 
 func dequantizeF16(dst []float32, src []byte) {
+	src = src[:2*len(dst)] // panics here if src is short
 	for i := range dst {
 		dst[i] = F16ToF32(binary.LittleEndian.Uint16(src[2*i:]))
 	}
 }
 
 func quantizeF16(dst []byte, src []float32) {
+	dst = dst[:2*len(src)]
 	for i, v := range src {
 		binary.LittleEndian.PutUint16(dst[2*i:], F32ToF16(v))
 	}
 }
 
+// vecDotF16 multiplies exact float16 values (their float32 product is
+// exact) and accumulates in float64, like ggml's scalar ggml_vec_dot_f16.
 func vecDotF16(n int, w, x []byte) float32 {
+	w, x = w[:2*n], x[:2*n]
 	var sum float64
 	for i := 0; i < n; i++ {
-		sum += float64(F16ToF32(binary.LittleEndian.Uint16(w[2*i:])) * F16ToF32(binary.LittleEndian.Uint16(x[2*i:])))
+		a := F16ToF32(binary.LittleEndian.Uint16(w[2*i:]))
+		b := F16ToF32(binary.LittleEndian.Uint16(x[2*i:]))
+		sum += float64(a * b)
 	}
 	return float32(sum)
 }
