@@ -1,0 +1,455 @@
+package intents
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Editing: replace text, rename, move, copy, make folders and files, change
+// permissions, delete, link, open, change directory.
+
+var catalogueEdit = []*entry{
+	{
+		name: "edit.replace",
+		says: []string{
+			"replace|substitute|swap|change {old:text} with|by|for|into|to {new:text}",
+			"find_and_replace|search_and_replace {old:text} with|by {new:text}",
+			"rename|change all? occurrences|instances of {old:text} to|into|with {new:text}",
+		},
+		takes: "path ext",
+		build: buildReplace,
+	},
+	{
+		name:  "edit.rename",
+		says:  []string{"rename {src:path} to|as|into {dst:newpath}", "change the? name of {src:path} to {dst:newpath}"},
+		build: buildRename,
+	},
+	{
+		name: "edit.move",
+		says: []string{
+			"move|mv|put|transfer|relocate {src:path} to|into|inside|under|onto {dst:dest}",
+			"move|mv|put|transfer|relocate {ext} to|into|inside|under|onto {dst:dest}",
+			"move|mv|put {src:path} to|into|in a? new? folder|directory called|named {dst:newpath}",
+		},
+		takes: "path time size",
+		build: func(c *call) outcome { return buildMoveCopy(c, "move") },
+	},
+	{
+		name: "edit.copy",
+		says: []string{
+			"copy|cp|duplicate {src:path} to|into|inside|under|onto|as {dst:dest}",
+			"copy|cp {ext} to|into|inside|under|onto {dst:dest}",
+			"copy|duplicate {src:path}",
+			"make|create a? copy|duplicate of {src:path}",
+		},
+		takes: "path time size",
+		build: func(c *call) outcome { return buildMoveCopy(c, "copy") },
+	},
+	{
+		name: "edit.backup",
+		says: []string{"back_up|backup {src:path}", "make|create|take a? backup|back_up of|for {src:path}", "backup|back_up copy of {src:path}"},
+		build: func(c *call) outcome {
+			src := c.path("src")
+			if !src.exists {
+				return c.answer(c.fs.show(src.abs)+" does not exist.", "There is nothing to back up.")
+			}
+			r := ""
+			if src.isDir {
+				r = "-R "
+			}
+			dst := src.abs + ".bak"
+			return c.command("cp -p "+r+c.fs.arg(src.abs)+" "+c.fs.arg(dst), "Copies "+c.fs.show(src.abs)+" to "+c.fs.show(dst)+", keeping its dates and permissions.")
+		},
+	},
+	{
+		name: "edit.mkdir",
+		says: []string{
+			"make|create|new|add|mkdir a? new? folder|directory|dir|subfolder|subdirectory called|named? {dir:newpath}",
+			"mkdir {dir:newpath}",
+		},
+		takes: "path",
+		build: buildMkdir,
+	},
+	{
+		name:  "edit.touch",
+		says:  []string{"make|create|new|add an? new? empty|blank? file called|named? {f:newpath}", "touch {f:newpath}", "create|make {f:file}"},
+		takes: "path",
+		build: buildTouch,
+	},
+	{
+		name: "edit.executable",
+		says: []string{
+			"make {f:path?} executable|runnable|executible|execuatable",
+			"give|add|set execute|exec|executable|run permission|permissions|rights|bit to|on|for? {f:path?}",
+			"give|add|set {f:path} execute|exec|executable|run permission|permissions|rights|bit",
+			"allow|let {f:path?} to? run|execute|be_executed",
+			"chmod +x {f:path?}",
+		},
+		build: buildExecutable,
+	},
+	{
+		name: "edit.readonly",
+		says: []string{"make {f:path} read_only|readonly|read-only|unwritable|write_protected", "write_protect|protect {f:path}"},
+		run: []alt{{
+			cmd:     "chmod a-w {f}",
+			explain: "Removes write permission on {f} for everyone, so it cannot be changed by mistake (the owner can still chmod it back).",
+		}},
+	},
+	{
+		name: "edit.private",
+		says: []string{"make {f:path} private", "only i|me can|should read|see|access {f:path}", "hide {f:path} from other users"},
+		run: []alt{{
+			cmd:     "chmod go-rwx {f}",
+			explain: "Removes all access to {f} for your group and other users; you keep yours.",
+		}},
+	},
+	{
+		name: "edit.delete",
+		says: []string{
+			"delete|remove|erase|trash|rm|get_rid_of|wipe the? file|folder|directory|dir? {target:path}",
+			"delete|remove|erase|trash|clean_up|clear|purge|get_rid_of|wipe {ext}",
+			"delete|remove|erase|trash|clean_up|purge|get_rid_of|wipe {time}",
+			"delete|remove|erase|trash|clean_up|purge|get_rid_of|wipe {size}",
+			"delete|remove|clean_up|purge|get_rid_of empty folders|directories|dirs|files|file|folder|directory",
+		},
+		takes: "path ext time size",
+		build: buildDelete,
+	},
+	{
+		name: "edit.link",
+		says: []string{
+			"create|make|add? a? symlink|symbolic_link|soft_link|shortcut|link to|for|pointing_to? {src:path} called|named|as|at|in {dst:newpath}",
+			"link {src:path} to|as|at {dst:newpath}",
+		},
+		build: buildLink,
+	},
+	{
+		name: "edit.open",
+		says: []string{"open {target:path}", "open {target:path} in|with the? default? app|application|program|viewer|browser|editor", "launch {target:path}"},
+		run: []alt{
+			{when: "os:darwin", cmd: "open {target}", explain: "Opens {target} with its default application."},
+			{cmd: "xdg-open {target}", explain: "Opens {target} with its default application."},
+		},
+	},
+	{
+		name: "nav.cd",
+		says: []string{
+			"go|cd|jump|navigate|switch|move|take_me|bring_me to|into? {dir:path} folder|directory?",
+			"change|switch directory|folder|dir|cwd to|into? {dir:path} folder|directory?",
+			"go|cd|move up one? a? level|folder|directory|dir?",
+			"go|cd back to? the? previous|last? folder|directory|dir?",
+		},
+		build: buildCd,
+	},
+}
+
+// sedRegex escapes text for a basic regular expression between / delimiters,
+// so what the person typed is matched literally.
+func sedRegex(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\/.*[]^$`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// sedReplacement escapes text for the replacement part of s///.
+func sedReplacement(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\/&`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// quoteAlways single-quotes s for sh even when it needs no quoting, as
+// people expect to see a sed script.
+func quoteAlways(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// sedInPlace is sed's in-place flag for the host: GNU and BusyBox take -i
+// alone, BSD needs an (empty) backup suffix as a separate argument.
+func (c *call) sedInPlace() string {
+	if c.host.Flavor("sed") == BSD {
+		return "-i ''"
+	}
+	return "-i"
+}
+
+func buildReplace(c *call) outcome {
+	old, _ := c.str("old")
+	repl, _ := c.str("new")
+	if old == "" {
+		return c.clarify("Replace what?")
+	}
+	if strings.ContainsAny(old+repl, "\n") {
+		return c.clarify("lsh replaces text within a line; a line break cannot be part of it.")
+	}
+	if !c.said("path") {
+		return c.clarify(fmt.Sprintf("In which file should “%s” be replaced with “%s”?", old, repl))
+	}
+	expr := quoteAlways("s/" + sedRegex(old) + "/" + sedReplacement(repl) + "/g")
+	p := c.path("path")
+	what := fmt.Sprintf("Replaces every “%s” with “%s”", old, repl)
+	if p.isDir {
+		e := c.ext()
+		if e == nil {
+			return c.clarify(fmt.Sprintf("In which files under %s? Say a kind, like “in all python files in %s”.", c.fs.show(p.abs), c.fs.show(p.abs)))
+		}
+		return c.command(join("find", c.fs.arg(p.abs), "-type f", extArgs(e), "-exec sed", c.sedInPlace(), "-e", expr, "{} +"),
+			fmt.Sprintf("%s in every %s under %s, changing the files in place (no backup is kept).", what, strings.TrimSuffix(e.said, "s"), c.fs.show(p.abs)))
+	}
+	return c.command(join("sed", c.sedInPlace(), "-e", expr, c.fs.arg(p.abs)),
+		fmt.Sprintf("%s in %s, changing the file in place (no backup is kept).", what, c.fs.show(p.abs)))
+}
+
+func buildRename(c *call) outcome {
+	src, dst := c.path("src"), c.path("dst")
+	if b := c.binds["dst"]; !strings.Contains(b.path.said, "/") {
+		dst = c.fs.stat(filepath.Join(filepath.Dir(src.abs), filepath.Base(dst.abs)), dst.said)
+	}
+	ex := "Renames " + c.fs.show(src.abs) + " to " + c.fs.show(dst.abs) + "."
+	if dst.exists && !dst.isDir {
+		ex += " " + c.fs.show(dst.abs) + " already exists and will be replaced."
+	}
+	if dst.isDir {
+		ex = "Moves " + c.fs.show(src.abs) + " into the existing folder " + c.fs.show(dst.abs) + "."
+	}
+	return c.command("mv "+c.fs.arg(src.abs)+" "+c.fs.arg(dst.abs), ex)
+}
+
+// buildMoveCopy moves or copies a file or folder, or every file of a type
+// from a folder, into a destination folder it creates when missing.
+func buildMoveCopy(c *call, op string) outcome {
+	verb, Verb, prog := "move", "Moves", "mv"
+	if op == "copy" {
+		verb, Verb, prog = "copy", "Copies", "cp"
+	}
+	dst := c.path("dst")
+	c.handled["dst"] = true
+	if c.said("ext") || c.said("time") || c.said("size") {
+		if dst == nil {
+			return c.clarify(strings.ToUpper(verb[:1]) + verb[1:] + " them where?")
+		}
+		from := c.path("path")
+		if from == nil {
+			from = c.fs.stat(c.fs.cwd, ".")
+		}
+		filt, said := c.filters("files")
+		mk := ""
+		if !dst.exists {
+			mk = "mkdir -p " + c.fs.arg(dst.abs) + " && "
+		}
+		cmd := mk + join("find", c.fs.arg(from.abs), "-maxdepth 1 -type f", filt, "-exec", prog, "{}", c.fs.arg(dst.abs)+"/", `\;`)
+		return c.command(cmd, fmt.Sprintf("%s the %s directly in %s into %s%s.", Verb, said, c.fs.show(from.abs), c.fs.show(dst.abs), createdNote(dst)))
+	}
+	src := c.path("src")
+	if src == nil {
+		return c.clarify(strings.ToUpper(verb[:1]) + verb[1:] + " what?")
+	}
+	if !src.exists {
+		return c.answer(c.fs.show(src.abs)+" does not exist.", c.lookedIn())
+	}
+	r := ""
+	if op == "copy" && src.isDir {
+		r = " -R"
+	}
+	if dst == nil {
+		if op == "move" {
+			return c.clarify("Move " + c.fs.show(src.abs) + " where?")
+		}
+		ext := filepath.Ext(src.abs)
+		copyPath := strings.TrimSuffix(src.abs, ext) + "-copy" + ext
+		if src.isDir {
+			copyPath = src.abs + "-copy"
+		}
+		return c.command("cp"+r+" "+c.fs.arg(src.abs)+" "+c.fs.arg(copyPath), "Copies "+c.fs.show(src.abs)+" to "+c.fs.show(copyPath)+".")
+	}
+	switch {
+	case dst.isDir:
+		return c.command(prog+r+" "+c.fs.arg(src.abs)+" "+c.fs.arg(dst.abs)+"/", fmt.Sprintf("%s %s into %s.", Verb, c.fs.show(src.abs), c.fs.show(dst.abs)))
+	case dst.exists:
+		return c.command(prog+r+" "+c.fs.arg(src.abs)+" "+c.fs.arg(dst.abs), fmt.Sprintf("%s %s to %s, replacing the existing %s.", Verb, c.fs.show(src.abs), c.fs.show(dst.abs), c.fs.show(dst.abs)))
+	case looksLikeFile(filepath.Base(dst.abs)) && !src.isDir || src.isDir && op == "copy":
+		return c.command(prog+r+" "+c.fs.arg(src.abs)+" "+c.fs.arg(dst.abs), fmt.Sprintf("%s %s to the new name %s.", Verb, c.fs.show(src.abs), c.fs.show(dst.abs)))
+	}
+	return c.command("mkdir -p "+c.fs.arg(dst.abs)+" && "+prog+r+" "+c.fs.arg(src.abs)+" "+c.fs.arg(dst.abs)+"/",
+		fmt.Sprintf("%s %s into %s%s.", Verb, c.fs.show(src.abs), c.fs.show(dst.abs), createdNote(dst)))
+}
+
+func createdNote(dst *pathVal) string {
+	if dst.exists {
+		return ""
+	}
+	return ", creating that folder first"
+}
+
+// inside joins a name said for something new with the folder said as a
+// floating path ("a folder called x in documents"), if any.
+func (c *call) inside(p *pathVal) *pathVal {
+	if base := c.path("path"); base != nil && c.said("path") && !strings.ContainsAny(p.said, "/~") && base.isDir {
+		return c.fs.stat(filepath.Join(base.abs, p.said), p.said)
+	}
+	return p
+}
+
+func buildMkdir(c *call) outcome {
+	d := c.inside(c.path("dir"))
+	if d.exists {
+		if d.isDir {
+			return c.answer(c.fs.show(d.abs)+" already exists.", "There is nothing to create.")
+		}
+		return c.answer(c.fs.show(d.abs)+" already exists and is a file.", "A folder cannot have the same name as a file next to it.")
+	}
+	return c.command("mkdir -p "+c.fs.arg(d.abs), "Creates the folder "+c.fs.show(d.abs)+" (and any missing parent folders).")
+}
+
+func buildTouch(c *call) outcome {
+	if strings.ContainsAny(c.path("f").said, "*?[") {
+		return c.clarify("Create which file? “" + c.path("f").said + "” is a pattern, not a name.")
+	}
+	f := c.inside(c.path("f"))
+	if f.exists {
+		return c.command("touch "+c.fs.arg(f.abs), c.fs.show(f.abs)+" already exists: this only sets its modification time to now.")
+	}
+	return c.command("touch "+c.fs.arg(f.abs), "Creates the empty file "+c.fs.show(f.abs)+".")
+}
+
+// buildExecutable makes a file executable. "the script" is the one script
+// in the working directory that is not executable yet.
+func buildExecutable(c *call) outcome {
+	if !c.said("f") {
+		c.binds["f"] = binding{it: item{kind: kindWord, word: "script", raw: "script"}, path: c.fs.stat(filepath.Join(c.fs.cwd, "script"), "script")}
+	}
+	p := c.path("f")
+	if !p.exists {
+		word := strings.ToLower(p.said)
+		if b := c.binds["f"]; b.it.kind == kindWord {
+			word = b.it.word
+		}
+		if _, kind := kindOfFile(word); kind == "script" || kind == "file" {
+			c.handled["f"] = true
+			found := c.candidates(func(name string, fi os.FileInfo) bool {
+				return fi.Mode()&0o100 == 0 && isScript(filepath.Join(c.fs.cwd, name))
+			})
+			switch len(found) {
+			case 0:
+				return c.clarify("Which file? There is no script here that is not executable already.")
+			case 1:
+				p = c.fs.stat(filepath.Join(c.fs.cwd, found[0]), found[0])
+				c.notes = append(c.notes, found[0]+" is the only script here that is not executable yet.")
+			default:
+				return c.clarify("Which one: " + strings.Join(found, ", ") + "?")
+			}
+		}
+	}
+	if p.isDir {
+		return c.answer(c.fs.show(p.abs)+" is a folder.", "Folders are already searchable; making a folder's files executable needs each file named.")
+	}
+	return c.command("chmod +x "+c.fs.arg(p.abs), "Makes "+c.fs.show(p.abs)+" executable, so it can be run as ./"+filepath.Base(p.abs)+".")
+}
+
+// isScript reports whether a file is a script: a known extension or a #!
+// line.
+func isScript(path string) bool {
+	for _, e := range []string{".sh", ".bash", ".py", ".pl", ".rb", ".zsh", ".fish"} {
+		if strings.HasSuffix(path, e) {
+			return true
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var head [2]byte
+	n, _ := f.Read(head[:])
+	return n == 2 && string(head[:]) == "#!"
+}
+
+// buildDelete removes a named file or folder, or the files under a folder
+// that match a type, size or age.
+func buildDelete(c *call) outcome {
+	if c.said("target") {
+		t := c.path("target")
+		c.handled["target"] = true
+		if !t.exists {
+			return c.answer(c.fs.show(t.abs)+" does not exist, so there is nothing to delete.", c.lookedIn())
+		}
+		if t.isDir {
+			return c.command("rm -r "+c.fs.arg(t.abs), "Deletes the folder "+c.fs.show(t.abs)+" and everything in it, permanently (it does not go to a trash).")
+		}
+		return c.command("rm "+c.fs.arg(t.abs), "Deletes the file "+c.fs.show(t.abs)+" permanently (it does not go to a trash).")
+	}
+	dir := c.path("path")
+	if dir == nil {
+		dir = c.fs.stat(c.fs.cwd, ".")
+	}
+	if c.saidAny("empty") && c.ext() == nil {
+		if c.saidAny("folders", "directories", "dirs", "folder", "directory") {
+			return c.command(join("find", c.fs.arg(dir.abs), "-mindepth 1 -type d -empty -delete"), "Deletes the empty folders under "+c.fs.show(dir.abs)+" (folders left empty by that are deleted too).")
+		}
+		return c.command(join("find", c.fs.arg(dir.abs), "-type f -empty -delete"), "Deletes the empty (zero-byte) files under "+c.fs.show(dir.abs)+".")
+	}
+	filt, said := c.filters("files")
+	if filt == "" {
+		return c.clarify("Delete which files?")
+	}
+	return c.command(join("find", c.fs.arg(dir.abs), "-type f", filt, "-delete"), "Deletes the "+said+" under "+c.fs.show(dir.abs)+", in all subfolders, permanently. Run it without -delete first to see the list.")
+}
+
+// lookedIn says where a name was looked for.
+func (c *call) lookedIn() string {
+	if c.fs.cwd == c.fs.home {
+		return "lsh looked for it in your home folder (~)."
+	}
+	return "lsh looked for it in " + c.fs.show(c.fs.cwd) + " and in your home folder."
+}
+
+// absArg writes a path as an absolute argument, for symlink targets that
+// must not depend on where the link is.
+func (c *call) absArg(abs string) string {
+	if abs == c.fs.home {
+		return "~"
+	}
+	if rel, ok := under(c.fs.home, abs); ok {
+		return "~/" + shellQuote(rel)
+	}
+	return shellQuote(abs)
+}
+
+func buildLink(c *call) outcome {
+	src, dst := c.path("src"), c.path("dst")
+	if dst.isDir {
+		dst = c.fs.stat(filepath.Join(dst.abs, filepath.Base(src.abs)), dst.said)
+	}
+	if dst.exists {
+		return c.answer(c.fs.show(dst.abs)+" already exists.", "A link cannot replace an existing file; pick another name.")
+	}
+	return c.command("ln -s "+c.absArg(src.abs)+" "+c.fs.arg(dst.abs), "Creates "+c.fs.show(dst.abs)+", a symbolic link pointing to "+c.fs.show(src.abs)+".")
+}
+
+func buildCd(c *call) outcome {
+	d := c.path("dir")
+	switch {
+	case d == nil && c.saidAny("back", "previous"):
+		return c.command("cd -", "Goes back to the previous working directory.")
+	case d == nil:
+		return c.command("cd ..", "Goes up to the parent folder, "+c.fs.show(filepath.Dir(c.fs.cwd))+".")
+	case !d.exists:
+		c.handled["dir"] = true
+		return c.answer(c.fs.show(d.abs)+" does not exist.", c.lookedIn())
+	case !d.isDir:
+		return c.answer(c.fs.show(d.abs)+" is a file, not a folder.", "cd needs a folder.")
+	}
+	return c.command("cd "+c.fs.arg(d.abs), "Makes "+c.fs.show(d.abs)+" the working directory.")
+}

@@ -1,0 +1,162 @@
+package intents
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// Network: addresses, listening ports, what uses a port, reachability,
+// name lookups, downloads.
+
+var catalogueNet = []*entry{
+	{
+		name: "net.ip",
+		says: []string{"ip|ip_address|ip_addresses|ipv4|ipv6|local_ip|lan_ip|private_ip|internal_ip address|addresses?", "network interfaces|adapters|cards|interface", "my address"},
+		run: []alt{
+			{when: "os:linux", cmd: "ip -brief address", explain: "Lists the network interfaces with their state and local IP addresses (for your public address, ask for your public IP)."},
+			{cmd: "ifconfig", explain: "Lists the network interfaces with their local IP addresses (for your public address, ask for your public IP)."},
+			{when: "os:linux", cmd: "hostname -I", explain: "Prints this computer's local IP addresses."},
+		},
+	},
+	{
+		name: "net.public-ip",
+		says: []string{"public|external|internet|outside|wan|outward|global ip|address|ip_address"},
+		run: []alt{
+			{cmd: "curl -s https://ifconfig.me", explain: "Asks the web service ifconfig.me which address your connection comes from (needs the internet)."},
+			{cmd: "wget -qO- https://ifconfig.me", explain: "Asks the web service ifconfig.me which address your connection comes from (needs the internet)."},
+		},
+	},
+	{
+		name: "net.listening",
+		says: []string{
+			"listening|open|bound|used|active ports|sockets|port",
+			"ports|port|sockets are? listening|open|in_use|used|bound",
+			"which|what ports",
+			"what is listening",
+			"network|tcp|udp connections|services|sockets",
+		},
+		run: []alt{
+			{cmd: "ss -tulpn", explain: "Lists the TCP and UDP ports on which programs are listening, with the program (other users' programs show only as root)."},
+			{when: "!bsd:netstat", cmd: "netstat -tulpn", explain: "Lists the TCP and UDP ports on which programs are listening, with the program (other users' programs show only as root)."},
+			{cmd: "lsof -nP -iTCP -sTCP:LISTEN", explain: "Lists the programs listening on TCP ports."},
+			{when: "bsd:netstat", cmd: "netstat -an | grep LISTEN", explain: "Lists the listening sockets."},
+		},
+	},
+	{
+		name: "net.port",
+		says: []string{
+			"using|uses|use|on|listening_on|bound_to|occupying|occupies|holding|blocking|running_on|open_on|behind {port}",
+			"who|what|which process|program|app|service? is? on|at {port}",
+			"{port} in_use|used|busy|taken|open|occupied|free",
+			"is {port} in_use|used|busy|taken|open|occupied|free",
+		},
+		also: "who what which process program app service listening running bound connected",
+		run: []alt{
+			{cmd: "ss -tulpn sport = :{port}", explain: "Shows which program is listening on or connected through port {port} (other users' programs show only as root)."},
+			{cmd: "lsof -nP -i :{port}", explain: "Shows which programs use port {port}."},
+			{when: "!bsd:netstat", cmd: "netstat -tulpn | grep -w -e :{port}", explain: "Shows the sockets bound to port {port} and their programs."},
+			{when: "bsd:netstat", cmd: "netstat -an | grep -e '\\[.\\]{port} '", explain: "Shows the sockets bound to port {port}."},
+		},
+	},
+	{
+		name: "net.ping",
+		says: []string{
+			"ping {host}",
+			"is {host} up|down|reachable|online|alive|working|responding",
+			"can i reach|ping|connect_to|access {host}",
+			"check|test the? internet|network|wifi? connection|connectivity|access",
+			"check|test the? internet|network|wifi",
+			"am i online|connected",
+			"is the? internet|network working|up|down|connected",
+		},
+		build: buildPing,
+	},
+	{
+		name: "net.dns",
+		says: []string{
+			"ip|ip_address|address of|for {host}",
+			"dns|lookup|look_up|resolve|nslookup|dig {host}",
+			"what|which ip does {host} resolve|point to?",
+		},
+		run: []alt{
+			{cmd: "getent hosts {host}", explain: "Looks up the IP addresses of {host} the way programs on this computer do (hosts file, then DNS)."},
+			{cmd: "host {host}", explain: "Asks DNS for the addresses of {host}."},
+			{cmd: "nslookup {host}", explain: "Asks DNS for the addresses of {host}."},
+			{cmd: "dig +short {host}", explain: "Asks DNS for the addresses of {host}."},
+		},
+	},
+	{
+		name: "net.download",
+		says: []string{
+			"download|fetch|get|grab|save|pull|wget|curl {url}",
+			"download|fetch|get|grab|save {url} to|into|in {dir:path}",
+		},
+		takes: "path",
+		build: buildDownload,
+	},
+}
+
+func buildPing(c *call) outcome {
+	host, ok := c.str("host")
+	if !ok || host == "" {
+		host = "1.1.1.1"
+		if !c.host.Has("ping") {
+			return c.command("curl -sS -o /dev/null -w '%{http_code}\\n' https://example.com", "Checks the internet connection by fetching example.com; it prints 200 when it works.")
+		}
+		return c.command("ping -c 4 1.1.1.1", "Checks the internet connection by sending 4 pings to 1.1.1.1 (Cloudflare's DNS) and showing the replies.")
+	}
+	if !c.host.Has("ping") && c.host.Has("curl") && !strings.Contains(host, "://") {
+		host = "https://" + strings.TrimSuffix(host, "/")
+	}
+	if strings.Contains(host, "://") {
+		return c.command("curl -sSI "+shellQuote(host), "Asks "+host+" for its headers, showing whether the site answers and with which status.")
+	}
+	h := strings.TrimSuffix(strings.SplitN(host, "/", 2)[0], ".")
+	if strings.HasPrefix(h, "-") {
+		return c.clarify("Which host?")
+	}
+	return c.command("ping -c 4 "+shellQuote(h), "Sends 4 pings to "+h+" and shows whether and how fast it answers (some hosts ignore pings).")
+}
+
+// buildDownload fetches a URL into the working directory or a folder, with
+// curl (-f fails on HTTP errors, -L follows redirects) or wget.
+func buildDownload(c *call) outcome {
+	raw, _ := c.str("url")
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return c.clarify(fmt.Sprintf("%q does not look like a web address. Which URL?", raw))
+	}
+	name := path.Base(u.Path)
+	if name == "/" || name == "." || name == "" {
+		name = "index.html"
+	}
+	if !c.host.Has("curl") && !c.host.Has("wget") {
+		return c.needTools("Downloads "+raw, []string{"curl", "wget"})
+	}
+	dir := c.path("dir")
+	if dir == nil {
+		dir = c.path("path")
+	}
+	q := shellQuote(raw)
+	if dir == nil || dir.abs == c.fs.cwd {
+		if c.host.Has("curl") {
+			return c.command("curl -fLO "+q, "Downloads "+raw+" into "+c.fs.show(c.fs.cwd)+" as "+name+", following redirects.")
+		}
+		return c.command("wget "+q, "Downloads "+raw+" into "+c.fs.show(c.fs.cwd)+".")
+	}
+	c.handled["dir"] = true
+	mk := ""
+	if !dir.exists {
+		mk = "mkdir -p " + c.fs.arg(dir.abs) + " && "
+	}
+	out := dir.abs + "/" + name
+	if c.host.Has("curl") {
+		return c.command(mk+"curl -fL -o "+c.fs.arg(out)+" "+q, "Downloads "+raw+" to "+c.fs.show(out)+", following redirects.")
+	}
+	return c.command(mk+"wget -P "+c.fs.arg(dir.abs)+" "+q, "Downloads "+raw+" into "+c.fs.show(dir.abs)+".")
+}
