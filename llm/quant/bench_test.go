@@ -7,9 +7,10 @@ import (
 	"github.com/llamashell/lsh/llm/gguf"
 )
 
-// Scalar baselines for the SIMD kernels: one 4096-element row per
-// operation (a typical hidden size), throughput in bytes of encoded
-// weights (b.SetBytes), so MB/s compare across types.
+// One 4096-element row per operation (a typical hidden size), throughput
+// in bytes of encoded weights (b.SetBytes), so MB/s compare across types.
+// VecDot and FromFloat run at every CPU level (kernel_bench_test.go has the
+// matrix shapes); Dequantize and Quantize have only portable code.
 
 const benchN = 4096
 
@@ -44,13 +45,16 @@ func BenchmarkDequantize(b *testing.B) {
 func BenchmarkVecDot(b *testing.B) {
 	for _, typ := range allTypes {
 		f, _ := Lookup(typ)
-		b.Run(typ.String(), func(b *testing.B) {
-			w, xq, _ := benchRow(b, f)
-			b.SetBytes(int64(len(w)))
-			for b.Loop() {
-				f.VecDot(benchN, w, xq)
-			}
-		})
+		for _, level := range testLevels() {
+			fl := f.atLevel(level)
+			b.Run(typ.String()+"/"+level.String(), func(b *testing.B) {
+				w, xq, _ := benchRow(b, f)
+				b.SetBytes(int64(len(w)))
+				for b.Loop() {
+					fl.VecDot(benchN, w, xq)
+				}
+			})
+		}
 	}
 }
 
@@ -59,14 +63,17 @@ func BenchmarkVecDot(b *testing.B) {
 func BenchmarkFromFloat(b *testing.B) {
 	for _, typ := range []gguf.Type{gguf.F32, gguf.F16, gguf.BF16, gguf.Q8_0, gguf.Q8_1, gguf.Q8_K} {
 		f, _ := Lookup(typ)
-		b.Run(typ.String(), func(b *testing.B) {
-			x := normalRow(rand.New(rand.NewPCG(1, 1)), benchN, 1)
-			dst := make([]byte, f.RowBytes(benchN))
-			b.SetBytes(4 * benchN)
-			for b.Loop() {
-				f.FromFloat(dst, x)
-			}
-		})
+		for _, level := range testLevels() {
+			fl := f.atLevel(level)
+			b.Run(typ.String()+"/"+level.String(), func(b *testing.B) {
+				x := normalRow(rand.New(rand.NewPCG(1, 1)), benchN, 1)
+				dst := make([]byte, f.RowBytes(benchN))
+				b.SetBytes(4 * benchN)
+				for b.Loop() {
+					fl.FromFloat(dst, x)
+				}
+			})
+		}
 	}
 }
 

@@ -191,13 +191,14 @@ func (v *vectors) vdtName(t *testing.T, ot oracleType, f *Format) string {
 }
 
 // quantizedActivations converts the oracle's activation columns for f with
-// FromFloat, one column (row of x) at a time as ggml does.
-func (v *vectors) quantizedActivations(t *testing.T, f *Format) []byte {
+// FromFloat at CPU level l, one column (row of x) at a time as ggml does.
+func (v *vectors) quantizedActivations(t *testing.T, f *Format, l cpuLevel) []byte {
 	x := v.activations(t)
 	af, err := Lookup(f.VecDotType)
 	if err != nil {
 		t.Fatal(err)
 	}
+	af = af.atLevel(l)
 	rb := af.RowBytes(v.n)
 	out := make([]byte, v.cols*rb)
 	for j := range v.cols {
@@ -206,12 +207,15 @@ func (v *vectors) quantizedActivations(t *testing.T, f *Format) []byte {
 	return out
 }
 
+// TestOracleActivations checks FromFloat at every CPU level.
 func TestOracleActivations(t *testing.T) {
 	forEach(t, func(t *testing.T, v *vectors, ot oracleType, f *Format) {
 		vdt := v.vdtName(t, ot, f)
 		af, _ := Lookup(f.VecDotType)
 		want := v.tensor(t, "xq."+vdt+".for."+ot.name, f.VecDotType)
-		compareBlocks(t, vdt+" activations", af, v.n, v.quantizedActivations(t, f), want)
+		for _, l := range testLevels() {
+			compareBlocks(t, l.String()+" "+vdt+" activations", af, v.n, v.quantizedActivations(t, f, l), want)
+		}
 	})
 }
 
@@ -243,15 +247,15 @@ func norm(x []float32) float64 {
 // summation order (measured worst: 2.4e-8).
 const vecDotTol = 1e-7
 
-// TestOracleVecDot compares VecDot on our quantized activations with
-// ggml's mm.T (all columns) and mm1.T (column 0 alone, main oracle only).
+// TestOracleVecDot compares VecDot and MatMul, at every CPU level, on our
+// quantized activations with ggml's mm.T (all columns) and mm1.T (column 0
+// alone, main oracle only).
 func TestOracleVecDot(t *testing.T) {
 	forEach(t, func(t *testing.T, v *vectors, ot oracleType, f *Format) {
 		wq := v.tensor(t, "w."+ot.name, ot.t)
 		deq := make([]float32, v.rows*v.n)
 		f.Dequantize(deq, wq)
 		x := v.activations(t)
-		xq := v.quantizedActivations(t, f)
 		af, _ := Lookup(f.VecDotType)
 		mm := v.floats(t, "mm."+ot.name)
 		var mm1 []float32
@@ -259,32 +263,39 @@ func TestOracleVecDot(t *testing.T) {
 			mm1 = v.floats(t, "mm1."+ot.name)
 		}
 		wrb, xrb := f.RowBytes(v.n), af.RowBytes(v.n)
-		var worst float64
-		for r := range v.rows {
-			for j := range v.cols {
-				got := f.VecDot(v.n, wq[r*wrb:(r+1)*wrb], xq[j*xrb:(j+1)*xrb])
-				scale := norm(deq[r*v.n:(r+1)*v.n]) * norm(x[j*v.n:(j+1)*v.n])
-				check := func(what string, want float32) {
-					diff := math.Abs(float64(got) - float64(want))
-					if scale == 0 {
-						if got != want {
-							t.Errorf("%s row %d col %d: got %g, ggml %g", what, r, j, got, want)
+		for _, level := range testLevels() {
+			fl := f.atLevel(level)
+			xq := v.quantizedActivations(t, f, level)
+			tile := make([]float32, v.rows*v.cols)
+			fl.MatMul(tile, wq, v.rows, xq, v.cols, v.n)
+			var worst float64
+			for r := range v.rows {
+				for j := range v.cols {
+					got := fl.VecDot(v.n, wq[r*wrb:(r+1)*wrb], xq[j*xrb:(j+1)*xrb])
+					scale := norm(deq[r*v.n:(r+1)*v.n]) * norm(x[j*v.n:(j+1)*v.n])
+					check := func(what string, got, want float32) {
+						diff := math.Abs(float64(got) - float64(want))
+						if scale == 0 {
+							if got != want {
+								t.Errorf("%s %s row %d col %d: got %g, ggml %g", level, what, r, j, got, want)
+							}
+							return
 						}
-						return
+						worst = max(worst, diff/scale)
+						if diff > vecDotTol*scale {
+							t.Errorf("%s %s row %d col %d: got %.9g, ggml %.9g: differ by %.3g of |w||x|",
+								level, what, r, j, got, want, diff/scale)
+						}
 					}
-					worst = max(worst, diff/scale)
-					if diff > vecDotTol*scale {
-						t.Errorf("%s row %d col %d: got %.9g, ggml %.9g: differ by %.3g of |w||x|",
-							what, r, j, got, want, diff/scale)
+					check("VecDot/mm", got, mm[j*v.rows+r])
+					check("MatMul/mm", tile[j*v.rows+r], mm[j*v.rows+r])
+					if j == 0 && mm1 != nil {
+						check("VecDot/mm1", got, mm1[r])
 					}
-				}
-				check("mm", mm[j*v.rows+r])
-				if j == 0 && mm1 != nil {
-					check("mm1", mm1[r])
 				}
 			}
+			t.Logf("%s: worst |VecDot - ggml| / (|w||x|) = %.3g", level, worst)
 		}
-		t.Logf("worst |VecDot - ggml| / (|w||x|) = %.3g", worst)
 	})
 }
 

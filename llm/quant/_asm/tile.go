@@ -1,0 +1,197 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/mmcloughlin/avo/attr"
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// tileSignature is shared by every tile kernel:
+//
+//	dst[c*dstStride + r] = dot(row r of w, column c of x)   r < rows, c < cols
+//
+// for rows weight rows of nb blocks each (contiguous), and cols activation
+// columns xStride bytes apart, where cols is fixed per function (its
+// name's digit). Each column's float sum lives in one vector register for
+// the whole row, and is added horizontally once at the end of the row.
+const tileSignature = "func(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)"
+
+// tileKind describes one weight type's kernel body.
+type tileKind struct {
+	name           string
+	wBytes, xBytes int // bytes per block of weights and of activations
+	// setup loads constants before the loops; block decodes the weight
+	// block at w (into registers or the scratch space of a's frame);
+	// column then multiplies it with the activation block at x, adding
+	// the float result to acc's lanes.
+	setup  func(a isa, cols int) any
+	block  func(a isa, k any, w Mem) any
+	column func(a isa, k, st any, x Mem, acc VecVirtual)
+	// block4, if not nil, decodes what four consecutive blocks share
+	// (their headers, say) and blockOf4 then block b of the four;
+	// kernels of one or two columns use them, wider ones have other
+	// columns to spread the per-block work over.
+	block4   func(a isa, k any, w Mem) any
+	blockOf4 func(a isa, k, shared any, w Mem, b int) any
+	// unroll runs four blocks per iteration without sharing anything:
+	// for small blocks, whose loop overhead counts.
+	unroll bool
+	// frame is the stack scratch the AVX2 version needs.
+	frame func(a isa) int
+}
+
+// dotSignature is the single dot product, a 1×1 tile returning its result.
+const dotSignature = "func(w *byte, x *byte, nb int) float32"
+
+// tile emits one kernel: kind k, isa a, cols columns; cols 0 emits the
+// dot product (dotSignature).
+func tile(k tileKind, a isa, cols int) {
+	dot := cols == 0
+	name := fmt.Sprintf("%sTile%d%s", k.name, cols, a.suffix)
+	sig := tileSignature
+	if dot {
+		name, sig, cols = fmt.Sprintf("%sDot%s", k.name, a.suffix), dotSignature, 1
+	}
+	// A kernel with a stack frame is left splittable: nosplit frames are
+	// capped at a few hundred bytes.
+	var flags attr.Attribute = NOSPLIT
+	if k.frame != nil && k.frame(a) > 0 {
+		flags = 0
+	}
+	TEXT(name, flags, sig)
+	if dot {
+		Doc(fmt.Sprintf("%s returns the dot product of nb %s blocks with nb activation blocks.", name, k.name))
+	} else {
+		Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns.", name, k.name, cols))
+	}
+	Pragma("noescape")
+	var dst, ds, rows, xs, x3 Register
+	if !dot {
+		dst = Load(Param("dst"), GP64())
+		ds = Load(Param("dstStride"), GP64())
+		SHLQ(U8(2), ds)
+		rows = Load(Param("rows"), GP64())
+		xs = Load(Param("xStride"), GP64())
+		x3 = GP64()
+		LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+	}
+	w := Load(Param("w"), GP64())
+	kc := k.setup(a, cols)
+
+	Label(name + "_row")
+	acc := make([]VecVirtual, cols)
+	for c := range acc {
+		acc[c] = a.vec()
+		if a.zmm {
+			VPXORD(acc[c], acc[c], acc[c])
+		} else {
+			VXORPS(acc[c], acc[c], acc[c])
+		}
+	}
+	xp := Load(Param("x"), GP64())
+	var x4 Register
+	if cols > 4 {
+		x4 = GP64()
+		LEAQ(Mem{Base: xp, Index: xs, Scale: 4}, x4)
+	}
+	nb := Load(Param("nb"), GP64())
+
+	shared4 := k.block4 != nil && cols <= 2 && a.zmm
+	if shared4 || k.unroll && cols <= 2 {
+		// Four blocks per iteration while there are four: their headers
+		// decoded together, or just less loop overhead.
+		Label(name + "_block4")
+		CMPQ(nb, U8(4))
+		JB(LabelRef(name + "_block"))
+		var shared any
+		if shared4 {
+			shared = k.block4(a, kc, Mem{Base: w})
+		}
+		for b := range 4 {
+			var st any
+			if shared4 {
+				st = k.blockOf4(a, kc, shared, Mem{Base: w}, b)
+			} else {
+				st = k.block(a, kc, Mem{Base: w}.Offset(b*k.wBytes))
+			}
+			for c := range cols {
+				k.column(a, kc, st, colMem(c, xp, x4, xs, x3).Offset(b*k.xBytes), acc[c])
+			}
+		}
+		ADDQ(U32(4*k.wBytes), w)
+		ADDQ(U32(4*k.xBytes), xp)
+		if cols > 4 {
+			ADDQ(U32(4*k.xBytes), x4)
+		}
+		SUBQ(U8(4), nb)
+		JNZ(LabelRef(name + "_block4"))
+		JMP(LabelRef(name + "_done"))
+	}
+
+	Label(name + "_block")
+	st := k.block(a, kc, Mem{Base: w})
+	for c := range cols {
+		k.column(a, kc, st, colMem(c, xp, x4, xs, x3), acc[c])
+	}
+	ADDQ(U32(k.wBytes), w)
+	ADDQ(U32(k.xBytes), xp)
+	if cols > 4 {
+		ADDQ(U32(k.xBytes), x4)
+	}
+	DECQ(nb)
+	JNZ(LabelRef(name + "_block"))
+	Label(name + "_done")
+
+	if dot {
+		s := hsum(acc[0], a.zmm)
+		VZEROUPPER()
+		Store(s, ReturnIndex(0))
+		RET()
+		return
+	}
+	d := GP64()
+	MOVQ(dst, d)
+	for c := range cols {
+		s := hsum(acc[c], a.zmm)
+		VMOVSS(s, Mem{Base: d})
+		if c < cols-1 {
+			ADDQ(ds, d)
+		}
+	}
+	ADDQ(U8(4), dst)
+	DECQ(rows)
+	JNZ(LabelRef(name + "_row"))
+	VZEROUPPER()
+	RET()
+}
+
+// colMem addresses activation column c: x + c*xStride, with x4 = x + 4*xStride.
+func colMem(c int, x, x4, xs, x3 Register) Mem {
+	base := x
+	if c >= 4 {
+		base, c = x4, c-4
+	}
+	switch c {
+	case 0:
+		return Mem{Base: base}
+	case 1:
+		return Mem{Base: base, Index: xs, Scale: 1}
+	case 2:
+		return Mem{Base: base, Index: xs, Scale: 2}
+	}
+	return Mem{Base: base, Index: x3, Scale: 1}
+}
+
+// tiles emits the dot product and the column widths 1, 2, 4 (and 8 with
+// zmm) of k for a.
+func tiles(k tileKind, a isa) {
+	for _, c := range []int{0, 1, 2, 4, 8} {
+		if c == 8 && !a.zmm {
+			continue
+		}
+		tile(k, a, c)
+	}
+}

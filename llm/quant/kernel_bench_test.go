@@ -1,0 +1,133 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/llamashell/lsh/llm/gguf"
+)
+
+// Kernel throughput per type, CPU level and shape, on TinyLlama-sized rows
+// (n = 2048, the hidden size, and 5632, the feed-forward size). Bytes are
+// weight bytes (b.SetBytes), so MB/s compares with memory bandwidth
+// (BenchmarkStreamBandwidth); GMAC/s counts multiply-adds; best_GB/s is
+// the fastest single call, a figure that other processes on a shared
+// machine disturb much less than the mean.
+//
+//	tg:    one activation column over 256 rows (weights in L2): the
+//	       compute ceiling of token generation
+//	tgRAM: one column over 64 MiB of rows (weights from DRAM): what token
+//	       generation gets
+//	ppN:   N columns over 64 rows (prompt processing)
+//
+// Run: go test -run '^$' -bench 'Kernels/Q4_K' ./llm/quant
+
+var kernelBenchTypes = []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0, gguf.Q5_0, gguf.F16, gguf.F32}
+
+func BenchmarkKernels(b *testing.B) {
+	for _, typ := range kernelBenchTypes {
+		f, _ := Lookup(typ)
+		af, _ := Lookup(f.VecDotType)
+		for _, level := range testLevels() {
+			fl := f.atLevel(level)
+			for _, n := range []int{2048, 5632} {
+				for _, shape := range []struct {
+					name       string
+					rows, cols int
+				}{{"tg", 256, 1}, {"tgRAM", 0, 1}, {"pp8", 64, 8}, {"pp32", 64, 32}} {
+					rows := shape.rows
+					if rows == 0 {
+						if level == levelGeneric {
+							continue // compute-bound: the same as tg, and slow
+						}
+						rows = (64 << 20) / f.RowBytes(n)
+					}
+					name := fmt.Sprintf("%s/%s/n=%d/%s", typ, level, n, shape.name)
+					b.Run(name, func(b *testing.B) {
+						rng := rand.New(rand.NewPCG(1, 2))
+						w := weightCase(rng, f, rows*n, "random bits")
+						x := make([]byte, shape.cols*f.XRowBytes(n))
+						for c := range shape.cols {
+							af.FromFloat(x[c*f.XRowBytes(n):], normalRow(rng, n, 1))
+						}
+						dst := make([]float32, rows*shape.cols)
+						b.SetBytes(int64(len(w)))
+						best := time.Duration(math.MaxInt64)
+						for b.Loop() {
+							start := time.Now()
+							fl.MatMul(dst, w, rows, x, shape.cols, n)
+							best = min(best, time.Since(start))
+						}
+						b.ReportMetric(float64(rows*shape.cols*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+						b.ReportMetric(float64(len(w))/best.Seconds()/1e9, "best_GB/s")
+					})
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkStreamBandwidth is StreamBandwidth on a 512 MiB buffer with
+// one and two threads: the bandwidth ceiling the MB/s of the tgRAM
+// kernels compare with.
+func BenchmarkStreamBandwidth(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			var bw float64
+			for b.Loop() {
+				bw = StreamBandwidth(threads, 512<<20)
+			}
+			b.ReportMetric(bw/1e9, "GB/s")
+		})
+	}
+}
+
+// BenchmarkTokenGenBandwidth runs token-generation-shaped MatMuls (one
+// column, n = 2048) over 256 MiB of weights split across 1 and 2
+// goroutines, as the engine does, alternating with passes of
+// StreamBandwidth's reading loop over as many bytes; it reports the
+// fastest pass of each (best_GB/s, stream_GB/s) and their ratio,
+// pct_of_stream, the figure the target is set against (>= 85%).
+func BenchmarkTokenGenBandwidth(b *testing.B) {
+	const n, size = 2048, 256 << 20
+	for _, typ := range []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0} {
+		f, _ := Lookup(typ)
+		af, _ := Lookup(f.VecDotType)
+		rng := rand.New(rand.NewPCG(3, 4))
+		rows := size / f.RowBytes(n)
+		w := weightCase(rng, f, rows*n, "random bits")
+		x := make([]byte, f.XRowBytes(n))
+		af.FromFloat(x, normalRow(rng, n, 1))
+		dst := make([]float32, rows)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", typ, threads), func(b *testing.B) {
+				buf, per := streamBuffer(threads, size)
+				b.SetBytes(int64(len(w)))
+				b.ResetTimer()
+				var best, stream float64
+				for b.Loop() {
+					// A stream pass, then a MatMul pass: whatever else runs
+					// on the machine weighs on both alike.
+					stream = max(stream, streamPass(buf, per, threads))
+					start := time.Now()
+					rowsPer := (rows + threads - 1) / threads
+					run(threads, func(t int) {
+						lo, hi := t*rowsPer, min(rows, (t+1)*rowsPer)
+						for r := lo; r < hi; r += 64 {
+							m := min(64, hi-r)
+							f.MatMul(dst[r:r+m], w[r*f.RowBytes(n):], m, x, 1, n)
+						}
+					})
+					best = max(best, float64(len(w))/time.Since(start).Seconds())
+				}
+				got := best
+				b.ReportMetric(got/1e9, "best_GB/s")
+				b.ReportMetric(stream/1e9, "stream_GB/s")
+				b.ReportMetric(100*got/stream, "pct_of_stream")
+			})
+		}
+	}
+}

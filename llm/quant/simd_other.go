@@ -1,0 +1,20 @@
+//go:build !amd64 || purego
+
+package quant
+
+import "github.com/llamashell/lsh/llm/gguf"
+
+// Without assembly (another architecture, or the purego build tag) every
+// format runs its portable Go kernels.
+
+// simdKernels holds, per type, the kernels an architecture provides for
+// the levels above generic (zero fields inherit from the level below). A
+// package-level variable, it is complete before any init function calls
+// register.
+var simdKernels = map[gguf.Type][numLevels]kernelSet{}
+
+func detectLevel() cpuLevel { return levelGeneric }
+
+// streamKernels are StreamBandwidth's reading loops per level: none, the
+// portable loop reads.
+var streamKernels [numLevels]func(p *byte, n int) uint64

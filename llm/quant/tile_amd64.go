@@ -1,0 +1,102 @@
+//go:build amd64 && !purego
+
+package quant
+
+// Driving the generated tile kernels (_asm/tile.go) from Go: VecDot is a
+// 1×1 tile, MatMul walks a tile of rows × cols in pieces that keep weights
+// in cache and each assembly call short.
+
+// tileKernel is the signature of every generated tile kernel: rows
+// weight rows of nb blocks (contiguous) times a fixed number of activation
+// columns xStride bytes apart, into dst[c*dstStride + r].
+type tileKernel func(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// dotKernel is the signature of the generated dot products: nb blocks of
+// weights with nb blocks of activations.
+type dotKernel func(w, x *byte, nb int) float32
+
+// tiles is one level's kernels for one weight type.
+type tiles struct {
+	dot            dotKernel
+	k              [4]tileKernel // 1, 2, 4 and 8 columns; nil where absent
+	block          int           // elements per block
+	wBytes, xBytes int           // bytes per block of weights, of activations
+	// tail, for kernels whose block is a multiple of the type's (32
+	// elements of F16 and F32, pairs of Q8_0 and Q5_0 blocks), is the
+	// portable VecDot, which adds the last n%block elements.
+	tail func(n int, w, x []byte) float32
+}
+
+const (
+	// l2Rows bounds a row block to this many weight bytes, so that it is
+	// still in L2 (1 MiB per core on Zen 5, 256 KiB on older cores) when
+	// the next group of columns passes over it.
+	l2Rows = 128 << 10
+	// callMACs bounds the multiply-adds of one assembly call (a few tens
+	// of microseconds): the goroutine cannot be preempted inside it.
+	callMACs = 1 << 21
+)
+
+func (t *tiles) vecDot(n int, w, x []byte) float32 {
+	nb := n / t.block
+	var sum float32
+	if nb > 0 {
+		_, _ = w[nb*t.wBytes-1], x[nb*t.xBytes-1] // the kernel reads this far
+		sum = t.dot(&w[0], &x[0], nb)
+	}
+	if t.tail != nil && n%t.block != 0 {
+		sum += t.tail(n%t.block, w[nb*t.wBytes:], x[nb*t.xBytes:])
+	}
+	return sum
+}
+
+// matMul is Format.MatMul (which has checked the lengths).
+func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	nb := n / t.block
+	// Row strides. The kernels step from one row to the next, so they
+	// take several rows per call only when rows are whole blocks.
+	wb, xb := nb*t.wBytes, nb*t.xBytes
+	maxRows := rows
+	if t.tail != nil && n%t.block != 0 {
+		wb, xb = len(w)/rows, len(x)/cols
+		maxRows = 1
+		defer t.matMulTail(dst, w, wb, rows, x, xb, cols, n)
+	}
+	if nb == 0 {
+		clear(dst[:rows*cols])
+		return
+	}
+	rowBlock := max(1, l2Rows/wb)
+	for r0 := 0; r0 < rows; r0 += rowBlock {
+		r1 := min(rows, r0+rowBlock)
+		for c := 0; c < cols; {
+			i := 3 // widest kernel that fits the remaining columns
+			for i > 0 && (t.k[i] == nil || 1<<i > cols-c) {
+				i--
+			}
+			width := 1 << i
+			step := min(maxRows, max(1, callMACs/(n*width)))
+			for r := r0; r < r1; r += step {
+				t.k[i](&dst[c*rows+r], rows, &w[r*wb], min(step, r1-r), &x[c*xb], xb, nb)
+			}
+			c += width
+		}
+	}
+}
+
+// matMulTail adds the last n%block elements of every dot product.
+func (t *tiles) matMulTail(dst []float32, w []byte, wb, rows int, x []byte, xb, cols, n int) {
+	nb, k := n/t.block, n%t.block
+	for r := range rows {
+		wt := w[r*wb+nb*t.wBytes : (r+1)*wb]
+		for c := range cols {
+			dst[c*rows+r] += t.tail(k, wt, x[c*xb+nb*t.xBytes:(c+1)*xb])
+		}
+	}
+}
+
+// set returns the kernel set of t.
+func (t *tiles) set() kernelSet { return kernelSet{vecDot: t.vecDot, matMul: t.matMul} }
