@@ -1,43 +1,131 @@
 package llm
 
+import "unsafe"
+
 // kvCache holds the keys and values of every position a session has seen,
 // in float32 (llama.cpp's `--cache-type-k f32 --cache-type-v f32`, the
 // configuration its -f32kv oracle traces use).
 //
-// Layout: k and v are each [Layers][ctx][KVDim], flat and row-major, where
-// one position's row of KVDim floats is [HeadsKV][HeadDim]. So the key of
-// position p for KV head h in layer l starts at ((l·ctx + p)·KVDim + h·HeadDim).
-// A position's keys for all heads are contiguous: writing a batch of new
-// positions is one copy per layer, and the attention of one head walks
-// positions with a stride of KVDim.
+// Layout, chosen so that attention is two matrix products per KV head over
+// contiguous rows (see attention.go), and so that a session touches only
+// the memory of the positions it uses:
 //
-// Size: 2 · Layers · ctx · KVDim · 4 bytes (TinyLlama-1.1B at ctx 2048:
+//	k: [Layers][HeadsKV][span][HeadDim]                    one head's keys, position after position
+//	v: [Layers][HeadsKV][span/kvBlock][HeadDim][kvBlock]   one head's values, transposed by blocks
+//
+// where span is ctx rounded up to a multiple of kvBlock. So the key of
+// position p for KV head h in layer l starts at ((l·HeadsKV + h)·span +
+// p)·HeadDim, and dimension d of its value is at (l·HeadsKV + h)·span·HeadDim
+// + ((p/kvBlock)·HeadDim + d)·kvBlock + p%kvBlock. The scores of a head are
+// its keys (rows) times the queries; its output is its values' rows (one
+// per dimension, gathered block by block for the positions in use) times
+// the attention weights. A fully transposed V ([HeadDim][span]) would
+// make the first token write into every page of the cache: at 2048
+// positions, 11 500 page faults (~0.3 s on this VM) before the first
+// answer. Positions past the session's length hold zeros or stale finite
+// values; attention gives them weight zero.
+//
+// Size: 2 · Layers · span · KVDim · 4 bytes (TinyLlama-1.1B at ctx 2048:
 // 2·22·2048·256·4 = 92 MB).
 type kvCache struct {
 	k, v   []float32
 	layers int
+	heads  int // HeadsKV
+	hd     int // HeadDim
 	ctx    int // positions held
-	dim    int // KVDim
+	span   int // ctx rounded up to kvBlock
+	dim    int // KVDim = heads·hd: the width of one position's keys
 }
 
-func newKVCache(layers, ctx, dim int) *kvCache {
-	return &kvCache{
-		k: make([]float32, layers*ctx*dim), v: make([]float32, layers*ctx*dim),
-		layers: layers, ctx: ctx, dim: dim,
+// kvAlign is the block attention rounds its position counts up to: the
+// F32 kernels take 32 elements at a time, and a dot product over a whole
+// number of blocks (zero weights past the last position) is both faster
+// and the same float sum whatever the batch, so that a prompt evaluated
+// in one batch or token by token gives the same logits.
+const kvAlign = 32
+
+func alignKV(n int) int { return (n + kvAlign - 1) / kvAlign * kvAlign }
+
+// kvBlock is how many positions a block of transposed values holds (a
+// multiple of kvAlign): 32 KiB per head and block at HeadDim 64.
+const kvBlock = 128
+
+func newKVCache(layers, ctx, heads, hd int) *kvCache {
+	span := (ctx + kvBlock - 1) / kvBlock * kvBlock
+	n := layers * heads * span * hd
+	return &kvCache{k: make([]float32, n), v: make([]float32, n),
+		layers: layers, heads: heads, hd: hd, ctx: ctx, span: span, dim: heads * hd}
+}
+
+// headKeys returns layer l's keys of KV head h for positions [0, n)
+// (n ≤ span): [n][HeadDim].
+func (c *kvCache) headKeys(l, h, n int) []float32 {
+	off := (l*c.heads + h) * c.span * c.hd
+	return c.k[off : off+n*c.hd]
+}
+
+// values returns layer l's values of KV head h: [span/kvBlock][HeadDim][kvBlock].
+func (c *kvCache) values(l, h int) []float32 {
+	off := (l*c.heads + h) * c.hd * c.span
+	return c.v[off : off+c.hd*c.span]
+}
+
+// vAt is the index in values of dimension d of position p.
+func (c *kvCache) vAt(p, d int) int { return (p/kvBlock*c.hd+d)*kvBlock + p%kvBlock }
+
+// valueRows fills dst ([HeadDim][n]) with layer l's values of KV head h for
+// positions [0, n), n ≤ span: the rows of attention's second product.
+func (c *kvCache) valueRows(l, h, n int, dst []float32) {
+	vt := c.values(l, h)
+	for b := 0; b*kvBlock < n; b++ {
+		w := min(kvBlock, n-b*kvBlock)
+		for d := range c.hd {
+			src := vt[(b*c.hd+d)*kvBlock:]
+			copy(dst[d*n+b*kvBlock:d*n+b*kvBlock+w], src[:w])
+		}
 	}
 }
 
-// keys returns layer l's keys for positions [pos, pos+n): [n][KVDim].
-func (c *kvCache) keys(l, pos, n int) []float32 {
-	off := (l*c.ctx + pos) * c.dim
-	return c.k[off : off+n*c.dim]
+// put stores the keys and values of n positions from pos on, given in the
+// forward pass's layout [n][KVDim] (heads side by side).
+func (c *kvCache) put(l, pos int, k, v []float32) {
+	for i := 0; i < len(k)/c.dim; i++ {
+		for h := range c.heads {
+			src := k[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd]
+			copy(c.headKeys(l, h, pos+i+1)[(pos+i)*c.hd:], src)
+			vt := c.values(l, h)
+			for d, x := range v[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd] {
+				vt[c.vAt(pos+i, d)] = x
+			}
+		}
+	}
 }
 
-// values returns layer l's values for positions [pos, pos+n): [n][KVDim].
-func (c *kvCache) values(l, pos, n int) []float32 {
-	off := (l*c.ctx + pos) * c.dim
-	return c.v[off : off+n*c.dim]
+// get copies the keys and values of positions [pos, pos+n) of layer l into
+// k and v, [n][KVDim] each: put's inverse, for saving state.
+func (c *kvCache) get(l, pos, n int, k, v []float32) {
+	for i := range n {
+		for h := range c.heads {
+			copy(k[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], c.headKeys(l, h, pos+i+1)[(pos+i)*c.hd:])
+			vt := c.values(l, h)
+			dst := v[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd]
+			for d := range dst {
+				dst[d] = vt[c.vAt(pos+i, d)]
+			}
+		}
+	}
 }
 
 // bytes is the memory the cache holds.
 func (c *kvCache) bytes() int64 { return int64(len(c.k)+len(c.v)) * 4 }
+
+// f32bytes views float32s as the bytes of quant's F32 encoding
+// (little-endian binary32), which is their in-memory form on the
+// little-endian machines lsh runs on (Load refuses others), so attention
+// hands cache rows and queries to the F32 MatMul kernel without copying.
+func f32bytes(x []float32) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 4*len(x))
+}

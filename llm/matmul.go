@@ -2,16 +2,19 @@ package llm
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/quant"
 )
 
 // This file is the one place where weights meet activations. Every
-// matrix-vector product of the forward pass goes through matmul, so faster
-// kernels, threading and batched tiles change this file and nothing else.
+// matrix product of the forward pass is a mmJob: its output rows are cut
+// into chunks that the pool's workers claim, and each chunk is one
+// quant.Format.MatMul tile that meets every token of the batch, so a
+// weight block is read from memory once per batch however many tokens
+// the batch holds (prompt processing) and the kernels unpack it once per
+// tile. Each output element is computed by exactly one worker, so the
+// result does not depend on the number of threads.
 
 // matrix is a 2-D weight used in place in the mapped file, never copied.
 //
@@ -58,19 +61,20 @@ func (m *matrix) row(r int, dst []float32) {
 
 // acts is a batch of n activation vectors of width d, the input of one or
 // more matmuls, together with its encodings in the vec-dot types of the
-// matrices it meets. An encoding is made on first use and reused by every
-// matrix sharing the input (Q, K and V; gate and up), as ggml quantizes its
-// src1 once per type.
+// matrices it meets. Encodings are made by prepare before a product and
+// shared by every matrix with the same input (Q, K and V; gate and up), as
+// ggml quantizes its src1 once per type.
 //
 // Layout: x is [n][d] row-major; an encoding of type T is [n][rowBytes_T(d)].
 type acts struct {
 	x    []float32
 	n, d int
 	enc  []encoding
+	job  encodeJob
 }
 
 type encoding struct {
-	t     gguf.Type
+	f     *quant.Format
 	buf   []byte
 	valid bool
 }
@@ -88,92 +92,196 @@ func (a *acts) set(n, d int) {
 	}
 }
 
-// changed invalidates the encodings after x was written in place.
-func (a *acts) changed() {
-	for i := range a.enc {
-		a.enc[i].valid = false
-	}
-}
-
-// encoded returns x encoded in format f, one row of f.RowBytes(d) per vector.
+// encoded returns x encoded in format f; prepare must have made it.
 func (a *acts) encoded(f *quant.Format) []byte {
-	var e *encoding
 	for i := range a.enc {
-		if a.enc[i].t == f.Type {
-			e = &a.enc[i]
+		if e := &a.enc[i]; e.f == f && e.valid {
+			return e.buf
 		}
 	}
-	if e == nil {
-		a.enc = append(a.enc, encoding{t: f.Type})
-		e = &a.enc[len(a.enc)-1]
-	}
-	if e.valid {
-		return e.buf
-	}
-	rb := f.RowBytes(a.d)
-	if cap(e.buf) < a.n*rb {
-		e.buf = make([]byte, a.n*rb)
-	}
-	e.buf = e.buf[:a.n*rb]
-	parallel(a.n, 1, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			f.FromFloat(e.buf[i*rb:(i+1)*rb], a.x[i*a.d:(i+1)*a.d])
+	panic(fmt.Sprintf("llm: activations not encoded as %s", f.Type))
+}
+
+// prepare makes x (first, when norm is set, x[t] = rmsnorm(src[t]) ⊙ norm
+// for every token t) and its encodings in the vec-dot types of ms, one
+// token per chunk of a pool job.
+func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix) {
+	j := &a.job
+	j.a, j.src, j.norm, j.eps, j.nf = a, src, norm, eps, 0
+	for _, m := range ms {
+		e := a.encoding(m.dot)
+		if e.valid {
+			continue
 		}
-	})
-	e.valid = true
-	return e.buf
-}
-
-// matmul computes out = W·x for every vector of the batch: out is [n][rows],
-// out[i*rows+r] = dot(row r of W, x_i). The rows are split across cores;
-// each weight row is read once for the whole batch.
-func matmul(out []float32, w *matrix, in *acts) {
-	if in.d != w.cols {
-		panic(fmt.Sprintf("llm: matmul %s: input width %d, matrix has %d columns", w.name, in.d, w.cols))
-	}
-	xq := in.encoded(w.dot)
-	xb := w.dot.RowBytes(w.cols)
-	n, rows, cols := in.n, w.rows, w.cols
-	vecDot := w.format.VecDot
-	// About 64k multiply-adds per task keeps goroutine overhead small.
-	minRows := max(1, (1<<16)/(cols*n))
-	parallel(rows, minRows, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			wr := w.data[r*w.rowBytes : (r+1)*w.rowBytes]
-			for i := 0; i < n; i++ {
-				out[i*rows+r] = vecDot(cols, wr, xq[i*xb:(i+1)*xb])
-			}
+		rb := m.dot.RowBytes(a.d)
+		if cap(e.buf) < a.n*rb {
+			e.buf = make([]byte, a.n*rb)
 		}
-	})
-}
-
-// threads is how many goroutines parallel uses: one per core. The
-// threading work of the next issue replaces parallel with persistent workers.
-var threads = runtime.NumCPU()
-
-// parallel runs fn over [0, n) split into at most `threads` contiguous
-// chunks of at least minChunk items, and waits for all of them.
-func parallel(n, minChunk int, fn func(lo, hi int)) {
-	parallelChunks(n, minChunk, func(_, lo, hi int) { fn(lo, hi) })
-}
-
-// parallelChunks is parallel that also tells fn which chunk (0 ≤ chunk <
-// threads) it runs, so each can use its own scratch buffer.
-func parallelChunks(n, minChunk int, fn func(chunk, lo, hi int)) {
-	workers := min(threads, (n+minChunk-1)/max(minChunk, 1))
-	if workers <= 1 {
-		fn(0, 0, n)
+		e.buf = e.buf[:a.n*rb]
+		e.valid = true
+		j.encs[j.nf] = e
+		j.nf++
+	}
+	if j.norm == nil && j.nf == 0 {
 		return
 	}
-	var wg sync.WaitGroup
-	size := (n + workers - 1) / workers
-	for c, lo := 1, size; lo < n; c, lo = c+1, lo+size {
-		wg.Add(1)
-		go func(c, lo, hi int) {
-			defer wg.Done()
-			fn(c, lo, hi)
-		}(c, lo, min(lo+size, n))
+	p.run(j, a.n)
+}
+
+// encoding returns the slot of format f, adding one.
+func (a *acts) encoding(f *quant.Format) *encoding {
+	for i := range a.enc {
+		if a.enc[i].f == f {
+			return &a.enc[i]
+		}
 	}
-	fn(0, 0, min(size, n))
-	wg.Wait()
+	a.enc = append(a.enc, encoding{f: f})
+	return &a.enc[len(a.enc)-1]
+}
+
+// encodeJob is acts.prepare's work: chunk t normalises (optionally) and
+// encodes token t.
+type encodeJob struct {
+	a         *acts
+	src, norm []float32
+	eps       float32
+	encs      [3]*encoding
+	nf        int
+}
+
+func (j *encodeJob) run(_, t int) {
+	a := j.a
+	x := a.x[t*a.d : (t+1)*a.d]
+	if j.norm != nil {
+		rmsnorm(x, j.src[t*a.d:(t+1)*a.d], j.norm, j.eps)
+	}
+	for _, e := range j.encs[:j.nf] {
+		rb := len(e.buf) / a.n
+		e.f.FromFloat(e.buf[t*rb:(t+1)*rb], x)
+	}
+}
+
+// product is one matrix of a mmJob: out = W·x (+ bias), or out += W·x
+// when add is set (a residual connection). out is [n][W.rows].
+type product struct {
+	w    *matrix
+	out  []float32
+	bias []float32 // [W.rows] added to every token's row; nil for none
+	add  bool
+}
+
+// mmJob computes up to three products of one input batch in one dispatch
+// (Q, K and V; gate and up), so the workers meet one barrier instead of
+// three. With glu set, products 0 and 1 are gate and up: a chunk computes
+// the same rows of both and writes silu(gate) ⊙ up into glu ([n][FFN]),
+// so neither is ever stored whole.
+type mmJob struct {
+	in    *acts
+	ps    [3]product
+	np    int
+	glu   []float32
+	first [4]int // chunk at which product i starts
+	span  [3]int // rows per chunk of product i
+	tiles [][]float32
+}
+
+// matmul runs the products of ps over the batch in, on pool p. When glu is
+// non-nil, ps is gate and up and the result goes to glu.
+func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
+	j.in, j.np, j.glu = in, len(ps), glu
+	chunks := 0
+	for i, pr := range ps {
+		if in.d != pr.w.cols || (glu != nil && pr.w.rows != ps[0].w.rows) {
+			panic(fmt.Sprintf("llm: matmul %s: input width %d, matrix has %d columns", pr.w.name, in.d, pr.w.cols))
+		}
+		j.ps[i] = pr
+	}
+	for i, pr := range ps {
+		j.first[i] = chunks
+		j.span[i] = chunkRows(pr.w.rows, pr.w.cols, in.n, p.threads)
+		chunks += (pr.w.rows + j.span[i] - 1) / j.span[i]
+		if glu != nil {
+			break // up follows gate's chunks
+		}
+	}
+	j.first[j.np] = chunks
+	if glu != nil {
+		j.first[1] = chunks
+	}
+	if len(j.tiles) < p.threads {
+		j.tiles = make([][]float32, p.threads)
+	}
+	p.run(j, chunks)
+}
+
+// chunkRows is how many output rows one chunk computes: enough chunks for
+// every worker to take several (a worker slowed by another process on a
+// shared machine is then overtaken, not waited for), a multiple of 16
+// rows (kernels work on groups of rows), and a tile of at most 2^24
+// multiply-adds, so that no kernel call runs long enough to delay the
+// garbage collector.
+func chunkRows(rows, cols, n, threads int) int {
+	span := rows / (8 * threads)
+	span = min(span, (1<<24)/(n*cols))
+	if span >= 16 {
+		span &^= 15
+	}
+	return max(span, 1)
+}
+
+// tile returns worker w's scratch of at least size floats.
+func (j *mmJob) tile(w, size int) []float32 {
+	if cap(j.tiles[w]) < size {
+		j.tiles[w] = make([]float32, size)
+	}
+	return j.tiles[w][:size]
+}
+
+func (j *mmJob) run(w, c int) {
+	i := 0
+	for c >= j.first[i+1] {
+		i++
+	}
+	pr := &j.ps[i]
+	m, n := pr.w, j.in.n
+	lo := (c - j.first[i]) * j.span[i]
+	hi := min(lo+j.span[i], m.rows)
+	k := hi - lo
+	xq := j.in.encoded(m.dot)
+	if j.glu != nil {
+		up := j.ps[1].w
+		t := j.tile(w, 2*k*n)
+		g, u := t[:k*n], t[k*n:]
+		m.format.MatMul(g, m.data[lo*m.rowBytes:hi*m.rowBytes], k, xq, n, m.cols)
+		up.format.MatMul(u, up.data[lo*up.rowBytes:hi*up.rowBytes], k, j.in.encoded(up.dot), n, up.cols)
+		for tok := range n {
+			swiglu(j.glu[tok*m.rows+lo:tok*m.rows+hi], g[tok*k:(tok+1)*k], u[tok*k:(tok+1)*k])
+		}
+		return
+	}
+	if n == 1 && pr.bias == nil && !pr.add {
+		m.format.MatMul(pr.out[lo:hi], m.data[lo*m.rowBytes:hi*m.rowBytes], k, xq, 1, m.cols)
+		return
+	}
+	t := j.tile(w, k*n)
+	m.format.MatMul(t, m.data[lo*m.rowBytes:hi*m.rowBytes], k, xq, n, m.cols)
+	for tok := range n {
+		src, dst := t[tok*k:(tok+1)*k], pr.out[tok*m.rows+lo:tok*m.rows+hi]
+		if pr.bias != nil {
+			addInto(src, pr.bias[lo:hi])
+		}
+		if pr.add {
+			addInto(dst, src)
+		} else {
+			copy(dst, src)
+		}
+	}
+}
+
+// swiglu sets out = silu(gate) ⊙ up, with silu(g) = g / (1 + e^-g).
+func swiglu(out, gate, up []float32) {
+	up, out = up[:len(gate)], out[:len(gate)]
+	for i, g := range gate {
+		out[i] = g / (1 + expf(-g)) * up[i]
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"unsafe"
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/quant"
@@ -30,6 +32,25 @@ type Model struct {
 	output    *matrix   // output.weight [Vocab rows][Embed], or embed when tied
 	ropeFreqs []float32 // rope_freqs.weight: [RopeDims/2] divisors of the angles (Llama 3), or nil
 	heapBytes int64     // bytes of weights decoded into the heap (norms, biases)
+	pool      *pool     // the workers every session of the model computes with
+	streamB   int64     // StreamedBytes
+	mapOnly   bool      // Options.MapOnly
+	huge      hugeCopy  // the weights' copy in huge pages (hugecopy.go)
+	prefault  sync.WaitGroup
+}
+
+// Options tune how a model computes; the zero value is the default.
+type Options struct {
+	// Threads is how many cores a forward pass uses (the caller's
+	// goroutine and Threads-1 persistent workers); 0 means one per core
+	// (GOMAXPROCS, which follows a container's CPU limit).
+	Threads int
+	// MapOnly keeps the weights in the file mapping alone. By default,
+	// after the first forward pass, the model copies the matrices a token
+	// reads into private memory in transparent huge pages, in the
+	// background, which makes generation faster (fewer TLB misses) at the
+	// cost of that much more RAM (see Model.CopyBytes).
+	MapOnly bool
 }
 
 // layer is one transformer block. Matrices are [out rows][in cols]; the
@@ -56,7 +77,16 @@ type layer struct {
 // that is not a complete GGUF model. A model without a usable tokenizer
 // loads (its numerics work on token ids); Tokenizer reports why text
 // cannot be used.
-func Load(path string) (*Model, error) {
+func Load(path string) (*Model, error) { return LoadWith(path, Options{}) }
+
+// LoadWith is Load with options.
+func LoadWith(path string, o Options) (*Model, error) {
+	if o.Threads < 0 {
+		return nil, fmt.Errorf("llm: %d threads: want 0 (one per core) or more", o.Threads)
+	}
+	if !littleEndian() {
+		return nil, fmt.Errorf("llm: %s: this machine is big-endian; the engine reads GGUF data in place and needs a little-endian one", path)
+	}
 	f, err := gguf.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("llm: %w", err)
@@ -71,11 +101,31 @@ func Load(path string) (*Model, error) {
 		f.Close()
 		return nil, fmt.Errorf("llm: %s: %w", path, err)
 	}
+	m.pool = newPool(o.Threads)
+	m.mapOnly = o.MapOnly
+	for _, w := range m.streamed() {
+		m.streamB += int64(len(w.data))
+	}
+	m.startPrefault()
 	return m, nil
 }
 
-// Close releases the mapping; no Session of the model may be used after.
-func (m *Model) Close() error { return m.file.Close() }
+// Close stops the model's workers and releases the mapping; no Session of
+// the model may be used after.
+func (m *Model) Close() error {
+	m.pool.close()
+	m.closeCopy()
+	m.prefault.Wait()
+	return m.file.Close()
+}
+
+// Threads is the number of cores a forward pass uses.
+func (m *Model) Threads() int { return m.pool.threads }
+
+func littleEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}
 
 // File is the model's GGUF file, for its metadata.
 func (m *Model) File() *gguf.File { return m.file }
@@ -83,6 +133,13 @@ func (m *Model) File() *gguf.File { return m.file }
 // MappedBytes is the size of the mapped file: the weights live there, not
 // in the Go heap.
 func (m *Model) MappedBytes() int64 { return m.file.Size }
+
+// StreamedBytes is how many bytes of weights one token reads: every
+// matrix but the token embedding table (of which a token reads one row),
+// or with it when it doubles as the output matrix. Generation reads them
+// all for every token, so memory bandwidth ÷ StreamedBytes bounds its
+// tokens per second.
+func (m *Model) StreamedBytes() int64 { return m.streamB }
 
 // HeapBytes is what the model itself holds in the Go heap: the small 1-D
 // tensors (norm weights, biases, rope factors) decoded to float32 at load.

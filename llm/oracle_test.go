@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"sort"
@@ -53,7 +54,12 @@ func (tr *trace) row(r int) []float32 { return tr.logits[r*tr.NVocab : (r+1)*tr.
 
 func mustLoad(t testing.TB, name string) *Model {
 	t.Helper()
-	m, err := Load(testdata + "models/" + name)
+	return mustLoadThreads(t, name, 0)
+}
+
+func mustLoadThreads(t testing.TB, name string, threads int) *Model {
+	t.Helper()
+	m, err := LoadWith(testdata+"models/"+name, Options{Threads: threads})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +89,22 @@ func argmax(x []float32) int32 {
 // (docs/engine.md explains the figure).
 const stories260KTolerance = 1e-4
 
+// oracleThreads are the thread counts the oracles run with: one, and
+// splits of the rows into even and odd numbers of parts.
+var oracleThreads = []int{1, 2, 3}
+
 // TestStories260KGreedy decodes every oracle prompt greedily and requires
 // the same 64 tokens as llama.cpp, with every logit (prompt positions and
-// generation steps) within stories260KTolerance of the F32-KV trace.
+// generation steps) within stories260KTolerance of the F32-KV trace, with
+// 1, 2 and 3 threads.
 func TestStories260KGreedy(t *testing.T) {
-	m := mustLoad(t, "stories260K.gguf")
+	for _, threads := range oracleThreads {
+		t.Run(fmt.Sprintf("threads=%d", threads), func(t *testing.T) { testStories260KGreedy(t, threads) })
+	}
+}
+
+func testStories260KGreedy(t *testing.T, threads int) {
+	m := mustLoadThreads(t, "stories260K.gguf", threads)
 	tr := loadTrace(t, "stories260K-greedy-f32kv")
 	ctx := context.Background()
 	worst := 0.0
@@ -140,9 +157,15 @@ func TestStories260KGreedy(t *testing.T) {
 // up to 0.23. So: every row within q4kmTolerance, and at least half the
 // rows within q4kmExact (float rounding only). A wrong RMS epsilon (1e-6
 // for 1e-5) already moves the median row by 0.12; a rope ordering or base
-// mistake by several units.
+// mistake by several units. With 1, 2 and 3 threads.
 func TestTinyRandomQ4KMTeacherForced(t *testing.T) {
-	m := mustLoad(t, "tiny-random-q4km.gguf")
+	for _, threads := range oracleThreads {
+		t.Run(fmt.Sprintf("threads=%d", threads), func(t *testing.T) { testTinyRandomQ4KMTeacherForced(t, threads) })
+	}
+}
+
+func testTinyRandomQ4KMTeacherForced(t *testing.T, threads int) {
+	m := mustLoadThreads(t, "tiny-random-q4km.gguf", threads)
 	tr := loadTrace(t, "tiny-random-q4km-greedy-f32kv")
 	ctx := context.Background()
 	V := m.Config.Vocab

@@ -10,11 +10,11 @@ import (
 // left of a session's context.
 var ErrContextFull = errors.New("context full")
 
-// batchSize is how many prompt tokens go through the network together (as
+// BatchSize is how many prompt tokens go through the network together (as
 // llama.cpp's n_ubatch): large enough to reuse each weight row across many
 // tokens, small enough to keep the scratch small. Results do not depend on
 // it: every token's arithmetic is the same in any batch.
-const batchSize = 64
+const BatchSize = 64
 
 // Session is one sequence being evaluated by a model: the tokens it has
 // seen, their keys and values, and the logits after the last one. A Session
@@ -39,7 +39,7 @@ func (m *Model) NewSession(ctxSize int) (*Session, error) {
 	if ctxSize < 1 || ctxSize > 1<<20 {
 		return nil, fmt.Errorf("llm: context size %d out of range (1 to %d)", ctxSize, 1<<20)
 	}
-	return &Session{model: m, ctxSize: ctxSize, kv: newKVCache(c.Layers, ctxSize, c.KVDim())}, nil
+	return &Session{model: m, ctxSize: ctxSize, kv: newKVCache(c.Layers, ctxSize, c.HeadsKV, c.HeadDim)}, nil
 }
 
 // Model is the session's model.
@@ -100,8 +100,8 @@ func (s *Session) feed(ctx context.Context, tokens []int32, all bool) ([]float32
 	if cap(s.logits) < V {
 		s.logits = make([]float32, V)
 	}
-	for start := 0; start < len(tokens); start += batchSize {
-		batch := tokens[start:min(start+batchSize, len(tokens))]
+	for start := 0; start < len(tokens); start += BatchSize {
+		batch := tokens[start:min(start+BatchSize, len(tokens))]
 		last := start+len(batch) == len(tokens)
 		var out []float32
 		switch {

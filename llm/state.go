@@ -13,8 +13,9 @@ import (
 // so a long fixed prompt (a system prompt) is evaluated once and restored
 // into any number of sessions of the same model.
 //
-// Layout: K and V are each [Layers][len(Tokens)][KVDim] float32, the
-// session cache's layout with the unused positions cut out.
+// Layout: K and V are each [Layers][len(Tokens)][KVDim] float32, one
+// position's heads side by side (not the cache's own layout, which may
+// change with the attention kernels: kvCache.get and put convert).
 type State struct {
 	Model  [32]byte // Fingerprint of the model that computed it
 	Tokens []int32
@@ -36,8 +37,7 @@ func (s *Session) Save(n int) (*State, error) {
 	st := &State{Model: s.model.fingerprint, Tokens: append([]int32(nil), s.tokens[:n]...), layers: c.layers, dim: c.dim,
 		k: make([]float32, c.layers*n*c.dim), v: make([]float32, c.layers*n*c.dim)}
 	for l := range c.layers {
-		copy(st.k[l*n*c.dim:(l+1)*n*c.dim], c.keys(l, 0, n))
-		copy(st.v[l*n*c.dim:(l+1)*n*c.dim], c.values(l, 0, n))
+		c.get(l, 0, n, st.k[l*n*c.dim:(l+1)*n*c.dim], st.v[l*n*c.dim:(l+1)*n*c.dim])
 	}
 	return st, nil
 }
@@ -56,8 +56,7 @@ func (s *Session) Restore(st *State) error {
 		return fmt.Errorf("llm: the saved state holds %d tokens, more than the context of %d: %w", n, s.ctxSize, ErrContextFull)
 	}
 	for l := range c.layers {
-		copy(c.keys(l, 0, n), st.k[l*n*c.dim:(l+1)*n*c.dim])
-		copy(c.values(l, 0, n), st.v[l*n*c.dim:(l+1)*n*c.dim])
+		c.put(l, 0, st.k[l*n*c.dim:(l+1)*n*c.dim], st.v[l*n*c.dim:(l+1)*n*c.dim])
 	}
 	s.tokens = append(s.tokens[:0], st.Tokens...)
 	s.logits = s.logits[:0]

@@ -1,0 +1,400 @@
+package builtins
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/cpuid/v2"
+
+	"github.com/llamashell/lsh/llm"
+	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/quant"
+)
+
+// modelBench is `model bench -m FILE [-p 512] [-n 128] [-t N] [-r 3]
+// [--json]`: llama-bench's measurement, so the two engines can be set side
+// by side on the same file by the same script. -p, -n and -t take comma
+// lists, as llama-bench's do. A pp test evaluates a prompt of random tokens
+// as one Feed (batches of llm.BatchSize); a tg test feeds tokens one at a
+// time from an empty context; both after one warm-up run, each repetition
+// starting from an empty session. Tokens per second are the mean ± sample
+// standard deviation over the repetitions.
+//
+// It also measures the machine's streaming-read bandwidth at each thread
+// count and reports what share of it token generation reached (weights
+// read per token × tokens per second ÷ bandwidth), and the time to load
+// the model and evaluate a 32-token prompt (the first answer's latency).
+func modelBench(ctx context.Context, env *Env, args []string) int {
+	name := args[0]
+	fs := newModelFlags(env, name)
+	path := fs.String("m", "", "model `FILE` (GGUF)")
+	pList := fs.String("p", "512", "prompt `LENGTHS` to time, comma-separated (0: none)")
+	nList := fs.String("n", "128", "generation `LENGTHS` to time, comma-separated (0: none)")
+	tList := fs.String("t", strconv.Itoa(runtime.GOMAXPROCS(0)), "thread `COUNTS`, comma-separated")
+	reps := fs.Int("r", 3, "repetitions of each test")
+	asJSON := fs.Bool("json", false, "print llama-bench's JSON (-o json) instead of the table")
+	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth and report tg as a share of it")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the tests to `FILE`")
+	mapOnly := fs.Bool("map-only", false, "read the weights from the file mapping only (no huge-page copy)")
+	rest, err := parseModelArgs(fs, args[1:])
+	if err != nil {
+		return 2
+	}
+	prompts, errP := benchList(*pList, 0)
+	gens, errN := benchList(*nList, 0)
+	threads, errT := benchList(*tList, 1)
+	if *path == "" || len(rest) > 0 {
+		fs.Usage()
+		return 2
+	}
+	for _, e := range []struct {
+		flag string
+		err  error
+	}{{"-p", errP}, {"-n", errN}, {"-t", errT}} {
+		if e.err != nil {
+			return env.Errorf(2, name, "%s: %v", e.flag, e.err)
+		}
+	}
+	if *reps < 1 {
+		return env.Errorf(2, name, "-r: %d repetitions: want at least 1", *reps)
+	}
+	file := envPath(env, *path)
+	if *cpuprofile != "" {
+		f, err := os.Create(envPath(env, *cpuprofile))
+		if err != nil {
+			return env.Errorf(1, name, "%v", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return env.Errorf(1, name, "%v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	b := &bench{env: env, file: file, reps: *reps, mapOnly: *mapOnly, rng: rand.New(rand.NewPCG(1, 2)), bw: map[int]float64{}}
+	var results []*benchResult
+	if !*asJSON {
+		b.header()
+	}
+	for _, t := range threads {
+		if *bandwidth {
+			b.bw[t] = quant.StreamBandwidth(t, 256<<20)
+		}
+		rs, err := b.run(ctx, t, prompts, gens)
+		for _, r := range rs {
+			if !*asJSON {
+				b.row(r)
+			}
+			results = append(results, r)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return env.Errorf(130, name, "interrupted")
+			}
+			return env.Errorf(1, name, "%v", err)
+		}
+	}
+	if *asJSON {
+		out, err := json.MarshalIndent(results, "", "  ")
+		if err != nil {
+			return env.Errorf(1, name, "%v", err)
+		}
+		fmt.Fprintf(env.Stdout, "%s\n", out)
+		return 0
+	}
+	b.footer(results)
+	return 0
+}
+
+// benchList parses a comma-separated list of integers ≥ least.
+func benchList(s string, least int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", f)
+		}
+		if v < least {
+			return nil, fmt.Errorf("%d: want %d or more", v, least)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// bench runs the tests of one `model bench`.
+type bench struct {
+	env     *Env
+	file    string
+	reps    int
+	mapOnly bool
+	rng     *rand.Rand
+	bw      map[int]float64 // threads → bytes per second; absent when not measured
+}
+
+// benchResult is one test, with llama-bench's JSON field names (and its
+// units: sizes in bytes, times in ns), plus lsh's own fields last.
+type benchResult struct {
+	BuildCommit  string    `json:"build_commit"`
+	BuildNumber  int       `json:"build_number"`
+	CPUInfo      string    `json:"cpu_info"`
+	GPUInfo      string    `json:"gpu_info"`
+	Backends     string    `json:"backends"`
+	ModelFile    string    `json:"model_filename"`
+	ModelType    string    `json:"model_type"`
+	ModelSize    uint64    `json:"model_size"`
+	ModelParams  uint64    `json:"model_n_params"`
+	NBatch       int       `json:"n_batch"`
+	NUBatch      int       `json:"n_ubatch"`
+	NThreads     int       `json:"n_threads"`
+	TypeK        string    `json:"type_k"`
+	TypeV        string    `json:"type_v"`
+	UseMmap      bool      `json:"use_mmap"`
+	NPrompt      int       `json:"n_prompt"`
+	NGen         int       `json:"n_gen"`
+	NDepth       int       `json:"n_depth"`
+	TestTime     string    `json:"test_time"`
+	AvgNs        uint64    `json:"avg_ns"`
+	StddevNs     uint64    `json:"stddev_ns"`
+	AvgTs        float64   `json:"avg_ts"`
+	StddevTs     float64   `json:"stddev_ts"`
+	SamplesNs    []uint64  `json:"samples_ns"`
+	SamplesTs    []float64 `json:"samples_ts"`
+	CPULevel     string    `json:"lsh_cpu_level"`           // quant kernels in use
+	LoadNs       uint64    `json:"lsh_load_first_token_ns"` // Load + a 32-token prompt
+	Bandwidth    float64   `json:"lsh_bandwidth_bytes_per_s,omitempty"`
+	StreamBytes  int64     `json:"lsh_weight_bytes_per_token"`
+	BandwidthPct float64   `json:"lsh_bandwidth_pct,omitempty"` // tg only
+	CopyBytes    int64     `json:"lsh_weight_copy_bytes"`       // read from the huge-page copy
+}
+
+func (r *benchResult) test() string {
+	switch {
+	case r.NPrompt > 0 && r.NGen > 0:
+		return fmt.Sprintf("pp%d+tg%d", r.NPrompt, r.NGen)
+	case r.NPrompt > 0:
+		return fmt.Sprintf("pp%d", r.NPrompt)
+	}
+	return fmt.Sprintf("tg%d", r.NGen)
+}
+
+// run loads the model with t threads and runs every test.
+func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchResult, error) {
+	// Load + first answer, as a person waits for it: the file is mapped,
+	// nothing more, before the prompt needs the weights.
+	start := time.Now()
+	m, err := llm.LoadWith(b.file, llm.Options{Threads: t, MapOnly: b.mapOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	longest := 32
+	for _, p := range prompts {
+		for _, n := range gens {
+			longest = max(longest, p+n)
+		}
+	}
+	s, err := m.NewSession(longest)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Feed(ctx, b.tokens(m, 32)...); err != nil {
+		return nil, err
+	}
+	load := time.Since(start)
+	m.WaitCopy() // measure the steady state: the warm-up runs switch to the copy
+
+	sum := gguf.Summarize(m.File())
+	base := benchResult{
+		BuildCommit: buildCommit(), CPUInfo: strings.TrimSpace(cpuid.CPU.BrandName), Backends: "CPU",
+		ModelFile: b.file, ModelType: modelType(m, sum), ModelSize: sum.TensorBytes, ModelParams: sum.Parameters,
+		NBatch: llm.BatchSize, NUBatch: llm.BatchSize, NThreads: m.Threads(), TypeK: "f32", TypeV: "f32", UseMmap: true,
+		CPULevel: quant.Level(), LoadNs: uint64(load), Bandwidth: b.bw[t], StreamBytes: m.StreamedBytes(),
+	}
+	var out []*benchResult
+	for _, p := range prompts {
+		if p == 0 {
+			continue
+		}
+		r := base
+		r.NPrompt = p
+		if err := b.measure(ctx, s, &r, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
+			return out, err
+		}
+		r.CopyBytes = m.CopyBytes()
+		out = append(out, &r)
+	}
+	for _, n := range gens {
+		if n == 0 {
+			continue
+		}
+		r := base
+		r.NGen = n
+		generate := func() error { // one token at a time, as generation feeds them
+			for _, tok := range b.tokens(m, n) {
+				if err := s.Feed(ctx, tok); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := b.measure(ctx, s, &r, generate); err != nil {
+			return out, err
+		}
+		r.CopyBytes = m.CopyBytes()
+		if r.Bandwidth > 0 {
+			r.BandwidthPct = 100 * float64(r.StreamBytes) * r.AvgTs / r.Bandwidth
+		}
+		out = append(out, &r)
+	}
+	return out, nil
+}
+
+// measure runs a warm-up and then b.reps timed runs of work, each from an
+// empty session, and fills r's timings.
+func (b *bench) measure(ctx context.Context, s *llm.Session, r *benchResult, work func() error) error {
+	r.TestTime = time.Now().UTC().Format(time.RFC3339)
+	s.Reset()
+	if err := work(); err != nil {
+		return err
+	}
+	tokens := float64(r.NPrompt + r.NGen)
+	for range b.reps {
+		s.Reset()
+		start := time.Now()
+		if err := work(); err != nil {
+			return err
+		}
+		ns := time.Since(start)
+		r.SamplesNs = append(r.SamplesNs, uint64(ns))
+		r.SamplesTs = append(r.SamplesTs, tokens/ns.Seconds())
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	var ns []float64
+	for _, v := range r.SamplesNs {
+		ns = append(ns, float64(v))
+	}
+	avg, sd := meanSD(ns)
+	r.AvgNs, r.StddevNs = uint64(avg), uint64(sd)
+	r.AvgTs, r.StddevTs = meanSD(r.SamplesTs)
+	return nil
+}
+
+// meanSD is the mean and the sample standard deviation (0 for one value),
+// as llama-bench computes them.
+func meanSD(v []float64) (mean, sd float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	if len(v) < 2 {
+		return mean, 0
+	}
+	var sq float64
+	for _, x := range v {
+		sq += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sq / float64(len(v)-1))
+}
+
+// tokens returns n random token ids, the first BOS when the model's
+// tokenizer adds one (llama-bench's prompts).
+func (b *bench) tokens(m *llm.Model, n int) []int32 {
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = int32(b.rng.IntN(m.Config.Vocab))
+	}
+	if tok, err := m.Tokenizer(); err == nil && tok.AddBOS() && n > 0 {
+		ids[0] = tok.BOS()
+	}
+	return ids
+}
+
+// modelType is llama-bench's model description: architecture, size and
+// file type ("llama 1.1B Q4_K - Medium").
+func modelType(m *llm.Model, s gguf.Summary) string {
+	size := strings.TrimSuffix(paramCount(s.Parameters), "0B")
+	if !strings.HasSuffix(size, "B") && !strings.HasSuffix(size, "M") && !strings.HasSuffix(size, "K") {
+		size += "B"
+	}
+	return strings.Join(strings.Fields(m.Config.Arch+" "+size+" "+s.FileType), " ")
+}
+
+func buildCommit() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+				return s.Value[:7]
+			}
+		}
+	}
+	return "unknown"
+}
+
+const benchRow = "| %-30s | %10s | %10s | %-7s | %7s | %13s | %20s |\n"
+
+func (b *bench) header() {
+	fmt.Fprintf(b.env.Stdout, benchRow, "model", "size", "params", "backend", "threads", "test", "t/s")
+	fmt.Fprintf(b.env.Stdout, "| %s | %s: | %s: | %s | %s: | %s: | %s: |\n", strings.Repeat("-", 30),
+		strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 6),
+		strings.Repeat("-", 12), strings.Repeat("-", 19))
+}
+
+func (b *bench) row(r *benchResult) {
+	fmt.Fprintf(b.env.Stdout, benchRow, r.ModelType, fmt.Sprintf("%.2f MiB", float64(r.ModelSize)/(1<<20)),
+		benchParams(r.ModelParams), "CPU", strconv.Itoa(r.NThreads), r.test(),
+		fmt.Sprintf("%.2f ± %.2f", r.AvgTs, r.StddevTs))
+}
+
+// benchParams formats a parameter count as llama-bench does.
+func benchParams(n uint64) string {
+	if n < 1e9 {
+		return fmt.Sprintf("%.2f M", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.2f B", float64(n)/1e9)
+}
+
+// footer adds what llama-bench does not say: kernels, load latency and
+// how close generation came to the memory-bandwidth ceiling.
+func (b *bench) footer(results []*benchResult) {
+	w := b.env.Stdout
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nbuild: %s (lsh), kernels: %s", results[0].BuildCommit, results[0].CPULevel)
+	if warn := quant.LevelWarning(); warn != "" {
+		fmt.Fprintf(w, " (%s)", warn)
+	}
+	fmt.Fprintln(w)
+	seen := map[int]bool{}
+	for _, r := range results {
+		if seen[r.NThreads] {
+			continue
+		}
+		seen[r.NThreads] = true
+		fmt.Fprintf(w, "threads %d: load + first token of a 32-token prompt %.3f s; weights read from %s", r.NThreads,
+			float64(r.LoadNs)/1e9, map[bool]string{true: "a huge-page copy", false: "the file mapping"}[r.CopyBytes > 0])
+		if r.Bandwidth > 0 {
+			fmt.Fprintf(w, "; memory bandwidth %.1f GB/s, so tg ≤ %.1f t/s (%.0f MB of weights per token)",
+				r.Bandwidth/1e9, r.Bandwidth/float64(r.StreamBytes), float64(r.StreamBytes)/1e6)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, r := range results {
+		if r.BandwidthPct > 0 {
+			fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth ceiling\n", r.test(), r.NThreads, r.BandwidthPct)
+		}
+	}
+}

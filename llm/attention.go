@@ -1,0 +1,143 @@
+package llm
+
+import (
+	"math"
+
+	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/quant"
+)
+
+// Attention over a batch, as two matrix products per KV head, so that the
+// F32 MatMul kernel does the arithmetic and each key and value row read
+// from the cache meets every query that needs it (all the query heads
+// sharing the KV head, for every token of the batch):
+//
+//	scores[q][t] = keys[t] · query_q                      MatMul(keys rows, queries)
+//	causal mask: t > pos(q) dropped; softmax of scores/√HeadDim over t ≤ pos(q)
+//	out[q][d]    = Σ_t scores[q][t] · values[t][d]        MatMul(values' transposed rows, scores)
+//
+// A job chunk is one KV head and a run of tokens; its buffers are the
+// worker's own (attnBuffers).
+
+// f32 is the F32 format, whose MatMul attention uses.
+var f32 = mustLookup(gguf.F32)
+
+func mustLookup(t gguf.Type) *quant.Format {
+	f, err := quant.Lookup(t)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
+// attnBuffers is one worker's attention scratch, sized for the session's
+// context when the scratch grows, so that no token allocates.
+type attnBuffers struct {
+	q      []float32 // [queries][HeadDim]  queries of the chunk, gathered
+	scores []float32 // [queries][positions]
+	v      []float32 // [HeadDim][positions] the head's values, rows cut to the positions in use
+	out    []float32 // [queries][HeadDim]
+}
+
+// attnJob is the attention of layer l for n tokens at positions pos….
+type attnJob struct {
+	m      *Model
+	kv     *kvCache
+	s      *scratch
+	l      int
+	n, pos int
+	span   int // tokens per chunk
+	per    int // chunks per KV head
+}
+
+// attnQueries is the most queries × positions a chunk's scores hold, for
+// a context of ctx positions (a multiple of kvAlign) and batches of up to
+// n tokens: every query of a head group at the longest context, or (for
+// batches) a tile of at most 2^24 multiply-adds.
+func attnQueries(c *Config, n, ctx int) int {
+	group := c.Heads / c.HeadsKV
+	return max(group*ctx, min((1<<24)/c.HeadDim, n*group*ctx))
+}
+
+// setup chooses the chunks: enough per worker for balance, each with
+// scores fitting the buffers.
+func (j *attnJob) setup(threads int) int {
+	c := &j.m.Config
+	group := c.Heads / c.HeadsKV
+	npos := alignKV(j.pos + j.n)
+	limit := max(1, attnQueries(c, j.s.n, j.kv.span)/(group*npos))
+	j.span = max(1, min(j.n, (j.n*c.HeadsKV+4*threads-1)/(4*threads), limit))
+	j.per = (j.n + j.span - 1) / j.span
+	return c.HeadsKV * j.per
+}
+
+func (j *attnJob) run(w, chunk int) {
+	c, s, kv := &j.m.Config, j.s, j.kv
+	b := &s.attn[w]
+	hd, QD := c.HeadDim, c.QDim()
+	group := c.Heads / c.HeadsKV
+	g := chunk / j.per
+	t0 := (chunk % j.per) * j.span
+	t1 := min(t0+j.span, j.n)
+	nq := (t1 - t0) * group
+	npos := j.pos + t1 // the last token of the chunk sees this many positions
+
+	// Queries (t, h) for the group's heads h of tokens t0…t1-1, contiguous.
+	var q, out []float32
+	if t1-t0 == 1 {
+		q = s.q[t0*QD+g*group*hd : t0*QD+(g+1)*group*hd]
+		out = s.att.x[t0*QD+g*group*hd : t0*QD+(g+1)*group*hd]
+	} else {
+		q, out = b.q[:nq*hd], b.out[:nq*hd]
+		for t := t0; t < t1; t++ {
+			copy(q[(t-t0)*group*hd:(t-t0+1)*group*hd], s.q[t*QD+g*group*hd:t*QD+(g+1)*group*hd])
+		}
+	}
+
+	// Positions are counted in whole kvAlign blocks: the padding keys
+	// get scores that the mask zeroes.
+	S := alignKV(npos)
+	scores := b.scores[:nq*S]
+	f32.MatMul(scores, f32bytes(kv.headKeys(j.l, g, S)), S, f32bytes(q), nq, hd)
+	scale := 1 / float32(math.Sqrt(float64(hd)))
+	for i := range nq { // query i is head i%group of token t0 + i/group
+		row := scores[i*S : (i+1)*S]
+		seen := j.pos + t0 + i/group + 1 // causal: positions 0…own
+		softmax(row[:seen], scale)
+		clear(row[seen:])
+	}
+
+	v := b.v[:hd*S]
+	kv.valueRows(j.l, g, S, v)
+	f32.MatMul(out, f32bytes(v), hd, f32bytes(scores), nq, S)
+
+	if t1-t0 > 1 {
+		for t := t0; t < t1; t++ {
+			copy(s.att.x[t*QD+g*group*hd:t*QD+(g+1)*group*hd], out[(t-t0)*group*hd:(t-t0+1)*group*hd])
+		}
+	}
+}
+
+// ropeJob rotates the queries and keys of one token per chunk and stores
+// its keys and values in the cache.
+type ropeJob struct {
+	m      *Model
+	kv     *kvCache
+	s      *scratch
+	l, pos int
+}
+
+func (j *ropeJob) run(_, t int) {
+	c, s := &j.m.Config, j.s
+	hd, QD, KD := c.HeadDim, c.QDim(), c.KVDim()
+	half := c.RopeDims / 2
+	cos, sin := s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half]
+	for h := range c.Heads {
+		c.rope(s.q[t*QD+h*hd:t*QD+(h+1)*hd], cos, sin)
+	}
+	k := s.k[t*KD : (t+1)*KD]
+	for h := range c.HeadsKV {
+		c.rope(k[h*hd:(h+1)*hd], cos, sin)
+	}
+	j.kv.put(j.l, j.pos+t, k, s.v[t*KD:(t+1)*KD])
+}

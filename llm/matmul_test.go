@@ -1,0 +1,116 @@
+package llm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/quant"
+)
+
+// randomMatrix quantizes a rows×cols matrix of N(0, 1/cols) weights to t.
+func randomMatrix(t *testing.T, rng *rand.Rand, typ gguf.Type, rows, cols int) *matrix {
+	t.Helper()
+	f, err := quant.Lookup(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, rows*f.RowBytes(cols))
+	row := make([]float32, cols)
+	for r := range rows {
+		for i := range row {
+			row[i] = float32(rng.NormFloat64() / math.Sqrt(float64(cols)))
+		}
+		if err := quant.QuantizeRow(typ, data[r*f.RowBytes(cols):(r+1)*f.RowBytes(cols)], row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := newMatrix(fmt.Sprintf("%s[%d×%d]", typ, rows, cols), &gguf.TensorInfo{Type: typ, Dims: []uint64{uint64(cols), uint64(rows)}}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// A threaded product equals the single-threaded one bit for bit, for row
+// counts that do not divide into chunks evenly and for every mode (plain,
+// bias, residual add, fused gate/up), and agrees with the format's VecDot
+// per element.
+func TestMatmulThreads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, c := range []struct {
+		typ        gguf.Type
+		rows, cols int
+		n          int
+	}{
+		{gguf.Q4_K, 300, 512, 1},
+		{gguf.Q4_K, 37, 256, 5},
+		{gguf.Q6_K, 129, 512, 3},
+		{gguf.Q8_0, 70, 96, 64},
+		{gguf.Q5_0, 33, 64, 2},
+		{gguf.F16, 50, 64, 7},
+		{gguf.F32, 17, 40, 1},
+	} {
+		name := fmt.Sprintf("%s/%dx%d/n=%d", c.typ, c.rows, c.cols, c.n)
+		w := randomMatrix(t, rng, c.typ, c.rows, c.cols)
+		up := randomMatrix(t, rng, c.typ, c.rows, c.cols)
+		x := make([]float32, c.n*c.cols)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		bias := make([]float32, c.rows)
+		resid := make([]float32, c.n*c.rows)
+		for i := range bias {
+			bias[i] = float32(rng.NormFloat64())
+		}
+		for i := range resid {
+			resid[i] = float32(rng.NormFloat64())
+		}
+		type result struct{ plain, biased, added, glu []float32 }
+		compute := func(threads int) result {
+			p := newPool(threads)
+			defer p.close()
+			var in acts
+			in.set(c.n, c.cols)
+			copy(in.x, x)
+			in.prepare(p, nil, nil, 0, w, up)
+			var j mmJob
+			r := result{make([]float32, c.n*c.rows), make([]float32, c.n*c.rows), slices.Clone(resid), make([]float32, c.n*c.rows)}
+			j.matmul(p, &in, nil, product{w: w, out: r.plain}, product{w: up, out: r.biased, bias: bias})
+			j.matmul(p, &in, nil, product{w: w, out: r.added, add: true})
+			j.matmul(p, &in, r.glu, product{w: w}, product{w: up})
+			return r
+		}
+		one := compute(1)
+		for _, threads := range []int{2, 3, 4} {
+			got := compute(threads)
+			if !slices.Equal(got.plain, one.plain) || !slices.Equal(got.biased, one.biased) ||
+				!slices.Equal(got.added, one.added) || !slices.Equal(got.glu, one.glu) {
+				t.Errorf("%s: %d threads differ from 1", name, threads)
+			}
+		}
+		// Against VecDot, element by element.
+		xq := make([]byte, w.dot.RowBytes(c.cols))
+		for tok := range c.n {
+			w.dot.FromFloat(xq, x[tok*c.cols:(tok+1)*c.cols])
+			for r := range c.rows {
+				g := w.format.VecDot(c.cols, w.data[r*w.rowBytes:(r+1)*w.rowBytes], xq)
+				u := up.format.VecDot(c.cols, up.data[r*up.rowBytes:(r+1)*up.rowBytes], xq)
+				i := tok*c.rows + r
+				tol := 1e-4 * (1 + math.Abs(float64(g)))
+				check := func(what string, got, want float32) {
+					if math.Abs(float64(got-want)) > tol*(1+math.Abs(float64(want))) {
+						t.Errorf("%s: %s token %d row %d: %g, want %g", name, what, tok, r, got, want)
+					}
+				}
+				check("plain", one.plain[i], g)
+				check("bias", one.biased[i], u+bias[r])
+				check("add", one.added[i], resid[i]+g)
+				check("glu", one.glu[i], g/(1+float32(math.Exp(float64(-g))))*u)
+			}
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package llm
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// pool is a model's persistent workers: threads-1 goroutines started at
+// Load, plus the goroutine that calls run, which does a share of every job.
+//
+// A forward pass dispatches a few jobs per layer (Q/K/V, attention, the
+// output projection, gate/up, down), a hundred or more per generated
+// token, so a dispatch must cost about a microsecond: a new goroutine or a
+// channel handshake per job would cost more than the arithmetic of a
+// small model. So workers that finished a job spin on the job word for
+// spinFor before they park on a channel; between the jobs of one token
+// they are still spinning, while a model left idle parks them and uses no
+// CPU at all.
+//
+// A job is split into chunks claimed one at a time, and run returns when
+// every chunk is done, not when every worker has checked in: on a shared
+// machine a worker whose thread the OS has set aside is simply overtaken
+// by the others, and which worker runs a chunk never changes what it
+// computes.
+type pool struct {
+	mu      sync.Mutex // one job at a time: sessions of a model share its workers
+	threads int        // workers + the caller
+	workers []*worker
+
+	// state is the job word: job number (24 bits) | chunks (20 bits) |
+	// next chunk to claim (20 bits). A worker claims chunk c of job g by
+	// swapping g|chunks|c for g|chunks|c+1, so a worker that slept
+	// through a job can never claim a chunk of the wrong one.
+	state atomic.Uint64
+	job   job          // the current job: written before state, read after a claim
+	done  atomic.Int64 // chunks of the current job finished
+
+	waiting atomic.Bool   // the caller parked on wake
+	wake    chan struct{} // wakes the parked caller
+	quit    atomic.Bool
+}
+
+// job is work split into chunks: run(w, c) computes chunk c on worker w
+// (0 is the caller, 1…threads-1 the pool's goroutines), so a job can give
+// each worker its own scratch. Jobs are long-lived values (in a session's
+// scratch) passed as interfaces holding pointers: dispatching allocates
+// nothing.
+type job interface {
+	run(w, chunk int)
+}
+
+// worker is one pool goroutine's parking place.
+type worker struct {
+	sleeping atomic.Bool
+	wake     chan struct{} // capacity 1
+	_        [48]byte      // keep workers' flags on separate cache lines
+}
+
+// spinFor is how long an idle worker (or a caller waiting for workers)
+// polls before parking: longer than the serial work between two jobs of
+// a token (a few microseconds), short enough that on a machine shared
+// with other processes a worker waiting for a caller the OS has set aside
+// gives its core up soon (measured with load average 3 on 2 cores:
+// TinyLlama tg 23–27 t/s with 50–100 µs, 16–17 with 2 ms; no difference
+// on a quiet machine). Waking a parked worker costs a few microseconds,
+// once per token at most while generating.
+const spinFor = 100 * time.Microsecond
+
+const (
+	chunkBits = 20
+	chunkMask = 1<<chunkBits - 1
+	maxChunks = chunkMask // chunks of one job
+)
+
+// newPool starts threads-1 workers (threads < 1 means one per core the Go
+// runtime may use: GOMAXPROCS, which follows a container's CPU limit).
+func newPool(threads int) *pool {
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	p := &pool{threads: threads, wake: make(chan struct{}, 1)}
+	for i := 1; i < threads; i++ {
+		w := &worker{wake: make(chan struct{}, 1)}
+		p.workers = append(p.workers, w)
+		go p.work(i, w)
+	}
+	return p
+}
+
+// close stops the workers; the pool must not be used after.
+func (p *pool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.quit.Swap(true) {
+		return
+	}
+	p.state.Add(1 << (2 * chunkBits)) // a new job number wakes everyone, who sees quit
+	p.wakeWorkers()
+}
+
+func (p *pool) wakeWorkers() {
+	for _, w := range p.workers {
+		if w.sleeping.CompareAndSwap(true, false) {
+			w.wake <- struct{}{}
+		}
+	}
+}
+
+// run computes every chunk of j, on all workers, and returns when all are
+// done.
+func (p *pool) run(j job, chunks int) {
+	if chunks <= 0 {
+		return
+	}
+	if chunks > maxChunks {
+		panic(fmt.Sprintf("llm: a job of %d chunks (at most %d)", chunks, maxChunks))
+	}
+	if p.threads == 1 || chunks == 1 || p.quit.Load() {
+		for c := range chunks {
+			j.run(0, c)
+		}
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.job = j
+	p.done.Store(0)
+	gen := (p.state.Load()>>(2*chunkBits) + 1) << (2 * chunkBits)
+	p.state.Store(gen | uint64(chunks)<<chunkBits)
+	p.wakeWorkers()
+	p.claim(0)
+	if !spinUntil(func() bool { return p.done.Load() == int64(chunks) }) {
+		// Park; the worker finishing the last chunk wakes us, unless
+		// it already has.
+		p.waiting.Store(true)
+		if p.done.Load() != int64(chunks) || !p.waiting.CompareAndSwap(true, false) {
+			<-p.wake
+		}
+	}
+	p.job = nil
+}
+
+// claim runs chunks of the current job on worker w until none is left to
+// claim, and returns the job number it worked on.
+func (p *pool) claim(w int) uint64 {
+	for {
+		s := p.state.Load()
+		chunks, next := s>>chunkBits&chunkMask, s&chunkMask
+		if next >= chunks {
+			return s >> (2 * chunkBits)
+		}
+		if !p.state.CompareAndSwap(s, s+1) {
+			continue
+		}
+		p.job.run(w, int(next))
+		if p.done.Add(1) == int64(chunks) && w != 0 && p.waiting.CompareAndSwap(true, false) {
+			p.wake <- struct{}{}
+		}
+	}
+}
+
+// work is worker i's loop: wait for a job number it has not worked on,
+// claim chunks, repeat.
+func (p *pool) work(i int, w *worker) {
+	var seen uint64 // job 0 is none
+	newJob := func() bool { return p.state.Load()>>(2*chunkBits) != seen }
+	for {
+		if !newJob() && !spinUntil(newJob) {
+			// Park. Either the recheck sees the new job or run's
+			// CompareAndSwap sees sleeping and sends a wake-up.
+			w.sleeping.Store(true)
+			if newJob() {
+				if !w.sleeping.CompareAndSwap(true, false) {
+					<-w.wake // run is sending it: drain
+				}
+			} else {
+				<-w.wake
+			}
+		}
+		if p.quit.Load() {
+			return
+		}
+		seen = p.claim(i)
+	}
+}
+
+// spinUntil polls cond for up to spinFor and reports whether it became
+// true. It reads the clock only every few hundred polls and yields to the
+// Go scheduler only every few thousand: a yield costs more than a poll
+// (it takes the scheduler's lock and may wake an idle thread), but a
+// spinning worker must not keep a goroutine with real work, or the
+// garbage collector, off its processor for long.
+func spinUntil(cond func() bool) bool {
+	start := time.Now()
+	for i := 1; ; i++ {
+		if cond() {
+			return true
+		}
+		if i&255 == 0 {
+			if time.Since(start) > spinFor {
+				return false
+			}
+			if i&8191 == 0 {
+				runtime.Gosched()
+			}
+		}
+	}
+}
