@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
@@ -198,21 +199,24 @@ func parseCalls(line string) []call {
 }
 
 // prefixes take another command as their arguments; the value is the
-// options of each that take a value.
-var prefixes = map[string]map[string]bool{
-	"sudo":    {"-u": true, "-g": true, "-U": true, "-C": true, "-h": true, "-p": true, "-D": true, "-r": true, "-t": true},
-	"doas":    {"-u": true, "-C": true},
-	"env":     {"-u": true, "-C": true, "-S": true},
-	"nice":    {"-n": true},
-	"ionice":  {"-c": true, "-n": true, "-p": true},
-	"nohup":   {},
-	"time":    {"-f": true, "-o": true},
-	"command": {},
-	"exec":    {"-a": true},
-	"builtin": {},
-	"stdbuf":  {"-i": true, "-o": true, "-e": true},
-	"timeout": {"-s": true, "-k": true, "--signal": true, "--kill-after": true},
-}
+// options of each that take a value. The table (a map per prefix) is
+// built on first use, not at every lsh start.
+var prefixes = sync.OnceValue(func() map[string]map[string]bool {
+	return map[string]map[string]bool{
+		"sudo":    {"-u": true, "-g": true, "-U": true, "-C": true, "-h": true, "-p": true, "-D": true, "-r": true, "-t": true},
+		"doas":    {"-u": true, "-C": true},
+		"env":     {"-u": true, "-C": true, "-S": true},
+		"nice":    {"-n": true},
+		"ionice":  {"-c": true, "-n": true, "-p": true},
+		"nohup":   {},
+		"time":    {"-f": true, "-o": true},
+		"command": {},
+		"exec":    {"-a": true},
+		"builtin": {},
+		"stdbuf":  {"-i": true, "-o": true, "-e": true},
+		"timeout": {"-s": true, "-k": true, "--signal": true, "--kill-after": true},
+	}
+})
 
 func newCall(ce *syntax.CallExpr) (call, bool) {
 	words := ce.Args
@@ -220,7 +224,7 @@ func newCall(ce *syntax.CallExpr) (call, bool) {
 	i := 0
 	for i < len(words) {
 		w := wordLit(words[i])
-		opts, ok := prefixes[filepath.Base(w)]
+		opts, ok := prefixes()[filepath.Base(w)]
 		if !ok || i == len(words)-1 {
 			break
 		}
@@ -346,10 +350,10 @@ func (w *world) explain(last LastRun) WhyReport {
 	}
 	if in.failed != nil {
 		tool := in.failed.base
-		ts, ok := toolStatuses[tool][last.Status]
+		ts, ok := toolStatuses()[tool][last.Status]
 		if !ok && in.failed.wraps("timeout") {
 			tool = "timeout"
-			ts, ok = toolStatuses[tool][last.Status]
+			ts, ok = toolStatuses()[tool][last.Status]
 		}
 		if ok {
 			r.Cause, r.Rule = ts.cause, "tool:"+tool

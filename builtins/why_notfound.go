@@ -7,9 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -152,7 +152,7 @@ func editDistance(a, b string) int {
 }
 
 // safeCommandName matches names lsh will pass to a package lookup helper.
-var safeCommandName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
+var safeCommandName = &lazyRegexp{expr: `^[A-Za-z0-9_][A-Za-z0-9._+-]*$`}
 
 // helperTimeout bounds one run of the distribution's command-not-found
 // helper (Ubuntu's is a Python program taking a fraction of a second).
@@ -160,7 +160,7 @@ const helperTimeout = 3 * time.Second
 
 // installLine finds "apt install foo" or "snap install foo" in a helper's
 // advice.
-var installLine = regexp.MustCompile(`(?m)^\s*(?:sudo\s+)?(apt|apt-get|snap|dnf|pacman|zypper|apk)\s+(?:install|-S|add)\s+([A-Za-z0-9][A-Za-z0-9._+:-]*)`)
+var installLine = &lazyRegexp{expr: `(?m)^\s*(?:sudo\s+)?(apt|apt-get|snap|dnf|pacman|zypper|apk)\s+(?:install|-S|add)\s+([A-Za-z0-9][A-Za-z0-9._+:-]*)`}
 
 // systemPackageOf asks the distribution which package provides a command:
 // Debian and Ubuntu's command-not-found database through its helper, or
@@ -302,8 +302,9 @@ yq          *=yq
 zip         *=zip
 `
 
-// packages is packageTable parsed: command → manager ("*" for any) → package.
-var packages = func() map[string]map[string]string {
+// packages is packageTable parsed: command → manager ("*" for any) →
+// package. It is parsed on first use, not at every lsh start.
+var packages = sync.OnceValue(func() map[string]map[string]string {
 	m := map[string]map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(packageTable))
 	for sc.Scan() {
@@ -322,11 +323,11 @@ var packages = func() map[string]map[string]string {
 		m[f[0]] = per
 	}
 	return m
-}()
+})
 
 // tablePackageOf looks a command up in packageTable for a package manager.
 func tablePackageOf(name, manager string) string {
-	per, ok := packages[name]
+	per, ok := packages()[name]
 	if !ok {
 		return ""
 	}

@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"fmt"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -80,66 +81,69 @@ type toolStatus struct {
 }
 
 // toolStatuses are tools whose statuses say more than "it failed", by
-// the tool's name (after sudo, env, timeout… are peeled off).
-var toolStatuses = map[string]map[int]toolStatus{
-	"grep":    {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}, 2: {"grep could not read a file or the pattern is invalid.", false}},
-	"egrep":   {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}},
-	"fgrep":   {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}},
-	"rg":      {1: {"ripgrep found no match. That is an answer, not an error.", true}, 2: {"ripgrep hit an error (an unreadable file, a bad pattern).", false}},
-	"diff":    {1: {"The files differ: diff reports that with status 1, it is not an error.", true}, 2: {"diff could not compare them (a missing or unreadable file).", false}},
-	"cmp":     {1: {"The files differ: cmp reports that with status 1.", true}},
-	"test":    {1: {"The condition tested false. That is an answer, not an error.", true}},
-	"[":       {1: {"The condition tested false. That is an answer, not an error.", true}},
-	"[[":      {1: {"The condition tested false. That is an answer, not an error.", true}},
-	"false":   {1: {"false always returns 1: that is its job.", true}},
-	"pgrep":   {1: {"No running process matched.", true}},
-	"pkill":   {1: {"No running process matched, so nothing was signalled.", true}},
-	"pidof":   {1: {"No running process has that name.", true}},
-	"which":   {1: {"Not found on PATH: the command is not installed (or not on PATH).", true}},
-	"command": {1: {"Not found: no command, builtin or function has that name.", true}},
-	"type":    {1: {"Not found: no command, builtin or function has that name.", true}},
-	"timeout": {124: {"The time limit ran out: timeout stopped the command.", false}, 125: {"timeout itself failed (a bad duration or option).", false}},
-	"curl": {
-		3:  {"curl: the URL is malformed.", false},
-		6:  {"curl could not resolve the host name: a typo, or DNS/network trouble.", false},
-		7:  {"curl could not connect: nothing listens there, or a firewall refuses.", false},
-		22: {"The server answered with an HTTP error (400 or above) and -f made curl fail.", false},
-		23: {"curl could not write what it downloaded (disk full, or no permission in the target folder).", false},
-		28: {"curl timed out.", false},
-		35: {"The TLS (https) handshake failed.", false},
-		56: {"The connection broke while receiving data.", false},
-		60: {"The server's certificate could not be verified (expired, self-signed, or a missing CA bundle).", false},
-	},
-	"wget": {
-		3: {"wget could not write the file (disk full, or no permission).", false},
-		4: {"wget hit a network failure (DNS, refused or timed out connection).", false},
-		5: {"wget could not verify the server's certificate.", false},
-		6: {"The server wanted a user name and password.", false},
-		8: {"The server answered with an error (404 not found, 403 forbidden…).", false},
-	},
-	"ssh":   {255: {"ssh itself failed: it could not connect, the host key did not match, or the login was refused.", false}},
-	"scp":   {1: {"The copy failed; scp's message says whether connecting or a file was the problem.", false}},
-	"rsync": {23: {"Some files could not be transferred (permissions, or files that vanished).", false}, 24: {"Some source files vanished while rsync ran.", false}, 255: {"The ssh connection rsync uses failed.", false}},
-	"git":   {128: {"git stopped with a fatal error (not a repository, a bad revision, no network): the line starting with \"fatal:\" says which.", false}},
-	"make":  {2: {"A command in a recipe failed, or make could not find a rule: the first error above \"make: ***\" is the real one.", false}},
-	"ping":  {1: {"No reply came back: the host is down, or it (or a firewall) ignores pings.", false}, 2: {"ping could not even try (an unknown host or a network error).", false}},
-	"systemctl": {
-		3: {"The unit is not running (systemctl status returns 3 for an inactive unit).", true},
-		4: {"There is no such unit: check its name with systemctl list-units --all.", false},
-		5: {"The unit is not loaded (no such unit file, or it failed to load).", false},
-	},
-	"apt":     {100: {"apt failed: a package it cannot find, a lock held by another apt, or no permission (run it with sudo).", false}},
-	"apt-get": {100: {"apt-get failed: a package it cannot find, a lock held by another apt, or no permission (run it with sudo).", false}},
-	"ls":      {1: {"ls could not read something inside (a subdirectory without permission).", false}, 2: {"ls could not access one of the paths given.", false}},
-	"find":    {1: {"find could not read some directories (permission denied) or a path given does not exist; it still printed what it found.", false}},
-	"tar":     {1: {"Some files changed while tar read them, or differ (with --compare).", false}, 2: {"tar hit a fatal error: an unreadable archive or a missing file.", false}},
-	"sudo":    {1: {"sudo refused (a wrong password, or you may not run this) or the command it ran failed.", false}},
-	"docker": {
-		125: {"The docker command itself failed (a bad option, or the daemon refused).", false},
-		126: {"The command inside the container could not be run (not executable).", false},
-		127: {"The command inside the container does not exist in that image.", false},
-	},
-	"python":  {2: {"Python could not open the script (a wrong path) or was given a bad option.", false}},
-	"python3": {2: {"Python could not open the script (a wrong path) or was given a bad option.", false}},
-	"mount":   {32: {"The mount failed: the device, the filesystem type or the mount point is wrong.", false}},
-}
+// the tool's name (after sudo, env, timeout… are peeled off). The table
+// (a map per tool) is built on first use, not at every lsh start.
+var toolStatuses = sync.OnceValue(func() map[string]map[int]toolStatus {
+	return map[string]map[int]toolStatus{
+		"grep":    {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}, 2: {"grep could not read a file or the pattern is invalid.", false}},
+		"egrep":   {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}},
+		"fgrep":   {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}},
+		"rg":      {1: {"ripgrep found no match. That is an answer, not an error.", true}, 2: {"ripgrep hit an error (an unreadable file, a bad pattern).", false}},
+		"diff":    {1: {"The files differ: diff reports that with status 1, it is not an error.", true}, 2: {"diff could not compare them (a missing or unreadable file).", false}},
+		"cmp":     {1: {"The files differ: cmp reports that with status 1.", true}},
+		"test":    {1: {"The condition tested false. That is an answer, not an error.", true}},
+		"[":       {1: {"The condition tested false. That is an answer, not an error.", true}},
+		"[[":      {1: {"The condition tested false. That is an answer, not an error.", true}},
+		"false":   {1: {"false always returns 1: that is its job.", true}},
+		"pgrep":   {1: {"No running process matched.", true}},
+		"pkill":   {1: {"No running process matched, so nothing was signalled.", true}},
+		"pidof":   {1: {"No running process has that name.", true}},
+		"which":   {1: {"Not found on PATH: the command is not installed (or not on PATH).", true}},
+		"command": {1: {"Not found: no command, builtin or function has that name.", true}},
+		"type":    {1: {"Not found: no command, builtin or function has that name.", true}},
+		"timeout": {124: {"The time limit ran out: timeout stopped the command.", false}, 125: {"timeout itself failed (a bad duration or option).", false}},
+		"curl": {
+			3:  {"curl: the URL is malformed.", false},
+			6:  {"curl could not resolve the host name: a typo, or DNS/network trouble.", false},
+			7:  {"curl could not connect: nothing listens there, or a firewall refuses.", false},
+			22: {"The server answered with an HTTP error (400 or above) and -f made curl fail.", false},
+			23: {"curl could not write what it downloaded (disk full, or no permission in the target folder).", false},
+			28: {"curl timed out.", false},
+			35: {"The TLS (https) handshake failed.", false},
+			56: {"The connection broke while receiving data.", false},
+			60: {"The server's certificate could not be verified (expired, self-signed, or a missing CA bundle).", false},
+		},
+		"wget": {
+			3: {"wget could not write the file (disk full, or no permission).", false},
+			4: {"wget hit a network failure (DNS, refused or timed out connection).", false},
+			5: {"wget could not verify the server's certificate.", false},
+			6: {"The server wanted a user name and password.", false},
+			8: {"The server answered with an error (404 not found, 403 forbidden…).", false},
+		},
+		"ssh":   {255: {"ssh itself failed: it could not connect, the host key did not match, or the login was refused.", false}},
+		"scp":   {1: {"The copy failed; scp's message says whether connecting or a file was the problem.", false}},
+		"rsync": {23: {"Some files could not be transferred (permissions, or files that vanished).", false}, 24: {"Some source files vanished while rsync ran.", false}, 255: {"The ssh connection rsync uses failed.", false}},
+		"git":   {128: {"git stopped with a fatal error (not a repository, a bad revision, no network): the line starting with \"fatal:\" says which.", false}},
+		"make":  {2: {"A command in a recipe failed, or make could not find a rule: the first error above \"make: ***\" is the real one.", false}},
+		"ping":  {1: {"No reply came back: the host is down, or it (or a firewall) ignores pings.", false}, 2: {"ping could not even try (an unknown host or a network error).", false}},
+		"systemctl": {
+			3: {"The unit is not running (systemctl status returns 3 for an inactive unit).", true},
+			4: {"There is no such unit: check its name with systemctl list-units --all.", false},
+			5: {"The unit is not loaded (no such unit file, or it failed to load).", false},
+		},
+		"apt":     {100: {"apt failed: a package it cannot find, a lock held by another apt, or no permission (run it with sudo).", false}},
+		"apt-get": {100: {"apt-get failed: a package it cannot find, a lock held by another apt, or no permission (run it with sudo).", false}},
+		"ls":      {1: {"ls could not read something inside (a subdirectory without permission).", false}, 2: {"ls could not access one of the paths given.", false}},
+		"find":    {1: {"find could not read some directories (permission denied) or a path given does not exist; it still printed what it found.", false}},
+		"tar":     {1: {"Some files changed while tar read them, or differ (with --compare).", false}, 2: {"tar hit a fatal error: an unreadable archive or a missing file.", false}},
+		"sudo":    {1: {"sudo refused (a wrong password, or you may not run this) or the command it ran failed.", false}},
+		"docker": {
+			125: {"The docker command itself failed (a bad option, or the daemon refused).", false},
+			126: {"The command inside the container could not be run (not executable).", false},
+			127: {"The command inside the container does not exist in that image.", false},
+		},
+		"python":  {2: {"Python could not open the script (a wrong path) or was given a bad option.", false}},
+		"python3": {2: {"Python could not open the script (a wrong path) or was given a bad option.", false}},
+		"mount":   {32: {"The mount failed: the device, the filesystem type or the mount point is wrong.", false}},
+	}
+})

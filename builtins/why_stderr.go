@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -24,7 +25,8 @@ import (
 // stderrRule is one kind of error message.
 type stderrRule struct {
 	name string
-	re   *regexp.Regexp
+	// pattern is a regular expression (see stderrPatterns).
+	pattern string
 	// cause explains the message; fix and fixWhy propose a command and
 	// say what it does ("" for no fix); needs is a tool the fix needs.
 	cause, fix, fixWhy, needs string
@@ -41,194 +43,206 @@ const q = "[`‘'\"]([^’'\"\n]+)[’'\"]"
 
 var stderrRules = []stderrRule{
 	// ssh and git remotes
-	{name: "ssh-publickey", re: regexp.MustCompile(`Permission denied \(publickey`),
+	{name: "ssh-publickey", pattern: `Permission denied \(publickey`,
 		cause: "The server refused your SSH key: none of the keys ssh offered is authorized there (or the agent offered none).",
 		fix:   "ssh-add -l", fixWhy: "List the keys your ssh agent offers.", needs: "ssh-add"},
-	{name: "ssh-host-key", re: regexp.MustCompile(`Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED`),
+	{name: "ssh-host-key", pattern: `Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED`,
 		cause: "ssh does not trust the server's host key: it is new and could not be confirmed, or it changed since your last visit (a reinstalled server, or someone in between). Check it before removing the old key with ssh-keygen -R HOST."},
-	{name: "git-not-repo", re: regexp.MustCompile(`fatal: not a git repository`),
+	{name: "git-not-repo", pattern: `fatal: not a git repository`,
 		cause: "This directory is not inside a git repository: cd into your project, or start one here with git init."},
-	{name: "git-conflict", re: regexp.MustCompile(`CONFLICT \(|Automatic merge failed|Merge conflict in|you need to resolve your current index first|unmerged files`),
+	{name: "git-conflict", pattern: `CONFLICT \(|Automatic merge failed|Merge conflict in|you need to resolve your current index first|unmerged files`,
 		cause: "The merge stopped on conflicting changes: edit the files marked with <<<<<<<, git add them and git commit — or undo the whole merge with git merge --abort.",
 		fix:   "git diff --name-only --diff-filter=U", fixWhy: "List the files that still have conflicts."},
-	{name: "git-upstream", re: regexp.MustCompile(`has no upstream branch[\s\S]*?(git push --set-upstream [A-Za-z0-9._/-]+ [A-Za-z0-9._/-]+)`),
+	{name: "git-upstream", pattern: `has no upstream branch[\s\S]*?(git push --set-upstream [A-Za-z0-9._/-]+ [A-Za-z0-9._/-]+)`,
 		cause: "This branch has never been pushed, so git does not know where to push it.",
 		fix:   "$1", fixWhy: "Push the branch and remember the remote branch for later pushes and pulls."},
-	{name: "git-rejected", re: regexp.MustCompile(`\(non-fast-forward\)|\(fetch first\)|Updates were rejected because`),
+	{name: "git-rejected", pattern: `\(non-fast-forward\)|\(fetch first\)|Updates were rejected because`,
 		cause: "The remote branch has commits you do not have, so git refuses to overwrite them: bring them in first, then push again.",
 		fix:   "git pull --rebase", fixWhy: "Fetch the remote commits and replay yours on top of them; then push again."},
-	{name: "git-local-changes", re: regexp.MustCompile(`Your local changes to the following files would be overwritten`),
+	{name: "git-local-changes", pattern: `Your local changes to the following files would be overwritten`,
 		cause: "You have uncommitted changes to files the command would replace.",
 		fix:   "git stash", fixWhy: "Put your uncommitted changes aside (git stash pop brings them back), then run the command again."},
-	{name: "git-detached", re: regexp.MustCompile(`You are not currently on a branch|detached HEAD|HEAD detached`),
+	{name: "git-detached", pattern: `You are not currently on a branch|detached HEAD|HEAD detached`,
 		cause: "You are on a detached HEAD (a commit, not a branch): commits made here belong to no branch. git switch -c NAME makes a branch of them; git switch BRANCH goes back."},
-	{name: "git-identity", re: regexp.MustCompile(`Please tell me who you are|Author identity unknown`),
+	{name: "git-identity", pattern: `Please tell me who you are|Author identity unknown`,
 		cause: "git needs your name and email for commits: git config --global user.name \"Your Name\" and git config --global user.email you@example.com."},
-	{name: "git-pathspec", re: regexp.MustCompile(`pathspec ` + q + ` did not match`),
+	{name: "git-pathspec", pattern: `pathspec ` + q + ` did not match`,
 		cause: "git knows no file or branch called $1: check the spelling (git status lists files, git branch -a branches)."},
-	{name: "git-unrelated", re: regexp.MustCompile(`refusing to merge unrelated histories`),
+	{name: "git-unrelated", pattern: `refusing to merge unrelated histories`,
 		cause: "The two branches share no history, so git will not merge them unless told to (--allow-unrelated-histories): make sure you are pulling the right repository."},
-	{name: "git-auth", re: regexp.MustCompile(`Authentication failed for|could not read Username for|terminal prompts disabled`),
+	{name: "git-auth", pattern: `Authentication failed for|could not read Username for|terminal prompts disabled`,
 		cause: "The git server rejected your credentials: most hosts want a personal access token or an SSH key, not your password."},
-	{name: "git-no-repo-remote", re: regexp.MustCompile(`(?:fatal: )?repository ` + q + ` not found|ERROR: Repository not found`),
+	{name: "git-no-repo-remote", pattern: `(?:fatal: )?repository ` + q + ` not found|ERROR: Repository not found`,
 		cause: "There is no repository at that address: a typo in the URL, or it is private and you are not signed in."},
 
 	// Python, Node, make, Go, Rust
-	{name: "python-module", re: regexp.MustCompile(`(?:ModuleNotFoundError|ImportError): No module named '?([A-Za-z0-9_.]+)'?`), resolve: pythonModule},
-	{name: "pip-externally-managed", re: regexp.MustCompile(`externally-managed-environment`),
+	{name: "python-module", pattern: `(?:ModuleNotFoundError|ImportError): No module named '?([A-Za-z0-9_.]+)'?`, resolve: pythonModule},
+	{name: "pip-externally-managed", pattern: `externally-managed-environment`,
 		cause: "This Python belongs to the system's package manager, so pip will not install into it: make a virtual environment and install there, or install the distribution's python3-NAME package.",
 		fix:   "python3 -m venv .venv", fixWhy: "Create a virtual environment in .venv; activate it with . .venv/bin/activate and run pip again.", needs: "python3"},
-	{name: "python-traceback", re: regexp.MustCompile(`Traceback \(most recent call last\):`), resolve: pythonTraceback},
-	{name: "node-module", re: regexp.MustCompile(`Cannot find module ` + q), resolve: nodeModule},
-	{name: "node-heap", re: regexp.MustCompile(`JavaScript heap out of memory`),
+	{name: "python-traceback", pattern: `Traceback \(most recent call last\):`, resolve: pythonTraceback},
+	{name: "node-module", pattern: `Cannot find module ` + q, resolve: nodeModule},
+	{name: "node-heap", pattern: `JavaScript heap out of memory`,
 		cause: "Node ran out of the memory it allows itself; NODE_OPTIONS=--max-old-space-size=4096 raises the limit (in MB)."},
-	{name: "npm-missing-script", re: regexp.MustCompile(`npm (?:ERR!|error) [Mm]issing script:? "?([A-Za-z0-9:._-]+)`),
+	{name: "npm-missing-script", pattern: `npm (?:ERR!|error) [Mm]issing script:? "?([A-Za-z0-9:._-]+)`,
 		cause: "package.json has no script called $1.",
 		fix:   "npm run", fixWhy: "List the scripts package.json defines.", needs: "npm"},
-	{name: "npm-no-package-json", re: regexp.MustCompile(`(?s)npm (?:ERR!|error).*(?:ENOENT|enoent).*package\.json`),
+	{name: "npm-no-package-json", pattern: `(?s)npm (?:ERR!|error).*(?:ENOENT|enoent).*package\.json`,
 		cause: "There is no package.json here: run npm in your project's folder (npm init creates one)."},
-	{name: "npm-eresolve", re: regexp.MustCompile(`npm (?:ERR!|error) code ERESOLVE`),
+	{name: "npm-eresolve", pattern: `npm (?:ERR!|error) code ERESOLVE`,
 		cause: "Two packages want incompatible versions of a third (a peer dependency conflict).",
 		fix:   "npm install --legacy-peer-deps", fixWhy: "Install while ignoring peer-dependency conflicts, as npm 6 did.", needs: "npm"},
-	{name: "npm-eacces", re: regexp.MustCompile(`npm (?:ERR!|error) code EACCES`),
+	{name: "npm-eacces", pattern: `npm (?:ERR!|error) code EACCES`,
 		cause: "npm tried to write where you may not, usually a global install into /usr: set a prefix in your home (npm config set prefix ~/.npm-global) rather than using sudo."},
-	{name: "npm-error", re: regexp.MustCompile(`npm (?:ERR!|error) code (\S+)`),
+	{name: "npm-error", pattern: `npm (?:ERR!|error) code (\S+)`,
 		cause: "npm failed with error code $1; the npm lines after it say which package and why."},
-	{name: "make-no-makefile", re: regexp.MustCompile(`No targets specified and no makefile found`),
+	{name: "make-no-makefile", pattern: `No targets specified and no makefile found`,
 		cause: "There is no Makefile in this directory: run make in the project's folder."},
-	{name: "make-no-rule-needed", re: regexp.MustCompile(`No rule to make target ` + q + `, needed by ` + q),
+	{name: "make-no-rule-needed", pattern: `No rule to make target ` + q + `, needed by ` + q,
 		cause: "The Makefile needs $1 to build $2, but that file does not exist and no rule makes it: a missing source file, or a typo in the Makefile."},
-	{name: "make-no-rule", re: regexp.MustCompile(`No rule to make target ` + q),
+	{name: "make-no-rule", pattern: `No rule to make target ` + q,
 		cause: "The Makefile has no target called $1: check the spelling against the targets in the Makefile."},
-	{name: "go-no-module", re: regexp.MustCompile(`go: cannot find main module|go\.mod file not found`),
+	{name: "go-no-module", pattern: `go: cannot find main module|go\.mod file not found`,
 		cause: "There is no go.mod here or above: run go in your module's folder, or create one with go mod init NAME."},
-	{name: "cargo-no-manifest", re: regexp.MustCompile("could not find `Cargo.toml`"),
+	{name: "cargo-no-manifest", pattern: "could not find `Cargo.toml`",
 		cause: "There is no Cargo.toml here or above: run cargo in your crate's folder, or create one with cargo init."},
 
 	// the shell and running programs
-	{name: "bad-interpreter", re: regexp.MustCompile(`(\S+?): (?:bad interpreter: No such file or directory|cannot execute: required file not found)`), resolve: badInterpreter},
-	{name: "env-interpreter", re: regexp.MustCompile(`env: ` + q + `: No such file or directory`), resolve: envInterpreter},
-	{name: "exec-format", re: regexp.MustCompile(`cannot execute binary file|Exec format error`),
+	{name: "bad-interpreter", pattern: `(\S+?): (?:bad interpreter: No such file or directory|cannot execute: required file not found)`, resolve: badInterpreter},
+	{name: "env-interpreter", pattern: `env: ` + q + `: No such file or directory`, resolve: envInterpreter},
+	{name: "exec-format", pattern: `cannot execute binary file|Exec format error`,
 		cause: "The file is not a program this machine can run: built for another CPU (arm64 vs x86_64) or another system, or not a program at all.",
 		fix:   "file {name}", fixWhy: "Show what kind of file it is and which CPU it was built for.", needs: "file"},
-	{name: "syntax-error", re: regexp.MustCompile(`syntax error near unexpected token|syntax error: unexpected end of file|unexpected EOF while looking for matching|Syntax error:`), resolve: shellSyntax},
-	{name: "unbound-variable", re: regexp.MustCompile(`(\S+): unbound variable`),
+	{name: "syntax-error", pattern: `syntax error near unexpected token|syntax error: unexpected end of file|unexpected EOF while looking for matching|Syntax error:`, resolve: shellSyntax},
+	{name: "unbound-variable", pattern: `(\S+): unbound variable`,
 		cause: "$1 is used but was never set, and set -u makes that an error."},
-	{name: "not-found", re: regexp.MustCompile(`(?m)(?:^|: )(?:line \d+: )?([^\s:]+): command not found\s*$|(?m)^\S+: \d+: ([^\s:]+): not found|command not found: (\S+)`), resolve: commandNotFound},
-	{name: "mkdir-parents", re: regexp.MustCompile(`mkdir: cannot create directory ` + q + `: No such file or directory`),
+	{name: "not-found", pattern: `(?m)(?:^|: )(?:line \d+: )?([^\s:]+): command not found\s*$|(?m)^\S+: \d+: ([^\s:]+): not found|command not found: (\S+)`, resolve: commandNotFound},
+	{name: "mkdir-parents", pattern: `mkdir: cannot create directory ` + q + `: No such file or directory`,
 		cause: "mkdir creates one level at a time, and the folder $1 should go in does not exist: -p creates the missing parents too.",
 		fix:   "{mkdir-p}", fixWhy: "Create the folder and any missing parent folders."},
-	{name: "cp-directory", re: regexp.MustCompile(`cp: -r not specified; omitting directory|cp: omitting directory`),
+	{name: "cp-directory", pattern: `cp: -r not specified; omitting directory|cp: omitting directory`,
 		cause: "cp copies a directory only with -r (recursive).",
 		fix:   "{flag:-r}", fixWhy: "Copy the directory and everything in it."},
-	{name: "rm-directory", re: regexp.MustCompile(`rm: cannot remove ` + q + `: Is a directory`),
+	{name: "rm-directory", pattern: `rm: cannot remove ` + q + `: Is a directory`,
 		cause: "rm removes a directory only with -r (recursive), which deletes everything inside it.",
 		fix:   "{flag:-r}", fixWhy: "Delete the directory and everything in it."},
-	{name: "rmdir-not-empty", re: regexp.MustCompile(`(?:rmdir: failed to remove|rm: cannot remove) ` + q + `: Directory not empty`),
+	{name: "rmdir-not-empty", pattern: `(?:rmdir: failed to remove|rm: cannot remove) ` + q + `: Directory not empty`,
 		cause: "rmdir removes only empty directories; $1 still has files in it (rm -r would delete them too)."},
-	{name: "is-a-directory", re: regexp.MustCompile(`(?m)([^\s:]+): Is a directory`), resolve: isADirectory},
-	{name: "not-a-directory", re: regexp.MustCompile(`Not a directory`),
+	{name: "is-a-directory", pattern: `(?m)([^\s:]+): Is a directory`, resolve: isADirectory},
+	{name: "not-a-directory", pattern: `Not a directory`,
 		cause: "A part of the path that should be a directory is a file."},
-	{name: "file-exists", re: regexp.MustCompile(`File exists`),
+	{name: "file-exists", pattern: `File exists`,
 		cause: "The target already exists, and the command will not replace it."},
-	{name: "arg-list-too-long", re: regexp.MustCompile(`Argument list too long`),
+	{name: "arg-list-too-long", pattern: `Argument list too long`,
 		cause: "The arguments (a glob matching many thousands of files) are more than the kernel passes to a program: use find … -exec {name} {} + or xargs instead of the glob."},
-	{name: "text-busy", re: regexp.MustCompile(`Text file busy`),
+	{name: "text-busy", pattern: `Text file busy`,
 		cause: "The program file is running right now, so it cannot be replaced: stop it first."},
-	{name: "device-busy", re: regexp.MustCompile(`Device or resource busy|target is busy`),
+	{name: "device-busy", pattern: `Device or resource busy|target is busy`,
 		cause: "Something still uses it: a shell whose current directory is inside it, or an open file (lsof or fuser -vm show who)."},
 
 	// permissions, space, limits
-	{name: "sudoers", re: regexp.MustCompile(`is not in the sudoers file|is not allowed to execute|may not run sudo`),
+	{name: "sudoers", pattern: `is not in the sudoers file|is not allowed to execute|may not run sudo`,
 		cause: "Your user may not use sudo here: an administrator must add you to the sudo (or wheel) group."},
-	{name: "sudo-no-tty", re: regexp.MustCompile(`sudo: a terminal is required|sudo: a password is required|no tty present`),
+	{name: "sudo-no-tty", pattern: `sudo: a terminal is required|sudo: a password is required|no tty present`,
 		cause: "sudo needed to ask for your password but had no terminal to ask on: run it from an interactive terminal, or sudo -v first."},
-	{name: "docker-socket", re: regexp.MustCompile(`permission denied while trying to connect to the Docker daemon`),
+	{name: "docker-socket", pattern: `permission denied while trying to connect to the Docker daemon`,
 		cause: "Your user may not use the Docker socket. Joining the docker group allows it (log out and in afterwards) — but that group is as powerful as root.",
 		fix:   "{sudo}usermod -aG docker \"$USER\"", fixWhy: "Add your user to the docker group; it takes effect at your next login.", needs: "usermod"},
-	{name: "docker-daemon", re: regexp.MustCompile(`Cannot connect to the Docker daemon`),
+	{name: "docker-daemon", pattern: `Cannot connect to the Docker daemon`,
 		cause: "The Docker daemon is not running.",
 		fix:   "{sudo}systemctl start docker", fixWhy: "Start the Docker service.", needs: "systemctl"},
-	{name: "apt-root", re: regexp.MustCompile(`are you root\?`),
+	{name: "apt-root", pattern: `are you root\?`,
 		cause: "Package management changes the system, so it must run as root.",
 		fix:   "{sudo-line}", fixWhy: "Run the same line as root."},
-	{name: "apt-lock", re: regexp.MustCompile(`Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory`),
+	{name: "apt-lock", pattern: `Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock the administration directory`,
 		cause: "Another package manager is running (apt, unattended-upgrades, a software center): wait for it to finish, then try again."},
-	{name: "apt-locate", re: regexp.MustCompile(`Unable to locate package (\S+)`),
+	{name: "apt-locate", pattern: `Unable to locate package (\S+)`,
 		cause: "apt's package lists know no package $1: the name is wrong, or the lists are old.",
 		fix:   "{sudo}apt update", fixWhy: "Refresh apt's package lists, then install again.", needs: "apt"},
-	{name: "apt-no-candidate", re: regexp.MustCompile(`Package ` + q + ` has no installation candidate`),
+	{name: "apt-no-candidate", pattern: `Package ` + q + ` has no installation candidate`,
 		cause: "$1 is known to apt but no source offers it for this release: it was renamed, removed, or lives in a repository not enabled here."},
-	{name: "dpkg-interrupted", re: regexp.MustCompile(`dpkg was interrupted`),
+	{name: "dpkg-interrupted", pattern: `dpkg was interrupted`,
 		cause: "An earlier install was interrupted and left packages half configured.",
 		fix:   "{sudo}dpkg --configure -a", fixWhy: "Finish configuring the packages the interrupted install left behind.", needs: "dpkg"},
-	{name: "no-space", re: regexp.MustCompile(`No space left on device`),
+	{name: "no-space", pattern: `No space left on device`,
 		cause:  "The disk the command writes to is full (or out of inodes: room for new files).",
 		action: "diagnose", fixWhy: "Find which disk is full and what fills it."},
-	{name: "quota", re: regexp.MustCompile(`Disk quota exceeded`),
+	{name: "quota", pattern: `Disk quota exceeded`,
 		cause: "You used all the disk space your account is allowed: delete or move files, or ask for a bigger quota."},
-	{name: "read-only-fs", re: regexp.MustCompile(`Read-only file system`),
+	{name: "read-only-fs", pattern: `Read-only file system`,
 		cause: "That filesystem is mounted read-only: an image or a protected system path, or the kernel remounted it after disk errors (journalctl -k shows them)."},
-	{name: "too-many-open-files", re: regexp.MustCompile(`Too many open files`),
+	{name: "too-many-open-files", pattern: `Too many open files`,
 		cause: "{name} reached the limit on open files (ulimit -n): raise it for this shell, or look for a program that leaks them.",
 		fix:   "ulimit -n 4096", fixWhy: "Raise this shell's open-file limit to 4096 (at most the hard limit, ulimit -Hn); then run the command again."},
-	{name: "out-of-memory", re: regexp.MustCompile(`(?m)^Killed$|Out of memory|Cannot allocate memory|MemoryError|OutOfMemoryError`),
+	{name: "out-of-memory", pattern: `(?m)^Killed$|Out of memory|Cannot allocate memory|MemoryError|OutOfMemoryError`,
 		cause: "The program ran out of memory: close other programs, or give it less to do at once.",
 		fix:   "{oom-log}", fixWhy: "Look in the kernel log for the out-of-memory killer."},
-	{name: "fork-failed", re: regexp.MustCompile(`Resource temporarily unavailable|fork: retry`),
+	{name: "fork-failed", pattern: `Resource temporarily unavailable|fork: retry`,
 		cause: "The limit on processes was reached (ulimit -u), or the machine is out of memory for new ones."},
-	{name: "io-error", re: regexp.MustCompile(`Input/output error`),
+	{name: "io-error", pattern: `Input/output error`,
 		cause: "The disk (or a network filesystem) failed to read or write: a failing drive, a loose cable, or a mount whose server went away.",
 		fix:   "journalctl -k -p err", fixWhy: "Show the kernel's recent errors, where disk failures appear.", needs: "journalctl"},
-	{name: "stale-handle", re: regexp.MustCompile(`Stale file handle`),
+	{name: "stale-handle", pattern: `Stale file handle`,
 		cause: "The network filesystem changed under the shell (the directory was removed or the server restarted): cd out and back in, or remount it."},
-	{name: "needs-root", re: regexp.MustCompile(`Interactive authentication required|Access denied|must be run as root|must be superuser|[Yy]ou must be root|need to be root|requires root privileges|Only root can`),
+	{name: "needs-root", pattern: `Interactive authentication required|Access denied|must be run as root|must be superuser|[Yy]ou must be root|need to be root|requires root privileges|Only root can`,
 		cause: "This changes the system, so only root may do it.",
 		fix:   "{sudo-line}", fixWhy: "Run the same line as root."},
-	{name: "permission-denied", re: regexp.MustCompile(`Permission denied|EACCES`), resolve: permissionDenied},
-	{name: "operation-not-permitted", re: regexp.MustCompile(`Operation not permitted|EPERM`),
+	{name: "permission-denied", pattern: `Permission denied|EACCES`, resolve: permissionDenied},
+	{name: "operation-not-permitted", pattern: `Operation not permitted|EPERM`,
 		cause: "The kernel refused: the operation needs root, or the file is immutable (lsattr shows the i flag), or the filesystem does not support it.",
 		fix:   "{sudo-line}", fixWhy: "Run the same line as root."},
-	{name: "no-such-file", re: regexp.MustCompile(`No such file or directory|ENOENT`), resolve: noSuchFile},
+	{name: "no-such-file", pattern: `No such file or directory|ENOENT`, resolve: noSuchFile},
 
 	// network
-	{name: "resolve-host", re: regexp.MustCompile(`Could not resolve host:? ?([A-Za-z0-9.-]*)|Temporary failure in name resolution|Name or service not known|nodename nor servname|no such host|getaddrinfo|ENOTFOUND`),
+	{name: "resolve-host", pattern: `Could not resolve host:? ?([A-Za-z0-9.-]*)|Temporary failure in name resolution|Name or service not known|nodename nor servname|no such host|getaddrinfo|ENOTFOUND`,
 		cause: "The host name could not be turned into an address: a typo in it, no network, or DNS not working.", resolve: resolveHost},
-	{name: "connection-refused", re: regexp.MustCompile(`Connection refused|ECONNREFUSED`),
+	{name: "connection-refused", pattern: `Connection refused|ECONNREFUSED`,
 		cause: "Nothing listens at that address and port: the server is not running, or it listens on another port or only on localhost.",
 		fix:   "{listening}", fixWhy: "List the ports servers listen on here."},
-	{name: "address-in-use", re: regexp.MustCompile(`Address already in use|EADDRINUSE`),
+	{name: "address-in-use", pattern: `Address already in use|EADDRINUSE`,
 		cause: "Another program already listens on that port: stop it, or use another port.",
 		fix:   "{listening-p}", fixWhy: "List the programs listening here and their ports."},
-	{name: "unreachable", re: regexp.MustCompile(`Network is unreachable|No route to host|EHOSTUNREACH`),
+	{name: "unreachable", pattern: `Network is unreachable|No route to host|EHOSTUNREACH`,
 		cause: "There is no route to that address: the network is down, or the host is on a network this machine cannot reach (a VPN that is off)."},
-	{name: "timed-out", re: regexp.MustCompile(`Connection timed out|Operation timed out|ETIMEDOUT|timed out`),
+	{name: "timed-out", pattern: `Connection timed out|Operation timed out|ETIMEDOUT|timed out`,
 		cause: "The other side never answered: the host is down, a firewall drops the packets, or the port is wrong."},
-	{name: "tls", re: regexp.MustCompile(`SSL certificate problem|certificate verify failed|x509: certificate|CERTIFICATE_VERIFY_FAILED|unable to get local issuer certificate`),
+	{name: "tls", pattern: `SSL certificate problem|certificate verify failed|x509: certificate|CERTIFICATE_VERIFY_FAILED|unable to get local issuer certificate`,
 		cause: "The server's TLS certificate could not be verified: it expired or is self-signed, this machine's clock is wrong, or the CA certificates are not installed (ca-certificates). Turning verification off is not the fix."},
-	{name: "http-error", re: regexp.MustCompile(`The requested URL returned error: (\d{3})|ERROR (\d{3}): `), resolve: httpError},
+	{name: "http-error", pattern: `The requested URL returned error: (\d{3})|ERROR (\d{3}): `, resolve: httpError},
 
 	// generic
-	{name: "bad-option", re: regexp.MustCompile(`(?:invalid|unrecognized|unknown|illegal) option`),
+	{name: "bad-option", pattern: `(?:invalid|unrecognized|unknown|illegal) option`,
 		cause: "{name} does not accept one of the options given (options differ between GNU, BSD and BusyBox versions of a tool).",
 		fix:   "{manual}", fixWhy: "Read {name}'s manual for the options it takes."},
-	{name: "missing-operand", re: regexp.MustCompile(`missing (?:file |destination file )?operand`),
+	{name: "missing-operand", pattern: `missing (?:file |destination file )?operand`,
 		cause: "{name} needs more arguments (a file, or where to put it).",
 		fix:   "{manual}", fixWhy: "Read {name}'s manual for the arguments it takes."},
-	{name: "not-gzip", re: regexp.MustCompile(`not in gzip format`),
+	{name: "not-gzip", pattern: `not in gzip format`,
 		cause: "The file is not gzip-compressed: a plain .tar, another compression, or an error page downloaded in place of the archive (file shows which)."},
-	{name: "make-recipe", re: regexp.MustCompile(`make(?:\[\d+\])?: \*\*\* \[(?:\S+: )?([^\]]+)\] Error (\d+)`),
+	{name: "make-recipe", pattern: `make(?:\[\d+\])?: \*\*\* \[(?:\S+: )?([^\]]+)\] Error (\d+)`,
 		cause: "A command of the recipe for $1 failed with status $2; the error printed above the make line is the real one."},
 }
+
+// stderrPatterns are stderrRules' patterns compiled, index for index. They
+// are compiled on first use, not at init: every lsh start links this
+// package (lsh -c true among them), and few run why.
+var stderrPatterns = sync.OnceValue(func() []*regexp.Regexp {
+	res := make([]*regexp.Regexp, len(stderrRules))
+	for i := range stderrRules {
+		res[i] = regexp.MustCompile(stderrRules[i].pattern)
+	}
+	return res
+})
 
 // matchStderr tries the rules in order on the captured error output.
 func (in *incident) matchStderr() (answer, bool) {
 	if in.stderr == "" {
 		return answer{}, false
 	}
+	patterns := stderrPatterns()
 	for i := range stderrRules {
 		r := &stderrRules[i]
-		m := r.re.FindStringSubmatch(in.stderr)
+		m := patterns[i].FindStringSubmatch(in.stderr)
 		if m == nil {
 			continue
 		}
@@ -259,7 +273,7 @@ func (in *incident) matchStderr() (answer, bool) {
 	return answer{}, false
 }
 
-var placeholder = regexp.MustCompile(`\$[1-9]|\{[a-z0-9:-]+\}`)
+var placeholder = &lazyRegexp{expr: `\$[1-9]|\{[a-z0-9:-]+\}`}
 
 // fill expands a template (see the top of this file). For a command, an
 // empty group or a placeholder lsh cannot fill empties the result: no
@@ -534,8 +548,8 @@ func pythonModule(in *incident, m []string) (answer, bool) {
 }
 
 var (
-	pyFrame = regexp.MustCompile(`(?m)^\s*File "([^"]+)", line (\d+)`)
-	pyError = regexp.MustCompile(`(?m)^([A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Interrupt|Exit|Warning)|[A-Za-z_][A-Za-z0-9_.]*Error)(?:: (.*))?$`)
+	pyFrame = &lazyRegexp{expr: `(?m)^\s*File "([^"]+)", line (\d+)`}
+	pyError = &lazyRegexp{expr: `(?m)^([A-Za-z_][A-Za-z0-9_.]*(?:Error|Exception|Interrupt|Exit|Warning)|[A-Za-z_][A-Za-z0-9_.]*Error)(?:: (.*))?$`}
 )
 
 func pythonTraceback(in *incident, m []string) (answer, bool) {
@@ -643,7 +657,7 @@ func (in *incident) missingInterpreter(script, prog string) answer {
 
 // scriptLine finds "FILE: line N:" in a shell's error: the error is in a
 // script, not in the line typed.
-var scriptLine = regexp.MustCompile(`(?m)^(\S+): line (\d+): `)
+var scriptLine = &lazyRegexp{expr: `(?m)^(\S+): line (\d+): `}
 
 // shellNames prefix errors in lines typed (or given to -c), not scripts.
 var shellNames = map[string]bool{"sh": true, "bash": true, "lsh": true, "dash": true, "zsh": true, "ksh": true}

@@ -307,7 +307,7 @@ func (h *Host) installHint(tool string) string {
 		return ""
 	}
 	pkg := tool
-	if pkgs, ok := toolPackages[tool]; ok {
+	if pkgs, ok := toolPackages()[tool]; ok {
 		if p, ok := pkgs[pm]; ok {
 			pkg = p
 		} else if p, ok := pkgs["*"]; ok {
@@ -329,27 +329,30 @@ var packageInstall = map[string]string{
 
 // toolPackages maps a tool to the package that ships it, per package
 // manager; "*" is the name everywhere else. Tools absent here ship in a
-// package of their own name.
-var toolPackages = map[string]map[string]string{
-	"ss":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
-	"ip":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
-	"netstat":  {"*": "net-tools"},
-	"ifconfig": {"*": "net-tools"},
-	"ps":       {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"pgrep":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"pkill":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"free":     {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"uptime":   {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"top":      {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-	"lsblk":    {"*": "util-linux"},
-	"lscpu":    {"*": "util-linux"},
-	"xdg-open": {"*": "xdg-utils"},
-	"ping":     {"*": "iputils", "apt": "iputils-ping"},
-	"fd":       {"*": "fd", "apt": "fd-find", "dnf": "fd-find"},
-	"rg":       {"*": "ripgrep"},
-	"xz":       {"*": "xz", "apt": "xz-utils"},
-	"7z":       {"*": "p7zip", "apt": "p7zip-full"},
-	"fuser":    {"*": "psmisc"},
-	"who":      {"*": "coreutils"},
-	"nproc":    {"*": "coreutils"},
-}
+// package of their own name. The table (a map per tool) is built on first
+// use, not at every lsh start.
+var toolPackages = sync.OnceValue(func() map[string]map[string]string {
+	return map[string]map[string]string{
+		"ss":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
+		"ip":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
+		"netstat":  {"*": "net-tools"},
+		"ifconfig": {"*": "net-tools"},
+		"ps":       {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"pgrep":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"pkill":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"free":     {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"uptime":   {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"top":      {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"lsblk":    {"*": "util-linux"},
+		"lscpu":    {"*": "util-linux"},
+		"xdg-open": {"*": "xdg-utils"},
+		"ping":     {"*": "iputils", "apt": "iputils-ping"},
+		"fd":       {"*": "fd", "apt": "fd-find", "dnf": "fd-find"},
+		"rg":       {"*": "ripgrep"},
+		"xz":       {"*": "xz", "apt": "xz-utils"},
+		"7z":       {"*": "p7zip", "apt": "p7zip-full"},
+		"fuser":    {"*": "psmisc"},
+		"who":      {"*": "coreutils"},
+		"nproc":    {"*": "coreutils"},
+	}
+})

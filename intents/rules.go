@@ -368,7 +368,7 @@ func nearWords(rs *reqState) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, it := range rs.items {
-		if it.kind == kindWord && !fillers[it.word] && requiredWords[it.word] && !seen[it.word] {
+		if it.kind == kindWord && !fillers()[it.word] && requiredWords[it.word] && !seen[it.word] {
 			seen[it.word] = true
 			out = append(out, it.raw)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A phrasing pattern is a line of space-separated elements, matched in order
@@ -150,10 +151,10 @@ func pluralOf(a, b string) bool {
 }
 
 // fillers are words a request may hold anywhere without changing what it
-// asks: articles, politeness, generic verbs of asking.
-var fillers = map[string]bool{}
-
-func init() {
+// asks: articles, politeness, generic verbs of asking. The set is built on
+// first use, not at every lsh start.
+var fillers = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range strings.Fields(`the a an my me i you your we our us it its this that these those
 		please pls can could would will should shall do does did just some any all every each also really
 		actually currently right now exactly kindly want wanna need like to for of in on at by from with into
@@ -163,9 +164,10 @@ func init() {
 		recursively help computer machine system word string text occurrences occurrence instances instance
 		ending extension extensions exist existing contents content much many feel feels feeling seems seem
 		getting very too bit little pretty quite rather super terribly awfully most lot`) {
-		fillers[w] = true
+		m[w] = true
 	}
-}
+	return m
+})
 
 // notNames are words that describe rather than name a process, branch or
 // package: "list running processes" names no process "running".
@@ -286,7 +288,7 @@ func align(rs *reqState, p *pattern, floats map[slotKind]bool, also map[string]b
 		switch {
 		case it.kind == kindWord && also[it.word]:
 			m.skip[i] = scoreAlso
-		case it.kind == kindWord && fillers[it.word]:
+		case it.kind == kindWord && fillers()[it.word]:
 			m.skip[i] = 0
 		case it.kind != kindWord && floats[it.kind]:
 			m.skip[i] = scoreFloating
@@ -456,7 +458,7 @@ func (m *matcher) consume(el elem, i int) []candidate {
 		b.it = it
 		return []candidate{{to: i + 1, score: scoreSlot, bind: b}}
 	}
-	plainWord := it.kind == kindWord && !fillers[it.word]
+	plainWord := it.kind == kindWord && !fillers()[it.word]
 	fs := m.req.fs
 	switch el.slot {
 	case "path":
@@ -573,7 +575,7 @@ func (m *matcher) consume(el elem, i int) []candidate {
 // looksLikeName reports whether a path phrase's core is a plain name
 // ("projects", "notes.txt"), not "here" or ".".
 func looksLikeName(s string) bool {
-	return s != "" && s != "." && s != ".." && !strings.Contains(s, " ") && !fillers[strings.ToLower(s)] &&
+	return s != "" && s != "." && s != ".." && !strings.Contains(s, " ") && !fillers()[strings.ToLower(s)] &&
 		strings.ToLower(s) != "here" && strings.ToLower(s) != "home" && strings.ToLower(s) != "cwd"
 }
 

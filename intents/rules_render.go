@@ -143,7 +143,7 @@ func roleKind(e *compiled, role string) string {
 func (c *call) confidence(res matchResult) float64 {
 	content := 0
 	for _, it := range c.rs.items {
-		if it.kind != kindWord || !fillers[it.word] {
+		if it.kind != kindWord || !fillers()[it.word] {
 			content++
 		}
 	}

@@ -331,7 +331,7 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	// ".tmp" alone is a file type, not a file, unless it exists.
 	// "the build folder" names a folder that may not exist; "a new folder"
 	// does not (no determiner).
-	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers[s] && det != "" && s != "new" {
+	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers()[s] && det != "" && s != "new" {
 		return mk(j+1, v.stat(filepath.Join(v.cwd, r), r))
 	}
 	return item{}, false

@@ -352,7 +352,7 @@ func scanExt(toks []token, i int) (item, bool) {
 		}
 	}
 	// "tsv files", "conf files": an unknown extension said before "files".
-	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers[s] && !commonWords[s] {
+	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers()[s] && !commonWords[s] {
 		return item{kind: kindExt, from: i, to: i + 2, raw: rawSpan(toks, i, i+2), ext: &extVal{exts: []string{s}, said: "." + s + " files"}}, true
 	}
 	return item{}, false

@@ -26,6 +26,11 @@ type Call struct {
 
 	env     expand.Environ
 	resolve func(string) Resolution
+	run     func(src string) (int, error)
+	// trace and lastStatus give Last: what ran before, and $? as the
+	// builtin was called.
+	trace      *trace
+	lastStatus int
 }
 
 // Getenv returns the value of a variable in the (sub)shell running the
@@ -35,6 +40,18 @@ func (c *Call) Getenv(name string) string { return getVar(c.env, name) }
 // Resolve says what name would run as a command in the (sub)shell running
 // the builtin, as Session.Resolve does for the main shell.
 func (c *Call) Resolve(name string) Resolution { return c.resolve(name) }
+
+// Run runs src in the (sub)shell running the builtin, as `eval` would,
+// with the builtin's standard input and output, and returns its exit
+// status. A program that does not parse runs nothing: status 2 and a
+// *SyntaxError. The guard does not see it: the builtin that calls Run
+// decides what runs (llama runs what the person confirmed).
+func (c *Call) Run(src string) (int, error) {
+	if c.run == nil {
+		return 1, errors.New("no shell to run in")
+	}
+	return c.run(src)
+}
 
 // BuiltinFunc implements a command lsh provides itself. It returns the
 // command's exit status; ctx is cancelled when the command is interrupted.
@@ -89,7 +106,9 @@ func (s *Session) RegisterBuiltin(name string, fn BuiltinFunc) error {
 		return fmt.Errorf("builtin %q: already registered", name)
 	}
 	s.builtins[name] = func(s *Session, c *bcall) error {
-		return exitStatus(fn(c.ctx, &c.Call))
+		call := c.Call
+		call.Stderr = s.captureStderr(call.Stderr)
+		return exitStatus(fn(c.ctx, &call))
 	}
 	s.registered(name)
 	return nil
@@ -138,6 +157,7 @@ func (s *Session) registerOwnBuiltins() {
 // sends lsh's builtins, and any command while a trapped signal waits, to the
 // exec handler (the interpreter would run its own builtin of that name).
 func (s *Session) callHandler(ctx context.Context, args []string) ([]string, error) {
+	s.trace.called(args)
 	if s.traps.anyPending() {
 		return append([]string{trapsCmd}, args...), nil
 	}
@@ -211,6 +231,9 @@ func (s *Session) newCall(ctx context.Context, args []string) *bcall {
 			Stderr: hc.Stderr,
 			Dir:    hc.Dir,
 			env:    hc.Env,
+
+			trace:      &s.trace,
+			lastStatus: hc.LastExitStatus,
 		},
 		s:      s,
 		ctx:    ctx,
@@ -219,6 +242,12 @@ func (s *Session) newCall(ctx context.Context, args []string) *bcall {
 		main:   r != nil && r == s.runner,
 	}
 	c.Call.resolve = func(name string) Resolution { return s.resolveHere(c, name) }
+	c.Call.run = func(src string) (int, error) {
+		if _, err := Parse(src, "-c"); err != nil {
+			return 2, err
+		}
+		return statusOf(builtinEval(s, c.with([]string{"eval", src}))), nil
+	}
 	return c
 }
 
@@ -257,9 +286,12 @@ func builtinStatus(err error) (int, bool) {
 	return 0, false
 }
 
-// errorf prints "lsh: " and a message on the command's standard error.
+// errorf prints "lsh: " and a message on the command's standard error,
+// and keeps it for LastRun.
 func (c *bcall) errorf(format string, args ...any) {
-	fmt.Fprintf(c.Stderr, "lsh: "+format+"\n", args...)
+	msg := []byte(fmt.Sprintf("lsh: "+format+"\n", args...))
+	c.Stderr.Write(msg)
+	c.s.trace.note(msg)
 }
 
 // builtin runs one of the interpreter's builtins in the (sub)shell running c.

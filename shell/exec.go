@@ -224,6 +224,7 @@ var sigDescriptions = map[syscall.Signal]string{
 // is not nil. The umask and resource limits of the (sub)shell apply.
 func (s *Session) startProcess(c *bcall, path string, argv []string, j *job) (*exec.Cmd, error) {
 	path, argv, env := trampoline(c, path, argv, childEnv(c.env))
+	stderr := s.captureStderr(c.Stderr)
 	newCmd := func() *exec.Cmd {
 		cmd := &exec.Cmd{
 			Path:   path,
@@ -232,7 +233,7 @@ func (s *Session) startProcess(c *bcall, path string, argv []string, j *job) (*e
 			Dir:    c.Dir,
 			Stdin:  c.Stdin,
 			Stdout: c.Stdout,
-			Stderr: c.Stderr,
+			Stderr: stderr,
 		}
 		if j != nil {
 			// Background processes get their own process group, so that

@@ -150,7 +150,13 @@ func builtinHistory(s *Session, c *bcall) error {
 		}
 	}
 	for i := first; i < len(h); i++ {
-		fmt.Fprintf(c.Stdout, "%5d  %s\n", i+1, strings.TrimRight(h[i].Text, "\n"))
+		line := strings.TrimRight(h[i].Text, "\n")
+		if h[i].Request != "" {
+			// A confirmed command shows the request it answers, as a
+			// comment, so that the line can still be run again.
+			line += "  # ? " + strings.ReplaceAll(h[i].Request, "\n", " ")
+		}
+		fmt.Fprintf(c.Stdout, "%5d  %s\n", i+1, line)
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ import (
 //     process ID that kill or ps accept.
 //   - `cmd &` becomes `lsh:bg N`, which starts statement N as a job that
 //     jobs, fg, wait %N and kill %N know (see startJob).
+//   - `? WORDS` becomes `QUESTION WORDS` when Options.Question names a
+//     builtin: a natural-language request in a script or -c string.
 //
 // Programs the interpreter parses itself (sourced files, eval, trap actions)
 // come through lsh first, so they are rewritten too.
@@ -46,6 +48,13 @@ func (s *Session) rewrite(node syntax.Node) bool {
 				n.Param = &syntax.Lit{ValuePos: pos, ValueEnd: n.Param.ValueEnd, Value: "@"}
 				n.Short = false
 				changed = true
+			}
+		case *syntax.CallExpr:
+			if s.opts.Question != "" && len(n.Args) > 0 && len(n.Args[0].Parts) == 1 {
+				if lit, ok := n.Args[0].Parts[0].(*syntax.Lit); ok && lit.Value == "?" {
+					n.Args[0] = &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{ValuePos: lit.ValuePos, ValueEnd: lit.ValueEnd, Value: s.opts.Question}}}
+					changed = true
+				}
 			}
 		case *syntax.Stmt:
 			if !n.Background || n.Coprocess {

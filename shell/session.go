@@ -58,13 +58,20 @@ type Options struct {
 	Set []string
 
 	// Guard is called with every parsed program before it runs while the
-	// guard option is on (`set -o guard`). A non-nil error stops the program:
-	// Run returns status 1 and that error. The program is the parser's tree,
-	// before lsh rewrites it for the interpreter.
+	// guard option is on (`set -o guard`), except programs given to
+	// RunRequest (the person confirmed them already). A non-nil error stops
+	// the program: Run returns that error and status 1, or the error's own
+	// status when it has an `ExitStatus() int` method. The program is the
+	// parser's tree, before lsh rewrites it for the interpreter.
 	Guard func(ctx context.Context, prog *syntax.File) error
 
 	// History records each program given to Run in History.
 	History bool
+
+	// Question names the builtin that a statement starting with the bare
+	// word "?" runs ("? delete the logs" in a script runs `llama delete
+	// the logs`); "" leaves "?" a glob pattern, as in sh.
+	Question string
 
 	// HandleSignals makes this session own the process's signal handling:
 	// traps on INT, TERM, HUP…, an interactive shell surviving SIGINT, a
@@ -78,6 +85,9 @@ type HistoryEntry struct {
 	Status   int           // its exit status
 	Start    time.Time     // when it started
 	Duration time.Duration // how long it ran
+	// Request is the natural-language request the program was proposed
+	// for and confirmed (RunRequest); "" for a line typed as shell code.
+	Request string
 }
 
 // Session is a running shell. Run, RunReader, Source, Exit, SetStdio,
@@ -138,6 +148,8 @@ type Session struct {
 	jobsCtx    context.Context // parent of every job's context
 
 	umask umaskState
+
+	trace trace // what ran last, for LastRun
 }
 
 // New starts a session. It runs nothing from the environment or files; see
@@ -228,12 +240,23 @@ func New(opts Options) (*Session, error) {
 // guard refused the program or the interpreter failed, and status is the
 // exit status of the last command as in $?.
 func (s *Session) Run(ctx context.Context, src, name string) (status int, err error) {
+	return s.run(ctx, src, name, "")
+}
+
+// RunRequest runs src, a command the person confirmed for the natural-
+// language request, as Run does, but without asking the guard again; the
+// history records the request with the command.
+func (s *Session) RunRequest(ctx context.Context, src, name, request string) (status int, err error) {
+	return s.run(ctx, src, name, request)
+}
+
+func (s *Session) run(ctx context.Context, src, name, request string) (status int, err error) {
 	start := time.Now()
 	entry := -1
 	if s.opts.History {
 		// Recorded before it runs, so that `history` lists itself.
 		s.mu.Lock()
-		s.history = append(s.history, HistoryEntry{Text: src, Start: start})
+		s.history = append(s.history, HistoryEntry{Text: src, Start: start, Request: request})
 		entry = len(s.history) - 1
 		s.mu.Unlock()
 	}
@@ -242,10 +265,12 @@ func (s *Session) Run(ctx context.Context, src, name string) (status int, err er
 		err = newSyntaxError(perr, name)
 		status = 2
 		s.runMu.Lock()
+		s.trace.begin()
 		s.setStatusLocked(ctx, status)
+		s.trace.end(src, status, "lsh: "+err.Error()+"\n")
 		s.runMu.Unlock()
 	} else {
-		status, err = s.runProgram(ctx, f)
+		status, err = s.runProgram(ctx, f, src, request == "")
 	}
 	if entry >= 0 {
 		s.mu.Lock()
@@ -279,7 +304,7 @@ func (s *Session) RunReader(ctx context.Context, r io.Reader, name string) (stat
 			continue
 		}
 		in.release()
-		status, err = s.runProgram(ctx, &syntax.File{Name: name, Stmts: stmts})
+		status, err = s.runProgram(ctx, &syntax.File{Name: name, Stmts: stmts}, "", true)
 		if err != nil || s.Exited() || ctx.Err() != nil {
 			return status, err
 		}
@@ -290,17 +315,29 @@ func (s *Session) RunReader(ctx context.Context, r io.Reader, name string) (stat
 	return s.LastStatus(), nil
 }
 
-// runProgram runs a parsed program in the main shell.
-func (s *Session) runProgram(ctx context.Context, f *syntax.File) (int, error) {
+// runProgram runs a parsed program in the main shell. text is the
+// program as typed, for LastRun ("" when it came from a script); guard
+// says whether the guard sees it.
+func (s *Session) runProgram(ctx context.Context, f *syntax.File, text string, guard bool) (int, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	if s.exited {
 		return s.status, nil
 	}
-	if s.guard.Load() && s.opts.Guard != nil {
+	s.trace.begin()
+	if guard && s.guard.Load() && s.opts.Guard != nil {
+		// The guard reads the accessors (Dir, Getenv): show it the shell
+		// as it is now, after the lines before this one.
+		s.refreshLocked()
 		if err := s.opts.Guard(ctx, f); err != nil {
-			s.setStatusLocked(ctx, 1)
-			return 1, err
+			status := 1
+			var es interface{ ExitStatus() int }
+			if errors.As(err, &es) {
+				status = es.ExitStatus()
+			}
+			s.setStatusLocked(ctx, status)
+			s.trace.end(text, status, "lsh: "+err.Error()+"\n")
+			return status, err
 		}
 	}
 	s.rewrite(f)
@@ -318,6 +355,7 @@ func (s *Session) runProgram(ctx context.Context, f *syntax.File) (int, error) {
 
 	status, err := s.settle(ctx, rctx, err)
 	s.status = status
+	s.trace.end(text, status, "")
 	s.publish()
 	s.checkTermination()
 	return status, err
@@ -342,26 +380,35 @@ type snapshot struct {
 // the start of the running program otherwise.
 func (s *Session) state() snapshot {
 	if s.dirty.Load() && s.runMu.TryLock() {
-		snap := snapshot{
-			dir:   s.runner.Dir,
-			vars:  make(map[string]expand.Variable, len(s.runner.Vars)),
-			funcs: make(map[string]*syntax.Stmt, len(s.runner.Funcs)),
-		}
-		for k, v := range s.runner.Vars {
-			snap.vars[k] = v
-		}
-		for k, v := range s.runner.Funcs {
-			snap.funcs[k] = v
-		}
-		s.dirty.Store(false)
-		s.mu.Lock()
-		s.snap = snap
-		s.mu.Unlock()
+		s.refreshLocked()
 		s.runMu.Unlock()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snap
+}
+
+// refreshLocked copies the main shell's state for the accessors. runMu
+// must be held.
+func (s *Session) refreshLocked() {
+	if !s.dirty.Load() {
+		return
+	}
+	snap := snapshot{
+		dir:   s.runner.Dir,
+		vars:  make(map[string]expand.Variable, len(s.runner.Vars)),
+		funcs: make(map[string]*syntax.Stmt, len(s.runner.Funcs)),
+	}
+	for k, v := range s.runner.Vars {
+		snap.vars[k] = v
+	}
+	for k, v := range s.runner.Funcs {
+		snap.funcs[k] = v
+	}
+	s.dirty.Store(false)
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
 }
 
 // settle turns what the interpreter returned into an exit status, telling
@@ -402,6 +449,14 @@ func (s *Session) setStatusLocked(ctx context.Context, n int) {
 	st := sentinelStmt(statusCmd, strconv.Itoa(n))
 	s.runner.Run(context.WithoutCancel(ctx), &syntax.File{Name: s.arg0, Stmts: []*syntax.Stmt{st}})
 	s.publish()
+}
+
+// SetStatus makes $? read n, for a line the shell did not run itself: a
+// natural-language request that was answered, cancelled or refused.
+func (s *Session) SetStatus(ctx context.Context, n int) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.setStatusLocked(ctx, n)
 }
 
 // Exit ends the session as sh ends: pending traps, then the EXIT trap with

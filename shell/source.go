@@ -175,5 +175,5 @@ const startupCmd = "lsh:startup"
 // the shell goes on (an `exit` in the file still ends it).
 func (s *Session) Source(ctx context.Context, path string) (int, error) {
 	st := &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{litWord(startupCmd), litWord(path)}}}
-	return s.runProgram(ctx, &syntax.File{Stmts: []*syntax.Stmt{st}})
+	return s.runProgram(ctx, &syntax.File{Stmts: []*syntax.Stmt{st}}, "", true)
 }

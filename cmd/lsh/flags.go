@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
 	"github.com/llamashell/lsh/shell"
 )
 
@@ -23,6 +24,12 @@ type config struct {
 	version     bool
 	set         []string // set options in order, as `set` takes them
 	operands    []string // after the options: program, name, args / file, args
+
+	// The natural-language path (cmd/lsh/internal/natural).
+	dryRun bool        // --dry-run: print the intent of the -c line, run nothing
+	json   bool        // --json: the intent as JSON
+	yes    natural.Yes // --yes[=force]
+	engine natural.Settings
 }
 
 // argKind says whether a long flag takes a value.
@@ -52,6 +59,18 @@ var longFlags = []longFlag{
 		apply: func(c *config, _ string) error { c.noProfile = true; return nil }},
 	{name: "norc", help: "do not read ~/.lshrc",
 		apply: func(c *config, _ string) error { c.noRC = true; return nil }},
+	{name: "dry-run", help: "print what lsh would do with the -c line (its intent), run nothing",
+		apply: func(c *config, _ string) error { c.dryRun = true; return nil }},
+	{name: "json", help: "with --dry-run, or when a command is refused: the intent as JSON",
+		apply: func(c *config, _ string) error { c.json = true; return nil }},
+	{name: "yes", arg: optArg, value: "force", help: "run proposed commands without asking; =force also system-destroying ones",
+		apply: func(c *config, v string) (err error) { c.yes, err = natural.ParseYes(v); return err }},
+	{name: "model", arg: needArg, value: "FILE", help: "answer requests with this GGUF model (a path or a name in the models folder)",
+		apply: func(c *config, v string) error { c.engine.Model = v; return nil }},
+	{name: "source", arg: needArg, value: "MODE", help: "which engine answers requests: auto, rules or model",
+		apply: func(c *config, v string) error { c.engine.Source = v; return nil }},
+	{name: "endpoint", arg: needArg, value: "URL", help: "answer requests with an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1",
+		apply: func(c *config, v string) error { c.engine.Endpoint = v; return nil }},
 	{name: "help", help: "print this help and exit",
 		apply: func(c *config, _ string) error { c.help = true; return nil }},
 	{name: "version", help: "print the version and exit",
@@ -143,6 +162,12 @@ func parseArgs(argv []string) (*config, error) {
 	if c.command && len(c.operands) == 0 {
 		return nil, &usageError{"-c: option requires an argument"}
 	}
+	if c.dryRun && !c.command {
+		return nil, &usageError{"--dry-run: needs -c LINE"}
+	}
+	if err := natural.CheckSettings(c.engine); err != nil {
+		return nil, &usageError{err.Error()}
+	}
 	return c, nil
 }
 
@@ -165,12 +190,12 @@ lsh runs POSIX shell code like sh: a -c command string, a script file, or
 commands from standard input (a pipe, or a terminal for an interactive shell).
 
 Options:
-  -c            run the first operand as the program; the next ones are $0, $1…
-  -s            read the program from standard input; operands are $1, $2…
-  -i            interactive even if standard input is not a terminal
-  -l            login shell (also when the program name starts with "-")
-  -abefhmnuvx   set options, as the set builtin takes them (+x to unset)
-  -o name       set an option by name (+o name to unset); see set -o
+  -c              run the first operand as the program; the next ones are $0, $1…
+  -s              read the program from standard input; operands are $1, $2…
+  -i              interactive even if standard input is not a terminal
+  -l              login shell (also when the program name starts with "-")
+  -abefhmnuvx     set options, as the set builtin takes them (+x to unset)
+  -o name         set an option by name (+o name to unset); see set -o
 `)
 	for _, f := range longFlags {
 		name := "--" + f.name
@@ -180,6 +205,17 @@ Options:
 		case optArg:
 			name += "[=" + f.value + "]"
 		}
-		fmt.Fprintf(w, "  %-14s%s\n", name, f.help)
+		fmt.Fprintf(w, "  %-16s%s\n", name, f.help)
 	}
+	fmt.Fprintf(w, `
+Natural language: "? TEXT" (or llama TEXT) asks lsh; at the prompt a line
+that reads as English is a request too. A proposed command runs only after
+you confirm it on a terminal. Exit statuses besides the command's own:
+  1   you cancelled at the confirmation, or lsh asked a question back
+  2   usage or syntax error
+  %d   not run: the command needed confirmation and there was no terminal
+      (or --yes without =force for a system-destroying one); the intent is
+      printed on standard error
+  126, 127, 128+N   as sh: not executable, not found, killed by signal N
+`, natural.StatusNotConfirmed)
 }

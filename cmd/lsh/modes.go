@@ -31,6 +31,8 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 		return 0
 	}
 
+	nl := newNLPath(cfg, stdin, stdout, stderr)
+	defer nl.close()
 	opts := shell.Options{
 		Stdin:         stdin,
 		Stdout:        stdout,
@@ -39,6 +41,8 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 		Arg0:          cfg.argv0,
 		Set:           cfg.set,
 		HandleSignals: true,
+		Guard:         nl.guard(),
+		Question:      "llama",
 	}
 	var program string // the -c program
 	var script string  // the script file's path
@@ -64,11 +68,21 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 	opts.Interactive = cfg.interactive ||
 		opts.Input == shell.InputStdin && isTTY(stdin) && isTTY(stderr)
 	opts.History = opts.Interactive
+	if opts.Interactive && nl.guardFromConfig() {
+		// The config's guard = true, before the command line's options
+		// (+o guard there wins).
+		opts.Set = append([]string{"-o", "guard"}, opts.Set...)
+	}
 
 	sess, err := shell.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "lsh: %v\n", err)
 		return 2
+	}
+	nl.sess = sess
+	if err := nl.registerBuiltins(sess); err != nil {
+		// A name clash is a bug in lsh; a login shell must start anyway.
+		fmt.Fprintf(stderr, "lsh: %v\n", err)
 	}
 	ctx := context.Background()
 
@@ -88,6 +102,10 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 
 	var status int
 	switch {
+	case cfg.dryRun:
+		status = nl.dryRun(ctx, program, stdout, stderr)
+	case cfg.command && isQuestion(program):
+		status = nl.oneShot(ctx, program, stdout, stderr)
 	case cfg.command:
 		status, err = sess.RunReader(ctx, strings.NewReader(program), "-c")
 	case script != "":
@@ -97,7 +115,7 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 			status, err = sess.RunReader(ctx, in, script)
 		}
 	case opts.Interactive:
-		status = frontEnd(cfg, stdin)(ctx, sess, stdin, stderr)
+		status = frontEnd(cfg, stdin, nl)(ctx, sess, stdin, stderr)
 	default:
 		status, err = sess.RunReader(ctx, stdin, "stdin")
 	}
@@ -161,9 +179,12 @@ func isTTY(f *os.File) bool { return f != nil && term.IsTerminal(int(f.Fd())) }
 type frontEndFunc func(ctx context.Context, sess *shell.Session, in *os.File, errw io.Writer) int
 
 // frontEnd chooses the interactive front-end. It is the one place that
-// choice is made: the Bubble Tea TUI will serve real terminals (not with
-// --plain, not with TERM=dumb); until then the plain line-by-line REPL
-// serves every interactive shell.
-func frontEnd(cfg *config, in *os.File) frontEndFunc {
-	return runPlain
+// choice is made: the Bubble Tea TUI serves real terminals (see useTUI:
+// not with --plain, not with TERM=dumb); the plain line-by-line REPL
+// serves every other interactive shell.
+func frontEnd(cfg *config, in *os.File, nl *nlPath) frontEndFunc {
+	if useTUI(cfg, in, nl.stdout, nl.stderr) {
+		return nl.tuiFrontEnd(cfg)
+	}
+	return nl.runPlain
 }

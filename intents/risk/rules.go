@@ -1,6 +1,9 @@
 package risk
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // This file holds the rules as data: which command does what to which of
 // its operands, which options make it worse, and what is safer. The walker
@@ -124,11 +127,12 @@ const readOnly = `ls ll la dir vdir cat tac less more most head tail grep egrep 
 	git-status lsb_release neofetch fastfetch screenfetch xdg-user-dir gsettings-get kill-l pgrep pmap ldd nm objdump
 	readelf size strace-l cut iconv ltrace-l column uuidgen openssl-rand printf`
 
-// interpreters maps interpreters to their language and the options whose
-// value is code.
-var interpreters = map[string]rule{}
-
-func init() {
+// addRules adds to the table the rules made by loops: commands that share
+// a rule, package managers, read-only subcommands.
+func addRules(rules map[string][]rule) {
+	// interpreters maps interpreters to their language and the options
+	// whose value is code.
+	interpreters := map[string]rule{}
 	for _, n := range strings.Fields("sh bash dash zsh ksh mksh ash yash posh fish rbash") {
 		// Shells: -c is a flag and the first operand is the code; fish
 		// takes -c CODE as a value.
@@ -173,20 +177,20 @@ func init() {
 		rules[n] = []rule{{level: Writes, role: names, does: "opens %s in an editor"}}
 	}
 	for _, n := range strings.Fields("apt apt-get aptitude") {
-		pkgRules(n, "remove purge autoremove autopurge", "install reinstall upgrade full-upgrade dist-upgrade update build-dep",
+		pkgRules(rules, n, "remove purge autoremove autopurge", "install reinstall upgrade full-upgrade dist-upgrade update build-dep",
 			"search show list policy depends rdepends changelog showsrc madison", Privileged)
 	}
 	for _, n := range strings.Fields("dnf yum zypper") {
-		pkgRules(n, "remove erase autoremove rm", "install update upgrade reinstall downgrade in up distro-sync dup",
+		pkgRules(rules, n, "remove erase autoremove rm", "install update upgrade reinstall downgrade in up distro-sync dup",
 			"search info list provides repolist history se if", Privileged)
 	}
-	pkgRules("apk", "del", "add upgrade update fix", "search info list", Privileged)
-	pkgRules("snap", "remove", "install refresh revert", "list find info", Privileged)
-	pkgRules("flatpak", "uninstall remove", "install update", "list search info", Writes)
-	pkgRules("brew", "uninstall remove rm", "install upgrade update reinstall", "list search info ls", Writes)
-	pkgRules("pip", "uninstall", "install download", "list show freeze search check", Writes)
-	pkgRules("pip3", "uninstall", "install download", "list show freeze search check", Writes)
-	pkgRules("npm", "uninstall remove rm un", "install i ci update add", "list ls view search outdated", Writes)
+	pkgRules(rules, "apk", "del", "add upgrade update fix", "search info list", Privileged)
+	pkgRules(rules, "snap", "remove", "install refresh revert", "list find info", Privileged)
+	pkgRules(rules, "flatpak", "uninstall remove", "install update", "list search info", Writes)
+	pkgRules(rules, "brew", "uninstall remove rm", "install upgrade update reinstall", "list search info ls", Writes)
+	pkgRules(rules, "pip", "uninstall", "install download", "list show freeze search check", Writes)
+	pkgRules(rules, "pip3", "uninstall", "install download", "list show freeze search check", Writes)
+	pkgRules(rules, "npm", "uninstall remove rm un", "install i ci update add", "list ls view search outdated", Writes)
 	for _, n := range strings.Fields("iptables ip6tables") {
 		rules[n] = []rule{
 			{when: "F flush", level: Privileged, does: "flushes every firewall rule, leaving the machine unfiltered",
@@ -267,7 +271,7 @@ func init() {
 // pkgRules sets the rules of a package manager from its subcommands that
 // remove, that install, and that only look; any other subcommand changes
 // the system at the manager's level.
-func pkgRules(tool, remove, install, look string, level Level) {
+func pkgRules(rules map[string][]rule, tool, remove, install, look string, level Level) {
 	rules[tool] = []rule{{level: level, role: names, does: "runs the package manager (" + tool + " %s)"}}
 	for _, s := range strings.Fields(remove) {
 		rules[tool+" "+s] = []rule{{level: level, role: names, does: "removes the packages %s and what depends on them"}}
@@ -281,225 +285,231 @@ func pkgRules(tool, remove, install, look string, level Level) {
 }
 
 // rules maps a command, or "command subcommand", to its rules. A key
-// missing for a subcommand falls back to the command's.
-var rules = map[string][]rule{
-	"rm": {{level: Deletes, role: deletes, does: "deletes %s", mods: rmMods,
-		alt: "rm -ri %s asks before each file; gio trash %s (or trash-put) moves it to the trash instead"}},
-	"unlink": {{level: Deletes, role: deletes, does: "deletes %s"}},
-	"rmdir":  {{level: Writes, role: writes, does: "removes the empty directory %s"}},
-	"shred": {{level: Deletes, role: deletes, does: "overwrites %s so it can never be recovered",
-		mods: []mod{{opts: "u remove", why: "and then deletes it (-u)"}, {opts: "z zero", why: "hiding the shredding with zeros (-z)"}},
-		alt:  "make sure of the target first: shred cannot be undone"}},
-	"truncate": {{level: Deletes, role: deletes, does: "truncates %s, losing its contents past the new size"}},
-	"cp": {{level: Writes, role: reads, last: overwrites, dir: "t target-directory", does: "reads %s",
-		doesLast: "copies over %s, replacing files of the same name",
-		mods: []mod{{opts: "r R recursive a archive", flag: recursive, show: "-r"}, {opts: "n no-clobber", flag: noClobber},
-			{opts: "i interactive", flag: interactive}, {opts: "f force", flag: force}},
-		alt: "cp -i asks before replacing a file; cp -n never does"}},
-	"mv": {{level: Writes, role: moves, last: overwrites, dir: "t target-directory", does: "moves %s away",
-		doesLast: "moves files onto %s, replacing what has the same name",
-		mods:     []mod{{opts: "n no-clobber", flag: noClobber}, {opts: "i interactive", flag: interactive}, {opts: "f force", flag: force}},
-		always:   recursive, alt: "mv -i asks before replacing a file; mv -n never does"}},
-	"ln": {
-		{when: "f force", level: Writes, role: reads, last: overwrites, dir: "t target-directory", doesLast: "replaces %s with a link"},
-		{level: Writes, role: reads, last: writes, dir: "t target-directory", doesLast: "creates the link %s"},
-	},
-	"install": {{level: Writes, role: reads, last: overwrites, dir: "t target-directory", doesLast: "installs files as %s, replacing what is there"}},
-	"mkdir":   {{level: Writes, role: writes, does: "creates the directory %s"}},
-	"touch":   {{level: Writes, role: writes, does: "creates %s or updates its timestamp"}},
-	"mktemp":  {{level: Writes, does: "creates a temporary file"}},
-	"chmod": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the permissions of %s",
-		mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}},
-		alt:  "change only the files that need it, e.g. chmod u+x FILE"}},
-	"chown": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the owner of %s",
-		mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}},
-		alt:  "change only the files that need it"}},
-	"chgrp": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the group of %s",
-		mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}}}},
-	"chattr": {{level: Writes, role: modifies, skip: 1, does: "changes the attributes of %s",
-		mods: []mod{{opts: "R", flag: recursive, show: "-R", why: "recursively"}}}},
-	"setfacl": {{level: Writes, role: modifies, does: "changes the access control lists of %s",
-		mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively"}}}},
-	"dd": {{level: ReadOnly, opts: []optRole{{opts: "of", role: overwrites, does: "writes raw data over %s"}, {opts: "if", role: reads}},
-		alt: "run lsblk to be sure of the target, then dd … status=progress conv=fsync; a wrong of= cannot be undone"}},
-	"wipefs": {
-		{when: "a all o offset", level: Deletes, role: erases, does: "erases the filesystem signatures on %s, making its data unreachable",
-			alt: "wipefs without -a only lists the signatures"},
-		{level: ReadOnly},
-	},
-	"blkdiscard": {{level: Deletes, role: erases, does: "discards every block of %s"}},
-	"badblocks":  {{when: "w", level: Deletes, role: erases, does: "overwrites all of %s with test patterns (-w)"}, {level: ReadOnly}},
-	"kill": {
-		{when: "l L list table", level: ReadOnly},
-		{level: Writes, role: process, does: "sends a signal to process %s"},
-	},
-	"pkill":    {{level: Writes, role: names, does: "stops the processes matching %s"}},
-	"killall":  {{level: Writes, role: names, does: "stops every process named %s"}},
-	"killall5": {{level: SystemDestroying, does: "signals every process on the system"}},
-	"reboot":   {{level: Privileged, does: "restarts the computer"}},
-	"init":     {{level: Privileged, role: names, does: "switches the system's runlevel to %s (0 powers off, 6 restarts)"}},
-	"telinit":  {{level: Privileged, role: names, does: "switches the system's runlevel to %s (0 powers off, 6 restarts)"}},
-	"crontab": {
-		{when: "r remove", level: Deletes, does: "deletes your whole crontab, every scheduled job, without asking",
-			alt: "crontab -l > crontab.bak first; crontab -e removes a single job"},
-		{when: "l list", level: ReadOnly},
-		{when: "e edit", level: Writes, does: "opens your crontab for editing"},
-		{level: Writes, role: names, does: "replaces your crontab with %s"},
-	},
-	"history": {{when: "c", level: Deletes, does: "clears the shell history"}, {level: ReadOnly}},
-	"sed": {
-		{when: "i in-place", level: Writes, role: writes, skip: 1, skipUnless: "e expression f file", does: "edits %s in place",
-			alt: "sed -i.bak keeps a backup of each file"},
-		{level: ReadOnly},
-	},
-	"tee": {
-		{when: "a append", level: Writes, role: writes, does: "appends to %s"},
-		{level: Writes, role: overwrites, does: "writes %s, replacing its contents"},
-	},
-	"tar": {
-		{when: "x extract get", level: Writes, does: "extracts files into the current directory, replacing files of the same name",
-			opts: []optRole{{opts: "C directory", role: writes, does: "extracts files into %s, replacing files of the same name"}, {opts: "f file", role: reads}},
-			mods: []mod{{opts: "overwrite recursive-unlink unlink-first", level: Deletes, why: "removing existing files first"}}},
-		{when: "c create r append u update", level: Writes, role: reads,
-			opts: []optRole{{opts: "f file", role: overwrites, does: "writes the archive %s"}, {opts: "C directory", role: reads}},
-			mods: []mod{{opts: "remove-files", level: Deletes, why: "and deletes the files it archived (--remove-files)"}}},
-		{level: ReadOnly},
-	},
-	"zip": {{level: Writes, first: writes, role: reads, does: "writes the archive %s",
-		mods: []mod{{opts: "m move", level: Deletes, why: "and deletes the original files (-m)"}}}},
-	"unzip": {
-		{when: "l v t Z", level: ReadOnly},
-		{level: Writes, role: reads, does: "extracts the archive into the current directory",
-			opts: []optRole{{opts: "d", role: writes, does: "extracts the archive into %s"}},
-			mods: []mod{{opts: "o", level: Deletes, why: "overwriting existing files without asking (-o)"}}},
-	},
-	"rsync": {
-		{when: "delete delete-before delete-during delete-delay delete-after delete-excluded del remove-source-files", level: Deletes,
-			role: reads, last: deletes, always: recursive, does: "reads %s",
-			doesLast: "makes %s mirror the source, deleting what is not in it (--delete)",
-			alt:      "rsync -n (--dry-run) shows first what would be deleted"},
-		{level: Writes, role: reads, last: overwrites, does: "reads %s", doesLast: "copies into %s, replacing files of the same name"},
-	},
-	"scp":  {{level: Writes, role: reads, last: overwrites, does: "reads %s", doesLast: "copies over %s"}},
-	"sftp": {{level: Writes, role: names, does: "opens a file transfer session with %s"}},
-	"ssh":  {{level: Writes, special: remoteShell, does: "opens a shell on %s, where anything can change"}},
-	"nc": {{level: Writes, role: names, does: "opens a network connection (%s)",
-		mods: []mod{{opts: "e c", level: RemoteCode, why: "and gives whoever connects a shell on this machine (-e)"}}}},
-	"ncat":   {{level: Writes, role: names, does: "opens a network connection (%s)", mods: []mod{{opts: "e c exec sh-exec", level: RemoteCode, why: "and gives whoever connects a shell on this machine (-e)"}}}},
-	"socat":  {{level: Writes, role: names, does: "relays data between %s"}},
-	"find":   {{level: ReadOnly, special: findExpr}},
-	"eval":   {{level: ReadOnly, special: evalArgs}},
-	"source": {{level: Writes, special: sourceFile, does: "runs the commands in %s in this shell", role: script}},
-	".":      {{level: Writes, special: sourceFile, does: "runs the commands in %s in this shell", role: script}},
-	"make": {{when: "n dry-run just-print recon q question", level: ReadOnly},
-		{level: Writes, role: names, does: "runs the build rules of the Makefile (they can run any command)"}},
-	"git": {{level: Writes, role: names, does: "runs git"}},
-	"git reset": {
-		{when: "hard", level: Deletes, does: "discards every uncommitted change in the working tree (--hard)",
-			alt: "git stash keeps the changes, and git stash pop brings them back"},
-		{when: "keep merge", level: Writes, does: "moves the current branch, keeping local changes"},
-		{level: Writes, does: "moves the current branch and unstages changes; the files keep them"},
-	},
-	"git clean": {
-		{when: "n dry-run", level: ReadOnly},
-		{level: Deletes, role: names, does: "deletes untracked files (git cannot bring them back)",
-			mods: []mod{{opts: "d", why: "and untracked directories (-d)"}, {opts: "x", why: "including ignored files such as build output and local settings (-x)"},
-				{opts: "X", why: "only ignored files (-X)"}},
-			alt: "git clean -n lists what would be deleted; git clean -i asks"},
-	},
-	"git checkout": {
-		{when: "f force", level: Deletes, does: "switches branch, discarding uncommitted changes (-f)", alt: "git stash first keeps the changes"},
-		{whenArg: "-- . :/ *", level: Deletes, role: names, does: "discards uncommitted changes to %s", alt: "git stash first keeps the changes"},
-		{level: Writes, role: names, does: "switches the working tree to %s"},
-	},
-	"git restore": {
-		{when: "staged S", level: Writes, role: names, does: "unstages %s; the files keep their changes"},
-		{level: Deletes, role: names, does: "discards uncommitted changes to %s", alt: "git stash first keeps the changes"},
-	},
-	"git switch": {
-		{when: "discard-changes f force", level: Deletes, does: "switches branch, discarding uncommitted changes"},
-		{level: Writes, role: names, does: "switches to the branch %s"},
-	},
-	"git push": {
-		{when: "f force", level: Deletes, role: names, does: "overwrites the remote branch's history (--force)",
-			alt: "git push --force-with-lease refuses when someone else pushed in the meantime"},
-		{when: "d delete", level: Deletes, role: names, does: "deletes the remote branch %s"},
-		{level: Writes, role: names, does: "uploads commits to %s"},
-	},
-	"git branch": {
-		{when: "D", level: Deletes, role: names, does: "deletes the branch %s even if its commits are not merged (-D)",
-			alt: "git branch -d refuses to delete unmerged work"},
-		{when: "d delete", level: Writes, role: names, does: "deletes the merged branch %s"},
-		{level: Writes, bare: ReadOnly, role: names, does: "creates or changes the branch %s"},
-	},
-	"git tag":             {{level: Writes, bare: ReadOnly, role: names, does: "creates or changes the tag %s"}},
-	"git remote":          {{level: Writes, bare: ReadOnly, role: names, does: "changes the remotes (%s)"}},
-	"git stash":           {{level: Writes, does: "puts uncommitted changes aside"}},
-	"git stash list":      {{level: ReadOnly}},
-	"git stash show":      {{level: ReadOnly}},
-	"git stash drop":      {{level: Deletes, role: names, does: "deletes a stash and the changes it holds"}},
-	"git stash clear":     {{level: Deletes, does: "deletes every stash and the changes they hold"}},
-	"git rm":              {{level: Deletes, role: deletes, does: "deletes %s from the working tree and the index", mods: []mod{{opts: "r", flag: recursive, show: "-r", why: "recursively"}, {opts: "cached", level: Writes, why: "(--cached keeps the files on disk)"}}}},
-	"git filter-branch":   {{level: Deletes, does: "rewrites the repository's history"}},
-	"git filter-repo":     {{level: Deletes, does: "rewrites the repository's history"}},
-	"git gc":              {{level: Writes, does: "packs the repository", mods: []mod{{opts: "prune", value: "now", level: Deletes, why: "and deletes unreachable commits at once (--prune=now)"}}}},
-	"git reflog expire":   {{level: Deletes, does: "forgets old reflog entries, the safety net for lost commits"}},
-	"docker":              {{level: Writes, role: names, does: "runs docker"}},
-	"docker rm":           {{level: Deletes, role: names, does: "deletes the containers %s", mods: []mod{{opts: "f force", why: "even if running (-f)"}, {opts: "v volumes", why: "and their anonymous volumes (-v)"}}}},
-	"docker container rm": {{level: Deletes, role: names, does: "deletes the containers %s"}},
-	"docker rmi":          {{level: Deletes, role: names, does: "deletes the images %s"}},
-	"docker image rm":     {{level: Deletes, role: names, does: "deletes the images %s"}},
-	"docker volume rm":    {{level: Deletes, role: names, does: "deletes the volumes %s and the data in them"}},
-	"docker system prune": {{level: Deletes, does: "deletes stopped containers, unused networks and dangling images",
-		mods: []mod{{opts: "a all", why: "and every unused image (-a)"}, {opts: "volumes", why: "and unused volumes with their data (--volumes)"}},
-		alt:  "docker system df shows first what uses space"}},
-	"docker image prune":     {{level: Deletes, does: "deletes dangling images", mods: []mod{{opts: "a all", why: "and every unused image (-a)"}}}},
-	"docker container prune": {{level: Deletes, does: "deletes every stopped container"}},
-	"docker volume prune":    {{level: Deletes, does: "deletes every unused volume and the data in it"}},
-	"docker network prune":   {{level: Writes, does: "deletes unused networks"}},
-	"docker builder prune":   {{level: Writes, does: "deletes the build cache"}},
-	"docker run": {{level: Writes, role: names, does: "starts a container (%s)",
-		mods: []mod{{opts: "privileged", level: Privileged, why: "with full access to the host (--privileged)"},
-			{opts: "v volume", value: "/:", level: Privileged, why: "with the host's whole filesystem mounted inside (-v /:…)"}}}},
-	"docker compose down": {{level: Writes, does: "stops and removes the project's containers",
-		mods: []mod{{opts: "v volumes", level: Deletes, why: "and deletes its volumes with their data (-v)"}}}},
-	"kubectl":             {{level: Writes, role: names, does: "changes the Kubernetes cluster (kubectl %s)"}},
-	"kubectl delete":      {{level: Deletes, role: names, does: "deletes the Kubernetes resources %s", alt: "kubectl delete --dry-run=client shows what would go"}},
-	"systemctl":           {{level: Privileged, role: names, does: "changes the system services (%s)"}},
-	"systemctl reboot":    {{level: Privileged, does: "restarts the computer"}},
-	"systemctl suspend":   {{level: Privileged, does: "suspends the computer"}},
-	"systemctl hibernate": {{level: Privileged, does: "hibernates the computer"}},
-	"service":             {{level: Privileged, role: names, does: "manages the system service %s"}},
-	"journalctl":          {{when: "vacuum-size vacuum-time vacuum-files rotate flush", level: Privileged, does: "deletes or moves system logs"}, {level: ReadOnly}},
-	"mount":               {{level: Privileged, bare: ReadOnly, role: names, does: "mounts %s"}},
-	"nft":                 {{level: Privileged, role: names, does: "changes the firewall rules"}},
-	"ufw":                 {{level: Privileged, role: names, does: "changes the firewall (%s)"}},
-	"userdel":             {{level: Privileged, role: names, does: "deletes the user %s", mods: []mod{{opts: "r remove", why: "and their home directory and mail (-r)"}}}},
-	"passwd":              {{level: Privileged, bare: Writes, role: names, does: "changes the password of %s"}},
-	"chsh":                {{level: Writes, role: names, does: "changes a login shell"}},
-	"sysctl":              {{when: "w write p load", level: Privileged, role: names, does: "changes kernel parameters"}, {level: ReadOnly}},
-	"dpkg":                {{when: "l list L listfiles s status S search", level: ReadOnly}, {level: Privileged, role: names, does: "installs or removes packages"}},
-	"rpm":                 {{when: "q query", level: ReadOnly}, {level: Privileged, role: names, does: "installs or removes packages"}},
-	"pacman": {
-		{when: "R remove", level: Privileged, role: names, does: "removes the packages %s"},
-		{when: "Q query", level: ReadOnly},
-		{when: "s search i info l list g groups", level: ReadOnly},
-		{level: Privileged, role: names, does: "installs or upgrades packages"},
-	},
-	"go":       {{level: Writes, role: names, does: "runs the Go tool (go %s), which can build and run code"}},
-	"go run":   {{level: Writes, role: names, does: "compiles and runs %s"}},
-	"go clean": {{level: Writes, does: "deletes build output", mods: []mod{{opts: "modcache cache", level: Deletes, why: "including the module or build cache"}}}},
-	"open":     {{level: Writes, role: names, does: "opens %s with its default application"}},
-	"xdg-open": {{level: Writes, role: names, does: "opens %s with its default application"}},
-	"at":       {{level: Writes, does: "schedules commands to run later"}},
-	"yes":      {{level: ReadOnly}},
-}
+// missing for a subcommand falls back to the command's. The table is built
+// on first use, not at init: every lsh start links this package (lsh -c
+// true among them), and most never rate a command.
+var rules = sync.OnceValue(func() map[string][]rule {
+	rules := map[string][]rule{
+		"rm": {{level: Deletes, role: deletes, does: "deletes %s", mods: rmMods,
+			alt: "rm -ri %s asks before each file; gio trash %s (or trash-put) moves it to the trash instead"}},
+		"unlink": {{level: Deletes, role: deletes, does: "deletes %s"}},
+		"rmdir":  {{level: Writes, role: writes, does: "removes the empty directory %s"}},
+		"shred": {{level: Deletes, role: deletes, does: "overwrites %s so it can never be recovered",
+			mods: []mod{{opts: "u remove", why: "and then deletes it (-u)"}, {opts: "z zero", why: "hiding the shredding with zeros (-z)"}},
+			alt:  "make sure of the target first: shred cannot be undone"}},
+		"truncate": {{level: Deletes, role: deletes, does: "truncates %s, losing its contents past the new size"}},
+		"cp": {{level: Writes, role: reads, last: overwrites, dir: "t target-directory", does: "reads %s",
+			doesLast: "copies over %s, replacing files of the same name",
+			mods: []mod{{opts: "r R recursive a archive", flag: recursive, show: "-r"}, {opts: "n no-clobber", flag: noClobber},
+				{opts: "i interactive", flag: interactive}, {opts: "f force", flag: force}},
+			alt: "cp -i asks before replacing a file; cp -n never does"}},
+		"mv": {{level: Writes, role: moves, last: overwrites, dir: "t target-directory", does: "moves %s away",
+			doesLast: "moves files onto %s, replacing what has the same name",
+			mods:     []mod{{opts: "n no-clobber", flag: noClobber}, {opts: "i interactive", flag: interactive}, {opts: "f force", flag: force}},
+			always:   recursive, alt: "mv -i asks before replacing a file; mv -n never does"}},
+		"ln": {
+			{when: "f force", level: Writes, role: reads, last: overwrites, dir: "t target-directory", doesLast: "replaces %s with a link"},
+			{level: Writes, role: reads, last: writes, dir: "t target-directory", doesLast: "creates the link %s"},
+		},
+		"install": {{level: Writes, role: reads, last: overwrites, dir: "t target-directory", doesLast: "installs files as %s, replacing what is there"}},
+		"mkdir":   {{level: Writes, role: writes, does: "creates the directory %s"}},
+		"touch":   {{level: Writes, role: writes, does: "creates %s or updates its timestamp"}},
+		"mktemp":  {{level: Writes, does: "creates a temporary file"}},
+		"chmod": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the permissions of %s",
+			mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}},
+			alt:  "change only the files that need it, e.g. chmod u+x FILE"}},
+		"chown": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the owner of %s",
+			mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}},
+			alt:  "change only the files that need it"}},
+		"chgrp": {{level: Writes, role: modifies, skip: 1, skipUnless: "reference", does: "changes the group of %s",
+			mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively, for every file inside"}}}},
+		"chattr": {{level: Writes, role: modifies, skip: 1, does: "changes the attributes of %s",
+			mods: []mod{{opts: "R", flag: recursive, show: "-R", why: "recursively"}}}},
+		"setfacl": {{level: Writes, role: modifies, does: "changes the access control lists of %s",
+			mods: []mod{{opts: "R recursive", flag: recursive, show: "-R", why: "recursively"}}}},
+		"dd": {{level: ReadOnly, opts: []optRole{{opts: "of", role: overwrites, does: "writes raw data over %s"}, {opts: "if", role: reads}},
+			alt: "run lsblk to be sure of the target, then dd … status=progress conv=fsync; a wrong of= cannot be undone"}},
+		"wipefs": {
+			{when: "a all o offset", level: Deletes, role: erases, does: "erases the filesystem signatures on %s, making its data unreachable",
+				alt: "wipefs without -a only lists the signatures"},
+			{level: ReadOnly},
+		},
+		"blkdiscard": {{level: Deletes, role: erases, does: "discards every block of %s"}},
+		"badblocks":  {{when: "w", level: Deletes, role: erases, does: "overwrites all of %s with test patterns (-w)"}, {level: ReadOnly}},
+		"kill": {
+			{when: "l L list table", level: ReadOnly},
+			{level: Writes, role: process, does: "sends a signal to process %s"},
+		},
+		"pkill":    {{level: Writes, role: names, does: "stops the processes matching %s"}},
+		"killall":  {{level: Writes, role: names, does: "stops every process named %s"}},
+		"killall5": {{level: SystemDestroying, does: "signals every process on the system"}},
+		"reboot":   {{level: Privileged, does: "restarts the computer"}},
+		"init":     {{level: Privileged, role: names, does: "switches the system's runlevel to %s (0 powers off, 6 restarts)"}},
+		"telinit":  {{level: Privileged, role: names, does: "switches the system's runlevel to %s (0 powers off, 6 restarts)"}},
+		"crontab": {
+			{when: "r remove", level: Deletes, does: "deletes your whole crontab, every scheduled job, without asking",
+				alt: "crontab -l > crontab.bak first; crontab -e removes a single job"},
+			{when: "l list", level: ReadOnly},
+			{when: "e edit", level: Writes, does: "opens your crontab for editing"},
+			{level: Writes, role: names, does: "replaces your crontab with %s"},
+		},
+		"history": {{when: "c", level: Deletes, does: "clears the shell history"}, {level: ReadOnly}},
+		"sed": {
+			{when: "i in-place", level: Writes, role: writes, skip: 1, skipUnless: "e expression f file", does: "edits %s in place",
+				alt: "sed -i.bak keeps a backup of each file"},
+			{level: ReadOnly},
+		},
+		"tee": {
+			{when: "a append", level: Writes, role: writes, does: "appends to %s"},
+			{level: Writes, role: overwrites, does: "writes %s, replacing its contents"},
+		},
+		"tar": {
+			{when: "x extract get", level: Writes, does: "extracts files into the current directory, replacing files of the same name",
+				opts: []optRole{{opts: "C directory", role: writes, does: "extracts files into %s, replacing files of the same name"}, {opts: "f file", role: reads}},
+				mods: []mod{{opts: "overwrite recursive-unlink unlink-first", level: Deletes, why: "removing existing files first"}}},
+			{when: "c create r append u update", level: Writes, role: reads,
+				opts: []optRole{{opts: "f file", role: overwrites, does: "writes the archive %s"}, {opts: "C directory", role: reads}},
+				mods: []mod{{opts: "remove-files", level: Deletes, why: "and deletes the files it archived (--remove-files)"}}},
+			{level: ReadOnly},
+		},
+		"zip": {{level: Writes, first: writes, role: reads, does: "writes the archive %s",
+			mods: []mod{{opts: "m move", level: Deletes, why: "and deletes the original files (-m)"}}}},
+		"unzip": {
+			{when: "l v t Z", level: ReadOnly},
+			{level: Writes, role: reads, does: "extracts the archive into the current directory",
+				opts: []optRole{{opts: "d", role: writes, does: "extracts the archive into %s"}},
+				mods: []mod{{opts: "o", level: Deletes, why: "overwriting existing files without asking (-o)"}}},
+		},
+		"rsync": {
+			{when: "delete delete-before delete-during delete-delay delete-after delete-excluded del remove-source-files", level: Deletes,
+				role: reads, last: deletes, always: recursive, does: "reads %s",
+				doesLast: "makes %s mirror the source, deleting what is not in it (--delete)",
+				alt:      "rsync -n (--dry-run) shows first what would be deleted"},
+			{level: Writes, role: reads, last: overwrites, does: "reads %s", doesLast: "copies into %s, replacing files of the same name"},
+		},
+		"scp":  {{level: Writes, role: reads, last: overwrites, does: "reads %s", doesLast: "copies over %s"}},
+		"sftp": {{level: Writes, role: names, does: "opens a file transfer session with %s"}},
+		"ssh":  {{level: Writes, special: remoteShell, does: "opens a shell on %s, where anything can change"}},
+		"nc": {{level: Writes, role: names, does: "opens a network connection (%s)",
+			mods: []mod{{opts: "e c", level: RemoteCode, why: "and gives whoever connects a shell on this machine (-e)"}}}},
+		"ncat":   {{level: Writes, role: names, does: "opens a network connection (%s)", mods: []mod{{opts: "e c exec sh-exec", level: RemoteCode, why: "and gives whoever connects a shell on this machine (-e)"}}}},
+		"socat":  {{level: Writes, role: names, does: "relays data between %s"}},
+		"find":   {{level: ReadOnly, special: findExpr}},
+		"eval":   {{level: ReadOnly, special: evalArgs}},
+		"source": {{level: Writes, special: sourceFile, does: "runs the commands in %s in this shell", role: script}},
+		".":      {{level: Writes, special: sourceFile, does: "runs the commands in %s in this shell", role: script}},
+		"make": {{when: "n dry-run just-print recon q question", level: ReadOnly},
+			{level: Writes, role: names, does: "runs the build rules of the Makefile (they can run any command)"}},
+		"git": {{level: Writes, role: names, does: "runs git"}},
+		"git reset": {
+			{when: "hard", level: Deletes, does: "discards every uncommitted change in the working tree (--hard)",
+				alt: "git stash keeps the changes, and git stash pop brings them back"},
+			{when: "keep merge", level: Writes, does: "moves the current branch, keeping local changes"},
+			{level: Writes, does: "moves the current branch and unstages changes; the files keep them"},
+		},
+		"git clean": {
+			{when: "n dry-run", level: ReadOnly},
+			{level: Deletes, role: names, does: "deletes untracked files (git cannot bring them back)",
+				mods: []mod{{opts: "d", why: "and untracked directories (-d)"}, {opts: "x", why: "including ignored files such as build output and local settings (-x)"},
+					{opts: "X", why: "only ignored files (-X)"}},
+				alt: "git clean -n lists what would be deleted; git clean -i asks"},
+		},
+		"git checkout": {
+			{when: "f force", level: Deletes, does: "switches branch, discarding uncommitted changes (-f)", alt: "git stash first keeps the changes"},
+			{whenArg: "-- . :/ *", level: Deletes, role: names, does: "discards uncommitted changes to %s", alt: "git stash first keeps the changes"},
+			{level: Writes, role: names, does: "switches the working tree to %s"},
+		},
+		"git restore": {
+			{when: "staged S", level: Writes, role: names, does: "unstages %s; the files keep their changes"},
+			{level: Deletes, role: names, does: "discards uncommitted changes to %s", alt: "git stash first keeps the changes"},
+		},
+		"git switch": {
+			{when: "discard-changes f force", level: Deletes, does: "switches branch, discarding uncommitted changes"},
+			{level: Writes, role: names, does: "switches to the branch %s"},
+		},
+		"git push": {
+			{when: "f force", level: Deletes, role: names, does: "overwrites the remote branch's history (--force)",
+				alt: "git push --force-with-lease refuses when someone else pushed in the meantime"},
+			{when: "d delete", level: Deletes, role: names, does: "deletes the remote branch %s"},
+			{level: Writes, role: names, does: "uploads commits to %s"},
+		},
+		"git branch": {
+			{when: "D", level: Deletes, role: names, does: "deletes the branch %s even if its commits are not merged (-D)",
+				alt: "git branch -d refuses to delete unmerged work"},
+			{when: "d delete", level: Writes, role: names, does: "deletes the merged branch %s"},
+			{level: Writes, bare: ReadOnly, role: names, does: "creates or changes the branch %s"},
+		},
+		"git tag":             {{level: Writes, bare: ReadOnly, role: names, does: "creates or changes the tag %s"}},
+		"git remote":          {{level: Writes, bare: ReadOnly, role: names, does: "changes the remotes (%s)"}},
+		"git stash":           {{level: Writes, does: "puts uncommitted changes aside"}},
+		"git stash list":      {{level: ReadOnly}},
+		"git stash show":      {{level: ReadOnly}},
+		"git stash drop":      {{level: Deletes, role: names, does: "deletes a stash and the changes it holds"}},
+		"git stash clear":     {{level: Deletes, does: "deletes every stash and the changes they hold"}},
+		"git rm":              {{level: Deletes, role: deletes, does: "deletes %s from the working tree and the index", mods: []mod{{opts: "r", flag: recursive, show: "-r", why: "recursively"}, {opts: "cached", level: Writes, why: "(--cached keeps the files on disk)"}}}},
+		"git filter-branch":   {{level: Deletes, does: "rewrites the repository's history"}},
+		"git filter-repo":     {{level: Deletes, does: "rewrites the repository's history"}},
+		"git gc":              {{level: Writes, does: "packs the repository", mods: []mod{{opts: "prune", value: "now", level: Deletes, why: "and deletes unreachable commits at once (--prune=now)"}}}},
+		"git reflog expire":   {{level: Deletes, does: "forgets old reflog entries, the safety net for lost commits"}},
+		"docker":              {{level: Writes, role: names, does: "runs docker"}},
+		"docker rm":           {{level: Deletes, role: names, does: "deletes the containers %s", mods: []mod{{opts: "f force", why: "even if running (-f)"}, {opts: "v volumes", why: "and their anonymous volumes (-v)"}}}},
+		"docker container rm": {{level: Deletes, role: names, does: "deletes the containers %s"}},
+		"docker rmi":          {{level: Deletes, role: names, does: "deletes the images %s"}},
+		"docker image rm":     {{level: Deletes, role: names, does: "deletes the images %s"}},
+		"docker volume rm":    {{level: Deletes, role: names, does: "deletes the volumes %s and the data in them"}},
+		"docker system prune": {{level: Deletes, does: "deletes stopped containers, unused networks and dangling images",
+			mods: []mod{{opts: "a all", why: "and every unused image (-a)"}, {opts: "volumes", why: "and unused volumes with their data (--volumes)"}},
+			alt:  "docker system df shows first what uses space"}},
+		"docker image prune":     {{level: Deletes, does: "deletes dangling images", mods: []mod{{opts: "a all", why: "and every unused image (-a)"}}}},
+		"docker container prune": {{level: Deletes, does: "deletes every stopped container"}},
+		"docker volume prune":    {{level: Deletes, does: "deletes every unused volume and the data in it"}},
+		"docker network prune":   {{level: Writes, does: "deletes unused networks"}},
+		"docker builder prune":   {{level: Writes, does: "deletes the build cache"}},
+		"docker run": {{level: Writes, role: names, does: "starts a container (%s)",
+			mods: []mod{{opts: "privileged", level: Privileged, why: "with full access to the host (--privileged)"},
+				{opts: "v volume", value: "/:", level: Privileged, why: "with the host's whole filesystem mounted inside (-v /:…)"}}}},
+		"docker compose down": {{level: Writes, does: "stops and removes the project's containers",
+			mods: []mod{{opts: "v volumes", level: Deletes, why: "and deletes its volumes with their data (-v)"}}}},
+		"kubectl":             {{level: Writes, role: names, does: "changes the Kubernetes cluster (kubectl %s)"}},
+		"kubectl delete":      {{level: Deletes, role: names, does: "deletes the Kubernetes resources %s", alt: "kubectl delete --dry-run=client shows what would go"}},
+		"systemctl":           {{level: Privileged, role: names, does: "changes the system services (%s)"}},
+		"systemctl reboot":    {{level: Privileged, does: "restarts the computer"}},
+		"systemctl suspend":   {{level: Privileged, does: "suspends the computer"}},
+		"systemctl hibernate": {{level: Privileged, does: "hibernates the computer"}},
+		"service":             {{level: Privileged, role: names, does: "manages the system service %s"}},
+		"journalctl":          {{when: "vacuum-size vacuum-time vacuum-files rotate flush", level: Privileged, does: "deletes or moves system logs"}, {level: ReadOnly}},
+		"mount":               {{level: Privileged, bare: ReadOnly, role: names, does: "mounts %s"}},
+		"nft":                 {{level: Privileged, role: names, does: "changes the firewall rules"}},
+		"ufw":                 {{level: Privileged, role: names, does: "changes the firewall (%s)"}},
+		"userdel":             {{level: Privileged, role: names, does: "deletes the user %s", mods: []mod{{opts: "r remove", why: "and their home directory and mail (-r)"}}}},
+		"passwd":              {{level: Privileged, bare: Writes, role: names, does: "changes the password of %s"}},
+		"chsh":                {{level: Writes, role: names, does: "changes a login shell"}},
+		"sysctl":              {{when: "w write p load", level: Privileged, role: names, does: "changes kernel parameters"}, {level: ReadOnly}},
+		"dpkg":                {{when: "l list L listfiles s status S search", level: ReadOnly}, {level: Privileged, role: names, does: "installs or removes packages"}},
+		"rpm":                 {{when: "q query", level: ReadOnly}, {level: Privileged, role: names, does: "installs or removes packages"}},
+		"pacman": {
+			{when: "R remove", level: Privileged, role: names, does: "removes the packages %s"},
+			{when: "Q query", level: ReadOnly},
+			{when: "s search i info l list g groups", level: ReadOnly},
+			{level: Privileged, role: names, does: "installs or upgrades packages"},
+		},
+		"go":       {{level: Writes, role: names, does: "runs the Go tool (go %s), which can build and run code"}},
+		"go run":   {{level: Writes, role: names, does: "compiles and runs %s"}},
+		"go clean": {{level: Writes, does: "deletes build output", mods: []mod{{opts: "modcache cache", level: Deletes, why: "including the module or build cache"}}}},
+		"open":     {{level: Writes, role: names, does: "opens %s with its default application"}},
+		"xdg-open": {{level: Writes, role: names, does: "opens %s with its default application"}},
+		"at":       {{level: Writes, does: "schedules commands to run later"}},
+		"yes":      {{level: ReadOnly}},
+	}
+	addRules(rules)
+	return rules
+})
 
 // ruleFor returns the rule for a tool key ("git reset") given the options
 // present, falling back from "git stash frob" to "git stash" to "git".
 func ruleFor(key string, has func(names string) bool, hasArg func(args string) bool) (rule, string, bool) {
 	for k := key; k != ""; {
-		if rs, ok := rules[k]; ok {
+		if rs, ok := rules()[k]; ok {
 			for _, r := range rs {
 				if r.when != "" && !has(r.when) {
 					continue

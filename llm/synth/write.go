@@ -208,11 +208,12 @@ func (g *generator) fill(f []float32, c uint64) {
 		copy(f, g.fixed)
 		return
 	}
+	normal := normalTable()
 	state := mix(g.seed, c)
 	for i := 0; i < len(f); i += 4 {
 		r := splitmix(&state)
 		for k := 0; k < 4 && i+k < len(f); k++ {
-			f[i+k] = g.mean + g.std*normalTable[uint16(r>>(16*k))]
+			f[i+k] = g.mean + g.std*normal[uint16(r>>(16*k))]
 		}
 	}
 }
@@ -220,14 +221,16 @@ func (g *generator) fill(f []float32, c uint64) {
 // normalTable holds the 65536 quantiles of N(0,1) at (i+½)/65536: indexing
 // it with 16 random bits draws from a normal distribution discretized
 // finely enough for random weights, at a fraction of the cost of
-// rand.NormFloat64 (a billion draws for TinyLlama).
-var normalTable = func() (t [1 << 16]float32) {
+// rand.NormFloat64 (a billion draws for TinyLlama). It is built on first
+// use, not at init: every lsh start links this package, few write models.
+var normalTable = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
 	for i := range t {
 		p := (float64(i) + 0.5) / float64(len(t))
 		t[i] = float32(math.Sqrt2 * math.Erfinv(2*p-1))
 	}
 	return t
-}()
+})
 
 // splitmix is the SplitMix64 generator.
 func splitmix(state *uint64) uint64 {

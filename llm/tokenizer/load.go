@@ -67,7 +67,7 @@ func load(f *gguf.File) (*Tokenizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		pt, known := preTokenizers[pre]
+		pt, known := preTokenizers()[pre]
 		if !known {
 			return nil, fmt.Errorf("unknown pre-tokenizer type %q (%s); supported: %s", pre, keyPre, supportedPre())
 		}
@@ -139,8 +139,8 @@ func (t *Tokenizer) loadSpecial(f *gguf.File) error {
 }
 
 func supportedPre() string {
-	names := make([]string, 0, len(preTokenizers))
-	for n := range preTokenizers {
+	names := make([]string, 0, len(preTokenizers()))
+	for n := range preTokenizers() {
 		if n != "" {
 			names = append(names, strconv.Quote(n))
 		}

@@ -1,5 +1,7 @@
 package tokenizer
 
+import "sync"
+
 // Byte-level BPE first splits text into words with the regular expressions of
 // the model's Hugging Face pre-tokenizer; merges never cross a word boundary.
 // Those expressions need lookahead (\s+(?!\S)), which Go's regexp lacks, so
@@ -42,7 +44,9 @@ var (
 
 // preTokenizers maps tokenizer.ggml.pre to its pre-tokenizer, following
 // llama.cpp's llama_vocab::impl::load. An absent key means "default".
-var preTokenizers = func() map[string]preTokenizer {
+// The map is built on first use: every lsh start links this package, few
+// load a model.
+var preTokenizers = sync.OnceValue(func() map[string]preTokenizer {
 	m := map[string]preTokenizer{}
 	add := func(p preTokenizer, names ...string) {
 		for _, n := range names {
@@ -67,7 +71,7 @@ var preTokenizers = func() map[string]preTokenizer {
 	add(preTokenizer{stages: stagesStarcoder}, "smollm", "command-r")
 	add(preTokenizer{stages: stagesFalcon, cleanSpaces: true}, "falcon")
 	return m
-}()
+})
 
 // wordEnds splits cps into words with the given stages and returns the end
 // index of each word; ends is reused.

@@ -3,6 +3,7 @@ package cmdline
 import (
 	"path"
 	"strings"
+	"sync"
 )
 
 // Wrapper describes a command that runs another command given as its
@@ -134,7 +135,7 @@ func Resolve(words []Word) Call {
 	var c Call
 	for len(words) > 0 {
 		name := ProgramName(words[0])
-		w, ok := Wrappers[name]
+		w, ok := Wrappers()[name]
 		if !ok {
 			break
 		}
@@ -242,55 +243,57 @@ func allStatic(ws []Word) bool {
 	return true
 }
 
-// Wrappers is the table of commands that run another command. Keys are
-// tool names.
-var Wrappers = map[string]*Wrapper{
-	"sudo": {
-		Grammar: Grammar{Short: "ugpCDrtUTR", Long: []string{"user", "group", "prompt", "close-from",
-			"chdir", "role", "type", "other-user", "command-timeout", "chroot", "host"}},
-		Privileged: true, Assigns: true,
-		NoCommand: []string{"l", "list", "v", "validate", "K", "remove-timestamp", "V", "version", "e", "edit"},
-	},
-	"doas":   {Grammar: Grammar{Short: "uC"}, Privileged: true, NoCommand: []string{"C"}},
-	"pkexec": {Grammar: Grammar{Long: []string{"user"}}, Privileged: true, NoCommand: []string{"version", "help"}},
-	"run0": {Grammar: Grammar{Short: "ugD", Long: []string{"user", "group", "chdir", "unit", "property",
-		"description", "slice", "nice", "setenv", "background"}}, Privileged: true},
-	"su": {
-		Grammar:    Grammar{Short: "cgGsw", Long: []string{"command", "group", "supp-group", "shell", "whitelist-environment", "session-command"}},
-		Privileged: true, Permute: true, Script: []string{"c", "command", "session-command"},
-		// Without -c su opens an interactive shell: no command follows.
-		NoCommand: []string{"l", "login", "m", "p", "preserve-environment", "s", "shell", "P", "pty"},
-	},
-	"systemd-run": {Grammar: Grammar{Short: "pEHMu", Long: []string{"unit", "property", "description",
-		"slice", "uid", "gid", "nice", "setenv", "working-directory", "on-active", "on-calendar", "host", "machine"}},
-		Privileged: true},
-	"env": {
-		Grammar: Grammar{Short: "uCS", Long: []string{"unset", "chdir", "split-string"}},
-		Assigns: true, Script: []string{"S", "split-string"},
-	},
-	"nice":    {Grammar: Grammar{Short: "n", Long: []string{"adjustment"}, Numeric: true}},
-	"ionice":  {Grammar: Grammar{Short: "cnpPu", Long: []string{"class", "classdata", "pid", "pgid", "uid"}}},
-	"nohup":   {},
-	"setsid":  {},
-	"stdbuf":  {Grammar: Grammar{Short: "ioe", Long: []string{"input", "output", "error"}}},
-	"timeout": {Grammar: Grammar{Short: "sk", Long: []string{"signal", "kill-after"}}, Before: 1},
-	"time":    {Grammar: Grammar{Short: "fo", Long: []string{"format", "output"}}},
-	"command": {NoCommand: []string{"v", "V"}, BypassesFunctions: true},
-	"exec":    {Grammar: Grammar{Short: "a"}},
-	"builtin": {BypassesFunctions: true},
-	"xargs": {
-		Grammar: Grammar{Short: "ILnPsdEa", Optional: "ile", Long: []string{"max-lines", "max-args",
-			"max-procs", "max-chars", "delimiter", "eof", "arg-file", "process-slot-var"}},
-		Appends: true, Default: "echo",
-	},
-	"chroot":        {Grammar: Grammar{Long: []string{"userspec", "groups"}}, Privileged: true, Before: 1},
-	"watch":         {Grammar: Grammar{Short: "nq", Long: []string{"interval", "equexit"}}, Joins: true},
-	"strace":        {Grammar: Grammar{Short: "abeEIoOpPsSuX"}},
-	"ltrace":        {Grammar: Grammar{Short: "aAeEnopsuX"}},
-	"busybox":       {NoCommand: []string{"list", "list-full", "help"}},
-	"toybox":        {},
-	"unbuffer":      {},
-	"caffeinate":    {Grammar: Grammar{Short: "tw"}},
-	"flatpak-spawn": {},
-	"firejail":      {},
-}
+// Wrappers returns the table of commands that run another command. Keys
+// are tool names. The table is built on first use, as Grammars is.
+var Wrappers = sync.OnceValue(func() map[string]*Wrapper {
+	return map[string]*Wrapper{
+		"sudo": {
+			Grammar: Grammar{Short: "ugpCDrtUTR", Long: []string{"user", "group", "prompt", "close-from",
+				"chdir", "role", "type", "other-user", "command-timeout", "chroot", "host"}},
+			Privileged: true, Assigns: true,
+			NoCommand: []string{"l", "list", "v", "validate", "K", "remove-timestamp", "V", "version", "e", "edit"},
+		},
+		"doas":   {Grammar: Grammar{Short: "uC"}, Privileged: true, NoCommand: []string{"C"}},
+		"pkexec": {Grammar: Grammar{Long: []string{"user"}}, Privileged: true, NoCommand: []string{"version", "help"}},
+		"run0": {Grammar: Grammar{Short: "ugD", Long: []string{"user", "group", "chdir", "unit", "property",
+			"description", "slice", "nice", "setenv", "background"}}, Privileged: true},
+		"su": {
+			Grammar:    Grammar{Short: "cgGsw", Long: []string{"command", "group", "supp-group", "shell", "whitelist-environment", "session-command"}},
+			Privileged: true, Permute: true, Script: []string{"c", "command", "session-command"},
+			// Without -c su opens an interactive shell: no command follows.
+			NoCommand: []string{"l", "login", "m", "p", "preserve-environment", "s", "shell", "P", "pty"},
+		},
+		"systemd-run": {Grammar: Grammar{Short: "pEHMu", Long: []string{"unit", "property", "description",
+			"slice", "uid", "gid", "nice", "setenv", "working-directory", "on-active", "on-calendar", "host", "machine"}},
+			Privileged: true},
+		"env": {
+			Grammar: Grammar{Short: "uCS", Long: []string{"unset", "chdir", "split-string"}},
+			Assigns: true, Script: []string{"S", "split-string"},
+		},
+		"nice":    {Grammar: Grammar{Short: "n", Long: []string{"adjustment"}, Numeric: true}},
+		"ionice":  {Grammar: Grammar{Short: "cnpPu", Long: []string{"class", "classdata", "pid", "pgid", "uid"}}},
+		"nohup":   {},
+		"setsid":  {},
+		"stdbuf":  {Grammar: Grammar{Short: "ioe", Long: []string{"input", "output", "error"}}},
+		"timeout": {Grammar: Grammar{Short: "sk", Long: []string{"signal", "kill-after"}}, Before: 1},
+		"time":    {Grammar: Grammar{Short: "fo", Long: []string{"format", "output"}}},
+		"command": {NoCommand: []string{"v", "V"}, BypassesFunctions: true},
+		"exec":    {Grammar: Grammar{Short: "a"}},
+		"builtin": {BypassesFunctions: true},
+		"xargs": {
+			Grammar: Grammar{Short: "ILnPsdEa", Optional: "ile", Long: []string{"max-lines", "max-args",
+				"max-procs", "max-chars", "delimiter", "eof", "arg-file", "process-slot-var"}},
+			Appends: true, Default: "echo",
+		},
+		"chroot":        {Grammar: Grammar{Long: []string{"userspec", "groups"}}, Privileged: true, Before: 1},
+		"watch":         {Grammar: Grammar{Short: "nq", Long: []string{"interval", "equexit"}}, Joins: true},
+		"strace":        {Grammar: Grammar{Short: "abeEIoOpPsSuX"}},
+		"ltrace":        {Grammar: Grammar{Short: "aAeEnopsuX"}},
+		"busybox":       {NoCommand: []string{"list", "list-full", "help"}},
+		"toybox":        {},
+		"unbuffer":      {},
+		"caffeinate":    {Grammar: Grammar{Short: "tw"}},
+		"flatpak-spawn": {},
+		"firejail":      {},
+	}
+})
