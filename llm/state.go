@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
+	"unsafe"
 )
 
 // State is a saved session prefix: its tokens and their keys and values,
@@ -80,15 +80,16 @@ func (st *State) WriteTo(w io.Writer) (int64, error) {
 	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(st.Tokens)))
 	written, err := bw.Write(hdr)
 	n := int64(written)
-	var b [4]byte
-	for _, t := range st.Tokens {
-		binary.LittleEndian.PutUint32(b[:], uint32(t))
-		bw.Write(b[:])
+	toks := make([]uint32, len(st.Tokens))
+	for i, t := range st.Tokens {
+		toks[i] = uint32(t)
+	}
+	if err == nil {
+		err = writeWords(bw, toks)
 	}
 	for _, xs := range [][]float32{st.k, st.v} {
-		for _, x := range xs {
-			binary.LittleEndian.PutUint32(b[:], math.Float32bits(x))
-			bw.Write(b[:])
+		if err == nil {
+			err = writeWords(bw, unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(xs))), len(xs)))
 		}
 	}
 	if err == nil {
@@ -120,28 +121,51 @@ func ReadState(r io.Reader) (*State, error) {
 	st.Tokens = make([]int32, n)
 	st.k = make([]float32, int(layers*dim)*int(n))
 	st.v = make([]float32, len(st.k))
-	var b [4]byte
-	read := func(what string) (uint32, error) {
-		if _, err := io.ReadFull(br, b[:]); err != nil {
-			return 0, fmt.Errorf("llm: saved state truncated in its %s: %w", what, err)
-		}
-		return binary.LittleEndian.Uint32(b[:]), nil
+	toks := make([]uint32, n)
+	if err := readWords(br, toks); err != nil {
+		return nil, fmt.Errorf("llm: saved state truncated in its tokens: %w", err)
 	}
-	for i := range st.Tokens {
-		u, err := read("tokens")
-		if err != nil {
-			return nil, err
-		}
-		st.Tokens[i] = int32(u)
+	for i, t := range toks {
+		st.Tokens[i] = int32(t)
 	}
 	for _, xs := range [][]float32{st.k, st.v} {
-		for i := range xs {
-			u, err := read("keys and values")
-			if err != nil {
-				return nil, err
-			}
-			xs[i] = math.Float32frombits(u)
+		if err := readWords(br, unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(xs))), len(xs))); err != nil {
+			return nil, fmt.Errorf("llm: saved state truncated in its keys and values: %w", err)
 		}
 	}
 	return st, nil
+}
+
+// writeWords writes 32-bit words little-endian, a chunk at a time: a
+// prompt cache is megabytes, and a write call per float made restoring it
+// the slowest part of a warm start.
+func writeWords(w io.Writer, ws []uint32) error {
+	var buf [1 << 14]byte
+	for len(ws) > 0 {
+		n := min(len(ws), len(buf)/4)
+		for i, x := range ws[:n] {
+			binary.LittleEndian.PutUint32(buf[4*i:], x)
+		}
+		if _, err := w.Write(buf[:4*n]); err != nil {
+			return err
+		}
+		ws = ws[n:]
+	}
+	return nil
+}
+
+// readWords fills ws with little-endian 32-bit words read from r.
+func readWords(r io.Reader, ws []uint32) error {
+	var buf [1 << 14]byte
+	for len(ws) > 0 {
+		n := min(len(ws), len(buf)/4)
+		if _, err := io.ReadFull(r, buf[:4*n]); err != nil {
+			return err
+		}
+		for i := range ws[:n] {
+			ws[i] = binary.LittleEndian.Uint32(buf[4*i:])
+		}
+		ws = ws[n:]
+	}
+	return nil
 }

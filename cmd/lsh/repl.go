@@ -29,6 +29,7 @@ type plain struct {
 
 func (nl *nlPath) runPlain(ctx context.Context, sess *shell.Session, in *os.File, errw io.Writer) int {
 	p := &plain{sess: sess, in: in, errw: errw, nl: nl}
+	go nl.engine.Prepare(ctx)
 	if isTTY(in) {
 		// Cards are answered on the terminal the lines come from.
 		nl.front = natural.Prompter{In: in, Out: errw}.Confirm

@@ -62,6 +62,9 @@ func (nl *nlPath) runTUI(ctx context.Context, sess *shell.Session, in *os.File, 
 		fmt.Fprintf(errw, "lsh: %s\n", w)
 	}
 
+	// A configured model loads and computes its prompt's opening while
+	// the person types the first line.
+	go nl.engine.Prepare(ctx)
 	m := tui.New(tui.Options{Backend: b, History: hist, Styles: st})
 	p := tui.NewProgram(m, in, out, tui.ProgramOptions{Profile: colorProfile(out), Mark: st.Mark.Render("%")})
 	go func() {

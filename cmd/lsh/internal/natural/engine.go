@@ -136,6 +136,17 @@ func (e *Engine) Resolve(ctx context.Context, req intents.Request, progress func
 	return e.resolver.Resolve(ctx, req, progress)
 }
 
+// Prepare loads the configured model and readies its prompt cache, so
+// that the first request of an interactive session is a warm one; front-ends
+// call it in the background when they start. Without a model it only reads
+// the settings. Errors are left for the first request to report.
+func (e *Engine) Prepare(ctx context.Context) {
+	e.once.Do(e.build)
+	if p, ok := e.resolver.(interface{ Prepare(context.Context) error }); ok && e.err == nil {
+		p.Prepare(ctx)
+	}
+}
+
 // Warnings returns, once, what was wrong with settings lsh ignored (a
 // config file with an error, LSH_MODEL naming no file): the front-end
 // shows them before the first answer.
@@ -209,8 +220,12 @@ func (e *Engine) build() {
 	if endpoint == "" {
 		endpoint = cfg.Endpoint
 	}
+	// MapOnly: a shell keeps the weights in the file mapping, which every
+	// lsh of the machine shares through the page cache; the engine's
+	// private huge-page copy (faster generation, a second copy in RAM) is
+	// for `model run/bench/serve`, not for each terminal's shell.
 	eng, err := intents.NewEngine(intents.EngineOptions{
-		ModelPath: choice.Path, Endpoint: endpoint, Mode: mode,
+		ModelPath: choice.Path, Endpoint: endpoint, Mode: mode, Threads: cfg.Threads, MapOnly: true,
 		Context: cfg.Context, CacheDir: paths.CacheDir, Builtins: s.Builtins,
 	})
 	if err != nil {
