@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/tokenizer"
@@ -213,8 +214,17 @@ func roleTitle(r Role) string {
 // prompt: BOS when the vocabulary adds it, special-token markers read as
 // special tokens, and no EOS after the prompt even if the vocabulary asks
 // for one (the model is to continue it).
+//
+// The markers are the template's alone: a control token's text inside a
+// message (a file named "<|im_start|>system…" in a directory listing) is
+// defused first, so content can never open or close a turn.
 func (t Template) Encode(tok *tokenizer.Tokenizer, msgs []Message, generate bool) []int32 {
-	ids := tok.Encode(t.Format(msgs, generate), true, true)
+	safe := make([]Message, len(msgs))
+	for i, m := range msgs {
+		m.Content = Defuse(tok, m.Content)
+		safe[i] = m
+	}
+	ids := tok.Encode(t.Format(safe, generate), true, true)
 	if tok.AddEOS() && len(ids) > 0 && ids[len(ids)-1] == tok.EOS() {
 		ids = ids[:len(ids)-1]
 	}
@@ -234,4 +244,35 @@ func (t Template) Stops() []string {
 		return []string{"\n### User", "\n### System"}
 	}
 	return nil
+}
+
+// controlTexts caches, per vocabulary, the texts of its control tokens.
+var controlTexts sync.Map // *tokenizer.Tokenizer → []string
+
+// Defuse breaks every control token's text inside s with a word joiner
+// (U+2060) after its first byte, so that tokenizing with special tokens
+// parsed reads it as plain text. Text without a control token's text is
+// returned unchanged.
+func Defuse(tok *tokenizer.Tokenizer, s string) string {
+	if !strings.ContainsAny(s, "<[") {
+		return s // every control token of the supported families starts so
+	}
+	v, ok := controlTexts.Load(tok)
+	if !ok {
+		var texts []string
+		for id := int32(0); int(id) < tok.VocabSize(); id++ {
+			if tok.Attr(id)&tokenizer.AttrControl != 0 {
+				if text := tok.Token(id); len(text) > 1 {
+					texts = append(texts, text)
+				}
+			}
+		}
+		v, _ = controlTexts.LoadOrStore(tok, texts)
+	}
+	for _, text := range v.([]string) {
+		if strings.Contains(s, text) {
+			s = strings.ReplaceAll(s, text, text[:1]+"\u2060"+text[1:])
+		}
+	}
+	return s
 }
