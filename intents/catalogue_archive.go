@@ -15,6 +15,7 @@ var catalogueArchive = []*entry{
 			"extract|unzip|untar|unpack|decompress|uncompress|unarchive|inflate|expand {a:path?}",
 			"extract|unzip|untar|unpack|decompress|uncompress|unarchive {a:path?} to|into|in {dst:dest}",
 			"open|extract the? archive|zip|tarball {a:path?}",
+			"extract|unzip|untar|unpack|decompress|uncompress|unarchive|open the? zip_file|zip_archive|zipfile|tar_file|tar_archive|tar_ball|compressed_file|archive_file",
 		},
 		takes: "path",
 		build: buildExtract,
@@ -70,7 +71,15 @@ var tarFlag = map[string]string{"tar.gz": "z", "tar.bz2": "j", "tar.xz": "J", "t
 // the one archive in the working directory.
 func (c *call) archive(role string) (*pathVal, outcome, bool) {
 	if !c.said(role) {
-		c.binds[role] = binding{it: item{kind: kindWord, word: "archive", raw: "archive"}, path: c.fs.stat(filepath.Join(c.fs.cwd, "archive"), "archive")}
+		// "the zip file" is the one zip here, "the tarball" the one tar.
+		word := "archive"
+		switch {
+		case c.saidAny("zip", "zipfile"):
+			word = "zip"
+		case c.saidAny("tar", "tarball"):
+			word = "tarball"
+		}
+		c.binds[role] = binding{it: item{kind: kindWord, word: word, raw: word}, path: c.fs.stat(filepath.Join(c.fs.cwd, word), word)}
 	}
 	a, o, ok := c.file(role)
 	if !ok {

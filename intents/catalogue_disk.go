@@ -31,6 +31,7 @@ var catalogueDisk = []*entry{
 			"{path} size",
 			"how_much space|room|disk_space|storage does|do|is {path} take|use|taking|using|occupy",
 			"disk usage of|for {path}",
+			"disk? space|usage of|for|used_by|taken_by {path}",
 			"total size",
 		},
 		takes:    "path",
@@ -92,7 +93,7 @@ func buildItems(c *call) outcome {
 	}
 	n, _ := c.num("count")
 	typ, what := "", "files and folders"
-	if c.saidAny("folders", "directories", "dirs", "subfolders", "subdirectories") {
+	if c.saidPlain("folders", "directories", "dirs", "subfolders", "subdirectories") {
 		typ, what = "-type d", "folders"
 	}
 	cmd := join("find", c.fs.arg(dir.abs), "-mindepth 1 -maxdepth 1", typ, "-exec du -sh {} + | sort -rh | head -n", itoa(n))

@@ -55,7 +55,7 @@ var catalogueFind = []*entry{
 	},
 	{
 		name:     "find.newest",
-		says:     []string{"newest|latest|recent|most_recent|recently_modified|last_modified|most_recently_modified|recently_changed|recently_added|last_changed {count?}"},
+		says:     []string{"newest|latest|recent|most_recent|recently_modified|last_modified|most_recently_modified|recently_changed|recently_added|last_changed {count?}", "sort|sorted|order|ordered|list files? by date|time|age|modification_time|modification_date|modified"},
 		takes:    "path ext count",
 		defaults: "path=. count=10",
 		build:    func(c *call) outcome { return buildByTime(c, true) },
@@ -99,6 +99,28 @@ var catalogueFind = []*entry{
 		}},
 	},
 	{
+		name: "find.all",
+		says: []string{
+			"list|show|ls|display|see all? files|everything? including|incl|with|plus|and|even hidden|dot files|ones|file?",
+			"list|show|ls|display|see all|every files|file? including|incl|with|plus|and|even hidden|dot files|ones|file?",
+			"ls -a|-la|-al|-A",
+		},
+		takes:    "path",
+		also:     "too also as well",
+		defaults: "path=.",
+		build: func(c *call) outcome {
+			dir := c.path("path")
+			if !dir.isDir {
+				return c.answer(c.fs.show(dir.abs)+" is not a folder.", "lsh lists folders.")
+			}
+			arg := " " + c.fs.arg(dir.abs)
+			if dir.abs == c.fs.cwd {
+				arg = ""
+			}
+			return c.command("ls -la"+arg, "Lists every file and folder in "+c.fs.show(dir.abs)+", hidden ones (names starting with a dot) included, with sizes and dates.")
+		},
+	},
+	{
 		name:     "find.executable",
 		says:     []string{"executable|executables|runnable file?", "files? with execute|exec permission|permissions|bit"},
 		takes:    "path",
@@ -110,7 +132,8 @@ var catalogueFind = []*entry{
 	},
 	{
 		name:     "find.count",
-		says:     []string{"how_many|count|number_of|total_number_of|count_of {ext?} file|files|folders|directories|dirs|subfolders?", "count {ext}", "how_many {ext}"},
+		also:     "hidden dotfiles",
+		says:     []string{"how_many|count|number_of|total_number_of|count_of {ext?} file|files|folders|directories|dirs|subfolders|subfolder", "how_many|count|number_of|total_number_of|count_of {ext}"},
 		takes:    "path ext size time",
 		defaults: "path=.",
 		build:    buildCount,
@@ -124,9 +147,9 @@ var catalogueFind = []*entry{
 	},
 	{
 		name:     "read.show",
-		says:     []string{"what is|are in|inside {path}", "contents|content|inside of? {path}", "list|ls|show|display|view|read|print|cat|see {path}", "what_is_in|whats_in {path}", "what is|are there in? {path}", "files|list in {path}"},
+		says:     []string{"what is|are in|inside {path}", "contents|content|inside of? {path}", "{path} contents|content|listing", "list|ls|show|display|view|read|print|cat|see {path}", "what_is_in|whats_in {path}", "what is|are there in? {path}", "files|list in {path}", "list|ls|show files|everything|contents"},
 		takes:    "",
-		defaults: "",
+		defaults: "path=.",
 		build:    buildShow,
 	},
 }
@@ -167,6 +190,23 @@ func (c *call) saidPlainWord(words ...string) bool {
 		}
 		for _, w := range words {
 			if it.word == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saidPlain reports whether one of the words (or its plural) was said as a
+// word of its own, outside any slot value: "folders" in "count the folders
+// here", not "folder" in "count files in this folder".
+func (c *call) saidPlain(words ...string) bool {
+	for _, it := range c.rs.items {
+		if it.kind != kindWord {
+			continue
+		}
+		for _, w := range words {
+			if wordMatches(it.word, w) {
 				return true
 			}
 		}
@@ -391,7 +431,7 @@ func buildDirs(c *call) outcome {
 
 func buildEmpty(c *call) outcome {
 	dir := c.path("path")
-	if c.saidAny("folder", "folders", "directory", "directories", "dirs", "dir") {
+	if c.saidPlain("folder", "folders", "directory", "directories", "dirs", "dir") {
 		return c.command(join("find", c.fs.arg(dir.abs), "-mindepth 1 -type d -empty"), "Lists the empty folders under "+c.fs.show(dir.abs)+".")
 	}
 	return c.command(join("find", c.fs.arg(dir.abs), "-type f -empty"), "Lists the empty (zero-byte) files under "+c.fs.show(dir.abs)+".")
@@ -410,9 +450,12 @@ func buildLinks(c *call) outcome {
 
 func buildCount(c *call) outcome {
 	dir := c.path("path")
+	if c.saidAny("hidden", "dotfiles") {
+		return c.command(join("find", c.fs.arg(dir.abs), "-mindepth 1 -maxdepth 1 -name '.*' | wc -l"), "Counts the hidden files and folders (names starting with a dot) directly in "+c.fs.show(dir.abs)+".")
+	}
 	filt, said := c.filters("files")
 	typ := "-type f"
-	if c.saidAny("folders", "directories", "dirs", "subfolders") && c.ext() == nil {
+	if c.saidPlain("folders", "directories", "dirs", "subfolders") && c.ext() == nil {
 		typ, said = "-mindepth 1 -type d", "folders"
 	}
 	return c.command(join("find", c.fs.arg(dir.abs), typ, filt)+" | wc -l", "Counts the "+said+" under "+c.fs.show(dir.abs)+", in all subfolders.")
@@ -440,6 +483,11 @@ func buildShow(c *call) outcome {
 	switch {
 	case p == nil:
 		return c.clarify("Show what? Name a file or folder.")
+	case p.fromJournal() && c.host.Has("journalctl"):
+		c.handled["path"] = true
+		return c.command("journalctl"+journalArgs(p.journal)+" -n 100 --no-pager", "Prints the latest 100 messages of "+journalName(p.journal)+", from the systemd journal.")
+	case p.journal != "" && p.exists:
+		return c.command(c.sudoToRead(p)+"tail -n 100 "+c.fs.arg(p.abs), "Prints the last 100 lines of "+c.fs.show(p.abs)+".")
 	case !p.exists:
 		return c.answer(c.fs.show(p.abs)+" does not exist.", c.lookedIn())
 	case p.isDir:

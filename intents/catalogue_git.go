@@ -70,6 +70,17 @@ var catalogueGit = []*entry{
 		},
 	},
 	{
+		name: "git.delete-branch",
+		says: []string{"delete|remove the? branch {b:name}", "delete|remove the? {b:name} branch"},
+		build: func(c *call) outcome {
+			b, _ := c.str("b")
+			if b == "" || strings.HasPrefix(b, "-") {
+				return c.clarify("Delete which branch?")
+			}
+			return c.gitCommand("git branch -d "+shellQuote(b), "Deletes the local branch "+b+"; git refuses if its commits are not merged anywhere (-D would force it).")
+		},
+	},
+	{
 		name: "git.diff",
 		says: []string{
 			"diff|differences",

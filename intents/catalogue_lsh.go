@@ -94,8 +94,42 @@ func buildExplain(c *call) outcome {
 			return c.clarify("Explain which command? Type it after “explain”.")
 		}
 		cmd = c.req.LastCommand
+	default:
+		if b := c.binds["cmd"]; b.it.kind != kindQuoted && !c.looksLikeCommand(cmd) {
+			// "what is the meaning of life" asks about no command.
+			return c.clarify(fmt.Sprintf("“%s” is not a command installed here. To have a command explained, type it after “explain”, or quote it: what does `ls -la` do?", cmd))
+		}
 	}
 	return c.action("explain", "Explains "+quoteCmd(cmd)+" word by word, from its syntax and the manual, without running it.", cmd)
+}
+
+// lshBuiltin reports whether name is one of lsh's own commands, which
+// explain knows too.
+func lshBuiltin(name string) bool {
+	switch name {
+	case "llama", "explain", "diagnose", "why", "model", "help":
+		return true
+	}
+	return false
+}
+
+// looksLikeCommand reports whether text unquoted reads as a command line:
+// its first word is a builtin or an installed program, or it holds shell
+// syntax or options.
+func (c *call) looksLikeCommand(text string) bool {
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		return false
+	}
+	if shellBuiltins[f[0]] || lshBuiltin(f[0]) || c.host.Has(f[0]) || strings.ContainsAny(text, "|&;<>$`=/") {
+		return true
+	}
+	for _, w := range f[1:] {
+		if strings.HasPrefix(w, "-") {
+			return true
+		}
+	}
+	return false
 }
 
 func quoteCmd(s string) string {

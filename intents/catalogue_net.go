@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Network: addresses, listening ports, what uses a port, reachability,
@@ -64,8 +65,10 @@ var catalogueNet = []*entry{
 		name: "net.ping",
 		says: []string{
 			"ping {host}",
-			"is {host} up|down|reachable|online|alive|working|responding",
-			"can i reach|ping|connect_to|access {host}",
+			"is {host} up|down|reachable|online|alive|working|responding|accessible|pingable|available",
+			"check|test|see|find_out|know? if|whether {host} is|are? up|down|reachable|online|alive|working|responding|accessible|pingable|available",
+			"can i|we? reach|ping|connect_to|access {host}",
+			"reachability|connectivity of|to {host}",
 			"check|test the? internet|network|wifi? connection|connectivity|access",
 			"check|test the? internet|network|wifi",
 			"am i online|connected",
@@ -79,6 +82,14 @@ var catalogueNet = []*entry{
 			"ip|ip_address|address of|for {host}",
 			"dns|lookup|look_up|resolve|nslookup|dig {host}",
 			"what|which ip does {host} resolve|point to?",
+		},
+		build: func(c *call) outcome {
+			if h, ok := c.str("host"); ok {
+				if site, ok := siteName(h); ok {
+					c.binds["host"] = binding{it: c.binds["host"].it, value: site}
+				}
+			}
+			return c.runAlts()
 		},
 		run: []alt{
 			{cmd: "getent hosts {host}", explain: "Looks up the IP addresses of {host} the way programs on this computer do (hosts file, then DNS)."},
@@ -107,6 +118,17 @@ func buildPing(c *call) outcome {
 		}
 		return c.command("ping -c 4 1.1.1.1", "Checks the internet connection by sending 4 pings to 1.1.1.1 (Cloudflare's DNS) and showing the replies.")
 	}
+	if oneOf(strings.ToLower(host), "router|gateway|modem") {
+		// "ping my router": the default gateway, read when it runs.
+		if c.host.OS != "linux" || !c.host.Has("ip") {
+			return c.clarify("What is your router's address? It is the gateway in your network settings (often 192.168.1.1).")
+		}
+		return c.command(`ping -c 4 "$(ip route show default | awk '{ print $3; exit }')"`, "Sends 4 pings to your router (the default gateway, which ip route shows) and shows whether and how fast it answers.")
+	}
+	if site, ok := siteName(host); ok {
+		c.notes = append(c.notes, fmt.Sprintf("“%s” is read as %s.", host, site))
+		host = site
+	}
 	if !c.host.Has("ping") && c.host.Has("curl") && !strings.Contains(host, "://") {
 		host = "https://" + strings.TrimSuffix(host, "/")
 	}
@@ -118,6 +140,24 @@ func buildPing(c *call) outcome {
 		return c.clarify("Which host?")
 	}
 	return c.command("ping -c 4 "+shellQuote(h), "Sends 4 pings to "+h+" and shows whether and how fast it answers (some hosts ignore pings).")
+}
+
+// wellKnownSites are sites people name without their domain: "is google
+// up", "ping github".
+var wellKnownSites = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"google": "google.com", "github": "github.com", "gitlab": "gitlab.com", "youtube": "youtube.com",
+		"facebook": "facebook.com", "amazon": "amazon.com", "cloudflare": "cloudflare.com", "wikipedia": "wikipedia.org",
+		"reddit": "reddit.com", "twitter": "twitter.com", "microsoft": "microsoft.com", "apple": "apple.com",
+		"bing": "bing.com", "yahoo": "yahoo.com", "netflix": "netflix.com", "stackoverflow": "stackoverflow.com",
+		"debian": "debian.org", "ubuntu": "ubuntu.com", "example": "example.com", "duckduckgo": "duckduckgo.com",
+	}
+})
+
+// siteName turns a bare site name ("google") into its domain.
+func siteName(host string) (string, bool) {
+	d, ok := wellKnownSites()[strings.ToLower(host)]
+	return d, ok
 }
 
 // buildDownload fetches a URL into the working directory or a folder, with

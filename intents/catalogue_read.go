@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // Reading and searching files: head, tail, grep, counting, sorting, unique
@@ -32,14 +34,15 @@ var catalogueRead = []*entry{
 		name: "read.search",
 		says: []string{
 			"search|grep|look_for|search_for|grep_for|look_up {pat:text}",
-			"containing|contain|contains|mentioning|mention|mentions|include|includes|including|matching {pat:text}",
+			"containing|contain|contains|mentioning|mention|mentions|include|includes|matching {pat:text}",
 			"find|search|grep {pat:quoted}",
+			"find|search|grep|look_for the? word|text|string|phrase {pat:text}",
 			"lines with {pat:text}",
 			"where is|are {pat:quoted} used|mentioned|referenced",
 			"occurrences|instances|mentions|uses of {pat:text}",
 		},
 		takes:    "path ext",
-		also:     "ignoring ignore case insensitive insensitively sensitive uppercase lowercase recursively",
+		also:     "ignoring ignore case insensitive insensitively sensitive uppercase lowercase recursively lines line",
 		defaults: "path=.",
 		build:    buildSearch,
 	},
@@ -125,13 +128,23 @@ func (c *call) file(role string) (*pathVal, outcome, bool) {
 	if p.exists {
 		return p, outcome{}, true
 	}
+	if p.journal != "" {
+		c.handled[role] = true
+		if !c.host.Has("journalctl") {
+			return nil, c.answer(fmt.Sprintf("There is no %s in %s, and journalctl is not installed to read the system journal.", c.fs.show(p.abs), filepath.Dir(p.abs)),
+				"lsh reads system logs from "+filepath.Dir(p.abs)+" or the systemd journal."), false
+		}
+		return p, outcome{}, true
+	}
 	word := strings.ToLower(p.said)
 	if b, ok := c.binds[role]; ok && b.it.kind == kindWord {
 		word = b.it.word
 	}
 	exts, kind := kindOfFile(word)
 	if kind == "" {
-		return p, outcome{}, true // does not exist: noted by notePaths
+		// Reading a file that does not exist can only fail: say so.
+		c.handled[role] = true
+		return nil, c.answer(c.fs.show(p.abs)+" does not exist.", c.lookedIn()), false
 	}
 	found := c.candidates(func(name string, fi os.FileInfo) bool {
 		for _, e := range exts {
@@ -165,12 +178,51 @@ func kindOfFile(word string) ([]string, string) {
 		return []string{".sh", ".py", ".pl", ".rb", ".bash"}, "script"
 	case "csv", "spreadsheet":
 		return []string{".csv", ".tsv"}, "CSV file"
-	case "archive", "zip", "tarball":
+	case "archive":
 		return []string{".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".gz", ".bz2", ".xz", ".7z"}, "archive"
+	case "tarball", "tar":
+		return []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst"}, "tarball"
+	case "zip", "zipfile":
+		return []string{".zip"}, "zip file"
 	case "file", "it", "this", "that":
 		return nil, "file"
 	}
 	return nil, ""
+}
+
+// journalArgs selects a system log in the systemd journal.
+func journalArgs(journal string) string {
+	switch journal {
+	case "kernel":
+		return " -k"
+	case "auth":
+		return " SYSLOG_FACILITY=4 SYSLOG_FACILITY=10"
+	}
+	return ""
+}
+
+// journalName says which log the journal holds, for explanations.
+func journalName(journal string) string {
+	switch journal {
+	case "kernel":
+		return "the kernel's messages"
+	case "auth":
+		return "the login and authentication messages"
+	}
+	return "the system log"
+}
+
+// fromJournal reports whether p is a system log that is no file here, to
+// be read from the systemd journal.
+func (p *pathVal) fromJournal() bool { return p.journal != "" && !p.exists }
+
+// sudoToRead is "sudo " when the person cannot read the file p but could
+// as root (system logs are often readable by the adm group only).
+func (c *call) sudoToRead(p *pathVal) string {
+	if !p.exists || c.host.Root() || !c.host.Has("sudo") || unix.Access(p.abs, unix.R_OK) == nil {
+		return ""
+	}
+	return "sudo "
 }
 
 // buildHeadTail prints the start or the end of a file, or follows it.
@@ -186,14 +238,23 @@ func buildHeadTail(c *call, which string) outcome {
 	if !c.said("count") && (c.saidWord("line") || c.saidWord("row") || c.saidWord("entry")) {
 		n = 1 // "the last line"
 	}
-	arg := c.fs.arg(f.abs)
+	if f.fromJournal() {
+		sel, name := journalArgs(f.journal), journalName(f.journal)
+		switch which {
+		case "head":
+			return c.command(fmt.Sprintf("journalctl%s --no-pager | head -n %d", sel, n), fmt.Sprintf("Prints the first %s of %s, from the systemd journal.", plural(n, "line"), name))
+		case "tail":
+			return c.command(fmt.Sprintf("journalctl%s -n %d --no-pager", sel, n), fmt.Sprintf("Prints the last %s of %s, from the systemd journal.", plural(n, "line"), name))
+		}
+		return c.command("journalctl"+sel+" -f", fmt.Sprintf("Prints the end of %s and keeps printing new messages as they come, until you press Ctrl-C.", name))
+	}
 	switch which {
 	case "head":
-		return c.command(fmt.Sprintf("head -n %d %s", n, arg), fmt.Sprintf("Prints the first %s of %s.", plural(n, "line"), c.fs.show(f.abs)))
+		return c.command(fmt.Sprintf("%shead -n %d %s", c.sudoToRead(f), n, c.fs.arg(f.abs)), fmt.Sprintf("Prints the first %s of %s.", plural(n, "line"), c.fs.show(f.abs)))
 	case "tail":
-		return c.command(fmt.Sprintf("tail -n %d %s", n, arg), fmt.Sprintf("Prints the last %s of %s.", plural(n, "line"), c.fs.show(f.abs)))
+		return c.command(fmt.Sprintf("%stail -n %d %s", c.sudoToRead(f), n, c.fs.arg(f.abs)), fmt.Sprintf("Prints the last %s of %s.", plural(n, "line"), c.fs.show(f.abs)))
 	}
-	return c.command("tail -f "+arg, "Prints the end of "+c.fs.show(f.abs)+" and keeps printing lines as they are added, until you press Ctrl-C.")
+	return c.command(c.sudoToRead(f)+"tail -f "+c.fs.arg(f.abs), "Prints the end of "+c.fs.show(f.abs)+" and keeps printing lines as they are added, until you press Ctrl-C.")
 }
 
 // plural says "1 line", "5 lines".
@@ -219,9 +280,20 @@ func buildSearch(c *call) outcome {
 		ci = ", ignoring case"
 	}
 	show := c.fs.show(p.abs)
+	if p.fromJournal() {
+		if !c.host.Has("journalctl") {
+			return c.answer(fmt.Sprintf("There is no %s, and journalctl is not installed to read the system journal.", show), "lsh reads system logs from their files or the systemd journal.")
+		}
+		return c.command(join("journalctl"+journalArgs(p.journal), "--no-pager | grep", strings.TrimSuffix(flags, "n"), "-F -e", shellQuote(pat)),
+			fmt.Sprintf("Prints the messages of %s that contain “%s” (exact text%s), from the systemd journal.", journalName(p.journal), pat, ci))
+	}
 	if !p.isDir {
 		if !p.exists && !c.said("path") {
 			return c.clarify("Search for “" + pat + "” in which file or folder?")
+		}
+		if sudo := c.sudoToRead(p); sudo != "" {
+			return c.command(join(sudo+"grep", flags, "-F -e", shellQuote(pat), c.fs.arg(p.abs)),
+				fmt.Sprintf("Prints the lines of %s that contain “%s” (exact text%s), with line numbers; reading it needs root.", show, pat, ci))
 		}
 		return c.command(join("grep", flags, "-F -e", shellQuote(pat), c.fs.arg(p.abs)),
 			fmt.Sprintf("Prints the lines of %s that contain “%s” (exact text%s), with line numbers.", show, pat, ci))

@@ -1,5 +1,10 @@
 package intents
 
+import (
+	"fmt"
+	"strings"
+)
+
 // System facts (OS, kernel, uptime, memory, CPUs, date, users, host name,
 // shell) and packages.
 
@@ -32,6 +37,7 @@ var catalogueSystem = []*entry{
 	{
 		name: "system.kernel",
 		says: []string{"kernel|uname version|release?", "which|what kernel"},
+		also: "running using version have",
 		run:  []alt{{cmd: "uname -r", explain: "Prints the version of the running kernel."}},
 	},
 	{
@@ -49,7 +55,7 @@ var catalogueSystem = []*entry{
 	{
 		name: "system.memory",
 		says: []string{
-			"how_much memory|ram do|does i|we|this|it? have|has|is|free|left|available|installed",
+			"how_much memory|ram do|does? i|we|this|it? have|has|is|free|left|available|installed",
 			"memory|ram usage|free|available|left|installed|total|size|info|status|stats",
 			"free|available|used|total|installed memory|ram",
 			"swap usage|space|size?",
@@ -138,8 +144,9 @@ var catalogueSystem = []*entry{
 		run:  []alt{{cmd: "env", explain: "Prints every environment variable of this shell and its value."}},
 	},
 	{
-		name: "package.install",
-		says: []string{"install {pkg:name}", "how do i? install|get {pkg:name}", "install the? package|program|app|tool {pkg:name}"},
+		name:  "package.install",
+		says:  []string{"install {pkg:name}", "how do i? install|get {pkg:name}", "install the? package|program|app|tool {pkg:name}", "install the? {pkg:name} package|program|app|tool"},
+		build: buildInstall,
 		run: []alt{
 			{cmd: "{sudo}apt install {pkg}", explain: "Installs the package {pkg} with apt (it asks before changing anything)."},
 			{cmd: "{sudo}dnf install {pkg}", explain: "Installs the package {pkg} with dnf."},
@@ -150,6 +157,58 @@ var catalogueSystem = []*entry{
 			{cmd: "brew install {pkg}", explain: "Installs the package {pkg} with Homebrew."},
 		},
 		explain: "Installs {pkg}.",
+	},
+	{
+		name: "system.power",
+		says: []string{
+			"shut_down|shutdown|power_off|poweroff|turn_off|switch_off|halt the? computer|system|machine|pc|laptop|server|box?",
+			"reboot|restart the? computer|system|machine|pc|laptop|server|box",
+			"reboot",
+		},
+		also: "now please right",
+		build: func(c *call) outcome {
+			reboot := c.saidAny("reboot", "restart")
+			verb, what := "poweroff", "Shuts the computer down now"
+			if reboot {
+				verb, what = "reboot", "Restarts the computer now"
+			}
+			what += ": unsaved work in open programs is lost, and everyone logged in is disconnected."
+			sudo, _ := c.value("sudo", false)
+			switch {
+			case c.host.ServiceManager() == "systemd":
+				return c.command(sudo+"systemctl "+verb, what)
+			case c.host.Has("shutdown"):
+				flag := "-h"
+				if reboot {
+					flag = "-r"
+				}
+				return c.command(sudo+"shutdown "+flag+" now", what)
+			}
+			return c.needTools(what, []string{"systemctl", "shutdown"})
+		},
+	},
+	{
+		name: "system.trash",
+		says: []string{
+			"empty|clear|clean|clean_out|purge|wipe|delete the? trash|trashcan|trash_can|recycle_bin|recycling_bin|wastebasket|rubbish_bin|bin",
+			"empty_trash",
+		},
+		also: "my out all everything in",
+		run: []alt{
+			{cmd: "gio trash --empty", explain: "Empties your trash: the files in it are deleted for good."},
+			{cmd: "trash-empty", explain: "Empties your trash: the files in it are deleted for good."},
+			{when: "os:darwin", cmd: `osascript -e 'tell application "Finder" to empty trash'`, explain: "Asks the Finder to empty the trash: the files in it are deleted for good."},
+		},
+		explain: "Empties your trash (~/.local/share/Trash)",
+	},
+	{
+		name: "system.trash-list",
+		says: []string{"what is|are in the? trash|trashcan|recycle_bin", "list|show|view|open the? trash|trashcan|recycle_bin", "trash contents|content"},
+		run: []alt{
+			{cmd: "gio list trash://", explain: "Lists the files in your trash."},
+			{cmd: "trash-list", explain: "Lists the files in your trash, with when each was deleted."},
+		},
+		explain: "Lists the files in your trash (~/.local/share/Trash)",
 	},
 	{
 		name: "package.remove",
@@ -198,4 +257,17 @@ var catalogueSystem = []*entry{
 		},
 		explain: "Searches the packages for {q}.",
 	},
+}
+
+// buildInstall installs a package with the host's package manager; a
+// program that is already installed is said so instead.
+func buildInstall(c *call) outcome {
+	pkg, _ := c.str("pkg")
+	if pkg == "" || strings.HasPrefix(pkg, "-") {
+		return c.clarify("Install which package?")
+	}
+	if c.host.Has(pkg) {
+		return c.answer(fmt.Sprintf("%s is already installed. To upgrade it, ask to update your system.", pkg), "lsh found the program "+pkg+" on your PATH.")
+	}
+	return c.runAlts()
 }

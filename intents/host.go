@@ -62,9 +62,28 @@ type Host struct {
 	// called firefox-esr. A nil result means "unknown".
 	Procs func() []string
 
+	// Services lists the names of the installed services (systemd units
+	// without ".service", or init scripts); nil means read them from the
+	// unit and init.d folders, once. Tests inject a fake.
+	Services func() []string
+
+	// Init names the service manager: "systemd", "openrc", "sysv" or
+	// "launchd" (Homebrew services); "" means detect it from the tools
+	// installed (see ServiceManager).
+	Init string
+
+	// LogDir is where the system's log files live; "" means /var/log.
+	LogDir string
+
+	// Editor is the person's editor command ($VISUAL, else $EDITOR), as
+	// DetectHost read it; "" means none was set.
+	Editor string
+
 	mu       sync.Mutex
 	found    map[string]bool
 	flavours map[string]Flavor
+	services []string
+	svcRead  bool
 }
 
 var (
@@ -96,6 +115,10 @@ func DetectHost() *Host {
 		}
 		if home, err := os.UserHomeDir(); err == nil {
 			h.Home = home // $HOME wins over the passwd entry, as in every shell
+		}
+		h.Editor = os.Getenv("VISUAL")
+		if h.Editor == "" {
+			h.Editor = os.Getenv("EDITOR")
 		}
 		detected = h
 	})
@@ -223,6 +246,78 @@ func (h *Host) PackageManager() string {
 
 var packageManagers = []string{"apt", "dnf", "yum", "pacman", "zypper", "apk", "brew"}
 
+// ServiceManager names the tool that starts and stops services here:
+// "systemd" (systemctl), "openrc" (rc-service), "sysv" (service) or
+// "launchd" (brew services), or "" when there is none. Init, when set, is
+// the answer; otherwise systemd is chosen when systemctl is installed and
+// either systemd runs (/run/systemd/system exists) or no other manager is
+// installed, since systemctl in a container without systemd only fails.
+func (h *Host) ServiceManager() string {
+	if h.Init != "" {
+		return h.Init
+	}
+	switch {
+	case h.Has("systemctl") && (dirExists("/run/systemd/system") || !h.Has("service") && !h.Has("rc-service")):
+		return "systemd"
+	case h.Has("rc-service"):
+		return "openrc"
+	case h.Has("service"):
+		return "sysv"
+	case h.OS == "darwin" && h.Has("brew"):
+		return "launchd"
+	}
+	return ""
+}
+
+// serviceDirs are where systemd units and init scripts are installed.
+var serviceDirs = []string{"/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system",
+	"/usr/local/lib/systemd/system", "/etc/init.d"}
+
+// ServiceNames lists the installed services, sorted, without ".service":
+// from Services when set, otherwise from the unit and init.d folders, read
+// once. Template units ("getty@") and non-service units are left out.
+func (h *Host) ServiceNames() []string {
+	if h.Services != nil {
+		return h.Services()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.svcRead {
+		h.svcRead = true
+		seen := map[string]bool{}
+		for _, dir := range serviceDirs {
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				continue
+			}
+			for _, e := range ents {
+				n := e.Name()
+				if dir != "/etc/init.d" {
+					var ok bool
+					if n, ok = strings.CutSuffix(n, ".service"); !ok {
+						continue
+					}
+				}
+				if n == "" || strings.HasSuffix(n, "@") || strings.HasPrefix(n, ".") || n == "README" || seen[n] {
+					continue
+				}
+				seen[n] = true
+				h.services = append(h.services, n)
+			}
+		}
+		sort.Strings(h.services)
+	}
+	return h.services
+}
+
+// logDir is where the system logs live.
+func (h *Host) logDir() string {
+	if h.LogDir != "" {
+		return h.LogDir
+	}
+	return "/var/log"
+}
+
 // knownTools are the tools whose presence changes what the rules render;
 // Tools reports them for a model prompt and for lsh's own diagnostics.
 var knownTools = []string{
@@ -333,26 +428,30 @@ var packageInstall = map[string]string{
 // use, not at every lsh start.
 var toolPackages = sync.OnceValue(func() map[string]map[string]string {
 	return map[string]map[string]string{
-		"ss":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
-		"ip":       {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
-		"netstat":  {"*": "net-tools"},
-		"ifconfig": {"*": "net-tools"},
-		"ps":       {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"pgrep":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"pkill":    {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"free":     {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"uptime":   {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"top":      {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
-		"lsblk":    {"*": "util-linux"},
-		"lscpu":    {"*": "util-linux"},
-		"xdg-open": {"*": "xdg-utils"},
-		"ping":     {"*": "iputils", "apt": "iputils-ping"},
-		"fd":       {"*": "fd", "apt": "fd-find", "dnf": "fd-find"},
-		"rg":       {"*": "ripgrep"},
-		"xz":       {"*": "xz", "apt": "xz-utils"},
-		"7z":       {"*": "p7zip", "apt": "p7zip-full"},
-		"fuser":    {"*": "psmisc"},
-		"who":      {"*": "coreutils"},
-		"nproc":    {"*": "coreutils"},
+		"ss":         {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
+		"ip":         {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
+		"netstat":    {"*": "net-tools"},
+		"ifconfig":   {"*": "net-tools"},
+		"ps":         {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"pgrep":      {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"pkill":      {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"free":       {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"uptime":     {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"top":        {"*": "procps", "dnf": "procps-ng", "yum": "procps-ng", "pacman": "procps-ng"},
+		"lsblk":      {"*": "util-linux"},
+		"lscpu":      {"*": "util-linux"},
+		"xdg-open":   {"*": "xdg-utils"},
+		"ping":       {"*": "iputils", "apt": "iputils-ping"},
+		"fd":         {"*": "fd", "apt": "fd-find", "dnf": "fd-find"},
+		"rg":         {"*": "ripgrep"},
+		"xz":         {"*": "xz", "apt": "xz-utils"},
+		"7z":         {"*": "p7zip", "apt": "p7zip-full"},
+		"fuser":      {"*": "psmisc"},
+		"who":        {"*": "coreutils"},
+		"gio":        {"*": "glib2", "apt": "libglib2.0-bin"},
+		"docker":     {"*": "docker", "apt": "docker.io"},
+		"systemctl":  {"*": "systemd"},
+		"journalctl": {"*": "systemd"},
+		"nproc":      {"*": "coreutils"},
 	}
 })

@@ -101,7 +101,7 @@ var (
 func allEntries() []*entry {
 	var all []*entry
 	for _, part := range [][]*entry{catalogueFind, catalogueDisk, catalogueRead, catalogueEdit,
-		catalogueArchive, catalogueProc, catalogueSystem, catalogueNet, catalogueGit, catalogueLsh} {
+		catalogueArchive, catalogueProc, catalogueService, catalogueSystem, catalogueNet, catalogueGit, catalogueLsh} {
 		all = append(all, part...)
 	}
 	return all
@@ -134,7 +134,16 @@ func catalogue() []*compiled {
 func compileEntry(e *entry, order int) (*compiled, error) {
 	c := &compiled{entry: e, order: order, floats: map[slotKind]bool{}, also: map[string]bool{}, defaults: map[string]string{}}
 	for _, w := range strings.Fields(e.also) {
-		c.also[strings.ToLower(w)] = true
+		// Plural and singular forms too, as for literals: "processes"
+		// tolerates "process".
+		w = strings.ToLower(w)
+		c.also[w], c.also[w+"s"], c.also[w+"es"] = true, true, true
+		if len(w) > 3 {
+			c.also[strings.TrimSuffix(w, "s")] = true
+			if strings.HasSuffix(w, "es") {
+				c.also[strings.TrimSuffix(w, "es")] = true
+			}
+		}
 	}
 	if e.name == "" || !strings.Contains(e.name, ".") {
 		return nil, fmt.Errorf("entry %d: name %q is not category.task", order, e.name)
@@ -266,7 +275,8 @@ func (r *Rules) scan(req Request, text string, toks []token) *reqState {
 		home = r.host.Home
 	}
 	fs := newFSView(req.dir(), home, r.now())
-	rs := &reqState{text: text, toks: toks, fs: fs, items: scan(toks, fs), words: map[string]bool{}}
+	fs.logDir = r.host.logDir()
+	rs := &reqState{text: text, toks: toks, fs: fs, items: scan(toks, fs), words: map[string]bool{}, host: r.host}
 	for _, t := range toks {
 		if !t.quoted {
 			rs.addWord(t.low)
@@ -380,11 +390,42 @@ func nearWords(rs *reqState) []string {
 // the forms wordMatches accepts; catalogue() fills it.
 var requiredWords = map[string]bool{}
 
+// changeWords holds the verbs of the tasks that change or destroy
+// something ("delete", "kill", "uninstall", "restart"): the one-word
+// alternatives of the first required literal of their phrasings. Left
+// unexplained by the entry that matched, such a word says the person asked
+// for that change and got something else ("kill all processes" is no
+// request to list them), which costs confidence.
+var changeWords = map[string]bool{}
+
+// changingTasks are the entries whose verbs fill changeWords.
+var changingTasks = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"edit.delete": true, "edit.move": true, "edit.rename": true, "edit.replace": true, "proc.kill": true,
+		"proc.kill-port": true, "package.remove": true, "package.install": true, "service.stop": true,
+		"service.restart": true, "service.disable": true, "container.stop": true, "git.discard": true,
+		"git.undo-commit": true, "system.trash": true, "archive.extract": true, "edit.delete-lines": true,
+		"edit.truncate": true, "edit.chown": true, "git.delete-branch": true, "container.remove": true, "system.power": true,
+	}
+})
+
 func noteRequiredWords(c *compiled) {
 	for _, p := range c.patterns {
+		lead := changingTasks()[c.name]
 		for _, el := range p.elems {
+			if el.slot != "" && !el.opt {
+				lead = false
+			}
 			if el.slot != "" || el.opt {
 				continue
+			}
+			if lead {
+				for _, alt := range el.alts {
+					if len(alt) == 1 && !fillers()[alt[0]] {
+						changeWords[alt[0]] = true
+					}
+				}
+				lead = false
 			}
 			for _, alt := range el.alts {
 				if len(alt) == 1 {

@@ -34,6 +34,9 @@ import (
 //	file     what surely names a file: a recognised path ("notes.txt",
 //	         "~/x"), a quoted string or a glob ("*.bak")
 //	quoted   a quoted string only
+//	service  one word naming a service: an installed one scores above a
+//	         name, any other word below it ("stop nginx" is the service,
+//	         "stop firefox" the program)
 //	port, url, host, count, size, time, ext
 //	         the recognised values of slots.go; host is a URL or a word
 //
@@ -45,6 +48,7 @@ import (
 var slotKinds = map[string]bool{
 	"path": true, "newpath": true, "name": true, "text": true, "cmd": true, "port": true, "url": true,
 	"host": true, "count": true, "size": true, "time": true, "ext": true, "quoted": true, "file": true, "dest": true,
+	"service": true,
 }
 
 // elem is one element of a compiled pattern: literal alternatives or a slot.
@@ -174,6 +178,8 @@ var fillers = sync.OnceValue(func() map[string]bool {
 var notNames = map[string]bool{
 	"running": true, "active": true, "open": true, "current": true, "background": true, "user": true,
 	"new": true, "old": true, "big": true, "every": true, "process": true, "processes": true, "program": true,
+	"service": true, "services": true, "daemon": true, "container": true, "containers": true,
+	"image": true, "images": true, "server": true, "unit": true,
 }
 
 // textTrim are words dropped from the ends of an unquoted {text} slot:
@@ -190,6 +196,12 @@ type binding struct {
 	it    item
 	value string // the text of name/text/cmd/host slots
 	path  *pathVal
+	// swallowed counts the ordinary words an unquoted free-text slot took
+	// as its value (see swallowed); each costs confidence.
+	swallowed int
+	// weak: a bare word taken as a path though nothing names it a path
+	// (it does not exist and does not look like a file name).
+	weak bool
 }
 
 // matchResult is the best alignment of one pattern with a request.
@@ -215,6 +227,13 @@ const (
 	// scoreText is a free-text slot: less than a typed slot, so "change
 	// directory to my projects" is a cd (a path) before it is a replace.
 	scoreText = 1.9
+	// scoreService is a word naming an installed service: more than a
+	// name, so "stop nginx" stops the service rather than its processes;
+	// scoreWeakName is any other word in a service slot, less than a name.
+	scoreService  = 2.5
+	scoreWeakName = 1.0
+	// scoreSwallowed is each ordinary word a free-text slot takes.
+	scoreSwallowed = 0.3
 )
 
 // matcher aligns patterns with one request's items.
@@ -243,6 +262,7 @@ type reqState struct {
 	items []item
 	words map[string]bool // every word's lower-case form, for the prefilter
 	fs    *fsView
+	host  *Host
 }
 
 // possible reports whether every required literal of p occurs in the
@@ -407,6 +427,64 @@ type candidate struct {
 	bind  binding
 }
 
+// literalAt matches the words of one literal alternative from item i and
+// returns the item after them. A recognised value matches too when its words
+// spell the literal exactly: "working directory" is a path, but also the
+// words of "print working_directory"; "one" is a count, but also the word of
+// "go up one level"; "logs" is a file type, but also the word of "docker
+// logs". A quoted string never matches a literal.
+func (m *matcher) literalAt(alt []string, i int) (int, bool) {
+	items := m.req.items
+	k, j := 0, i
+	for k < len(alt) {
+		if j >= len(items) {
+			return 0, false
+		}
+		x := items[j]
+		switch x.kind {
+		case kindWord:
+			if !wordMatches(x.word, alt[k]) {
+				return 0, false
+			}
+			k++
+		case kindQuoted:
+			return 0, false
+		default:
+			n, ok := spells(m.req.toks[x.from:x.to], alt[k:])
+			if !ok {
+				return 0, false
+			}
+			k += n
+		}
+		j++
+	}
+	return j, true
+}
+
+// spells reports whether tokens spell the first words of alt, and how many.
+// Leading filler tokens may be left out ("the current directory" spells
+// current_directory).
+func spells(toks []token, alt []string) (int, bool) {
+	for {
+		if len(toks) <= len(alt) {
+			ok := true
+			for k, t := range toks {
+				if t.quoted || !wordMatches(t.low, alt[k]) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return len(toks), true
+			}
+		}
+		if len(toks) < 2 || toks[0].quoted || !fillers()[toks[0].low] {
+			return 0, false
+		}
+		toks = toks[1:]
+	}
+}
+
 // afterLooseLocation reports whether item i is a path said as a location
 // ("… in downloads") whose preposition the pattern does not place: such a
 // path is a floating slot, never the direct object of a positional one, so
@@ -437,19 +515,8 @@ func (m *matcher) consume(el elem, i int) []candidate {
 	if el.slot == "" {
 		var out []candidate
 		for _, alt := range el.alts {
-			if i+len(alt) > len(items) {
-				continue
-			}
-			ok := true
-			for k, w := range alt {
-				x := items[i+k]
-				if x.kind != kindWord || !wordMatches(x.word, w) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				out = append(out, candidate{to: i + len(alt), score: scoreLiteral * float64(len(alt))})
+			if to, ok := m.literalAt(alt, i); ok {
+				out = append(out, candidate{to: to, score: scoreLiteral * float64(len(alt))})
 			}
 		}
 		return out
@@ -477,7 +544,10 @@ func (m *matcher) consume(el elem, i int) []candidate {
 			if _, kind := kindOfFile(it.word); p.exists || looksLikeFile(it.raw) || kind != "" {
 				return one(binding{path: p})
 			}
-			return []candidate{{to: i + 1, score: scoreWeakPath, bind: binding{it: it, path: p}}}
+			if strings.HasPrefix(it.raw, "-") {
+				return nil // an option ("rm -r …"), not a file that does not exist
+			}
+			return []candidate{{to: i + 1, score: scoreWeakPath, bind: binding{it: it, path: p, weak: true}}}
 		}
 	case "newpath":
 		switch {
@@ -502,6 +572,13 @@ func (m *matcher) consume(el elem, i int) []candidate {
 			return one(binding{value: it.raw})
 		case it.kind == kindPath && !strings.Contains(it.raw, " "):
 			return one(binding{value: it.raw})
+		}
+	case "service":
+		if it.kind == kindQuoted || plainWord && !notNames[it.word] || it.kind == kindPath && !strings.ContainsAny(it.raw, " /") {
+			if u, _ := m.req.host.findService(it.raw); u != "" && len(m.req.host.ServiceNames()) > 0 {
+				return []candidate{{to: i + 1, score: scoreService, bind: binding{it: it, value: it.raw}}}
+			}
+			return []candidate{{to: i + 1, score: scoreWeakName, bind: binding{it: it, value: it.raw}}}
 		}
 	case "host":
 		if it.kind == kindURL || it.kind == kindQuoted || plainWord {
@@ -563,9 +640,14 @@ func (m *matcher) consume(el elem, i int) []candidate {
 			if v == "" {
 				continue
 			}
+			sw := 0
+			if el.role != "msg" { // a commit message is English by nature
+				sw = swallowed(items[i:j]) + 2*vagueBefore(items, i)
+			}
 			// Longer runs score a hair more, so a text slot absorbs the
-			// words it spans rather than leaving them unexplained.
-			out = append(out, candidate{to: j, score: scoreText + 0.001*float64(j-i), bind: binding{it: it, value: v}})
+			// words it spans rather than leaving them unexplained; words
+			// that read as English rather than as a pattern cost a little.
+			out = append(out, candidate{to: j, score: scoreText + 0.001*float64(j-i) - scoreSwallowed*float64(sw), bind: binding{it: it, value: v, swallowed: sw}})
 		}
 		return out
 	}
@@ -577,6 +659,58 @@ func (m *matcher) consume(el elem, i int) []candidate {
 func looksLikeName(s string) bool {
 	return s != "" && s != "." && s != ".." && !strings.Contains(s, " ") && !fillers()[strings.ToLower(s)] &&
 		strings.ToLower(s) != "here" && strings.ToLower(s) != "home" && strings.ToLower(s) != "cwd"
+}
+
+// swallowed counts what in an unquoted free-text value reads as ordinary
+// English rather than as text to search for or replace: filler words ("the
+// thing i mentioned"), words the catalogue's phrasings require ("hidden",
+// "count", "trash": the request was probably another task), recognised
+// values (a time, a path), and one more for a value of three words or more,
+// since patterns people search for are a word or are quoted. Words trimmed
+// from the ends (textTrim) are not counted.
+func swallowed(items []item) int {
+	for len(items) > 0 && items[0].kind == kindWord && textTrim[items[0].word] {
+		items = items[1:]
+	}
+	for len(items) > 0 && items[len(items)-1].kind == kindWord && textTrim[items[len(items)-1].word] {
+		items = items[:len(items)-1]
+	}
+	n := 0
+	for _, it := range items {
+		switch {
+		case it.kind == kindQuoted || it.kind == kindCount:
+		case it.kind != kindWord:
+			n++
+		case it.raw != it.word && strings.ToUpper(it.raw) == it.raw:
+			// "ERROR", "TODO": typed as a pattern, not as English.
+		case fillers()[it.word] || requiredWords[it.word]:
+			n++
+		}
+	}
+	if len(items) >= 3 {
+		n++
+	}
+	return n
+}
+
+// vagueWords stand for something the person did not name: "the thing i
+// mentioned", "search for it".
+var vagueWords = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"thing": true, "things": true, "stuff": true, "something": true, "anything": true, "everything": true,
+		"whatever": true, "it": true, "that": true, "this": true, "i": true, "you": true, "we": true, "one": true}
+})
+
+// vagueBefore counts the vague words among the filler words right before
+// item i: "search for the thing i mentioned" searches for something it
+// never names.
+func vagueBefore(items []item, i int) int {
+	n := 0
+	for k := i - 1; k >= 0 && items[k].kind == kindWord && fillers()[items[k].word]; k-- {
+		if vagueWords()[items[k].word] {
+			n++
+		}
+	}
+	return n
 }
 
 // textValue is the text of a run of items with filler words trimmed from

@@ -152,6 +152,17 @@ func (c *call) confidence(res matchResult) float64 {
 	if content > 0 {
 		conf -= 0.2 * u / float64(content)
 	}
+	for _, i := range res.unexplained {
+		if it := c.rs.items[i]; it.kind == kindWord && changeWords[it.word] {
+			conf -= 0.25 // "kill all processes" is no request to list them
+		}
+	}
+	for _, b := range res.binds {
+		conf -= 0.12 * float64(b.swallowed)
+		if b.weak && b.path != nil && !b.path.exists {
+			conf -= 0.2 // "order a pizza": pizza names no file
+		}
+	}
 	conf = math.Max(0.05, math.Min(0.95, conf))
 	return math.Round(conf*100) / 100
 }

@@ -2,6 +2,7 @@ package intents
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -85,6 +86,14 @@ func wordTokens(w string, off int) []token {
 	w = strings.ReplaceAll(w, "’", "'")
 	low := strings.ToLower(w)
 	mk := func(raw, low string) token { return token{raw: raw, low: low, off: off, end: end} }
+	if exp, ok := bareContractions()[low]; ok {
+		// "whats my ip": the apostrophe people skip when typing fast.
+		var toks []token
+		for _, p := range strings.Fields(exp) {
+			toks = append(toks, mk(p, p))
+		}
+		return toks
+	}
 	if !strings.Contains(low, "'") || strings.ContainsAny(low, "/.~") {
 		return []token{mk(w, low)}
 	}
@@ -123,6 +132,19 @@ var contractions = map[string]string{
 	"couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not", "haven't": "have not",
 	"hasn't": "has not", "hadn't": "had not", "i'm": "i am", "im": "i am",
 }
+
+// bareContractions are contractions typed without their apostrophe. Only
+// forms that are no English word of their own are listed ("its", "were",
+// "well", "ill", "id" are words).
+var bareContractions = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"whats": "what is", "wheres": "where is", "whos": "who is", "hows": "how is", "thats": "that is",
+		"dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "arent": "are not",
+		"wasnt": "was not", "cant": "can not", "couldnt": "could not", "wouldnt": "would not",
+		"shouldnt": "should not", "havent": "have not", "hasnt": "has not", "ive": "i have", "im": "i am",
+		"youre": "you are", "theres": "there is",
+	}
+})
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
@@ -167,6 +189,13 @@ func scan(toks []token, fs *fsView) []item {
 	var items []item
 	for i := 0; i < len(toks); {
 		it, ok := recognise(toks, i, fs)
+		if !ok && toks[i].quoted && i > 0 && !toks[i-1].quoted && pathPreps[toks[i-1].low] {
+			// "in 'My Docs'": a quoted name after "in" that names
+			// something that exists is a place, not a pattern.
+			if p := fs.resolveName(toks[i].raw); p.exists {
+				it, ok = item{kind: kindPath, from: i, to: i + 1, raw: toks[i].raw, path: p}, true
+			}
+		}
 		if !ok {
 			t := toks[i]
 			kind := kindWord

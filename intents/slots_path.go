@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -16,6 +17,7 @@ import (
 // HOME, and the directory listings read so far (each at most once).
 type fsView struct {
 	cwd, home string
+	logDir    string // where system logs live: /var/log, or a test's folder
 	now       time.Time
 	lists     map[string][]string
 	xdg       map[string]string // XDG user dirs: "DOWNLOAD" → absolute path
@@ -89,6 +91,10 @@ type pathVal struct {
 	exists bool
 	isDir  bool
 	said   string // as the person said it
+	// journal, for a system log said by name ("syslog", "the kernel
+	// log"), is what selects it in the systemd journal: "system",
+	// "kernel" or "auth"; rules read the journal when the file is absent.
+	journal string
 }
 
 func (v *fsView) stat(abs, said string) *pathVal {
@@ -257,6 +263,14 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	if det == "current" || det == "working" {
 		return item{}, false
 	}
+	// The parent folder.
+	if s == "parent" && folderWords[lowAt(toks, j+1)] {
+		return item{kind: kindPath, from: i, to: j + 2, raw: rawSpan(toks, i, j+2), path: v.stat(filepath.Dir(v.cwd), "..")}, true
+	}
+	// The system's logs, by name: "syslog", "the kernel log".
+	if it, ok := scanLog(toks, i, j, v); ok {
+		return it, true
+	}
 	// HOME and /.
 	if s == "home" {
 		return mk(j+1, v.stat(v.home, r))
@@ -331,8 +345,66 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	// ".tmp" alone is a file type, not a file, unless it exists.
 	// "the build folder" names a folder that may not exist; "a new folder"
 	// does not (no determiner).
-	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers()[s] && det != "" && s != "new" {
+	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers()[s] && det != "" && !notFolderNames()[s] {
 		return mk(j+1, v.stat(filepath.Join(v.cwd, r), r))
+	}
+	return item{}, false
+}
+
+// notFolderNames are words that describe a folder rather than name one:
+// "the previous folder" is where cd - goes, not a folder called previous.
+var notFolderNames = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"new": true, "previous": true, "last": true, "next": true, "other": true, "same": true, "right": true,
+		"wrong": true, "first": true, "second": true, "whole": true, "entire": true, "empty": true, "old": true,
+		"up": true, "above": true, "top": true, "another": true, "different": true, "original": true, "one": true}
+})
+
+// systemLogs are the system logs people name, the words that name them,
+// the files that hold them under the log folder (first found wins) and
+// what selects them in the systemd journal.
+var systemLogs = []struct {
+	words   string // first word; "log" or "logs" may follow
+	alone   bool   // the first word names the log by itself ("syslog")
+	files   []string
+	journal string
+}{
+	{"syslog|syslogs", true, []string{"syslog", "messages"}, "system"},
+	{"system|sys", false, []string{"syslog", "messages"}, "system"},
+	{"kernel|kern", false, []string{"kern.log"}, "kernel"},
+	{"kern.log|dmesg", true, []string{"kern.log"}, "kernel"},
+	{"auth|authentication|login|security", false, []string{"auth.log", "secure"}, "auth"},
+	{"auth.log", true, []string{"auth.log", "secure"}, "auth"},
+}
+
+// scanLog reads a system log said by name at j (after determiners from
+// i): "syslog", "the system log", "kernel logs", "auth.log". A name that
+// is an entry of the working directory is left to the other rules.
+func scanLog(toks []token, i, j int, v *fsView) (item, bool) {
+	s := lowAt(toks, j)
+	if _, ok := v.lookup(v.cwd, toks[j].raw); ok || v.logDir == "" {
+		return item{}, false
+	}
+	for _, l := range systemLogs {
+		if !oneOf(s, l.words) {
+			continue
+		}
+		end := j + 1
+		switch next := lowAt(toks, end); {
+		case next == "log" || next == "logs" || next == "journal" || l.journal == "system" && next == "messages":
+			end++
+		case !l.alone:
+			continue
+		}
+		for _, f := range l.files {
+			p := v.stat(filepath.Join(v.logDir, f), rawSpan(toks, j, end))
+			if p.exists {
+				p.journal = l.journal
+				return item{kind: kindPath, from: i, to: end, raw: rawSpan(toks, i, end), path: p}, true
+			}
+		}
+		p := v.stat(filepath.Join(v.logDir, l.files[0]), rawSpan(toks, j, end))
+		p.journal = l.journal
+		return item{kind: kindPath, from: i, to: end, raw: rawSpan(toks, i, end), path: p}, true
 	}
 	return item{}, false
 }
@@ -383,6 +455,9 @@ func looksLikeFile(s string) bool {
 	if stem == "" {
 		return len(ext) > 1 // ".bashrc"
 	}
+	if strings.Trim(s, "0123456789.") == "" {
+		return false // an IP address or a version, 8.8.8.8
+	}
 	digits := true
 	for i := 0; i < len(stem); i++ {
 		if stem[i] < '0' || stem[i] > '9' {
@@ -402,6 +477,12 @@ func (v *fsView) resolveName(raw string) *pathVal {
 	for _, d := range []string{v.cwd, v.home} {
 		if real, ok := v.lookup(d, raw); ok {
 			return v.stat(filepath.Join(d, real), raw)
+		}
+	}
+	// "my bashrc" is ~/.bashrc: a dotfile said without its dot.
+	if !strings.HasPrefix(raw, ".") {
+		if _, ok := v.lookup(v.home, "."+raw); ok || oneOf(strings.ToLower(raw), "bashrc|zshrc|vimrc|profile|bash_profile|gitconfig|inputrc|tmux.conf|bash_aliases") {
+			return v.stat(filepath.Join(v.home, "."+strings.ToLower(raw)), raw)
 		}
 	}
 	for _, kf := range knownFolders {

@@ -352,7 +352,7 @@ func scanExt(toks []token, i int) (item, bool) {
 		}
 	}
 	// "tsv files", "conf files": an unknown extension said before "files".
-	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers()[s] && !commonWords[s] {
+	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers()[s] && !commonWords[s] && !taskWord(s) {
 		return item{kind: kindExt, from: i, to: i + 2, raw: rawSpan(toks, i, i+2), ext: &extVal{exts: []string{s}, said: "." + s + " files"}}, true
 	}
 	return item{}, false
@@ -366,6 +366,14 @@ var commonWords = map[string]bool{
 	"those": true, "top": true, "most": true, "few": true, "many": true, "max": true, "dup": true, "two": true,
 	"ten": true, "five": true, "other": true, "junk": true, "fat": true, "dot": true, "your": true, "our": true,
 	"same": true, "both": true, "such": true, "last": true, "first": true, "next": true,
+}
+
+// taskWord reports whether w is a word the catalogue's phrasings require
+// ("count", "list", "delete"): "count files" counts files, it does not
+// name *.count files.
+func taskWord(w string) bool {
+	catalogue()
+	return requiredWords[w]
 }
 
 // knownExt reports whether e is one of the extensions in fileTypes.

@@ -27,6 +27,7 @@ package classify
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -91,6 +92,10 @@ type Result struct {
 	Incomplete bool
 	// Reason says in a few words why, for --dry-run and tests.
 	Reason string
+	// Suggestion, for a line whose first word is a near miss of a command
+	// ("gti status"), is the line with that command instead ("git
+	// status"): the line stays shell code, and this is the "did you mean".
+	Suggestion string
 }
 
 // Classify decides what line is.
@@ -208,6 +213,7 @@ func weigh(text string, words []cmdline.Word, ops string, ctx Context) Result {
 		return Result{Confidence: 1, Resolvable: true, Reason: name + " takes free text"}
 	}
 	s.weighArgs(args)
+	s.tooFewOperands(args)
 	return withRequest(s.verdict(true), text)
 }
 
@@ -219,9 +225,16 @@ func withRequest(r Result, text string) Result {
 	return r
 }
 
-// notFound is a line whose first word runs nothing: natural language,
-// unless the rest is plainly shell code (a typo such as `sl -la`, whose 127
-// and `why` help more than a request would).
+// notFound is a line whose first word runs nothing. It is natural
+// language ("delete notes.txt", "extract archive.tar.gz": naming files is
+// what requests do), except in two cases, where 127 and `why` help more
+// than a request would:
+//
+//   - the first word is a near miss of a command and the rest does not read
+//     as English: a typo ("gti status", "sl"); the Result suggests the
+//     command it was probably meant to be;
+//   - the rest is plainly code: options or shell operators outweigh the
+//     English ("frobnicate --all | head", "sl -la").
 func notFound(text, name string, args []cmdline.Word, ops string, ctx Context) Result {
 	if strings.Contains(name, "/") || strings.ContainsAny(name, "=$`\\") {
 		return Result{Confidence: 1, Reason: name + " is a path or shell syntax, not a request"}
@@ -229,7 +242,16 @@ func notFound(text, name string, args []cmdline.Word, ops string, ctx Context) R
 	s := newScore(ctx, tool{})
 	s.weighAll(args)
 	s.shellOps(ops)
-	if s.shell >= s.english+4 || s.wordy == 0 && s.shell > 0 {
+	english := s.english
+	if s.words >= 2 && s.stops > 0 && float64(s.wordy) >= 0.6*float64(s.words) {
+		english += wRatio
+	}
+	if near := ctx.nearMiss(name); near != "" && !(english >= naturalMargin && s.strong) {
+		rest := strings.TrimSpace(strings.TrimPrefix(text, name))
+		sugg := strings.TrimSpace(near + " " + rest)
+		return Result{Confidence: 0.7, Suggestion: sugg, Reason: fmt.Sprintf("%s is not a command; did you mean %s?", name, near)}
+	}
+	if code := wFlag*float64(s.flags) + s.ops; code > 0 && code >= english {
 		return Result{Confidence: 0.6, Reason: name + " runs nothing, but the rest is shell syntax: " + s.why()}
 	}
 	c := 0.9
@@ -347,4 +369,77 @@ func shellSyntax(f *syntax.File) string {
 		return found == ""
 	})
 	return found
+}
+
+// nearMiss returns the command a first word that runs nothing was probably
+// meant to be: one that resolves and is one typing slip away (two letters
+// swapped, one letter extra, missing or hit on a neighbouring key), or ""
+// when there is none. Words of English requests ("print", "delete",
+// "show") are never typos, even when one slip from a command (printf).
+// At most a bounded number of candidates is resolved, so an unknown word
+// costs a few hundred PATH lookups at most.
+func (c Context) nearMiss(name string) string {
+	low := strings.ToLower(name)
+	if c.Resolve == nil || len(name) < 2 || len(name) > 12 || !isWordish(name) || requestWord(low) {
+		return ""
+	}
+	try := func(cand string) bool {
+		return cand != name && len(cand) > 0 && c.resolve(cand) >= Builtin
+	}
+	b := []byte(low)
+	// Two letters swapped: gti, sl.
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == b[i+1] {
+			continue
+		}
+		t := append([]byte{}, b...)
+		t[i], t[i+1] = t[i+1], t[i]
+		if try(string(t)) {
+			return string(t)
+		}
+	}
+	// One letter extra, a doubled one first: gitt, lss, then gkit.
+	for _, doubled := range []bool{true, false} {
+		for i := range b {
+			if (i > 0 && b[i] == b[i-1]) != doubled {
+				continue
+			}
+			cand := string(b[:i]) + string(b[i+1:])
+			if len(cand) >= 2 && try(cand) {
+				return cand
+			}
+		}
+	}
+	// A neighbouring key: fit → git, ks → ls.
+	for i := range b {
+		if b[i] < 'a' || b[i] > 'z' {
+			continue
+		}
+		for _, r := range keyNeighbours[b[i]-'a'] {
+			t := append([]byte{}, b...)
+			t[i] = byte(r)
+			if try(string(t)) {
+				return string(t)
+			}
+		}
+	}
+	// One letter missing, in short words: gt → git.
+	if len(b) <= 4 {
+		for i := 0; i <= len(b); i++ {
+			for r := byte('a'); r <= 'z'; r++ {
+				cand := string(b[:i]) + string(r) + string(b[i:])
+				if try(cand) {
+					return cand
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// keyNeighbours lists, for each letter a to z, the letters next to it on
+// a QWERTY keyboard. An array, not a map: nothing is built at start-up.
+var keyNeighbours = [26]string{
+	"qsz", "vghn", "xdfv", "sefxc", "wrd", "drgcv", "fthvb", "gyjbn", "uok", "hukn", "jilm", "kop", "njk",
+	"bhjm", "ipl", "o", "wa", "etf", "awdxz", "ryg", "yij", "cfgb", "qes", "zsdc", "tuh", "asx",
 }

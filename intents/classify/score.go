@@ -27,6 +27,7 @@ const (
 	wQuoted      = 1.5 // quotes or expansions
 	wShellSyntax = 3.0 // pipes, redirections, ;, &&, $(…)
 	wOther       = 1.0 // user@host, a:b, *.go
+	wPolite      = 4.0 // "please" or an adverb where a file is expected
 
 	naturalMargin = 2.0
 	strongMargin  = 3.5
@@ -43,7 +44,11 @@ type score struct {
 	// words counts the operands weighed, wordy those that were words
 	// (plain, function or request words), stops the function words.
 	words, wordy, stops int
-	notes               []string
+	// flags counts the options, ops the weight of shell operators: the
+	// evidence of code that no English request has.
+	flags int
+	ops   float64
+	notes []string
 }
 
 func newScore(ctx Context, t tool) *score { return &score{ctx: ctx, tool: t} }
@@ -75,6 +80,7 @@ func (s *score) add(sd side, w float64, note string) {
 // shellOps counts shell-only syntax on the line.
 func (s *score) shellOps(ops string) {
 	if ops != "" {
+		s.ops += wShellSyntax
 		s.add(shellWord, wShellSyntax, ops)
 	}
 }
@@ -116,10 +122,35 @@ func (s *score) weighArgs(args []cmdline.Word) {
 	}
 }
 
+// tooFewOperands weighs a command given fewer operands than it needs and
+// no option, when those operands are words that name no file: "install
+// htop" (install copies a source to a destination), "cp notes". As a
+// command line it could only fail.
+func (s *score) tooFewOperands(args []cmdline.Word) {
+	if s.tool.minOperands == 0 || len(args) == 0 || len(args) >= s.tool.minOperands {
+		return
+	}
+	for _, w := range args {
+		if !w.Static {
+			return
+		}
+		switch classOf(w.Value) {
+		case cPlain, cRequest, cStop:
+			if s.ctx.exists(w.Path) {
+				return
+			}
+		default:
+			return
+		}
+	}
+	s.add(englishStrong, wStrong, fmt.Sprintf("%s needs %d operands, and %s names no file", s.name, s.tool.minOperands, args[0].Value))
+}
+
 // weighAll weighs words with no grammar, as operands of an unknown tool.
 func (s *score) weighAll(args []cmdline.Word) {
 	for i, w := range args {
 		if w.Static && classOf(w.Value) == cFlag {
+			s.flags++
 			s.add(shellWord, wFlag, "")
 			continue
 		}
@@ -183,7 +214,7 @@ func (s *score) operand(pos int, w cmdline.Word) {
 		s.add(shellWord, wFlag, "")
 		return
 	}
-	if c != cNumber && s.tool.takesFiles() && s.ctx.exists(w.Path) {
+	if c != cNumber && s.tool.takesFiles() && !(pos == 0 && s.tool.pattern) && s.ctx.exists(w.Path) {
 		s.add(shellWord, wExists, v+" exists")
 		return
 	}
@@ -308,19 +339,42 @@ func (s *score) operand(pos int, w cmdline.Word) {
 		return
 	}
 	// Files and directories.
-	switch c {
-	case cStop:
+	switch {
+	case c == cStop && polite(v):
+		s.add(englishStrong, wPolite, fmt.Sprintf("%q is no file name", v))
+	case c == cStop && t.minOperands > 0:
+		// "diff between a.txt and b.txt": between files, a function
+		// word that is no file is English.
+		s.add(englishStrong, wStrong, fmt.Sprintf("%q is a function word, not a file", v))
+	case c == cStop:
 		s.add(englishStrong, wStop, fmt.Sprintf("%q is a function word", v))
-	case cRequest:
+	case c == cRequest:
 		s.add(englishWord, wRequest, "")
-	case cPlain:
+	case c == cPlain && isAdverb(v):
+		s.add(englishStrong, wPolite, fmt.Sprintf("%q is an adverb, not a file", v))
+	case c == cPlain:
 		s.add(englishWord, wPlain, "")
-	case cPath:
+	case c == cPath:
 		s.add(shellWord, wPathLike, v+" looks like a path")
-	case cNumber:
+	case c == cNumber:
 	default:
 		s.add(shellWord, wOther, "")
 	}
+}
+
+// polite reports a word that asks nicely; no file is called that.
+func polite(w string) bool {
+	switch strings.ToLower(w) {
+	case "please", "pls", "plz", "kindly":
+		return true
+	}
+	return false
+}
+
+// isAdverb reports an -ly word ("alphabetically", "recursively"): a manner
+// said in English, never the name of a file one sorts or copies.
+func isAdverb(v string) bool {
+	return len(v) > 5 && strings.HasSuffix(strings.ToLower(v), "ly") && isLetters(v)
 }
 
 // verdict turns the evidence into a Result.

@@ -38,6 +38,10 @@ type tool struct {
 	// bundle, when set, accepts a first word of option letters without a
 	// dash (tar xzf, ps aux).
 	bundle string
+	// minOperands, when set, is how many operands the command needs when
+	// no option is given: install and cp take a source and a destination,
+	// so "install htop" is no command line.
+	minOperands int
 }
 
 // lookupTool returns the row of a command; an unknown command takes paths.
@@ -81,6 +85,12 @@ func buildTools() map[string]tool {
 	tools["chown"] = tool{first: func(string) bool { return true }}
 	tools["chgrp"] = tool{first: func(string) bool { return true }}
 	tools["shutdown"] = tool{first: isShutdownTime}
+	for _, n := range strings.Fields(`install cp mv diff cmp`) {
+		tools[n] = tool{minOperands: 2}
+	}
+	// rename FROM TO FILE… (util-linux) or rename EXPR FILE… (Perl): the
+	// first operand is a pattern.
+	tools["rename"] = tool{pattern: true, minOperands: 3}
 	tools["tar"] = tool{bundle: "AcdrtuxfvzjJpPkmOSwWlhZ"}
 	tools["ps"] = tool{bundle: "aAcdefgGhjlLmMnNoOpqrsStTuUvVwxXyZ"}
 	tools["ar"] = tool{bundle: "dmpqrstxcTuv"}

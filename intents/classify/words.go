@@ -151,11 +151,30 @@ func isAssignment(s string) bool {
 
 // words holds the vocabulary, built on first use.
 type words struct {
-	stop, request map[string]bool
+	stop, request, verbs map[string]bool
+}
+
+// requestWord reports whether a word (lower case) belongs to the words
+// requests are made of: a function word, a word of requests, or a verb
+// people start requests with ("print", "delete", "extract"). Such a word
+// is never taken for a typo of a command.
+func requestWord(w string) bool {
+	t := wordTable()
+	return t.stop[w] || t.request[w] || t.verbs[w]
 }
 
 var wordTable = sync.OnceValue(func() words {
-	w := words{stop: map[string]bool{}, request: map[string]bool{}}
+	w := words{stop: map[string]bool{}, request: map[string]bool{}, verbs: map[string]bool{}}
+	// Verbs requests start with.
+	for _, s := range strings.Fields(`print show list delete remove erase open edit extract install uninstall
+		restart start stop reload enable disable check count tell give go get help display clean clear empty update
+		upgrade search compress decompress download upload change rename copy move create make find kill where what
+		which how who why please pls run reboot shutdown turn switch set unzip untar unpack zip backup sort read view
+		see look watch follow ping test fix undo discard reset save play close launch trash wipe purge add put
+		take bring let tidy organise organize convert resize merge split share send mount eject format scan
+		monitor track measure compare summarize explain describe`) {
+		w.verbs[s] = true
+	}
 	// Function words: articles, pronouns, prepositions, auxiliaries,
 	// question words, quantifiers. A command's operands are almost never
 	// these, a request almost always has one.

@@ -224,19 +224,24 @@ func (r *rater) apply(src cmdline.Source, c cmdline.Call, args cmdline.Args, rl 
 		ops = ops[1:]
 	}
 	var last *judged
+	intoDir := false
 	if rl.dir != "" {
 		if it, ok := args.Opt(strings.Fields(rl.dir)...); ok && it.HasValue {
 			last = &judged{optWord(args, it), rl.last, rl.doesLast}
+			intoDir = true // cp -t DIR: the target is a directory
 		}
 	}
 	if last == nil && rl.last != noRole && len(ops) >= 2 {
 		last = &judged{ops[len(ops)-1], rl.last, rl.doesLast}
 		ops = ops[:len(ops)-1]
+		intoDir = r.isDir(last.word)
 	}
 	for _, w := range ops {
 		items = append(items, judged{w, rl.role, rl.does})
 	}
-	if last != nil {
+	if last != nil && last.role == overwrites && intoDir {
+		items = append(items, r.writtenInto(*last, ops)...)
+	} else if last != nil {
 		items = append(items, *last)
 	}
 	optTargets := false
@@ -453,6 +458,55 @@ func (r *rater) judge(j judged, t target, fl flag, base Level) (Level, string, s
 		}
 	}
 	return base, "", "", true
+}
+
+// writtenInto judges what copying or moving sources into the directory of
+// target replaces: dir/NAME for each source NAME, which is lost only if it
+// exists ("cp notes.txt old/" overwrites old/notes.txt, never old/). A
+// source whose name is known only at run time (a glob, a variable) leaves
+// the directory judged as a place written into.
+func (r *rater) writtenInto(target judged, sources []cmdline.Word) []judged {
+	dir := target.word
+	var out []judged
+	for _, src := range sources {
+		if !src.Static || src.Glob || src.Path == "" {
+			out = append(out, judged{dir, writes, "writes into %s"})
+			continue
+		}
+		name := path.Base(src.Path)
+		text := strings.TrimSuffix(dir.Text, "/") + "/" + name
+		w := cmdline.Made(text, path.Join(dir.Path, name))
+		w.Static, w.Node = true, dir.Node
+		out = append(out, judged{w, overwrites, "writes %s"})
+	}
+	if len(out) == 0 {
+		out = append(out, judged{dir, writes, "writes into %s"})
+	}
+	return out
+}
+
+// isDir reports whether a word names an existing directory, when that can
+// be known: Options.IsDir says so, or else a trailing slash on a path that
+// exists.
+func (r *rater) isDir(w cmdline.Word) bool {
+	if !w.Static || w.Glob || w.Path == "" {
+		return false
+	}
+	if r.opt.IsDir == nil {
+		return strings.HasSuffix(w.Value, "/") && r.exists(w)
+	}
+	return r.opt.IsDir(r.abs(w.Path))
+}
+
+// abs makes a path as written absolute where Dir and Home allow.
+func (r *rater) abs(p string) string {
+	if strings.HasPrefix(p, "~") && r.opt.Home != "" {
+		p = r.opt.Home + strings.TrimPrefix(p, "~")
+	}
+	if !strings.HasPrefix(p, "/") && r.opt.Dir != "" {
+		p = path.Join(r.opt.Dir, p)
+	}
+	return p
 }
 
 // exists reports whether the file a word names exists, when that can be

@@ -18,6 +18,10 @@ type Options struct {
 	// Exists reports whether a file exists (paths are absolute when Dir is
 	// known, as written otherwise). Nil: unknown.
 	Exists func(path string) bool
+	// IsDir reports whether a path names a directory (paths as for
+	// Exists). Nil: only a trailing slash on an existing path says so.
+	// It decides what copying into a directory replaces.
+	IsDir func(path string) bool
 	// Lookup returns the value of a shell variable when the caller knows
 	// it. Nil: every variable but HOME is unknown.
 	Lookup func(name string) (string, bool)
@@ -34,6 +38,10 @@ func Host() Options {
 		Exists: func(p string) bool {
 			_, err := os.Lstat(filepath.Clean(p))
 			return err == nil
+		},
+		IsDir: func(p string) bool {
+			fi, err := os.Stat(filepath.Clean(p))
+			return err == nil && fi.IsDir()
 		},
 	}
 }

@@ -456,8 +456,12 @@ func TestRate(t *testing.T) {
 // whether > truncates an existing file, where a relative path points, and
 // the person's home spelt as an absolute path.
 func TestRateWithFilesystem(t *testing.T) {
-	files := map[string]bool{"/home/ann/notes.txt": true, "/home/ann/todo": true}
-	opt := Options{Dir: "/home/ann", Home: "/home/ann", Exists: func(p string) bool { return files[p] }}
+	files := map[string]bool{"/home/ann/notes.txt": true, "/home/ann/todo": true, "/home/ann/old": true,
+		"/home/ann/full": true, "/home/ann/full/notes.txt": true}
+	dirs := map[string]bool{"/home/ann/old": true, "/home/ann/full": true}
+	opt := Options{Dir: "/home/ann", Home: "/home/ann", Exists: func(p string) bool { return files[p] }, IsDir: func(p string) bool { return dirs[p] }}
+	noDirs := opt
+	noDirs.IsDir = nil
 	cases := []struct {
 		line  string
 		opt   Options
@@ -471,6 +475,16 @@ func TestRateWithFilesystem(t *testing.T) {
 		{`cp a.txt notes.txt`, opt, Deletes, "overwrites the existing file notes.txt"},
 		{`cp -n a.txt notes.txt`, opt, Writes, "notes.txt"},
 		{`mv draft ~/notes.txt`, opt, Deletes, "overwrites the existing file ~/notes.txt"},
+		// Into a directory: what is replaced is the file of the same
+		// name in it, if there is one, never the directory.
+		{`cp notes.txt old/`, opt, Writes, "old/notes.txt"},
+		{`cp notes.txt old`, opt, Writes, "old/notes.txt"},
+		{`cp notes.txt old/`, noDirs, Writes, "old/notes.txt"},
+		{`cp notes.txt full/`, opt, Deletes, "overwrites the existing file full/notes.txt"},
+		{`mv notes.txt full`, opt, Deletes, "overwrites the existing file full/notes.txt"},
+		{`cp -t full notes.txt todo`, opt, Deletes, "overwrites the existing file full/notes.txt"},
+		{`cp -n notes.txt full/`, opt, Writes, "full/notes.txt"},
+		{`cp * old/`, opt, Writes, "writes into old/"},
 		{`echo hi | tee notes.txt`, opt, Deletes, "notes.txt"},
 		{`rm -rf /home/ann`, opt, SystemDestroying, "your home"},
 		{`rm -rf /home/ann/`, opt, SystemDestroying, "your home"},

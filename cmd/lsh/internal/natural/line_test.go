@@ -2,8 +2,11 @@ package natural
 
 import (
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
+	"github.com/llamashell/lsh/intents"
 	"github.com/llamashell/lsh/intents/classify"
 	"github.com/llamashell/lsh/shell"
 )
@@ -41,6 +44,20 @@ func TestClassifySession(t *testing.T) {
 	for _, tc := range cases {
 		if r := Classify(sess, tc.line, classify.Typed); r.Natural != tc.natural {
 			t.Errorf("%q: natural %v (%s), want %v", tc.line, r.Natural, r.Reason, tc.natural)
+		}
+	}
+	// A first word that runs nothing makes a request, files named or not;
+	// a near miss of a command stays shell code, with the command it meant.
+	for _, line := range []string{"delete notes.txt", "extract notes.txt", "edit-it notes.txt"} {
+		if r := Classify(sess, line, classify.Typed); !r.Natural {
+			t.Errorf("%q: natural false (%s), want true", line, r.Reason)
+		}
+	}
+	if _, err := exec.LookPath("cat"); err == nil {
+		r := Classify(sess, "cta notes.txt", classify.Typed)
+		in := shellPlan(r, "cta notes.txt", sess.Dir(), sess.Dir())
+		if r.Natural || r.Suggestion != "cat notes.txt" || !strings.Contains(in.Explanation, "did you mean `cat notes.txt`?") || in.Kind != intents.KindShell {
+			t.Errorf("cta notes.txt: natural %v, suggestion %q, intent %+v", r.Natural, r.Suggestion, in)
 		}
 	}
 	req := NewRequest(sess, "list files")

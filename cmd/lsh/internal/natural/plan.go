@@ -38,6 +38,19 @@ func ShellIntent(line, dir, home string) intents.Intent {
 	}
 }
 
+// shellPlan is the intent of a line classified as shell code. A line whose
+// first word is a near miss of a command ("gti status") still runs as
+// typed, and fails with 127; its explanation says which command it was
+// probably meant to be.
+func shellPlan(res classify.Result, line, dir, home string) intents.Intent {
+	in := ShellIntent(strings.TrimSpace(line), dir, home)
+	if res.Suggestion != "" {
+		first, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		in.Explanation += " " + first + " is not a command here: did you mean `" + res.Suggestion + "`?"
+	}
+	return in
+}
+
 // askSomething is the answer to a "?" with nothing after it.
 func askSomething() intents.Intent {
 	return intents.Intent{
@@ -56,7 +69,7 @@ func askSomething() intents.Intent {
 func Plan(ctx context.Context, e *Engine, sess *shell.Session, line string, progress func(intents.Progress)) (intents.Intent, classify.Result, error) {
 	res := Classify(sess, line, classify.Typed)
 	if !res.Natural {
-		return ShellIntent(strings.TrimSpace(line), sess.Dir(), sess.Getenv("HOME")), res, nil
+		return shellPlan(res, line, sess.Dir(), sess.Getenv("HOME")), res, nil
 	}
 	in, err := Ask(ctx, e, NewRequest(sess, res.Request), progress)
 	return in, res, err
