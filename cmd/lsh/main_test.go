@@ -36,8 +36,9 @@ func TestScripts(t *testing.T) {
 			return os.MkdirAll(filepath.Join(e.WorkDir, "home"), 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"ctrlc":   cmdCtrlC,
-			"bigfile": cmdBigFile,
+			"ctrlc":    cmdCtrlC,
+			"bigfile":  cmdBigFile,
+			"endpoint": cmdEndpoint,
 		},
 		Condition: func(cond string) (bool, error) {
 			if name, ok := strings.CutPrefix(cond, "have:"); ok {
