@@ -103,7 +103,7 @@ func (j *attnJob) run(w, chunk int) {
 	for i := range nq { // query i is head i%group of token t0 + i/group
 		row := scores[i*S : (i+1)*S]
 		seen := j.pos + t0 + i/group + 1 // causal: positions 0…own
-		softmax(row[:seen], scale)
+		quant.Softmax(row[:seen], scale)
 		clear(row[seen:])
 	}
 

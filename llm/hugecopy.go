@@ -3,6 +3,8 @@ package llm
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/llamashell/lsh/llm/quant"
 )
 
 // Generation reads every weight once per token, 630 MB for TinyLlama, and
@@ -18,6 +20,13 @@ import (
 // (it costs about a second of CPU, mostly the kernel zeroing huge pages);
 // the price is a second copy of the weights in RAM (the page cache's may
 // be reclaimed). Options.MapOnly keeps the mapping alone.
+//
+// The copy is also where matrices change layout: a type whose kernels
+// have a faster repacked form at this CPU level (quant.Format.Repacked:
+// Q4_K's Q4_KR with avx512vnni, scales unpacked and quants in the
+// kernels' order, 2.8% larger) is written repacked, so the switch also
+// moves those matrices to the faster kernels. Repacked kernels give the
+// same results bit for bit, so the switch never changes a logit.
 
 // hugeCopy is the state of that copy.
 type hugeCopy struct {
@@ -34,7 +43,8 @@ type hugeCopy struct {
 	swap     sync.RWMutex
 	switched bool
 	targets  []*matrix
-	copies   [][]byte // copies[i] replaces targets[i].data
+	copies   [][]byte        // copies[i] replaces targets[i].data
+	formats  []*quant.Format // and formats[i] its format (repacked or the same)
 }
 
 // streamed lists the matrices a token reads in full (the embedding table
@@ -61,7 +71,7 @@ func (m *Model) startCopy() {
 		ms := m.streamed()
 		size := 0
 		for _, w := range ms {
-			size += (len(w.data) + 63) &^ 63
+			size += (copyFormat(w).RowBytes(w.cols)*w.rows + 63) &^ 63
 		}
 		mem, release := hugeAlloc(size)
 		if mem == nil {
@@ -77,15 +87,31 @@ func (m *Model) startCopy() {
 				if h.abort.Load() {
 					return
 				}
-				n := len(w.data)
-				copy(mem[off:off+n], w.data)
+				f := copyFormat(w)
+				n := f.RowBytes(w.cols) * w.rows
+				if f == w.format {
+					copy(mem[off:off+n], w.data)
+				} else {
+					f.Repack(mem[off:off+n], w.data)
+				}
 				h.targets = append(h.targets, w)
 				h.copies = append(h.copies, mem[off:off+n:off+n])
+				h.formats = append(h.formats, f)
 				off += (n + 63) &^ 63
 			}
 			h.ready.Store(true)
 		}()
 	}
+}
+
+// copyFormat is the layout w takes in the copy: its format's repacked
+// one if the active kernels have one for the same activations, else its
+// own.
+func copyFormat(w *matrix) *quant.Format {
+	if r := w.format.Repacked(); r != nil && r.Acts() == w.acts {
+		return r
+	}
+	return w.format
 }
 
 // readWeights is taken by a forward pass for its duration; it first
@@ -95,7 +121,7 @@ func (m *Model) readWeights() {
 	if h.ready.Load() && h.swap.TryLock() {
 		if !h.switched {
 			for i, w := range h.targets {
-				w.data = h.copies[i]
+				w.data, w.format, w.rowBytes = h.copies[i], h.formats[i], h.formats[i].RowBytes(w.cols)
 				h.bytes += int64(len(w.data))
 			}
 			h.switched = true

@@ -23,8 +23,8 @@ import (
 // layer y = W·x, cols is the input width and rows the output width.
 type matrix struct {
 	name       string
-	format     *quant.Format // how rows are encoded
-	dot        *quant.Format // VecDotType: how activations must be encoded to meet a row
+	format     *quant.Format   // how rows are encoded
+	acts       *quant.Encoding // how activations must be encoded to meet the rows (format.Acts())
 	data       []byte
 	rows, cols int
 	rowBytes   int
@@ -42,9 +42,9 @@ func newMatrix(name string, t *gguf.TensorInfo, data []byte) (*matrix, error) {
 	if len(t.Dims) != 2 {
 		return nil, fmt.Errorf("tensor %q has %d dimensions, want 2", name, len(t.Dims))
 	}
-	m := &matrix{name: name, format: f, dot: dot, data: data, cols: int(t.Dims[0]), rows: int(t.Dims[1])}
-	if m.cols%f.BlockSize != 0 || m.cols%dot.BlockSize != 0 {
-		return nil, fmt.Errorf("tensor %q: row of %d elements is not a whole number of %s/%s blocks", name, m.cols, f.Type, dot.Type)
+	m := &matrix{name: name, format: f, acts: f.Acts(), data: data, cols: int(t.Dims[0]), rows: int(t.Dims[1])}
+	if m.cols%f.BlockSize != 0 || m.cols%dot.BlockSize != 0 || m.cols%m.acts.BlockSize != 0 {
+		return nil, fmt.Errorf("tensor %q: row of %d elements is not a whole number of %s/%s blocks", name, m.cols, f.Type, m.acts.Name)
 	}
 	m.rowBytes = f.RowBytes(m.cols)
 	if len(data) != m.rows*m.rowBytes {
@@ -74,7 +74,7 @@ type acts struct {
 }
 
 type encoding struct {
-	f     *quant.Format
+	e     *quant.Encoding
 	buf   []byte
 	valid bool
 }
@@ -92,28 +92,28 @@ func (a *acts) set(n, d int) {
 	}
 }
 
-// encoded returns x encoded in format f; prepare must have made it.
-func (a *acts) encoded(f *quant.Format) []byte {
+// encoded returns x encoded as e; prepare must have made it.
+func (a *acts) encoded(e *quant.Encoding) []byte {
 	for i := range a.enc {
-		if e := &a.enc[i]; e.f == f && e.valid {
-			return e.buf
+		if s := &a.enc[i]; s.e == e && s.valid {
+			return s.buf
 		}
 	}
-	panic(fmt.Sprintf("llm: activations not encoded as %s", f.Type))
+	panic(fmt.Sprintf("llm: activations not encoded as %s", e.Name))
 }
 
 // prepare makes x (first, when norm is set, x[t] = rmsnorm(src[t]) ⊙ norm
-// for every token t) and its encodings in the vec-dot types of ms, one
-// token per chunk of a pool job.
+// for every token t) and its encodings for the matrices ms, one token per
+// chunk of a pool job.
 func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix) {
 	j := &a.job
 	j.a, j.src, j.norm, j.eps, j.nf = a, src, norm, eps, 0
 	for _, m := range ms {
-		e := a.encoding(m.dot)
+		e := a.encoding(m.acts)
 		if e.valid {
 			continue
 		}
-		rb := m.dot.RowBytes(a.d)
+		rb := m.acts.RowBytes(a.d)
 		if cap(e.buf) < a.n*rb {
 			e.buf = make([]byte, a.n*rb)
 		}
@@ -128,14 +128,14 @@ func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix)
 	p.run(j, a.n)
 }
 
-// encoding returns the slot of format f, adding one.
-func (a *acts) encoding(f *quant.Format) *encoding {
+// encoding returns the slot of encoding e, adding one.
+func (a *acts) encoding(e *quant.Encoding) *encoding {
 	for i := range a.enc {
-		if a.enc[i].f == f {
+		if a.enc[i].e == e {
 			return &a.enc[i]
 		}
 	}
-	a.enc = append(a.enc, encoding{f: f})
+	a.enc = append(a.enc, encoding{e: e})
 	return &a.enc[len(a.enc)-1]
 }
 
@@ -157,7 +157,7 @@ func (j *encodeJob) run(_, t int) {
 	}
 	for _, e := range j.encs[:j.nf] {
 		rb := len(e.buf) / a.n
-		e.f.FromFloat(e.buf[t*rb:(t+1)*rb], x)
+		e.e.Encode(e.buf[t*rb:(t+1)*rb], x)
 	}
 }
 
@@ -247,15 +247,15 @@ func (j *mmJob) run(w, c int) {
 	lo := (c - j.first[i]) * j.span[i]
 	hi := min(lo+j.span[i], m.rows)
 	k := hi - lo
-	xq := j.in.encoded(m.dot)
+	xq := j.in.encoded(m.acts)
 	if j.glu != nil {
 		up := j.ps[1].w
 		t := j.tile(w, 2*k*n)
 		g, u := t[:k*n], t[k*n:]
 		m.format.MatMul(g, m.data[lo*m.rowBytes:hi*m.rowBytes], k, xq, n, m.cols)
-		up.format.MatMul(u, up.data[lo*up.rowBytes:hi*up.rowBytes], k, j.in.encoded(up.dot), n, up.cols)
+		up.format.MatMul(u, up.data[lo*up.rowBytes:hi*up.rowBytes], k, j.in.encoded(up.acts), n, up.cols)
 		for tok := range n {
-			swiglu(j.glu[tok*m.rows+lo:tok*m.rows+hi], g[tok*k:(tok+1)*k], u[tok*k:(tok+1)*k])
+			quant.SwiGLU(j.glu[tok*m.rows+lo:tok*m.rows+hi], g[tok*k:(tok+1)*k], u[tok*k:(tok+1)*k])
 		}
 		return
 	}
@@ -275,13 +275,5 @@ func (j *mmJob) run(w, c int) {
 		} else {
 			copy(dst, src)
 		}
-	}
-}
-
-// swiglu sets out = silu(gate) ⊙ up, with silu(g) = g / (1 + e^-g).
-func swiglu(out, gate, up []float32) {
-	up, out = up[:len(gate)], out[:len(gate)]
-	for i, g := range gate {
-		out[i] = g / (1 + expf(-g)) * up[i]
 	}
 }

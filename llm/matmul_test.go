@@ -93,9 +93,10 @@ func TestMatmulThreads(t *testing.T) {
 			}
 		}
 		// Against VecDot, element by element.
-		xq := make([]byte, w.dot.RowBytes(c.cols))
+		dot, _ := quant.Lookup(w.format.VecDotType)
+		xq := make([]byte, dot.RowBytes(c.cols))
 		for tok := range c.n {
-			w.dot.FromFloat(xq, x[tok*c.cols:(tok+1)*c.cols])
+			dot.FromFloat(xq, x[tok*c.cols:(tok+1)*c.cols])
 			for r := range c.rows {
 				g := w.format.VecDot(c.cols, w.data[r*w.rowBytes:(r+1)*w.rowBytes], xq)
 				u := up.format.VecDot(c.cols, up.data[r*up.rowBytes:(r+1)*up.rowBytes], xq)

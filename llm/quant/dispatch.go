@@ -30,11 +30,16 @@ var levelNames = [numLevels]string{"generic", "avx2", "avx512", "avx512vnni"}
 func (l cpuLevel) String() string { return levelNames[l] }
 
 // kernelSet is one level's implementation of a Format's hot functions.
-// A nil matMul means "loop over vecDot" (matMulVecDot).
+// A nil matMul means "loop over vecDot" (matMulVecDot); matMul reads its
+// activations in encoding acts (encQ8_K…), which is the VecDotType's
+// unless the tile kernels say otherwise (actsX).
 type kernelSet struct {
 	vecDot    func(n int, w, x []byte) float32
 	fromFloat func(dst []byte, src []float32)
 	matMul    func(dst []float32, w []byte, rows int, x []byte, cols, n int)
+	acts      int
+	actsX     bool    // acts was set by the level's tile kernels
+	repacked  *Format // the faster layout at this level (q4_kr.go), or nil
 }
 
 var (
@@ -78,19 +83,27 @@ func LevelWarning() string { return levelWarning }
 // setLevels fills f's per-level kernel sets from its generic functions and
 // simdKernels, and installs the active level.
 func (f *Format) setLevels() {
-	f.impls[levelGeneric] = kernelSet{vecDot: f.VecDot, fromFloat: f.FromFloat}
+	f.impls[levelGeneric] = kernelSet{vecDot: f.VecDot, fromFloat: f.FromFloat, acts: encodingKind(f.VecDotType)}
 	simd := simdKernels[f.Type]
+	if f.Layout != "" {
+		simd = simdRepacked[f.Layout]
+	}
 	for l := levelGeneric + 1; l < numLevels; l++ {
 		k, s := f.impls[l-1], simd[l]
 		if s.vecDot != nil {
 			k.vecDot = s.vecDot
 			k.matMul = nil // an inherited tile kernel would be slower
+			k.acts, k.actsX = encodingKind(f.VecDotType), false
 		}
 		if s.fromFloat != nil {
 			k.fromFloat = s.fromFloat
 		}
 		if s.matMul != nil {
 			k.matMul = s.matMul
+			k.acts, k.actsX = encodingKind(f.VecDotType), false
+		}
+		if s.actsX {
+			k.acts, k.actsX = s.acts, true
 		}
 		f.impls[l] = k
 	}
@@ -101,6 +114,7 @@ func (f *Format) setLevels() {
 func (f *Format) use(l cpuLevel) {
 	k := f.impls[l]
 	f.VecDot, f.FromFloat, f.matMul = k.vecDot, k.fromFloat, k.matMul
+	f.acts, f.repacked = &encodings[l][k.acts], k.repacked
 }
 
 // atLevel returns a copy of f running level l's kernels (tests, benchmarks).

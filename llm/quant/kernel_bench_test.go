@@ -30,7 +30,6 @@ var kernelBenchTypes = []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0, gguf.Q5_0, g
 func BenchmarkKernels(b *testing.B) {
 	for _, typ := range kernelBenchTypes {
 		f, _ := Lookup(typ)
-		af, _ := Lookup(f.VecDotType)
 		for _, level := range testLevels() {
 			fl := f.atLevel(level)
 			for _, n := range []int{2048, 5632} {
@@ -49,9 +48,9 @@ func BenchmarkKernels(b *testing.B) {
 					b.Run(name, func(b *testing.B) {
 						rng := rand.New(rand.NewPCG(1, 2))
 						w := weightCase(rng, f, rows*n, "random bits")
-						x := make([]byte, shape.cols*f.XRowBytes(n))
+						x := make([]byte, shape.cols*fl.XRowBytes(n))
 						for c := range shape.cols {
-							af.FromFloat(x[c*f.XRowBytes(n):], normalRow(rng, n, 1))
+							fl.Acts().Encode(x[c*fl.XRowBytes(n):], normalRow(rng, n, 1))
 						}
 						dst := make([]float32, rows*shape.cols)
 						b.SetBytes(int64(len(w)))
@@ -95,12 +94,11 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 	const n, size = 2048, 256 << 20
 	for _, typ := range []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0} {
 		f, _ := Lookup(typ)
-		af, _ := Lookup(f.VecDotType)
 		rng := rand.New(rand.NewPCG(3, 4))
 		rows := size / f.RowBytes(n)
 		w := weightCase(rng, f, rows*n, "random bits")
 		x := make([]byte, f.XRowBytes(n))
-		af.FromFloat(x, normalRow(rng, n, 1))
+		f.Acts().Encode(x, normalRow(rng, n, 1))
 		dst := make([]float32, rows)
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", typ, threads), func(b *testing.B) {

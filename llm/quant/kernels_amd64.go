@@ -54,26 +54,6 @@ func q4kTile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q4kDotV(w *byte, x *byte, nb int) float32
 
-// q4kTile1V multiplies rows q4k weight rows by 1 activation columns.
-//
-//go:noescape
-func q4kTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q4kTile2V multiplies rows q4k weight rows by 2 activation columns.
-//
-//go:noescape
-func q4kTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q4kTile4V multiplies rows q4k weight rows by 4 activation columns.
-//
-//go:noescape
-func q4kTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q4kTile8V multiplies rows q4k weight rows by 8 activation columns.
-//
-//go:noescape
-func q4kTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
 // q6kDotY returns the dot product of nb q6k blocks with nb activation blocks.
 //
 //go:noescape
@@ -143,6 +123,46 @@ func q6kTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //
 //go:noescape
 func q6kTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kxTile1V multiplies rows q4kx weight rows by 1 activation columns.
+//
+//go:noescape
+func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4krTile1V multiplies rows q4kr weight rows by 1 activation columns.
+//
+//go:noescape
+func q4krTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kxTile2V multiplies rows q4kx weight rows by 2 activation columns.
+//
+//go:noescape
+func q4kxTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4krTile2V multiplies rows q4kr weight rows by 2 activation columns.
+//
+//go:noescape
+func q4krTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kxTile4V multiplies rows q4kx weight rows by 4 activation columns.
+//
+//go:noescape
+func q4kxTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4krTile4V multiplies rows q4kr weight rows by 4 activation columns.
+//
+//go:noescape
+func q4krTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kxTile8V multiplies rows q4kx weight rows by 8 activation columns.
+//
+//go:noescape
+func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4krTile8V multiplies rows q4kr weight rows by 8 activation columns.
+//
+//go:noescape
+func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q80DotY returns the dot product of nb q80 blocks with nb activation blocks.
 //
@@ -403,6 +423,26 @@ func q80FromFloatZ(dst *byte, src *float32, nb int) int
 //
 //go:noescape
 func f16FromFloatZ(dst *byte, src *float32, n int)
+
+// swigluZ sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.
+//
+//go:noescape
+func swigluZ(out *float32, gate *float32, up *float32, n int)
+
+// scaleMaxZ multiplies n (a multiple of 16) floats by scale in place and returns the largest product (-Inf for none).
+//
+//go:noescape
+func scaleMaxZ(x *float32, n int, scale float32) float32
+
+// expSumZ replaces n (a multiple of 16) floats by e^(x-hi) and returns their sum, added in float64 lanes.
+//
+//go:noescape
+func expSumZ(x *float32, n int, hi float32) float64
+
+// scaleZ multiplies n (a multiple of 16) floats by s in place.
+//
+//go:noescape
+func scaleZ(x *float32, n int, s float32)
 
 // streamReadY returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes.
 //

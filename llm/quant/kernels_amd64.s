@@ -2397,995 +2397,6 @@ q4kDotV_done:
 	MOVSS         X1, ret+24(FP)
 	RET
 
-// func q4kTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q4kTile1V(SB), NOSPLIT, $0-56
-	MOVQ         dst+0(FP), AX
-	MOVQ         dstStride+8(FP), CX
-	SHLQ         $0x02, CX
-	MOVQ         rows+24(FP), CX
-	MOVQ         xStride+40(FP), DX
-	LEAQ         (DX)(DX*2), DX
-	MOVQ         w+16(FP), DX
-	VMOVDQU64    nibble_mask<>+0(SB), Z0
-	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
-
-q4kTile1V_row:
-	VPXORD Z6, Z6, Z6
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
-
-q4kTile1V_block4:
-	CMPQ             SI, $0x04
-	JB               q4kTile1V_block
-	VMOVDQU64        (DX), X7
-	VINSERTI32X4     $0x01, 144(DX), Z7, Z7
-	VINSERTI32X4     $0x02, 288(DX), Z7, Z7
-	VINSERTI32X4     $0x03, 432(DX), Z7, Z7
-	VPSHUFD          $0xed, Z7, Z8
-	VPSHUFD          $0xa5, Z7, Z9
-	VPSRLVD          kscale_shift4<>+0(SB), Z8, Z8
-	VPSRLD           $0x02, Z9, Z9
-	VPANDD           kscale_masklo4<>+0(SB), Z8, Z8
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z9, Z8
-	VCVTPH2PS        Y7, Z9
-	VEXTRACTI64X4    $0x01, Z7, Y10
-	VCVTPH2PS        Y10, Z12
-	VSHUFI32X4       $0x00, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z2, Z13
-	VPERMPS          Z9, Z3, Z18
-	VBROADCASTI64X4  16(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  48(DX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  80(DX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  112(DX), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VPMADDWD         260(BX), Y10, Y10
-	VPMADDUBSW       4(BX), Z19, Z19
-	VPMADDWD         Z14, Z19, Z14
-	VPMADDUBSW       68(BX), Z20, Z19
-	VPDPWSSD         Z15, Z19, Z14
-	VPMADDUBSW       132(BX), Z21, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       196(BX), Z22, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z18, Z10, Z14
-	VFMADD231PS.BCST (BX), Z14, Z6
-	VSHUFI32X4       $0x55, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z4, Z13
-	VPERMPS          Z9, Z5, Z9
-	VBROADCASTI64X4  160(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  192(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  224(DX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  256(DX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         552(BX), Y10, Y10
-	VPMADDUBSW       296(BX), Z18, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPMADDUBSW       360(BX), Z19, Z18
-	VPDPWSSD         Z15, Z18, Z14
-	VPMADDUBSW       424(BX), Z20, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       488(BX), Z21, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z9, Z10, Z14
-	VFMADD231PS.BCST 292(BX), Z14, Z6
-	VSHUFI32X4       $0xaa, Z8, Z8, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y10
-	VPERMPS          Z12, Z2, Z9
-	VPERMPS          Z12, Z3, Z17
-	VBROADCASTI64X4  304(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  336(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  368(DX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  400(DX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         844(BX), Y10, Y10
-	VPMADDUBSW       588(BX), Z18, Z18
-	VPMADDWD         Z13, Z18, Z13
-	VPMADDUBSW       652(BX), Z19, Z18
-	VPDPWSSD         Z14, Z18, Z13
-	VPMADDUBSW       716(BX), Z20, Z14
-	VPDPWSSD         Z15, Z14, Z13
-	VPMADDUBSW       780(BX), Z21, Z14
-	VPDPWSSD         Z16, Z14, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z9, Z13, Z13
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z17, Z10, Z13
-	VFMADD231PS.BCST 584(BX), Z13, Z6
-	VSHUFI32X4       $0xff, Z8, Z8, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VPERMPS          Z12, Z4, Z8
-	VPERMPS          Z12, Z5, Z12
-	VBROADCASTI64X4  448(DX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  480(DX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  512(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  544(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPMADDWD         1136(BX), Y10, Y10
-	VPMADDUBSW       880(BX), Z16, Z16
-	VPMADDWD         Z9, Z16, Z9
-	VPMADDUBSW       944(BX), Z17, Z16
-	VPDPWSSD         Z13, Z16, Z9
-	VPMADDUBSW       1008(BX), Z18, Z13
-	VPDPWSSD         Z14, Z13, Z9
-	VPMADDUBSW       1072(BX), Z19, Z13
-	VPDPWSSD         Z15, Z13, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z8, Z9, Z9
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z12, Z10, Z9
-	VFMADD231PS.BCST 876(BX), Z9, Z6
-	ADDQ             $0x00000240, DX
-	ADDQ             $0x00000490, BX
-	SUBQ             $0x04, SI
-	JNZ              q4kTile1V_block4
-	JMP              q4kTile1V_done
-
-q4kTile1V_block:
-	VMOVDQU64        (DX), X7
-	VPSHUFD          $0xed, X7, X11
-	VPSHUFD          $0xa5, X7, X7
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X7, X7
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X7, X11
-	VSHUFI32X4       $0x00, Z11, Z11, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z12
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VBROADCASTI64X4  16(DX), Z8
-	VPSRLVW          Z1, Z8, Z8
-	VPANDD           Z0, Z8, Z8
-	VBROADCASTI64X4  48(DX), Z15
-	VPSRLVW          Z1, Z15, Z15
-	VPANDD           Z0, Z15, Z15
-	VBROADCASTI64X4  80(DX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  112(DX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VPBROADCASTW     (DX), Y18
-	VCVTPH2PS        Y18, Z18
-	VPBROADCASTW     2(DX), Y19
-	VCVTPH2PS        Y19, Z19
-	VPMADDWD         260(BX), Y10, Y10
-	VPMADDUBSW       4(BX), Z8, Z8
-	VPMADDWD         Z9, Z8, Z8
-	VPMADDUBSW       68(BX), Z15, Z9
-	VPDPWSSD         Z12, Z9, Z8
-	VPMADDUBSW       132(BX), Z16, Z9
-	VPDPWSSD         Z13, Z9, Z8
-	VPMADDUBSW       196(BX), Z17, Z9
-	VPDPWSSD         Z14, Z9, Z8
-	VCVTDQ2PS        Z8, Z8
-	VMULPS           Z18, Z8, Z8
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z19, Z10, Z8
-	VFMADD231PS.BCST (BX), Z8, Z6
-	ADDQ             $0x00000090, DX
-	ADDQ             $0x00000124, BX
-	DECQ             SI
-	JNZ              q4kTile1V_block
-
-q4kTile1V_done:
-	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z6, Y8
-	VADDPS        Y8, Y6, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (BX)
-	ADDQ          $0x04, AX
-	DECQ          CX
-	JNZ           q4kTile1V_row
-	VZEROUPPER
-	RET
-
-// func q4kTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q4kTile2V(SB), NOSPLIT, $0-56
-	MOVQ         dst+0(FP), AX
-	MOVQ         dstStride+8(FP), CX
-	SHLQ         $0x02, CX
-	MOVQ         rows+24(FP), DX
-	MOVQ         xStride+40(FP), BX
-	LEAQ         (BX)(BX*2), SI
-	MOVQ         w+16(FP), SI
-	VMOVDQU64    nibble_mask<>+0(SB), Z0
-	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
-
-q4kTile2V_row:
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
-
-q4kTile2V_block4:
-	CMPQ             R8, $0x04
-	JB               q4kTile2V_block
-	VMOVDQU64        (SI), X8
-	VINSERTI32X4     $0x01, 144(SI), Z8, Z8
-	VINSERTI32X4     $0x02, 288(SI), Z8, Z8
-	VINSERTI32X4     $0x03, 432(SI), Z8, Z8
-	VPSHUFD          $0xed, Z8, Z9
-	VPSHUFD          $0xa5, Z8, Z10
-	VPSRLVD          kscale_shift4<>+0(SB), Z9, Z9
-	VPSRLD           $0x02, Z10, Z10
-	VPANDD           kscale_masklo4<>+0(SB), Z9, Z9
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z10, Z9
-	VCVTPH2PS        Y8, Z10
-	VEXTRACTI64X4    $0x01, Z8, Y11
-	VCVTPH2PS        Y11, Z13
-	VSHUFI32X4       $0x00, Z9, Z9, Z14
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z14, Z15
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z14, Z16
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z14, Z17
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z14, Z18
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y14
-	VPERMPS          Z10, Z2, Z19
-	VPERMPS          Z10, Z3, Z20
-	VBROADCASTI64X4  16(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  48(SI), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  80(SI), Z23
-	VPSRLVW          Z1, Z23, Z23
-	VPANDD           Z0, Z23, Z23
-	VBROADCASTI64X4  112(SI), Z24
-	VPSRLVW          Z1, Z24, Z24
-	VPANDD           Z0, Z24, Z24
-	VPMADDWD         260(DI), Y14, Y11
-	VPMADDUBSW       4(DI), Z21, Z25
-	VPMADDWD         Z15, Z25, Z25
-	VPMADDUBSW       68(DI), Z22, Z26
-	VPDPWSSD         Z16, Z26, Z25
-	VPMADDUBSW       132(DI), Z23, Z26
-	VPDPWSSD         Z17, Z26, Z25
-	VPMADDUBSW       196(DI), Z24, Z26
-	VPDPWSSD         Z18, Z26, Z25
-	VCVTDQ2PS        Z25, Z25
-	VMULPS           Z19, Z25, Z25
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z20, Z11, Z25
-	VFMADD231PS.BCST (DI), Z25, Z6
-	VPMADDWD         260(DI)(BX*1), Y14, Y11
-	VPMADDUBSW       4(DI)(BX*1), Z21, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPMADDUBSW       68(DI)(BX*1), Z22, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       132(DI)(BX*1), Z23, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VPMADDUBSW       196(DI)(BX*1), Z24, Z15
-	VPDPWSSD         Z18, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z19, Z14, Z14
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z20, Z11, Z14
-	VFMADD231PS.BCST (DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0x55, Z9, Z9, Z14
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z14, Z15
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z14, Z16
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z14, Z17
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z14, Z18
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y14
-	VPERMPS          Z10, Z4, Z19
-	VPERMPS          Z10, Z5, Z10
-	VBROADCASTI64X4  160(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  192(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  224(SI), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  256(SI), Z23
-	VPSRLVW          Z1, Z23, Z23
-	VPANDD           Z0, Z23, Z23
-	VPMADDWD         552(DI), Y14, Y11
-	VPMADDUBSW       296(DI), Z20, Z24
-	VPMADDWD         Z15, Z24, Z24
-	VPMADDUBSW       360(DI), Z21, Z25
-	VPDPWSSD         Z16, Z25, Z24
-	VPMADDUBSW       424(DI), Z22, Z25
-	VPDPWSSD         Z17, Z25, Z24
-	VPMADDUBSW       488(DI), Z23, Z25
-	VPDPWSSD         Z18, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z19, Z24, Z24
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z10, Z11, Z24
-	VFMADD231PS.BCST 292(DI), Z24, Z6
-	VPMADDWD         552(DI)(BX*1), Y14, Y11
-	VPMADDUBSW       296(DI)(BX*1), Z20, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPMADDUBSW       360(DI)(BX*1), Z21, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       424(DI)(BX*1), Z22, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VPMADDUBSW       488(DI)(BX*1), Z23, Z15
-	VPDPWSSD         Z18, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z19, Z14, Z14
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z10, Z11, Z14
-	VFMADD231PS.BCST 292(DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0xaa, Z9, Z9, Z10
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z10, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z10, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z10, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z10, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y10, Y10
-	VPERMPS          Z13, Z2, Z18
-	VPERMPS          Z13, Z3, Z19
-	VBROADCASTI64X4  304(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  336(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  368(SI), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  400(SI), Z23
-	VPSRLVW          Z1, Z23, Z23
-	VPANDD           Z0, Z23, Z23
-	VPMADDWD         844(DI), Y10, Y11
-	VPMADDUBSW       588(DI), Z20, Z24
-	VPMADDWD         Z14, Z24, Z24
-	VPMADDUBSW       652(DI), Z21, Z25
-	VPDPWSSD         Z15, Z25, Z24
-	VPMADDUBSW       716(DI), Z22, Z25
-	VPDPWSSD         Z16, Z25, Z24
-	VPMADDUBSW       780(DI), Z23, Z25
-	VPDPWSSD         Z17, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z19, Z11, Z24
-	VFMADD231PS.BCST 584(DI), Z24, Z6
-	VPMADDWD         844(DI)(BX*1), Y10, Y10
-	VPMADDUBSW       588(DI)(BX*1), Z20, Z20
-	VPMADDWD         Z14, Z20, Z14
-	VPMADDUBSW       652(DI)(BX*1), Z21, Z20
-	VPDPWSSD         Z15, Z20, Z14
-	VPMADDUBSW       716(DI)(BX*1), Z22, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       780(DI)(BX*1), Z23, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VCVTDQ2PS        Y10, Y11
-	VFNMADD231PS     Z19, Z11, Z14
-	VFMADD231PS.BCST 584(DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0xff, Z9, Z9, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z10
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y9
-	VPERMPS          Z13, Z4, Z17
-	VPERMPS          Z13, Z5, Z13
-	VBROADCASTI64X4  448(SI), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  480(SI), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  512(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  544(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         1136(DI), Y9, Y11
-	VPMADDUBSW       880(DI), Z18, Z22
-	VPMADDWD         Z10, Z22, Z22
-	VPMADDUBSW       944(DI), Z19, Z23
-	VPDPWSSD         Z14, Z23, Z22
-	VPMADDUBSW       1008(DI), Z20, Z23
-	VPDPWSSD         Z15, Z23, Z22
-	VPMADDUBSW       1072(DI), Z21, Z23
-	VPDPWSSD         Z16, Z23, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z17, Z22, Z22
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z13, Z11, Z22
-	VFMADD231PS.BCST 876(DI), Z22, Z6
-	VPMADDWD         1136(DI)(BX*1), Y9, Y9
-	VPMADDUBSW       880(DI)(BX*1), Z18, Z18
-	VPMADDWD         Z10, Z18, Z10
-	VPMADDUBSW       944(DI)(BX*1), Z19, Z18
-	VPDPWSSD         Z14, Z18, Z10
-	VPMADDUBSW       1008(DI)(BX*1), Z20, Z14
-	VPDPWSSD         Z15, Z14, Z10
-	VPMADDUBSW       1072(DI)(BX*1), Z21, Z14
-	VPDPWSSD         Z16, Z14, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z17, Z10, Z10
-	VCVTDQ2PS        Y9, Y11
-	VFNMADD231PS     Z13, Z11, Z10
-	VFMADD231PS.BCST 876(DI)(BX*1), Z10, Z7
-	ADDQ             $0x00000240, SI
-	ADDQ             $0x00000490, DI
-	SUBQ             $0x04, R8
-	JNZ              q4kTile2V_block4
-	JMP              q4kTile2V_done
-
-q4kTile2V_block:
-	VMOVDQU64        (SI), X8
-	VPSHUFD          $0xed, X8, X12
-	VPSHUFD          $0xa5, X8, X8
-	VPSRLVD          kscale_shift<>+0(SB), X12, X12
-	VPSRLD           $0x02, X8, X8
-	VPANDD           kscale_masklo<>+0(SB), X12, X12
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X8, X12
-	VSHUFI32X4       $0x00, Z12, Z12, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z10
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y9
-	VBROADCASTI64X4  16(SI), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  48(SI), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  80(SI), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  112(SI), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPBROADCASTW     (SI), Y11
-	VCVTPH2PS        Y11, Z20
-	VPBROADCASTW     2(SI), Y11
-	VCVTPH2PS        Y11, Z21
-	VPMADDWD         260(DI), Y9, Y11
-	VPMADDUBSW       4(DI), Z16, Z22
-	VPMADDWD         Z10, Z22, Z22
-	VPMADDUBSW       68(DI), Z17, Z23
-	VPDPWSSD         Z13, Z23, Z22
-	VPMADDUBSW       132(DI), Z18, Z23
-	VPDPWSSD         Z14, Z23, Z22
-	VPMADDUBSW       196(DI), Z19, Z23
-	VPDPWSSD         Z15, Z23, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z20, Z22, Z22
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z21, Z11, Z22
-	VFMADD231PS.BCST (DI), Z22, Z6
-	VPMADDWD         260(DI)(BX*1), Y9, Y9
-	VPMADDUBSW       4(DI)(BX*1), Z16, Z16
-	VPMADDWD         Z10, Z16, Z10
-	VPMADDUBSW       68(DI)(BX*1), Z17, Z16
-	VPDPWSSD         Z13, Z16, Z10
-	VPMADDUBSW       132(DI)(BX*1), Z18, Z13
-	VPDPWSSD         Z14, Z13, Z10
-	VPMADDUBSW       196(DI)(BX*1), Z19, Z13
-	VPDPWSSD         Z15, Z13, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z20, Z10, Z10
-	VCVTDQ2PS        Y9, Y11
-	VFNMADD231PS     Z21, Z11, Z10
-	VFMADD231PS.BCST (DI)(BX*1), Z10, Z7
-	ADDQ             $0x00000090, SI
-	ADDQ             $0x00000124, DI
-	DECQ             R8
-	JNZ              q4kTile2V_block
-
-q4kTile2V_done:
-	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (DI)
-	ADDQ          CX, DI
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (DI)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q4kTile2V_row
-	VZEROUPPER
-	RET
-
-// func q4kTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q4kTile4V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q4k_shift<>+0(SB), Z1
-
-q4kTile4V_row:
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
-
-q4kTile4V_block:
-	VMOVDQU64        (DI), X6
-	VPSHUFD          $0xed, X6, X7
-	VPSHUFD          $0xa5, X6, X6
-	VPSRLVD          kscale_shift<>+0(SB), X7, X7
-	VPSRLD           $0x02, X6, X6
-	VPANDD           kscale_masklo<>+0(SB), X7, X7
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X6, X7
-	VSHUFI32X4       $0x00, Z7, Z7, Z6
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z6, Z8
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z6, Z9
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z6, Z10
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z6, Z11
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y6, Y6
-	VBROADCASTI64X4  16(DI), Z13
-	VPSRLVW          Z1, Z13, Z13
-	VPANDD           Z0, Z13, Z13
-	VBROADCASTI64X4  48(DI), Z14
-	VPSRLVW          Z1, Z14, Z14
-	VPANDD           Z0, Z14, Z14
-	VBROADCASTI64X4  80(DI), Z15
-	VPSRLVW          Z1, Z15, Z15
-	VPANDD           Z0, Z15, Z15
-	VBROADCASTI64X4  112(DI), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VPBROADCASTW     (DI), Y12
-	VCVTPH2PS        Y12, Z17
-	VPBROADCASTW     2(DI), Y12
-	VCVTPH2PS        Y12, Z18
-	VPMADDWD         260(R8), Y6, Y12
-	VPMADDUBSW       4(R8), Z13, Z19
-	VPMADDWD         Z8, Z19, Z19
-	VPMADDUBSW       68(R8), Z14, Z20
-	VPDPWSSD         Z9, Z20, Z19
-	VPMADDUBSW       132(R8), Z15, Z20
-	VPDPWSSD         Z10, Z20, Z19
-	VPMADDUBSW       196(R8), Z16, Z20
-	VPDPWSSD         Z11, Z20, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z17, Z19, Z19
-	VCVTDQ2PS        Y12, Y12
-	VFNMADD231PS     Z18, Z12, Z19
-	VFMADD231PS.BCST (R8), Z19, Z2
-	VPMADDWD         260(R8)(BX*1), Y6, Y12
-	VPMADDUBSW       4(R8)(BX*1), Z13, Z19
-	VPMADDWD         Z8, Z19, Z19
-	VPMADDUBSW       68(R8)(BX*1), Z14, Z20
-	VPDPWSSD         Z9, Z20, Z19
-	VPMADDUBSW       132(R8)(BX*1), Z15, Z20
-	VPDPWSSD         Z10, Z20, Z19
-	VPMADDUBSW       196(R8)(BX*1), Z16, Z20
-	VPDPWSSD         Z11, Z20, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z17, Z19, Z19
-	VCVTDQ2PS        Y12, Y12
-	VFNMADD231PS     Z18, Z12, Z19
-	VFMADD231PS.BCST (R8)(BX*1), Z19, Z3
-	VPMADDWD         260(R8)(BX*2), Y6, Y12
-	VPMADDUBSW       4(R8)(BX*2), Z13, Z19
-	VPMADDWD         Z8, Z19, Z19
-	VPMADDUBSW       68(R8)(BX*2), Z14, Z20
-	VPDPWSSD         Z9, Z20, Z19
-	VPMADDUBSW       132(R8)(BX*2), Z15, Z20
-	VPDPWSSD         Z10, Z20, Z19
-	VPMADDUBSW       196(R8)(BX*2), Z16, Z20
-	VPDPWSSD         Z11, Z20, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z17, Z19, Z19
-	VCVTDQ2PS        Y12, Y12
-	VFNMADD231PS     Z18, Z12, Z19
-	VFMADD231PS.BCST (R8)(BX*2), Z19, Z4
-	VPMADDWD         260(R8)(SI*1), Y6, Y6
-	VPMADDUBSW       4(R8)(SI*1), Z13, Z13
-	VPMADDWD         Z8, Z13, Z8
-	VPMADDUBSW       68(R8)(SI*1), Z14, Z13
-	VPDPWSSD         Z9, Z13, Z8
-	VPMADDUBSW       132(R8)(SI*1), Z15, Z9
-	VPDPWSSD         Z10, Z9, Z8
-	VPMADDUBSW       196(R8)(SI*1), Z16, Z9
-	VPDPWSSD         Z11, Z9, Z8
-	VCVTDQ2PS        Z8, Z8
-	VMULPS           Z17, Z8, Z8
-	VCVTDQ2PS        Y6, Y12
-	VFNMADD231PS     Z18, Z12, Z8
-	VFMADD231PS.BCST (R8)(SI*1), Z8, Z5
-	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000124, R8
-	DECQ             R9
-	JNZ              q4kTile4V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z2, Y6
-	VADDPS           Y6, Y2, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y6
-	VADDPS           Y6, Y3, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y6
-	VADDPS           Y6, Y4, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y6
-	VADDPS           Y6, Y5, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
-	ADDQ             $0x04, AX
-	DECQ             DX
-	JNZ              q4kTile4V_row
-	VZEROUPPER
-	RET
-
-// func q4kTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q4kTile8V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q4k_shift<>+0(SB), Z1
-
-q4kTile8V_row:
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
-
-q4kTile8V_block:
-	VMOVDQU64        (DI), X10
-	VPSHUFD          $0xed, X10, X11
-	VPSHUFD          $0xa5, X10, X10
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X10, X10
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X10, X11
-	VSHUFI32X4       $0x00, Z11, Z11, Z10
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z10, Z12
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z10, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z10, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z10, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y10, Y10
-	VBROADCASTI64X4  16(DI), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  48(DI), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  80(DI), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  112(DI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VPBROADCASTW     (DI), Y16
-	VCVTPH2PS        Y16, Z21
-	VPBROADCASTW     2(DI), Y16
-	VCVTPH2PS        Y16, Z22
-	VPMADDWD         260(R8), Y10, Y16
-	VPMADDUBSW       4(R8), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R8), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R8), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R8), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R8), Z23, Z2
-	VPMADDWD         260(R8)(BX*1), Y10, Y16
-	VPMADDUBSW       4(R8)(BX*1), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R8)(BX*1), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R8)(BX*1), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R8)(BX*1), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R8)(BX*1), Z23, Z3
-	VPMADDWD         260(R8)(BX*2), Y10, Y16
-	VPMADDUBSW       4(R8)(BX*2), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R8)(BX*2), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R8)(BX*2), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R8)(BX*2), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R8)(BX*2), Z23, Z4
-	VPMADDWD         260(R8)(SI*1), Y10, Y16
-	VPMADDUBSW       4(R8)(SI*1), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R8)(SI*1), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R8)(SI*1), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R8)(SI*1), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R8)(SI*1), Z23, Z5
-	VPMADDWD         260(R9), Y10, Y16
-	VPMADDUBSW       4(R9), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R9), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R9), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R9), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R9), Z23, Z6
-	VPMADDWD         260(R9)(BX*1), Y10, Y16
-	VPMADDUBSW       4(R9)(BX*1), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R9)(BX*1), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R9)(BX*1), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R9)(BX*1), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R9)(BX*1), Z23, Z7
-	VPMADDWD         260(R9)(BX*2), Y10, Y16
-	VPMADDUBSW       4(R9)(BX*2), Z17, Z23
-	VPMADDWD         Z12, Z23, Z23
-	VPMADDUBSW       68(R9)(BX*2), Z18, Z24
-	VPDPWSSD         Z13, Z24, Z23
-	VPMADDUBSW       132(R9)(BX*2), Z19, Z24
-	VPDPWSSD         Z14, Z24, Z23
-	VPMADDUBSW       196(R9)(BX*2), Z20, Z24
-	VPDPWSSD         Z15, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z21, Z23, Z23
-	VCVTDQ2PS        Y16, Y16
-	VFNMADD231PS     Z22, Z16, Z23
-	VFMADD231PS.BCST (R9)(BX*2), Z23, Z8
-	VPMADDWD         260(R9)(SI*1), Y10, Y10
-	VPMADDUBSW       4(R9)(SI*1), Z17, Z17
-	VPMADDWD         Z12, Z17, Z12
-	VPMADDUBSW       68(R9)(SI*1), Z18, Z17
-	VPDPWSSD         Z13, Z17, Z12
-	VPMADDUBSW       132(R9)(SI*1), Z19, Z13
-	VPDPWSSD         Z14, Z13, Z12
-	VPMADDUBSW       196(R9)(SI*1), Z20, Z13
-	VPDPWSSD         Z15, Z13, Z12
-	VCVTDQ2PS        Z12, Z12
-	VMULPS           Z21, Z12, Z12
-	VCVTDQ2PS        Y10, Y16
-	VFNMADD231PS     Z22, Z16, Z12
-	VFMADD231PS.BCST (R9)(SI*1), Z12, Z9
-	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000124, R8
-	ADDQ             $0x00000124, R9
-	DECQ             R10
-	JNZ              q4kTile8V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z2, Y10
-	VADDPS           Y10, Y2, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y10
-	VADDPS           Y10, Y3, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y10
-	VADDPS           Y10, Y4, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y10
-	VADDPS           Y10, Y5, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y10
-	VADDPS           Y10, Y6, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z7, Y10
-	VADDPS           Y10, Y7, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y10
-	VADDPS           Y10, Y8, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y10
-	VADDPS           Y10, Y9, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             $0x04, AX
-	DECQ             DX
-	JNZ              q4kTile8V_row
-	VZEROUPPER
-	RET
-
 // func q6kDotY(w *byte, x *byte, nb int) float32
 // Requires: AVX, AVX2, F16C, FMA3, SSE
 TEXT ·q6kDotY(SB), $512-28
@@ -5671,6 +4682,2299 @@ q6kTile8V_block:
 	ADDQ             $0x04, AX
 	DECQ             DX
 	JNZ              q6kTile8V_row
+	VZEROUPPER
+	RET
+
+// func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, BX
+	KMOVW     BX, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+
+q4kxTile1V_row:
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q4kxTile1V_block4:
+	CMPQ             SI, $0x04
+	JB               q4kxTile1V_block
+	VMOVDQU64        (DX), X5
+	VINSERTI32X4     $0x01, 144(DX), Z5, Z5
+	VINSERTI32X4     $0x02, 288(DX), Z5, Z5
+	VINSERTI32X4     $0x03, 432(DX), Z5, Z5
+	VPSHUFD          $0xed, Z5, Z6
+	VPSHUFD          $0xa5, Z5, Z7
+	VPSRLVD          kscale_shift4<>+0(SB), Z6, Z6
+	VPSRLD           $0x02, Z7, Z7
+	VPANDD           kscale_masklo4<>+0(SB), Z6, Z6
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z7, Z6
+	VCVTPH2PS        Y5, Z7
+	VEXTRACTI64X4    $0x01, Z5, Y9
+	VCVTPH2PS        Y9, Z9
+	VSHUFI32X4       $0x00, Z6, Z6, Z10
+	VPBROADCASTD     idx0<>+0(SB), Z11
+	VPERMPS          Z7, Z11, Z11
+	VPBROADCASTD     idx1<>+0(SB), Z12
+	VPERMPS          Z7, Z12, Z12
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z13
+	VPSRLDQ          $0x08, X10, X5
+	VPMOVZXBD        X5, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z12, Z10, Z10
+	VMOVDQU64        16(DX), Z12
+	VPERMT2Q         80(DX), Z2, Z12
+	VMOVDQU64        16(DX), Z14
+	VPERMT2Q         80(DX), Z3, Z14
+	VPSRLW           $0x04, Z12, Z15
+	VPANDD           Z1, Z12, Z12
+	VPANDD           Z1, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (BX), Z12, Z17
+	VPDPBUSD         64(BX), Z14, Z17
+	VPDPBUSD         128(BX), Z15, Z18
+	VPDPBUSD         192(BX), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(BX), Z17, Z4
+	VFNMADD231PS     320(BX), Z10, K1, Z4
+	VSHUFI32X4       $0x55, Z6, Z6, Z10
+	VPBROADCASTD     idx8<>+0(SB), Z11
+	VPERMPS          Z7, Z11, Z11
+	VPBROADCASTD     idx9<>+0(SB), Z12
+	VPERMPS          Z7, Z12, Z7
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z12
+	VPSRLDQ          $0x08, X10, X5
+	VPMOVZXBD        X5, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z7, Z10, Z10
+	VMOVDQU64        160(DX), Z7
+	VPERMT2Q         224(DX), Z2, Z7
+	VMOVDQU64        160(DX), Z13
+	VPERMT2Q         224(DX), Z3, Z13
+	VPSRLW           $0x04, Z7, Z14
+	VPANDD           Z1, Z7, Z7
+	VPANDD           Z1, Z14, Z14
+	VPSRLW           $0x04, Z13, Z15
+	VPANDD           Z1, Z13, Z13
+	VPANDD           Z1, Z15, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z17
+	VPDPBUSD         384(BX), Z7, Z16
+	VPDPBUSD         448(BX), Z13, Z16
+	VPDPBUSD         512(BX), Z14, Z17
+	VPDPBUSD         576(BX), Z15, Z17
+	VPACKSSDW        Z17, Z16, Z16
+	VPMADDWD         Z12, Z16, Z16
+	VCVTDQ2PS        Z16, Z16
+	VMULPS           Z11, Z16, Z16
+	VFMADD231PS.BCST 736(BX), Z16, Z4
+	VFNMADD231PS     704(BX), Z10, K1, Z4
+	VSHUFI32X4       $0xaa, Z6, Z6, Z7
+	VPBROADCASTD     idx0<>+0(SB), Z10
+	VPERMPS          Z9, Z10, Z10
+	VPBROADCASTD     idx1<>+0(SB), Z11
+	VPERMPS          Z9, Z11, Z11
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z7, Z12
+	VPSRLDQ          $0x08, X7, X5
+	VPMOVZXBD        X5, Z7
+	VCVTDQ2PS        Z7, Z7
+	VMULPS           Z11, Z7, Z7
+	VMOVDQU64        304(DX), Z11
+	VPERMT2Q         368(DX), Z2, Z11
+	VMOVDQU64        304(DX), Z13
+	VPERMT2Q         368(DX), Z3, Z13
+	VPSRLW           $0x04, Z11, Z14
+	VPANDD           Z1, Z11, Z11
+	VPANDD           Z1, Z14, Z14
+	VPSRLW           $0x04, Z13, Z15
+	VPANDD           Z1, Z13, Z13
+	VPANDD           Z1, Z15, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z17
+	VPDPBUSD         768(BX), Z11, Z16
+	VPDPBUSD         832(BX), Z13, Z16
+	VPDPBUSD         896(BX), Z14, Z17
+	VPDPBUSD         960(BX), Z15, Z17
+	VPACKSSDW        Z17, Z16, Z16
+	VPMADDWD         Z12, Z16, Z16
+	VCVTDQ2PS        Z16, Z16
+	VMULPS           Z10, Z16, Z16
+	VFMADD231PS.BCST 1120(BX), Z16, Z4
+	VFNMADD231PS     1088(BX), Z7, K1, Z4
+	VSHUFI32X4       $0xff, Z6, Z6, Z6
+	VPBROADCASTD     idx8<>+0(SB), Z7
+	VPERMPS          Z9, Z7, Z7
+	VPBROADCASTD     idx9<>+0(SB), Z10
+	VPERMPS          Z9, Z10, Z9
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z6, Z10
+	VPSRLDQ          $0x08, X6, X5
+	VPMOVZXBD        X5, Z6
+	VCVTDQ2PS        Z6, Z6
+	VMULPS           Z9, Z6, Z6
+	VMOVDQU64        448(DX), Z9
+	VPERMT2Q         512(DX), Z2, Z9
+	VMOVDQU64        448(DX), Z11
+	VPERMT2Q         512(DX), Z3, Z11
+	VPSRLW           $0x04, Z9, Z12
+	VPANDD           Z1, Z9, Z9
+	VPANDD           Z1, Z12, Z12
+	VPSRLW           $0x04, Z11, Z13
+	VPANDD           Z1, Z11, Z11
+	VPANDD           Z1, Z13, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z15
+	VPDPBUSD         1152(BX), Z9, Z14
+	VPDPBUSD         1216(BX), Z11, Z14
+	VPDPBUSD         1280(BX), Z12, Z15
+	VPDPBUSD         1344(BX), Z13, Z15
+	VPACKSSDW        Z15, Z14, Z14
+	VPMADDWD         Z10, Z14, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z7, Z14, Z14
+	VFMADD231PS.BCST 1504(BX), Z14, Z4
+	VFNMADD231PS     1472(BX), Z6, K1, Z4
+	ADDQ             $0x00000240, DX
+	ADDQ             $0x00000600, BX
+	SUBQ             $0x04, SI
+	JNZ              q4kxTile1V_block4
+	JMP              q4kxTile1V_done
+
+q4kxTile1V_block:
+	VMOVDQU64        (DX), X5
+	VPSHUFD          $0xed, X5, X8
+	VPSHUFD          $0xa5, X5, X5
+	VPSRLVD          kscale_shift<>+0(SB), X8, X8
+	VPSRLD           $0x02, X5, X5
+	VPANDD           kscale_masklo<>+0(SB), X8, X8
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X5, X8
+	VPBROADCASTD     (DX), Y6
+	VCVTPH2PS        Y6, Z6
+	VMOVSLDUP        Z6, Z7
+	VMOVSHDUP        Z6, Z6
+	VSHUFI32X4       $0x00, Z8, Z8, Z9
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z9, Z10
+	VPSRLDQ          $0x08, X9, X5
+	VPMOVZXBD        X5, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z6, Z9, Z9
+	VMOVDQU64        16(DX), Z6
+	VPERMT2Q         80(DX), Z2, Z6
+	VMOVDQU64        16(DX), Z11
+	VPERMT2Q         80(DX), Z3, Z11
+	VPSRLW           $0x04, Z6, Z12
+	VPANDD           Z1, Z6, Z6
+	VPANDD           Z1, Z12, Z12
+	VPSRLW           $0x04, Z11, Z13
+	VPANDD           Z1, Z11, Z11
+	VPANDD           Z1, Z13, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z15
+	VPDPBUSD         (BX), Z6, Z14
+	VPDPBUSD         64(BX), Z11, Z14
+	VPDPBUSD         128(BX), Z12, Z15
+	VPDPBUSD         192(BX), Z13, Z15
+	VPACKSSDW        Z15, Z14, Z14
+	VPMADDWD         Z10, Z14, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z7, Z14, Z14
+	VFMADD231PS.BCST 352(BX), Z14, Z4
+	VFNMADD231PS     320(BX), Z9, K1, Z4
+	ADDQ             $0x00000090, DX
+	ADDQ             $0x00000180, BX
+	DECQ             SI
+	JNZ              q4kxTile1V_block
+
+q4kxTile1V_done:
+	MOVQ          AX, BX
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (BX)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q4kxTile1V_row
+	VZEROUPPER
+	RET
+
+DATA q4kx_idxa<>+0(SB)/8, $0x0000000000000000
+DATA q4kx_idxa<>+8(SB)/8, $0x0000000000000001
+DATA q4kx_idxa<>+16(SB)/8, $0x0000000000000004
+DATA q4kx_idxa<>+24(SB)/8, $0x0000000000000005
+DATA q4kx_idxa<>+32(SB)/8, $0x0000000000000008
+DATA q4kx_idxa<>+40(SB)/8, $0x0000000000000009
+DATA q4kx_idxa<>+48(SB)/8, $0x000000000000000c
+DATA q4kx_idxa<>+56(SB)/8, $0x000000000000000d
+GLOBL q4kx_idxa<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_idxb<>+0(SB)/8, $0x0000000000000002
+DATA q4kx_idxb<>+8(SB)/8, $0x0000000000000003
+DATA q4kx_idxb<>+16(SB)/8, $0x0000000000000006
+DATA q4kx_idxb<>+24(SB)/8, $0x0000000000000007
+DATA q4kx_idxb<>+32(SB)/8, $0x000000000000000a
+DATA q4kx_idxb<>+40(SB)/8, $0x000000000000000b
+DATA q4kx_idxb<>+48(SB)/8, $0x000000000000000e
+DATA q4kx_idxb<>+56(SB)/8, $0x000000000000000f
+GLOBL q4kx_idxb<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_sshuf<>+0(SB)/8, $0x8000800080008000
+DATA q4kx_sshuf<>+8(SB)/8, $0x8001800180018001
+DATA q4kx_sshuf<>+16(SB)/8, $0x8002800280028002
+DATA q4kx_sshuf<>+24(SB)/8, $0x8003800380038003
+DATA q4kx_sshuf<>+32(SB)/8, $0x8004800480048004
+DATA q4kx_sshuf<>+40(SB)/8, $0x8005800580058005
+DATA q4kx_sshuf<>+48(SB)/8, $0x8006800680068006
+DATA q4kx_sshuf<>+56(SB)/8, $0x8007800780078007
+GLOBL q4kx_sshuf<>(SB), RODATA|NOPTR, $64
+
+// func q4krTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, BX
+	KMOVW     BX, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+
+q4krTile1V_row:
+	VPXORD Z3, Z3, Z3
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q4krTile1V_block:
+	VPBROADCASTD     (DX), Y2
+	VCVTPH2PS        Y2, Z2
+	VMOVSLDUP        Z2, Z4
+	VMOVSHDUP        Z2, Z2
+	VBROADCASTI32X4  4(DX), Z5
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z5, Z5
+	VPMOVZXBD        12(DX), Z6
+	VCVTDQ2PS        Z6, Z6
+	VMULPS           Z2, Z6, Z6
+	VMOVDQU64        20(DX), Z2
+	VPSRLW           $0x04, Z2, Z7
+	VPANDD           Z1, Z2, Z2
+	VPANDD           Z1, Z7, Z7
+	VMOVDQU64        84(DX), Z8
+	VPSRLW           $0x04, Z8, Z9
+	VPANDD           Z1, Z8, Z8
+	VPANDD           Z1, Z9, Z9
+	VPXORD           Z0, Z0, Z10
+	VPXORD           Z0, Z0, Z11
+	VPDPBUSD         (BX), Z2, Z10
+	VPDPBUSD         64(BX), Z8, Z10
+	VPDPBUSD         128(BX), Z7, Z11
+	VPDPBUSD         192(BX), Z9, Z11
+	VPACKSSDW        Z11, Z10, Z10
+	VPMADDWD         Z5, Z10, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z4, Z10, Z10
+	VFMADD231PS.BCST 352(BX), Z10, Z3
+	VFNMADD231PS     320(BX), Z6, K1, Z3
+	ADDQ             $0x00000094, DX
+	ADDQ             $0x00000180, BX
+	DECQ             SI
+	JNZ              q4krTile1V_block
+	MOVQ             AX, BX
+	VEXTRACTF64X4    $0x01, Z3, Y4
+	VADDPS           Y4, Y3, Y4
+	VEXTRACTF32X4    $0x01, Y4, X2
+	VADDPS           X4, X2, X2
+	VMOVHLPS         X2, X2, X4
+	VADDPS           X4, X2, X2
+	VMOVSHDUP        X2, X4
+	VADDSS           X4, X2, X2
+	VMOVSS           X2, (BX)
+	ADDQ             $0x04, AX
+	DECQ             CX
+	JNZ              q4krTile1V_row
+	VZEROUPPER
+	RET
+
+// func q4kxTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4kxTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, DI
+	KMOVW     DI, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+
+q4kxTile2V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q4kxTile2V_block4:
+	CMPQ             R8, $0x04
+	JB               q4kxTile2V_block
+	VMOVDQU64        (SI), X6
+	VINSERTI32X4     $0x01, 144(SI), Z6, Z6
+	VINSERTI32X4     $0x02, 288(SI), Z6, Z6
+	VINSERTI32X4     $0x03, 432(SI), Z6, Z6
+	VPSHUFD          $0xed, Z6, Z7
+	VPSHUFD          $0xa5, Z6, Z8
+	VPSRLVD          kscale_shift4<>+0(SB), Z7, Z7
+	VPSRLD           $0x02, Z8, Z8
+	VPANDD           kscale_masklo4<>+0(SB), Z7, Z7
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z8, Z7
+	VCVTPH2PS        Y6, Z8
+	VEXTRACTI64X4    $0x01, Z6, Y10
+	VCVTPH2PS        Y10, Z10
+	VSHUFI32X4       $0x00, Z7, Z7, Z11
+	VPBROADCASTD     idx0<>+0(SB), Z12
+	VPERMPS          Z8, Z12, Z12
+	VPBROADCASTD     idx1<>+0(SB), Z13
+	VPERMPS          Z8, Z13, Z13
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z11, Z14
+	VPSRLDQ          $0x08, X11, X6
+	VPMOVZXBD        X6, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z13, Z11, Z11
+	VMOVDQU64        16(SI), Z13
+	VPERMT2Q         80(SI), Z2, Z13
+	VMOVDQU64        16(SI), Z15
+	VPERMT2Q         80(SI), Z3, Z15
+	VPSRLW           $0x04, Z13, Z16
+	VPANDD           Z1, Z13, Z13
+	VPANDD           Z1, Z16, Z16
+	VPSRLW           $0x04, Z15, Z17
+	VPANDD           Z1, Z15, Z15
+	VPANDD           Z1, Z17, Z17
+	VPXORD           Z0, Z0, Z18
+	VPXORD           Z0, Z0, Z19
+	VPDPBUSD         (DI), Z13, Z18
+	VPDPBUSD         64(DI), Z15, Z18
+	VPDPBUSD         128(DI), Z16, Z19
+	VPDPBUSD         192(DI), Z17, Z19
+	VPACKSSDW        Z19, Z18, Z18
+	VPMADDWD         Z14, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z12, Z18, Z18
+	VFMADD231PS.BCST 352(DI), Z18, Z4
+	VFNMADD231PS     320(DI), Z11, K1, Z4
+	VPXORD           Z0, Z0, Z18
+	VPXORD           Z0, Z0, Z19
+	VPDPBUSD         (DI)(BX*1), Z13, Z18
+	VPDPBUSD         64(DI)(BX*1), Z15, Z18
+	VPDPBUSD         128(DI)(BX*1), Z16, Z19
+	VPDPBUSD         192(DI)(BX*1), Z17, Z19
+	VPACKSSDW        Z19, Z18, Z18
+	VPMADDWD         Z14, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z12, Z18, Z18
+	VFMADD231PS.BCST 352(DI)(BX*1), Z18, Z5
+	VFNMADD231PS     320(DI)(BX*1), Z11, K1, Z5
+	VSHUFI32X4       $0x55, Z7, Z7, Z11
+	VPBROADCASTD     idx8<>+0(SB), Z12
+	VPERMPS          Z8, Z12, Z12
+	VPBROADCASTD     idx9<>+0(SB), Z13
+	VPERMPS          Z8, Z13, Z8
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z11, Z13
+	VPSRLDQ          $0x08, X11, X6
+	VPMOVZXBD        X6, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z8, Z11, Z11
+	VMOVDQU64        160(SI), Z8
+	VPERMT2Q         224(SI), Z2, Z8
+	VMOVDQU64        160(SI), Z14
+	VPERMT2Q         224(SI), Z3, Z14
+	VPSRLW           $0x04, Z8, Z15
+	VPANDD           Z1, Z8, Z8
+	VPANDD           Z1, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         384(DI), Z8, Z17
+	VPDPBUSD         448(DI), Z14, Z17
+	VPDPBUSD         512(DI), Z15, Z18
+	VPDPBUSD         576(DI), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z12, Z17, Z17
+	VFMADD231PS.BCST 736(DI), Z17, Z4
+	VFNMADD231PS     704(DI), Z11, K1, Z4
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         384(DI)(BX*1), Z8, Z17
+	VPDPBUSD         448(DI)(BX*1), Z14, Z17
+	VPDPBUSD         512(DI)(BX*1), Z15, Z18
+	VPDPBUSD         576(DI)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z12, Z17, Z17
+	VFMADD231PS.BCST 736(DI)(BX*1), Z17, Z5
+	VFNMADD231PS     704(DI)(BX*1), Z11, K1, Z5
+	VSHUFI32X4       $0xaa, Z7, Z7, Z8
+	VPBROADCASTD     idx0<>+0(SB), Z11
+	VPERMPS          Z10, Z11, Z11
+	VPBROADCASTD     idx1<>+0(SB), Z12
+	VPERMPS          Z10, Z12, Z12
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z8, Z13
+	VPSRLDQ          $0x08, X8, X6
+	VPMOVZXBD        X6, Z8
+	VCVTDQ2PS        Z8, Z8
+	VMULPS           Z12, Z8, Z8
+	VMOVDQU64        304(SI), Z12
+	VPERMT2Q         368(SI), Z2, Z12
+	VMOVDQU64        304(SI), Z14
+	VPERMT2Q         368(SI), Z3, Z14
+	VPSRLW           $0x04, Z12, Z15
+	VPANDD           Z1, Z12, Z12
+	VPANDD           Z1, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         768(DI), Z12, Z17
+	VPDPBUSD         832(DI), Z14, Z17
+	VPDPBUSD         896(DI), Z15, Z18
+	VPDPBUSD         960(DI), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 1120(DI), Z17, Z4
+	VFNMADD231PS     1088(DI), Z8, K1, Z4
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         768(DI)(BX*1), Z12, Z17
+	VPDPBUSD         832(DI)(BX*1), Z14, Z17
+	VPDPBUSD         896(DI)(BX*1), Z15, Z18
+	VPDPBUSD         960(DI)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 1120(DI)(BX*1), Z17, Z5
+	VFNMADD231PS     1088(DI)(BX*1), Z8, K1, Z5
+	VSHUFI32X4       $0xff, Z7, Z7, Z7
+	VPBROADCASTD     idx8<>+0(SB), Z8
+	VPERMPS          Z10, Z8, Z8
+	VPBROADCASTD     idx9<>+0(SB), Z11
+	VPERMPS          Z10, Z11, Z10
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z7, Z11
+	VPSRLDQ          $0x08, X7, X6
+	VPMOVZXBD        X6, Z7
+	VCVTDQ2PS        Z7, Z7
+	VMULPS           Z10, Z7, Z7
+	VMOVDQU64        448(SI), Z10
+	VPERMT2Q         512(SI), Z2, Z10
+	VMOVDQU64        448(SI), Z12
+	VPERMT2Q         512(SI), Z3, Z12
+	VPSRLW           $0x04, Z10, Z13
+	VPANDD           Z1, Z10, Z10
+	VPANDD           Z1, Z13, Z13
+	VPSRLW           $0x04, Z12, Z14
+	VPANDD           Z1, Z12, Z12
+	VPANDD           Z1, Z14, Z14
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z16
+	VPDPBUSD         1152(DI), Z10, Z15
+	VPDPBUSD         1216(DI), Z12, Z15
+	VPDPBUSD         1280(DI), Z13, Z16
+	VPDPBUSD         1344(DI), Z14, Z16
+	VPACKSSDW        Z16, Z15, Z15
+	VPMADDWD         Z11, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z8, Z15, Z15
+	VFMADD231PS.BCST 1504(DI), Z15, Z4
+	VFNMADD231PS     1472(DI), Z7, K1, Z4
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z16
+	VPDPBUSD         1152(DI)(BX*1), Z10, Z15
+	VPDPBUSD         1216(DI)(BX*1), Z12, Z15
+	VPDPBUSD         1280(DI)(BX*1), Z13, Z16
+	VPDPBUSD         1344(DI)(BX*1), Z14, Z16
+	VPACKSSDW        Z16, Z15, Z15
+	VPMADDWD         Z11, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z8, Z15, Z15
+	VFMADD231PS.BCST 1504(DI)(BX*1), Z15, Z5
+	VFNMADD231PS     1472(DI)(BX*1), Z7, K1, Z5
+	ADDQ             $0x00000240, SI
+	ADDQ             $0x00000600, DI
+	SUBQ             $0x04, R8
+	JNZ              q4kxTile2V_block4
+	JMP              q4kxTile2V_done
+
+q4kxTile2V_block:
+	VMOVDQU64        (SI), X6
+	VPSHUFD          $0xed, X6, X9
+	VPSHUFD          $0xa5, X6, X6
+	VPSRLVD          kscale_shift<>+0(SB), X9, X9
+	VPSRLD           $0x02, X6, X6
+	VPANDD           kscale_masklo<>+0(SB), X9, X9
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X6, X9
+	VPBROADCASTD     (SI), Y7
+	VCVTPH2PS        Y7, Z7
+	VMOVSLDUP        Z7, Z8
+	VMOVSHDUP        Z7, Z7
+	VSHUFI32X4       $0x00, Z9, Z9, Z10
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z11
+	VPSRLDQ          $0x08, X10, X6
+	VPMOVZXBD        X6, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z7, Z10, Z10
+	VMOVDQU64        16(SI), Z7
+	VPERMT2Q         80(SI), Z2, Z7
+	VMOVDQU64        16(SI), Z12
+	VPERMT2Q         80(SI), Z3, Z12
+	VPSRLW           $0x04, Z7, Z13
+	VPANDD           Z1, Z7, Z7
+	VPANDD           Z1, Z13, Z13
+	VPSRLW           $0x04, Z12, Z14
+	VPANDD           Z1, Z12, Z12
+	VPANDD           Z1, Z14, Z14
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z16
+	VPDPBUSD         (DI), Z7, Z15
+	VPDPBUSD         64(DI), Z12, Z15
+	VPDPBUSD         128(DI), Z13, Z16
+	VPDPBUSD         192(DI), Z14, Z16
+	VPACKSSDW        Z16, Z15, Z15
+	VPMADDWD         Z11, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z8, Z15, Z15
+	VFMADD231PS.BCST 352(DI), Z15, Z4
+	VFNMADD231PS     320(DI), Z10, K1, Z4
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z16
+	VPDPBUSD         (DI)(BX*1), Z7, Z15
+	VPDPBUSD         64(DI)(BX*1), Z12, Z15
+	VPDPBUSD         128(DI)(BX*1), Z13, Z16
+	VPDPBUSD         192(DI)(BX*1), Z14, Z16
+	VPACKSSDW        Z16, Z15, Z15
+	VPMADDWD         Z11, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z8, Z15, Z15
+	VFMADD231PS.BCST 352(DI)(BX*1), Z15, Z5
+	VFNMADD231PS     320(DI)(BX*1), Z10, K1, Z5
+	ADDQ             $0x00000090, SI
+	ADDQ             $0x00000180, DI
+	DECQ             R8
+	JNZ              q4kxTile2V_block
+
+q4kxTile2V_done:
+	MOVQ          AX, DI
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          CX, DI
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q4kxTile2V_row
+	VZEROUPPER
+	RET
+
+// func q4krTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4krTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, DI
+	KMOVW     DI, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+
+q4krTile2V_row:
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q4krTile2V_block:
+	VPBROADCASTD     (SI), Y2
+	VCVTPH2PS        Y2, Z2
+	VMOVSLDUP        Z2, Z5
+	VMOVSHDUP        Z2, Z2
+	VBROADCASTI32X4  4(SI), Z6
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z6, Z6
+	VPMOVZXBD        12(SI), Z7
+	VCVTDQ2PS        Z7, Z7
+	VMULPS           Z2, Z7, Z7
+	VMOVDQU64        20(SI), Z2
+	VPSRLW           $0x04, Z2, Z8
+	VPANDD           Z1, Z2, Z2
+	VPANDD           Z1, Z8, Z8
+	VMOVDQU64        84(SI), Z9
+	VPSRLW           $0x04, Z9, Z10
+	VPANDD           Z1, Z9, Z9
+	VPANDD           Z1, Z10, Z10
+	VPXORD           Z0, Z0, Z11
+	VPXORD           Z0, Z0, Z12
+	VPDPBUSD         (DI), Z2, Z11
+	VPDPBUSD         64(DI), Z9, Z11
+	VPDPBUSD         128(DI), Z8, Z12
+	VPDPBUSD         192(DI), Z10, Z12
+	VPACKSSDW        Z12, Z11, Z11
+	VPMADDWD         Z6, Z11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z5, Z11, Z11
+	VFMADD231PS.BCST 352(DI), Z11, Z3
+	VFNMADD231PS     320(DI), Z7, K1, Z3
+	VPXORD           Z0, Z0, Z11
+	VPXORD           Z0, Z0, Z12
+	VPDPBUSD         (DI)(BX*1), Z2, Z11
+	VPDPBUSD         64(DI)(BX*1), Z9, Z11
+	VPDPBUSD         128(DI)(BX*1), Z8, Z12
+	VPDPBUSD         192(DI)(BX*1), Z10, Z12
+	VPACKSSDW        Z12, Z11, Z11
+	VPMADDWD         Z6, Z11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z5, Z11, Z11
+	VFMADD231PS.BCST 352(DI)(BX*1), Z11, Z4
+	VFNMADD231PS     320(DI)(BX*1), Z7, K1, Z4
+	ADDQ             $0x00000094, SI
+	ADDQ             $0x00000180, DI
+	DECQ             R8
+	JNZ              q4krTile2V_block
+	MOVQ             AX, DI
+	VEXTRACTF64X4    $0x01, Z3, Y5
+	VADDPS           Y5, Y3, Y5
+	VEXTRACTF32X4    $0x01, Y5, X2
+	VADDPS           X5, X2, X2
+	VMOVHLPS         X2, X2, X5
+	VADDPS           X5, X2, X2
+	VMOVSHDUP        X2, X5
+	VADDSS           X5, X2, X2
+	VMOVSS           X2, (DI)
+	ADDQ             CX, DI
+	VEXTRACTF64X4    $0x01, Z4, Y5
+	VADDPS           Y5, Y4, Y5
+	VEXTRACTF32X4    $0x01, Y5, X2
+	VADDPS           X5, X2, X2
+	VMOVHLPS         X2, X2, X5
+	VADDPS           X5, X2, X2
+	VMOVSHDUP        X2, X5
+	VADDSS           X5, X2, X2
+	VMOVSS           X2, (DI)
+	ADDQ             $0x04, AX
+	DECQ             DX
+	JNZ              q4krTile2V_row
+	VZEROUPPER
+	RET
+
+// func q4kxTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4kxTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+
+q4kxTile4V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q4kxTile4V_block4:
+	CMPQ             R9, $0x04
+	JB               q4kxTile4V_block
+	VMOVDQU64        (DI), X8
+	VINSERTI32X4     $0x01, 144(DI), Z8, Z8
+	VINSERTI32X4     $0x02, 288(DI), Z8, Z8
+	VINSERTI32X4     $0x03, 432(DI), Z8, Z8
+	VPSHUFD          $0xed, Z8, Z9
+	VPSHUFD          $0xa5, Z8, Z10
+	VPSRLVD          kscale_shift4<>+0(SB), Z9, Z9
+	VPSRLD           $0x02, Z10, Z10
+	VPANDD           kscale_masklo4<>+0(SB), Z9, Z9
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z10, Z9
+	VCVTPH2PS        Y8, Z10
+	VEXTRACTI64X4    $0x01, Z8, Y12
+	VCVTPH2PS        Y12, Z12
+	VSHUFI32X4       $0x00, Z9, Z9, Z13
+	VPBROADCASTD     idx0<>+0(SB), Z14
+	VPERMPS          Z10, Z14, Z14
+	VPBROADCASTD     idx1<>+0(SB), Z15
+	VPERMPS          Z10, Z15, Z15
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z16
+	VPSRLDQ          $0x08, X13, X8
+	VPMOVZXBD        X8, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z15, Z13, Z13
+	VMOVDQU64        16(DI), Z15
+	VPERMT2Q         80(DI), Z2, Z15
+	VMOVDQU64        16(DI), Z17
+	VPERMT2Q         80(DI), Z3, Z17
+	VPSRLW           $0x04, Z15, Z18
+	VPANDD           Z1, Z15, Z15
+	VPANDD           Z1, Z18, Z18
+	VPSRLW           $0x04, Z17, Z19
+	VPANDD           Z1, Z17, Z17
+	VPANDD           Z1, Z19, Z19
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z21
+	VPDPBUSD         (R8), Z15, Z20
+	VPDPBUSD         64(R8), Z17, Z20
+	VPDPBUSD         128(R8), Z18, Z21
+	VPDPBUSD         192(R8), Z19, Z21
+	VPACKSSDW        Z21, Z20, Z20
+	VPMADDWD         Z16, Z20, Z20
+	VCVTDQ2PS        Z20, Z20
+	VMULPS           Z14, Z20, Z20
+	VFMADD231PS.BCST 352(R8), Z20, Z4
+	VFNMADD231PS     320(R8), Z13, K1, Z4
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z21
+	VPDPBUSD         (R8)(BX*1), Z15, Z20
+	VPDPBUSD         64(R8)(BX*1), Z17, Z20
+	VPDPBUSD         128(R8)(BX*1), Z18, Z21
+	VPDPBUSD         192(R8)(BX*1), Z19, Z21
+	VPACKSSDW        Z21, Z20, Z20
+	VPMADDWD         Z16, Z20, Z20
+	VCVTDQ2PS        Z20, Z20
+	VMULPS           Z14, Z20, Z20
+	VFMADD231PS.BCST 352(R8)(BX*1), Z20, Z5
+	VFNMADD231PS     320(R8)(BX*1), Z13, K1, Z5
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z21
+	VPDPBUSD         (R8)(BX*2), Z15, Z20
+	VPDPBUSD         64(R8)(BX*2), Z17, Z20
+	VPDPBUSD         128(R8)(BX*2), Z18, Z21
+	VPDPBUSD         192(R8)(BX*2), Z19, Z21
+	VPACKSSDW        Z21, Z20, Z20
+	VPMADDWD         Z16, Z20, Z20
+	VCVTDQ2PS        Z20, Z20
+	VMULPS           Z14, Z20, Z20
+	VFMADD231PS.BCST 352(R8)(BX*2), Z20, Z6
+	VFNMADD231PS     320(R8)(BX*2), Z13, K1, Z6
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z21
+	VPDPBUSD         (R8)(SI*1), Z15, Z20
+	VPDPBUSD         64(R8)(SI*1), Z17, Z20
+	VPDPBUSD         128(R8)(SI*1), Z18, Z21
+	VPDPBUSD         192(R8)(SI*1), Z19, Z21
+	VPACKSSDW        Z21, Z20, Z20
+	VPMADDWD         Z16, Z20, Z20
+	VCVTDQ2PS        Z20, Z20
+	VMULPS           Z14, Z20, Z20
+	VFMADD231PS.BCST 352(R8)(SI*1), Z20, Z7
+	VFNMADD231PS     320(R8)(SI*1), Z13, K1, Z7
+	VSHUFI32X4       $0x55, Z9, Z9, Z13
+	VPBROADCASTD     idx8<>+0(SB), Z14
+	VPERMPS          Z10, Z14, Z14
+	VPBROADCASTD     idx9<>+0(SB), Z15
+	VPERMPS          Z10, Z15, Z10
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z15
+	VPSRLDQ          $0x08, X13, X8
+	VPMOVZXBD        X8, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z10, Z13, Z13
+	VMOVDQU64        160(DI), Z10
+	VPERMT2Q         224(DI), Z2, Z10
+	VMOVDQU64        160(DI), Z16
+	VPERMT2Q         224(DI), Z3, Z16
+	VPSRLW           $0x04, Z10, Z17
+	VPANDD           Z1, Z10, Z10
+	VPANDD           Z1, Z17, Z17
+	VPSRLW           $0x04, Z16, Z18
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z18, Z18
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         384(R8), Z10, Z19
+	VPDPBUSD         448(R8), Z16, Z19
+	VPDPBUSD         512(R8), Z17, Z20
+	VPDPBUSD         576(R8), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z14, Z19, Z19
+	VFMADD231PS.BCST 736(R8), Z19, Z4
+	VFNMADD231PS     704(R8), Z13, K1, Z4
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         384(R8)(BX*1), Z10, Z19
+	VPDPBUSD         448(R8)(BX*1), Z16, Z19
+	VPDPBUSD         512(R8)(BX*1), Z17, Z20
+	VPDPBUSD         576(R8)(BX*1), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z14, Z19, Z19
+	VFMADD231PS.BCST 736(R8)(BX*1), Z19, Z5
+	VFNMADD231PS     704(R8)(BX*1), Z13, K1, Z5
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         384(R8)(BX*2), Z10, Z19
+	VPDPBUSD         448(R8)(BX*2), Z16, Z19
+	VPDPBUSD         512(R8)(BX*2), Z17, Z20
+	VPDPBUSD         576(R8)(BX*2), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z14, Z19, Z19
+	VFMADD231PS.BCST 736(R8)(BX*2), Z19, Z6
+	VFNMADD231PS     704(R8)(BX*2), Z13, K1, Z6
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         384(R8)(SI*1), Z10, Z19
+	VPDPBUSD         448(R8)(SI*1), Z16, Z19
+	VPDPBUSD         512(R8)(SI*1), Z17, Z20
+	VPDPBUSD         576(R8)(SI*1), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z14, Z19, Z19
+	VFMADD231PS.BCST 736(R8)(SI*1), Z19, Z7
+	VFNMADD231PS     704(R8)(SI*1), Z13, K1, Z7
+	VSHUFI32X4       $0xaa, Z9, Z9, Z10
+	VPBROADCASTD     idx0<>+0(SB), Z13
+	VPERMPS          Z12, Z13, Z13
+	VPBROADCASTD     idx1<>+0(SB), Z14
+	VPERMPS          Z12, Z14, Z14
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z15
+	VPSRLDQ          $0x08, X10, X8
+	VPMOVZXBD        X8, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z14, Z10, Z10
+	VMOVDQU64        304(DI), Z14
+	VPERMT2Q         368(DI), Z2, Z14
+	VMOVDQU64        304(DI), Z16
+	VPERMT2Q         368(DI), Z3, Z16
+	VPSRLW           $0x04, Z14, Z17
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z17, Z17
+	VPSRLW           $0x04, Z16, Z18
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z18, Z18
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         768(R8), Z14, Z19
+	VPDPBUSD         832(R8), Z16, Z19
+	VPDPBUSD         896(R8), Z17, Z20
+	VPDPBUSD         960(R8), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z13, Z19, Z19
+	VFMADD231PS.BCST 1120(R8), Z19, Z4
+	VFNMADD231PS     1088(R8), Z10, K1, Z4
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         768(R8)(BX*1), Z14, Z19
+	VPDPBUSD         832(R8)(BX*1), Z16, Z19
+	VPDPBUSD         896(R8)(BX*1), Z17, Z20
+	VPDPBUSD         960(R8)(BX*1), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z13, Z19, Z19
+	VFMADD231PS.BCST 1120(R8)(BX*1), Z19, Z5
+	VFNMADD231PS     1088(R8)(BX*1), Z10, K1, Z5
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         768(R8)(BX*2), Z14, Z19
+	VPDPBUSD         832(R8)(BX*2), Z16, Z19
+	VPDPBUSD         896(R8)(BX*2), Z17, Z20
+	VPDPBUSD         960(R8)(BX*2), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z13, Z19, Z19
+	VFMADD231PS.BCST 1120(R8)(BX*2), Z19, Z6
+	VFNMADD231PS     1088(R8)(BX*2), Z10, K1, Z6
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z20
+	VPDPBUSD         768(R8)(SI*1), Z14, Z19
+	VPDPBUSD         832(R8)(SI*1), Z16, Z19
+	VPDPBUSD         896(R8)(SI*1), Z17, Z20
+	VPDPBUSD         960(R8)(SI*1), Z18, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPMADDWD         Z15, Z19, Z19
+	VCVTDQ2PS        Z19, Z19
+	VMULPS           Z13, Z19, Z19
+	VFMADD231PS.BCST 1120(R8)(SI*1), Z19, Z7
+	VFNMADD231PS     1088(R8)(SI*1), Z10, K1, Z7
+	VSHUFI32X4       $0xff, Z9, Z9, Z9
+	VPBROADCASTD     idx8<>+0(SB), Z10
+	VPERMPS          Z12, Z10, Z10
+	VPBROADCASTD     idx9<>+0(SB), Z13
+	VPERMPS          Z12, Z13, Z12
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z9, Z13
+	VPSRLDQ          $0x08, X9, X8
+	VPMOVZXBD        X8, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z12, Z9, Z9
+	VMOVDQU64        448(DI), Z12
+	VPERMT2Q         512(DI), Z2, Z12
+	VMOVDQU64        448(DI), Z14
+	VPERMT2Q         512(DI), Z3, Z14
+	VPSRLW           $0x04, Z12, Z15
+	VPANDD           Z1, Z12, Z12
+	VPANDD           Z1, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         1152(R8), Z12, Z17
+	VPDPBUSD         1216(R8), Z14, Z17
+	VPDPBUSD         1280(R8), Z15, Z18
+	VPDPBUSD         1344(R8), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 1504(R8), Z17, Z4
+	VFNMADD231PS     1472(R8), Z9, K1, Z4
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         1152(R8)(BX*1), Z12, Z17
+	VPDPBUSD         1216(R8)(BX*1), Z14, Z17
+	VPDPBUSD         1280(R8)(BX*1), Z15, Z18
+	VPDPBUSD         1344(R8)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 1504(R8)(BX*1), Z17, Z5
+	VFNMADD231PS     1472(R8)(BX*1), Z9, K1, Z5
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         1152(R8)(BX*2), Z12, Z17
+	VPDPBUSD         1216(R8)(BX*2), Z14, Z17
+	VPDPBUSD         1280(R8)(BX*2), Z15, Z18
+	VPDPBUSD         1344(R8)(BX*2), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 1504(R8)(BX*2), Z17, Z6
+	VFNMADD231PS     1472(R8)(BX*2), Z9, K1, Z6
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         1152(R8)(SI*1), Z12, Z17
+	VPDPBUSD         1216(R8)(SI*1), Z14, Z17
+	VPDPBUSD         1280(R8)(SI*1), Z15, Z18
+	VPDPBUSD         1344(R8)(SI*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 1504(R8)(SI*1), Z17, Z7
+	VFNMADD231PS     1472(R8)(SI*1), Z9, K1, Z7
+	ADDQ             $0x00000240, DI
+	ADDQ             $0x00000600, R8
+	SUBQ             $0x04, R9
+	JNZ              q4kxTile4V_block4
+	JMP              q4kxTile4V_done
+
+q4kxTile4V_block:
+	VMOVDQU64        (DI), X8
+	VPSHUFD          $0xed, X8, X11
+	VPSHUFD          $0xa5, X8, X8
+	VPSRLVD          kscale_shift<>+0(SB), X11, X11
+	VPSRLD           $0x02, X8, X8
+	VPANDD           kscale_masklo<>+0(SB), X11, X11
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X8, X11
+	VPBROADCASTD     (DI), Y9
+	VCVTPH2PS        Y9, Z9
+	VMOVSLDUP        Z9, Z10
+	VMOVSHDUP        Z9, Z9
+	VSHUFI32X4       $0x00, Z11, Z11, Z12
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z12, Z13
+	VPSRLDQ          $0x08, X12, X8
+	VPMOVZXBD        X8, Z12
+	VCVTDQ2PS        Z12, Z12
+	VMULPS           Z9, Z12, Z12
+	VMOVDQU64        16(DI), Z9
+	VPERMT2Q         80(DI), Z2, Z9
+	VMOVDQU64        16(DI), Z14
+	VPERMT2Q         80(DI), Z3, Z14
+	VPSRLW           $0x04, Z9, Z15
+	VPANDD           Z1, Z9, Z9
+	VPANDD           Z1, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8), Z9, Z17
+	VPDPBUSD         64(R8), Z14, Z17
+	VPDPBUSD         128(R8), Z15, Z18
+	VPDPBUSD         192(R8), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 352(R8), Z17, Z4
+	VFNMADD231PS     320(R8), Z12, K1, Z4
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(BX*1), Z9, Z17
+	VPDPBUSD         64(R8)(BX*1), Z14, Z17
+	VPDPBUSD         128(R8)(BX*1), Z15, Z18
+	VPDPBUSD         192(R8)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(BX*1), Z17, Z5
+	VFNMADD231PS     320(R8)(BX*1), Z12, K1, Z5
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(BX*2), Z9, Z17
+	VPDPBUSD         64(R8)(BX*2), Z14, Z17
+	VPDPBUSD         128(R8)(BX*2), Z15, Z18
+	VPDPBUSD         192(R8)(BX*2), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(BX*2), Z17, Z6
+	VFNMADD231PS     320(R8)(BX*2), Z12, K1, Z6
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(SI*1), Z9, Z17
+	VPDPBUSD         64(R8)(SI*1), Z14, Z17
+	VPDPBUSD         128(R8)(SI*1), Z15, Z18
+	VPDPBUSD         192(R8)(SI*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z13, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z10, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(SI*1), Z17, Z7
+	VFNMADD231PS     320(R8)(SI*1), Z12, K1, Z7
+	ADDQ             $0x00000090, DI
+	ADDQ             $0x00000180, R8
+	DECQ             R9
+	JNZ              q4kxTile4V_block
+
+q4kxTile4V_done:
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q4kxTile4V_row
+	VZEROUPPER
+	RET
+
+// func q4krTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4krTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+
+q4krTile4V_row:
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q4krTile4V_block:
+	VPBROADCASTD     (DI), Y2
+	VCVTPH2PS        Y2, Z2
+	VMOVSLDUP        Z2, Z7
+	VMOVSHDUP        Z2, Z2
+	VBROADCASTI32X4  4(DI), Z8
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z8, Z8
+	VPMOVZXBD        12(DI), Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z2, Z9, Z9
+	VMOVDQU64        20(DI), Z2
+	VPSRLW           $0x04, Z2, Z10
+	VPANDD           Z1, Z2, Z2
+	VPANDD           Z1, Z10, Z10
+	VMOVDQU64        84(DI), Z11
+	VPSRLW           $0x04, Z11, Z12
+	VPANDD           Z1, Z11, Z11
+	VPANDD           Z1, Z12, Z12
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z14
+	VPDPBUSD         (R8), Z2, Z13
+	VPDPBUSD         64(R8), Z11, Z13
+	VPDPBUSD         128(R8), Z10, Z14
+	VPDPBUSD         192(R8), Z12, Z14
+	VPACKSSDW        Z14, Z13, Z13
+	VPMADDWD         Z8, Z13, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z7, Z13, Z13
+	VFMADD231PS.BCST 352(R8), Z13, Z3
+	VFNMADD231PS     320(R8), Z9, K1, Z3
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z14
+	VPDPBUSD         (R8)(BX*1), Z2, Z13
+	VPDPBUSD         64(R8)(BX*1), Z11, Z13
+	VPDPBUSD         128(R8)(BX*1), Z10, Z14
+	VPDPBUSD         192(R8)(BX*1), Z12, Z14
+	VPACKSSDW        Z14, Z13, Z13
+	VPMADDWD         Z8, Z13, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z7, Z13, Z13
+	VFMADD231PS.BCST 352(R8)(BX*1), Z13, Z4
+	VFNMADD231PS     320(R8)(BX*1), Z9, K1, Z4
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z14
+	VPDPBUSD         (R8)(BX*2), Z2, Z13
+	VPDPBUSD         64(R8)(BX*2), Z11, Z13
+	VPDPBUSD         128(R8)(BX*2), Z10, Z14
+	VPDPBUSD         192(R8)(BX*2), Z12, Z14
+	VPACKSSDW        Z14, Z13, Z13
+	VPMADDWD         Z8, Z13, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z7, Z13, Z13
+	VFMADD231PS.BCST 352(R8)(BX*2), Z13, Z5
+	VFNMADD231PS     320(R8)(BX*2), Z9, K1, Z5
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z14
+	VPDPBUSD         (R8)(SI*1), Z2, Z13
+	VPDPBUSD         64(R8)(SI*1), Z11, Z13
+	VPDPBUSD         128(R8)(SI*1), Z10, Z14
+	VPDPBUSD         192(R8)(SI*1), Z12, Z14
+	VPACKSSDW        Z14, Z13, Z13
+	VPMADDWD         Z8, Z13, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z7, Z13, Z13
+	VFMADD231PS.BCST 352(R8)(SI*1), Z13, Z6
+	VFNMADD231PS     320(R8)(SI*1), Z9, K1, Z6
+	ADDQ             $0x00000094, DI
+	ADDQ             $0x00000180, R8
+	DECQ             R9
+	JNZ              q4krTile4V_block
+	MOVQ             AX, R8
+	VEXTRACTF64X4    $0x01, Z3, Y7
+	VADDPS           Y7, Y3, Y7
+	VEXTRACTF32X4    $0x01, Y7, X2
+	VADDPS           X7, X2, X2
+	VMOVHLPS         X2, X2, X7
+	VADDPS           X7, X2, X2
+	VMOVSHDUP        X2, X7
+	VADDSS           X7, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z4, Y7
+	VADDPS           Y7, Y4, Y7
+	VEXTRACTF32X4    $0x01, Y7, X2
+	VADDPS           X7, X2, X2
+	VMOVHLPS         X2, X2, X7
+	VADDPS           X7, X2, X2
+	VMOVSHDUP        X2, X7
+	VADDSS           X7, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z5, Y7
+	VADDPS           Y7, Y5, Y7
+	VEXTRACTF32X4    $0x01, Y7, X2
+	VADDPS           X7, X2, X2
+	VMOVHLPS         X2, X2, X7
+	VADDPS           X7, X2, X2
+	VMOVSHDUP        X2, X7
+	VADDSS           X7, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z6, Y7
+	VADDPS           Y7, Y6, Y7
+	VEXTRACTF32X4    $0x01, Y7, X2
+	VADDPS           X7, X2, X2
+	VMOVHLPS         X2, X2, X7
+	VADDPS           X7, X2, X2
+	VMOVSHDUP        X2, X7
+	VADDSS           X7, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             $0x04, AX
+	DECQ             DX
+	JNZ              q4krTile4V_row
+	VZEROUPPER
+	RET
+
+// func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4kxTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+
+q4kxTile8V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q4kxTile8V_block4:
+	CMPQ             R10, $0x04
+	JB               q4kxTile8V_block
+	VMOVDQU64        (DI), X12
+	VINSERTI32X4     $0x01, 144(DI), Z12, Z12
+	VINSERTI32X4     $0x02, 288(DI), Z12, Z12
+	VINSERTI32X4     $0x03, 432(DI), Z12, Z12
+	VPSHUFD          $0xed, Z12, Z13
+	VPSHUFD          $0xa5, Z12, Z14
+	VPSRLVD          kscale_shift4<>+0(SB), Z13, Z13
+	VPSRLD           $0x02, Z14, Z14
+	VPANDD           kscale_masklo4<>+0(SB), Z13, Z13
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z14, Z13
+	VCVTPH2PS        Y12, Z14
+	VEXTRACTI64X4    $0x01, Z12, Y16
+	VCVTPH2PS        Y16, Z16
+	VSHUFI32X4       $0x00, Z13, Z13, Z17
+	VPBROADCASTD     idx0<>+0(SB), Z18
+	VPERMPS          Z14, Z18, Z18
+	VPBROADCASTD     idx1<>+0(SB), Z19
+	VPERMPS          Z14, Z19, Z19
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z17, Z20
+	VPSRLDQ          $0x08, X17, X12
+	VPMOVZXBD        X12, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z19, Z17, Z17
+	VMOVDQU64        16(DI), Z19
+	VPERMT2Q         80(DI), Z2, Z19
+	VMOVDQU64        16(DI), Z21
+	VPERMT2Q         80(DI), Z3, Z21
+	VPSRLW           $0x04, Z19, Z22
+	VPANDD           Z1, Z19, Z19
+	VPANDD           Z1, Z22, Z22
+	VPSRLW           $0x04, Z21, Z23
+	VPANDD           Z1, Z21, Z21
+	VPANDD           Z1, Z23, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R8), Z19, Z24
+	VPDPBUSD         64(R8), Z21, Z24
+	VPDPBUSD         128(R8), Z22, Z25
+	VPDPBUSD         192(R8), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R8), Z24, Z4
+	VFNMADD231PS     320(R8), Z17, K1, Z4
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R8)(BX*1), Z19, Z24
+	VPDPBUSD         64(R8)(BX*1), Z21, Z24
+	VPDPBUSD         128(R8)(BX*1), Z22, Z25
+	VPDPBUSD         192(R8)(BX*1), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R8)(BX*1), Z24, Z5
+	VFNMADD231PS     320(R8)(BX*1), Z17, K1, Z5
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R8)(BX*2), Z19, Z24
+	VPDPBUSD         64(R8)(BX*2), Z21, Z24
+	VPDPBUSD         128(R8)(BX*2), Z22, Z25
+	VPDPBUSD         192(R8)(BX*2), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R8)(BX*2), Z24, Z6
+	VFNMADD231PS     320(R8)(BX*2), Z17, K1, Z6
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R8)(SI*1), Z19, Z24
+	VPDPBUSD         64(R8)(SI*1), Z21, Z24
+	VPDPBUSD         128(R8)(SI*1), Z22, Z25
+	VPDPBUSD         192(R8)(SI*1), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R8)(SI*1), Z24, Z7
+	VFNMADD231PS     320(R8)(SI*1), Z17, K1, Z7
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R9), Z19, Z24
+	VPDPBUSD         64(R9), Z21, Z24
+	VPDPBUSD         128(R9), Z22, Z25
+	VPDPBUSD         192(R9), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R9), Z24, Z8
+	VFNMADD231PS     320(R9), Z17, K1, Z8
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R9)(BX*1), Z19, Z24
+	VPDPBUSD         64(R9)(BX*1), Z21, Z24
+	VPDPBUSD         128(R9)(BX*1), Z22, Z25
+	VPDPBUSD         192(R9)(BX*1), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R9)(BX*1), Z24, Z9
+	VFNMADD231PS     320(R9)(BX*1), Z17, K1, Z9
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R9)(BX*2), Z19, Z24
+	VPDPBUSD         64(R9)(BX*2), Z21, Z24
+	VPDPBUSD         128(R9)(BX*2), Z22, Z25
+	VPDPBUSD         192(R9)(BX*2), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R9)(BX*2), Z24, Z10
+	VFNMADD231PS     320(R9)(BX*2), Z17, K1, Z10
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPDPBUSD         (R9)(SI*1), Z19, Z24
+	VPDPBUSD         64(R9)(SI*1), Z21, Z24
+	VPDPBUSD         128(R9)(SI*1), Z22, Z25
+	VPDPBUSD         192(R9)(SI*1), Z23, Z25
+	VPACKSSDW        Z25, Z24, Z24
+	VPMADDWD         Z20, Z24, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z18, Z24, Z24
+	VFMADD231PS.BCST 352(R9)(SI*1), Z24, Z11
+	VFNMADD231PS     320(R9)(SI*1), Z17, K1, Z11
+	VSHUFI32X4       $0x55, Z13, Z13, Z17
+	VPBROADCASTD     idx8<>+0(SB), Z18
+	VPERMPS          Z14, Z18, Z18
+	VPBROADCASTD     idx9<>+0(SB), Z19
+	VPERMPS          Z14, Z19, Z14
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z17, Z19
+	VPSRLDQ          $0x08, X17, X12
+	VPMOVZXBD        X12, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z14, Z17, Z17
+	VMOVDQU64        160(DI), Z14
+	VPERMT2Q         224(DI), Z2, Z14
+	VMOVDQU64        160(DI), Z20
+	VPERMT2Q         224(DI), Z3, Z20
+	VPSRLW           $0x04, Z14, Z21
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z21, Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z22, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R8), Z14, Z23
+	VPDPBUSD         448(R8), Z20, Z23
+	VPDPBUSD         512(R8), Z21, Z24
+	VPDPBUSD         576(R8), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R8), Z23, Z4
+	VFNMADD231PS     704(R8), Z17, K1, Z4
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R8)(BX*1), Z14, Z23
+	VPDPBUSD         448(R8)(BX*1), Z20, Z23
+	VPDPBUSD         512(R8)(BX*1), Z21, Z24
+	VPDPBUSD         576(R8)(BX*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R8)(BX*1), Z23, Z5
+	VFNMADD231PS     704(R8)(BX*1), Z17, K1, Z5
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R8)(BX*2), Z14, Z23
+	VPDPBUSD         448(R8)(BX*2), Z20, Z23
+	VPDPBUSD         512(R8)(BX*2), Z21, Z24
+	VPDPBUSD         576(R8)(BX*2), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R8)(BX*2), Z23, Z6
+	VFNMADD231PS     704(R8)(BX*2), Z17, K1, Z6
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R8)(SI*1), Z14, Z23
+	VPDPBUSD         448(R8)(SI*1), Z20, Z23
+	VPDPBUSD         512(R8)(SI*1), Z21, Z24
+	VPDPBUSD         576(R8)(SI*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R8)(SI*1), Z23, Z7
+	VFNMADD231PS     704(R8)(SI*1), Z17, K1, Z7
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R9), Z14, Z23
+	VPDPBUSD         448(R9), Z20, Z23
+	VPDPBUSD         512(R9), Z21, Z24
+	VPDPBUSD         576(R9), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R9), Z23, Z8
+	VFNMADD231PS     704(R9), Z17, K1, Z8
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R9)(BX*1), Z14, Z23
+	VPDPBUSD         448(R9)(BX*1), Z20, Z23
+	VPDPBUSD         512(R9)(BX*1), Z21, Z24
+	VPDPBUSD         576(R9)(BX*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R9)(BX*1), Z23, Z9
+	VFNMADD231PS     704(R9)(BX*1), Z17, K1, Z9
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R9)(BX*2), Z14, Z23
+	VPDPBUSD         448(R9)(BX*2), Z20, Z23
+	VPDPBUSD         512(R9)(BX*2), Z21, Z24
+	VPDPBUSD         576(R9)(BX*2), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R9)(BX*2), Z23, Z10
+	VFNMADD231PS     704(R9)(BX*2), Z17, K1, Z10
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         384(R9)(SI*1), Z14, Z23
+	VPDPBUSD         448(R9)(SI*1), Z20, Z23
+	VPDPBUSD         512(R9)(SI*1), Z21, Z24
+	VPDPBUSD         576(R9)(SI*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z18, Z23, Z23
+	VFMADD231PS.BCST 736(R9)(SI*1), Z23, Z11
+	VFNMADD231PS     704(R9)(SI*1), Z17, K1, Z11
+	VSHUFI32X4       $0xaa, Z13, Z13, Z14
+	VPBROADCASTD     idx0<>+0(SB), Z17
+	VPERMPS          Z16, Z17, Z17
+	VPBROADCASTD     idx1<>+0(SB), Z18
+	VPERMPS          Z16, Z18, Z18
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z14, Z19
+	VPSRLDQ          $0x08, X14, X12
+	VPMOVZXBD        X12, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z18, Z14, Z14
+	VMOVDQU64        304(DI), Z18
+	VPERMT2Q         368(DI), Z2, Z18
+	VMOVDQU64        304(DI), Z20
+	VPERMT2Q         368(DI), Z3, Z20
+	VPSRLW           $0x04, Z18, Z21
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z21, Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z22, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R8), Z18, Z23
+	VPDPBUSD         832(R8), Z20, Z23
+	VPDPBUSD         896(R8), Z21, Z24
+	VPDPBUSD         960(R8), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R8), Z23, Z4
+	VFNMADD231PS     1088(R8), Z14, K1, Z4
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R8)(BX*1), Z18, Z23
+	VPDPBUSD         832(R8)(BX*1), Z20, Z23
+	VPDPBUSD         896(R8)(BX*1), Z21, Z24
+	VPDPBUSD         960(R8)(BX*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R8)(BX*1), Z23, Z5
+	VFNMADD231PS     1088(R8)(BX*1), Z14, K1, Z5
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R8)(BX*2), Z18, Z23
+	VPDPBUSD         832(R8)(BX*2), Z20, Z23
+	VPDPBUSD         896(R8)(BX*2), Z21, Z24
+	VPDPBUSD         960(R8)(BX*2), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R8)(BX*2), Z23, Z6
+	VFNMADD231PS     1088(R8)(BX*2), Z14, K1, Z6
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R8)(SI*1), Z18, Z23
+	VPDPBUSD         832(R8)(SI*1), Z20, Z23
+	VPDPBUSD         896(R8)(SI*1), Z21, Z24
+	VPDPBUSD         960(R8)(SI*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R8)(SI*1), Z23, Z7
+	VFNMADD231PS     1088(R8)(SI*1), Z14, K1, Z7
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R9), Z18, Z23
+	VPDPBUSD         832(R9), Z20, Z23
+	VPDPBUSD         896(R9), Z21, Z24
+	VPDPBUSD         960(R9), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R9), Z23, Z8
+	VFNMADD231PS     1088(R9), Z14, K1, Z8
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R9)(BX*1), Z18, Z23
+	VPDPBUSD         832(R9)(BX*1), Z20, Z23
+	VPDPBUSD         896(R9)(BX*1), Z21, Z24
+	VPDPBUSD         960(R9)(BX*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R9)(BX*1), Z23, Z9
+	VFNMADD231PS     1088(R9)(BX*1), Z14, K1, Z9
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R9)(BX*2), Z18, Z23
+	VPDPBUSD         832(R9)(BX*2), Z20, Z23
+	VPDPBUSD         896(R9)(BX*2), Z21, Z24
+	VPDPBUSD         960(R9)(BX*2), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R9)(BX*2), Z23, Z10
+	VFNMADD231PS     1088(R9)(BX*2), Z14, K1, Z10
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPDPBUSD         768(R9)(SI*1), Z18, Z23
+	VPDPBUSD         832(R9)(SI*1), Z20, Z23
+	VPDPBUSD         896(R9)(SI*1), Z21, Z24
+	VPDPBUSD         960(R9)(SI*1), Z22, Z24
+	VPACKSSDW        Z24, Z23, Z23
+	VPMADDWD         Z19, Z23, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z17, Z23, Z23
+	VFMADD231PS.BCST 1120(R9)(SI*1), Z23, Z11
+	VFNMADD231PS     1088(R9)(SI*1), Z14, K1, Z11
+	VSHUFI32X4       $0xff, Z13, Z13, Z13
+	VPBROADCASTD     idx8<>+0(SB), Z14
+	VPERMPS          Z16, Z14, Z14
+	VPBROADCASTD     idx9<>+0(SB), Z17
+	VPERMPS          Z16, Z17, Z16
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z17
+	VPSRLDQ          $0x08, X13, X12
+	VPMOVZXBD        X12, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z16, Z13, Z13
+	VMOVDQU64        448(DI), Z16
+	VPERMT2Q         512(DI), Z2, Z16
+	VMOVDQU64        448(DI), Z18
+	VPERMT2Q         512(DI), Z3, Z18
+	VPSRLW           $0x04, Z16, Z19
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z19, Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z20, Z20
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R8), Z16, Z21
+	VPDPBUSD         1216(R8), Z18, Z21
+	VPDPBUSD         1280(R8), Z19, Z22
+	VPDPBUSD         1344(R8), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R8), Z21, Z4
+	VFNMADD231PS     1472(R8), Z13, K1, Z4
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R8)(BX*1), Z16, Z21
+	VPDPBUSD         1216(R8)(BX*1), Z18, Z21
+	VPDPBUSD         1280(R8)(BX*1), Z19, Z22
+	VPDPBUSD         1344(R8)(BX*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R8)(BX*1), Z21, Z5
+	VFNMADD231PS     1472(R8)(BX*1), Z13, K1, Z5
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R8)(BX*2), Z16, Z21
+	VPDPBUSD         1216(R8)(BX*2), Z18, Z21
+	VPDPBUSD         1280(R8)(BX*2), Z19, Z22
+	VPDPBUSD         1344(R8)(BX*2), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R8)(BX*2), Z21, Z6
+	VFNMADD231PS     1472(R8)(BX*2), Z13, K1, Z6
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R8)(SI*1), Z16, Z21
+	VPDPBUSD         1216(R8)(SI*1), Z18, Z21
+	VPDPBUSD         1280(R8)(SI*1), Z19, Z22
+	VPDPBUSD         1344(R8)(SI*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R8)(SI*1), Z21, Z7
+	VFNMADD231PS     1472(R8)(SI*1), Z13, K1, Z7
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R9), Z16, Z21
+	VPDPBUSD         1216(R9), Z18, Z21
+	VPDPBUSD         1280(R9), Z19, Z22
+	VPDPBUSD         1344(R9), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R9), Z21, Z8
+	VFNMADD231PS     1472(R9), Z13, K1, Z8
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R9)(BX*1), Z16, Z21
+	VPDPBUSD         1216(R9)(BX*1), Z18, Z21
+	VPDPBUSD         1280(R9)(BX*1), Z19, Z22
+	VPDPBUSD         1344(R9)(BX*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R9)(BX*1), Z21, Z9
+	VFNMADD231PS     1472(R9)(BX*1), Z13, K1, Z9
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R9)(BX*2), Z16, Z21
+	VPDPBUSD         1216(R9)(BX*2), Z18, Z21
+	VPDPBUSD         1280(R9)(BX*2), Z19, Z22
+	VPDPBUSD         1344(R9)(BX*2), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R9)(BX*2), Z21, Z10
+	VFNMADD231PS     1472(R9)(BX*2), Z13, K1, Z10
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         1152(R9)(SI*1), Z16, Z21
+	VPDPBUSD         1216(R9)(SI*1), Z18, Z21
+	VPDPBUSD         1280(R9)(SI*1), Z19, Z22
+	VPDPBUSD         1344(R9)(SI*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 1504(R9)(SI*1), Z21, Z11
+	VFNMADD231PS     1472(R9)(SI*1), Z13, K1, Z11
+	ADDQ             $0x00000240, DI
+	ADDQ             $0x00000600, R8
+	ADDQ             $0x00000600, R9
+	SUBQ             $0x04, R10
+	JNZ              q4kxTile8V_block4
+	JMP              q4kxTile8V_done
+
+q4kxTile8V_block:
+	VMOVDQU64        (DI), X12
+	VPSHUFD          $0xed, X12, X15
+	VPSHUFD          $0xa5, X12, X12
+	VPSRLVD          kscale_shift<>+0(SB), X15, X15
+	VPSRLD           $0x02, X12, X12
+	VPANDD           kscale_masklo<>+0(SB), X15, X15
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X12, X15
+	VPBROADCASTD     (DI), Y13
+	VCVTPH2PS        Y13, Z13
+	VMOVSLDUP        Z13, Z14
+	VMOVSHDUP        Z13, Z13
+	VSHUFI32X4       $0x00, Z15, Z15, Z16
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z16, Z17
+	VPSRLDQ          $0x08, X16, X12
+	VPMOVZXBD        X12, Z16
+	VCVTDQ2PS        Z16, Z16
+	VMULPS           Z13, Z16, Z16
+	VMOVDQU64        16(DI), Z13
+	VPERMT2Q         80(DI), Z2, Z13
+	VMOVDQU64        16(DI), Z18
+	VPERMT2Q         80(DI), Z3, Z18
+	VPSRLW           $0x04, Z13, Z19
+	VPANDD           Z1, Z13, Z13
+	VPANDD           Z1, Z19, Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z20, Z20
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R8), Z13, Z21
+	VPDPBUSD         64(R8), Z18, Z21
+	VPDPBUSD         128(R8), Z19, Z22
+	VPDPBUSD         192(R8), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R8), Z21, Z4
+	VFNMADD231PS     320(R8), Z16, K1, Z4
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R8)(BX*1), Z13, Z21
+	VPDPBUSD         64(R8)(BX*1), Z18, Z21
+	VPDPBUSD         128(R8)(BX*1), Z19, Z22
+	VPDPBUSD         192(R8)(BX*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R8)(BX*1), Z21, Z5
+	VFNMADD231PS     320(R8)(BX*1), Z16, K1, Z5
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R8)(BX*2), Z13, Z21
+	VPDPBUSD         64(R8)(BX*2), Z18, Z21
+	VPDPBUSD         128(R8)(BX*2), Z19, Z22
+	VPDPBUSD         192(R8)(BX*2), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R8)(BX*2), Z21, Z6
+	VFNMADD231PS     320(R8)(BX*2), Z16, K1, Z6
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R8)(SI*1), Z13, Z21
+	VPDPBUSD         64(R8)(SI*1), Z18, Z21
+	VPDPBUSD         128(R8)(SI*1), Z19, Z22
+	VPDPBUSD         192(R8)(SI*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R8)(SI*1), Z21, Z7
+	VFNMADD231PS     320(R8)(SI*1), Z16, K1, Z7
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R9), Z13, Z21
+	VPDPBUSD         64(R9), Z18, Z21
+	VPDPBUSD         128(R9), Z19, Z22
+	VPDPBUSD         192(R9), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R9), Z21, Z8
+	VFNMADD231PS     320(R9), Z16, K1, Z8
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R9)(BX*1), Z13, Z21
+	VPDPBUSD         64(R9)(BX*1), Z18, Z21
+	VPDPBUSD         128(R9)(BX*1), Z19, Z22
+	VPDPBUSD         192(R9)(BX*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R9)(BX*1), Z21, Z9
+	VFNMADD231PS     320(R9)(BX*1), Z16, K1, Z9
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R9)(BX*2), Z13, Z21
+	VPDPBUSD         64(R9)(BX*2), Z18, Z21
+	VPDPBUSD         128(R9)(BX*2), Z19, Z22
+	VPDPBUSD         192(R9)(BX*2), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R9)(BX*2), Z21, Z10
+	VFNMADD231PS     320(R9)(BX*2), Z16, K1, Z10
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPDPBUSD         (R9)(SI*1), Z13, Z21
+	VPDPBUSD         64(R9)(SI*1), Z18, Z21
+	VPDPBUSD         128(R9)(SI*1), Z19, Z22
+	VPDPBUSD         192(R9)(SI*1), Z20, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPMADDWD         Z17, Z21, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z14, Z21, Z21
+	VFMADD231PS.BCST 352(R9)(SI*1), Z21, Z11
+	VFNMADD231PS     320(R9)(SI*1), Z16, K1, Z11
+	ADDQ             $0x00000090, DI
+	ADDQ             $0x00000180, R8
+	ADDQ             $0x00000180, R9
+	DECQ             R10
+	JNZ              q4kxTile8V_block
+
+q4kxTile8V_done:
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y13, Y4, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y13
+	VADDPS        Y13, Y5, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y13
+	VADDPS        Y13, Y6, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y13
+	VADDPS        Y13, Y7, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z8, Y13
+	VADDPS        Y13, Y8, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z9, Y13
+	VADDPS        Y13, Y9, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z10, Y13
+	VADDPS        Y13, Y10, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z11, Y13
+	VADDPS        Y13, Y11, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q4kxTile8V_row
+	VZEROUPPER
+	RET
+
+// func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q4krTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VPXORD    Z0, Z0, Z0
+	MOVL      $0x000000ff, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z1
+	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+
+q4krTile8V_row:
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q4krTile8V_block:
+	VPBROADCASTD     (DI), Y2
+	VCVTPH2PS        Y2, Z2
+	VMOVSLDUP        Z2, Z11
+	VMOVSHDUP        Z2, Z2
+	VBROADCASTI32X4  4(DI), Z12
+	VPSHUFB          q4kx_sshuf<>+0(SB), Z12, Z12
+	VPMOVZXBD        12(DI), Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z2, Z13, Z13
+	VMOVDQU64        20(DI), Z2
+	VPSRLW           $0x04, Z2, Z14
+	VPANDD           Z1, Z2, Z2
+	VPANDD           Z1, Z14, Z14
+	VMOVDQU64        84(DI), Z15
+	VPSRLW           $0x04, Z15, Z16
+	VPANDD           Z1, Z15, Z15
+	VPANDD           Z1, Z16, Z16
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8), Z2, Z17
+	VPDPBUSD         64(R8), Z15, Z17
+	VPDPBUSD         128(R8), Z14, Z18
+	VPDPBUSD         192(R8), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R8), Z17, Z3
+	VFNMADD231PS     320(R8), Z13, K1, Z3
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(BX*1), Z2, Z17
+	VPDPBUSD         64(R8)(BX*1), Z15, Z17
+	VPDPBUSD         128(R8)(BX*1), Z14, Z18
+	VPDPBUSD         192(R8)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(BX*1), Z17, Z4
+	VFNMADD231PS     320(R8)(BX*1), Z13, K1, Z4
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(BX*2), Z2, Z17
+	VPDPBUSD         64(R8)(BX*2), Z15, Z17
+	VPDPBUSD         128(R8)(BX*2), Z14, Z18
+	VPDPBUSD         192(R8)(BX*2), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(BX*2), Z17, Z5
+	VFNMADD231PS     320(R8)(BX*2), Z13, K1, Z5
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R8)(SI*1), Z2, Z17
+	VPDPBUSD         64(R8)(SI*1), Z15, Z17
+	VPDPBUSD         128(R8)(SI*1), Z14, Z18
+	VPDPBUSD         192(R8)(SI*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R8)(SI*1), Z17, Z6
+	VFNMADD231PS     320(R8)(SI*1), Z13, K1, Z6
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R9), Z2, Z17
+	VPDPBUSD         64(R9), Z15, Z17
+	VPDPBUSD         128(R9), Z14, Z18
+	VPDPBUSD         192(R9), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R9), Z17, Z7
+	VFNMADD231PS     320(R9), Z13, K1, Z7
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R9)(BX*1), Z2, Z17
+	VPDPBUSD         64(R9)(BX*1), Z15, Z17
+	VPDPBUSD         128(R9)(BX*1), Z14, Z18
+	VPDPBUSD         192(R9)(BX*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R9)(BX*1), Z17, Z8
+	VFNMADD231PS     320(R9)(BX*1), Z13, K1, Z8
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R9)(BX*2), Z2, Z17
+	VPDPBUSD         64(R9)(BX*2), Z15, Z17
+	VPDPBUSD         128(R9)(BX*2), Z14, Z18
+	VPDPBUSD         192(R9)(BX*2), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R9)(BX*2), Z17, Z9
+	VFNMADD231PS     320(R9)(BX*2), Z13, K1, Z9
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z18
+	VPDPBUSD         (R9)(SI*1), Z2, Z17
+	VPDPBUSD         64(R9)(SI*1), Z15, Z17
+	VPDPBUSD         128(R9)(SI*1), Z14, Z18
+	VPDPBUSD         192(R9)(SI*1), Z16, Z18
+	VPACKSSDW        Z18, Z17, Z17
+	VPMADDWD         Z12, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z11, Z17, Z17
+	VFMADD231PS.BCST 352(R9)(SI*1), Z17, Z10
+	VFNMADD231PS     320(R9)(SI*1), Z13, K1, Z10
+	ADDQ             $0x00000094, DI
+	ADDQ             $0x00000180, R8
+	ADDQ             $0x00000180, R9
+	DECQ             R10
+	JNZ              q4krTile8V_block
+	MOVQ             AX, R8
+	VEXTRACTF64X4    $0x01, Z3, Y11
+	VADDPS           Y11, Y3, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z4, Y11
+	VADDPS           Y11, Y4, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z5, Y11
+	VADDPS           Y11, Y5, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z6, Y11
+	VADDPS           Y11, Y6, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z7, Y11
+	VADDPS           Y11, Y7, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z8, Y11
+	VADDPS           Y11, Y8, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z9, Y11
+	VADDPS           Y11, Y9, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             CX, R8
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
+	VEXTRACTF32X4    $0x01, Y11, X2
+	VADDPS           X11, X2, X2
+	VMOVHLPS         X2, X2, X11
+	VADDPS           X11, X2, X2
+	VMOVSHDUP        X2, X11
+	VADDSS           X11, X2, X2
+	VMOVSS           X2, (R8)
+	ADDQ             $0x04, AX
+	DECQ             DX
+	JNZ              q4krTile8V_row
 	VZEROUPPER
 	RET
 
@@ -11461,6 +12765,298 @@ f16FromFloatZ_loop:
 	ADDQ      $0x00000020, AX
 	SUBQ      $0x00000010, DX
 	JNZ       f16FromFloatZ_loop
+	VZEROUPPER
+	RET
+
+// func swigluZ(out *float32, gate *float32, up *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·swigluZ(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), AX
+	MOVQ gate+8(FP), CX
+	MOVQ up+16(FP), DX
+	MOVQ n+24(FP), BX
+
+swigluZ_loop:
+	VMOVUPS      (CX), Z0
+	VPXORD.BCST  sign_bit<>+0(SB), Z0, Z1
+	VMULPS.BCST  exp_log2e<>+0(SB), Z1, Z2
+	VADDPS.BCST  exp_round<>+0(SB), Z2, Z2
+	VSUBPS.BCST  exp_round<>+0(SB), Z2, Z3
+	VMULPS.BCST  exp_ln2hi<>+0(SB), Z3, Z5
+	VSUBPS       Z5, Z1, Z4
+	VMULPS.BCST  exp_ln2lo<>+0(SB), Z3, Z5
+	VSUBPS       Z5, Z4, Z4
+	VBROADCASTSS exp_c7<>+0(SB), Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c6<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c5<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c4<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c3<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c2<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c1<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c0<>+0(SB), Z3, Z3
+	VPSUBD.BCST  exp_round<>+0(SB), Z2, Z2
+	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
+	VPMINSD.BCST exp_254<>+0(SB), Z2, Z4
+	VPSUBD       Z4, Z2, Z2
+	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       Z2, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       Z4, Z3, Z3
+	VCMPPS.BCST  $0x1d, exp_lo<>+0(SB), Z1, K1
+	VMOVAPS.Z    Z3, K1, Z3
+	VCMPPS.BCST  $0x1e, exp_hi<>+0(SB), Z1, K1
+	VPBROADCASTD exp_inf<>+0(SB), K1, Z3
+	VCMPPS       $0x03, Z1, Z1, K1
+	VMOVAPS      Z1, K1, Z3
+	VADDPS.BCST  exp_one<>+0(SB), Z3, Z3
+	VDIVPS       Z3, Z0, Z0
+	VMULPS       (DX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	ADDQ         $0x40, CX
+	ADDQ         $0x40, DX
+	ADDQ         $0x40, AX
+	SUBQ         $0x10, BX
+	JNZ          swigluZ_loop
+	VZEROUPPER
+	RET
+
+DATA exp_log2e<>+0(SB)/1, $0x3b
+DATA exp_log2e<>+1(SB)/1, $0xaa
+DATA exp_log2e<>+2(SB)/1, $0xb8
+DATA exp_log2e<>+3(SB)/1, $0x3f
+GLOBL exp_log2e<>(SB), RODATA|NOPTR, $4
+
+DATA exp_round<>+0(SB)/1, $0x00
+DATA exp_round<>+1(SB)/1, $0x00
+DATA exp_round<>+2(SB)/1, $0x40
+DATA exp_round<>+3(SB)/1, $0x4b
+GLOBL exp_round<>(SB), RODATA|NOPTR, $4
+
+DATA exp_ln2hi<>+0(SB)/1, $0x00
+DATA exp_ln2hi<>+1(SB)/1, $0x72
+DATA exp_ln2hi<>+2(SB)/1, $0x31
+DATA exp_ln2hi<>+3(SB)/1, $0x3f
+GLOBL exp_ln2hi<>(SB), RODATA|NOPTR, $4
+
+DATA exp_ln2lo<>+0(SB)/1, $0x8e
+DATA exp_ln2lo<>+1(SB)/1, $0xbe
+DATA exp_ln2lo<>+2(SB)/1, $0xbf
+DATA exp_ln2lo<>+3(SB)/1, $0x35
+GLOBL exp_ln2lo<>(SB), RODATA|NOPTR, $4
+
+DATA exp_lo<>+0(SB)/1, $0x4f
+DATA exp_lo<>+1(SB)/1, $0xac
+DATA exp_lo<>+2(SB)/1, $0xae
+DATA exp_lo<>+3(SB)/1, $0xc2
+GLOBL exp_lo<>(SB), RODATA|NOPTR, $4
+
+DATA exp_hi<>+0(SB)/1, $0x17
+DATA exp_hi<>+1(SB)/1, $0x72
+DATA exp_hi<>+2(SB)/1, $0xb1
+DATA exp_hi<>+3(SB)/1, $0x42
+GLOBL exp_hi<>(SB), RODATA|NOPTR, $4
+
+DATA exp_one<>+0(SB)/1, $0x00
+DATA exp_one<>+1(SB)/1, $0x00
+DATA exp_one<>+2(SB)/1, $0x80
+DATA exp_one<>+3(SB)/1, $0x3f
+GLOBL exp_one<>(SB), RODATA|NOPTR, $4
+
+DATA exp_inf<>+0(SB)/1, $0x00
+DATA exp_inf<>+1(SB)/1, $0x00
+DATA exp_inf<>+2(SB)/1, $0x80
+DATA exp_inf<>+3(SB)/1, $0x7f
+GLOBL exp_inf<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c0<>+0(SB)/1, $0x00
+DATA exp_c0<>+1(SB)/1, $0x00
+DATA exp_c0<>+2(SB)/1, $0x80
+DATA exp_c0<>+3(SB)/1, $0x3f
+GLOBL exp_c0<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c1<>+0(SB)/1, $0x00
+DATA exp_c1<>+1(SB)/1, $0x00
+DATA exp_c1<>+2(SB)/1, $0x80
+DATA exp_c1<>+3(SB)/1, $0x3f
+GLOBL exp_c1<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c2<>+0(SB)/1, $0x00
+DATA exp_c2<>+1(SB)/1, $0x00
+DATA exp_c2<>+2(SB)/1, $0x00
+DATA exp_c2<>+3(SB)/1, $0x3f
+GLOBL exp_c2<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c3<>+0(SB)/1, $0xab
+DATA exp_c3<>+1(SB)/1, $0xaa
+DATA exp_c3<>+2(SB)/1, $0x2a
+DATA exp_c3<>+3(SB)/1, $0x3e
+GLOBL exp_c3<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c4<>+0(SB)/1, $0xab
+DATA exp_c4<>+1(SB)/1, $0xaa
+DATA exp_c4<>+2(SB)/1, $0x2a
+DATA exp_c4<>+3(SB)/1, $0x3d
+GLOBL exp_c4<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c5<>+0(SB)/1, $0x89
+DATA exp_c5<>+1(SB)/1, $0x88
+DATA exp_c5<>+2(SB)/1, $0x08
+DATA exp_c5<>+3(SB)/1, $0x3c
+GLOBL exp_c5<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c6<>+0(SB)/1, $0x61
+DATA exp_c6<>+1(SB)/1, $0x0b
+DATA exp_c6<>+2(SB)/1, $0xb6
+DATA exp_c6<>+3(SB)/1, $0x3a
+GLOBL exp_c6<>(SB), RODATA|NOPTR, $4
+
+DATA exp_c7<>+0(SB)/1, $0x01
+DATA exp_c7<>+1(SB)/1, $0x0d
+DATA exp_c7<>+2(SB)/1, $0x50
+DATA exp_c7<>+3(SB)/1, $0x39
+GLOBL exp_c7<>(SB), RODATA|NOPTR, $4
+
+DATA sign_bit<>+0(SB)/1, $0x00
+DATA sign_bit<>+1(SB)/1, $0x00
+DATA sign_bit<>+2(SB)/1, $0x00
+DATA sign_bit<>+3(SB)/1, $0x80
+GLOBL sign_bit<>(SB), RODATA|NOPTR, $4
+
+DATA exp_127<>+0(SB)/1, $0x7f
+DATA exp_127<>+1(SB)/1, $0x00
+DATA exp_127<>+2(SB)/1, $0x00
+DATA exp_127<>+3(SB)/1, $0x00
+GLOBL exp_127<>(SB), RODATA|NOPTR, $4
+
+DATA exp_254<>+0(SB)/1, $0xfe
+DATA exp_254<>+1(SB)/1, $0x00
+DATA exp_254<>+2(SB)/1, $0x00
+DATA exp_254<>+3(SB)/1, $0x00
+GLOBL exp_254<>(SB), RODATA|NOPTR, $4
+
+// func scaleMaxZ(x *float32, n int, scale float32) float32
+// Requires: AVX, AVX512F, SSE
+TEXT ·scaleMaxZ(SB), NOSPLIT, $0-28
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS scale+16(FP), Z0
+	VPBROADCASTD neg_inf<>+0(SB), Z1
+
+scaleMaxZ_loop:
+	VMULPS        (AX), Z0, Z2
+	VMOVUPS       Z2, (AX)
+	VMAXPS        Z2, Z1, Z1
+	ADDQ          $0x40, AX
+	SUBQ          $0x10, CX
+	JNZ           scaleMaxZ_loop
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VMAXPS        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VMAXPS        X0, X1, X1
+	VMOVHLPS      X1, X1, X0
+	VMAXPS        X0, X1, X1
+	VMOVSHDUP     X1, X0
+	VMAXSS        X0, X1, X1
+	VZEROUPPER
+	MOVSS         X1, ret+24(FP)
+	RET
+
+DATA neg_inf<>+0(SB)/1, $0x00
+DATA neg_inf<>+1(SB)/1, $0x00
+DATA neg_inf<>+2(SB)/1, $0x80
+DATA neg_inf<>+3(SB)/1, $0xff
+GLOBL neg_inf<>(SB), RODATA|NOPTR, $4
+
+// func expSumZ(x *float32, n int, hi float32) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·expSumZ(SB), NOSPLIT, $0-32
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS hi+16(FP), Z0
+	VPXORQ       Z1, Z1, Z1
+	VPXORQ       Z2, Z2, Z2
+
+expSumZ_loop:
+	VMOVUPS       (AX), Z3
+	VSUBPS        Z0, Z3, Z3
+	VMULPS.BCST   exp_log2e<>+0(SB), Z3, Z4
+	VADDPS.BCST   exp_round<>+0(SB), Z4, Z4
+	VSUBPS.BCST   exp_round<>+0(SB), Z4, Z5
+	VMULPS.BCST   exp_ln2hi<>+0(SB), Z5, Z7
+	VSUBPS        Z7, Z3, Z6
+	VMULPS.BCST   exp_ln2lo<>+0(SB), Z5, Z7
+	VSUBPS        Z7, Z6, Z6
+	VBROADCASTSS  exp_c7<>+0(SB), Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c6<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c5<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c4<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c3<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c2<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c1<>+0(SB), Z5, Z5
+	VMULPS        Z6, Z5, Z5
+	VADDPS.BCST   exp_c0<>+0(SB), Z5, Z5
+	VPSUBD.BCST   exp_round<>+0(SB), Z4, Z4
+	VPADDD.BCST   exp_127<>+0(SB), Z4, Z4
+	VPMINSD.BCST  exp_254<>+0(SB), Z4, Z6
+	VPSUBD        Z6, Z4, Z4
+	VPADDD.BCST   exp_127<>+0(SB), Z4, Z4
+	VPSLLD        $0x17, Z4, Z4
+	VMULPS        Z4, Z5, Z5
+	VPSLLD        $0x17, Z6, Z6
+	VMULPS        Z6, Z5, Z5
+	VCMPPS.BCST   $0x1d, exp_lo<>+0(SB), Z3, K1
+	VMOVAPS.Z     Z5, K1, Z5
+	VCMPPS.BCST   $0x1e, exp_hi<>+0(SB), Z3, K1
+	VPBROADCASTD  exp_inf<>+0(SB), K1, Z5
+	VCMPPS        $0x03, Z3, Z3, K1
+	VMOVAPS       Z3, K1, Z5
+	VMOVUPS       Z5, (AX)
+	VCVTPS2PD     Y5, Z3
+	VEXTRACTF64X4 $0x01, Z5, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z3, Z1, Z1
+	VADDPD        Z4, Z2, Z2
+	ADDQ          $0x40, AX
+	SUBQ          $0x10, CX
+	JNZ           expSumZ_loop
+	VADDPD        Z2, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y0
+	VADDPD        Y0, Y1, Y0
+	VEXTRACTF128  $0x01, Y0, X1
+	VADDPD        X0, X1, X1
+	VUNPCKHPD     X1, X1, X0
+	VADDSD        X0, X1, X1
+	VZEROUPPER
+	MOVSD         X1, ret+24(FP)
+	RET
+
+// func scaleZ(x *float32, n int, s float32)
+// Requires: AVX, AVX512F
+TEXT ·scaleZ(SB), NOSPLIT, $0-20
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS s+16(FP), Z0
+
+scaleZ_loop:
+	VMULPS  (AX), Z0, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, CX
+	JNZ     scaleZ_loop
 	VZEROUPPER
 	RET
 

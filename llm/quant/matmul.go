@@ -9,7 +9,8 @@ import "fmt"
 // w holds rows rows of n elements of f's type, contiguous, each
 // f.RowBytes(n) bytes (a slice of a ggml tensor: rows are the output
 // dimension). x holds cols vectors of n elements already encoded with
-// the VecDotType format's FromFloat, contiguous, each XRowBytes(n) bytes.
+// f.Acts(), contiguous, each XRowBytes(n) bytes (the VecDotType's FromFloat
+// bytes, except where the level's tile kernels want another encoding).
 // dst holds at least rows*cols floats; each element equals VecDot of the
 // same row and vector (bit for bit at the generic level; SIMD levels round
 // the float sums in their own order).
@@ -21,12 +22,12 @@ import "fmt"
 // multiply-adds without yielding to the scheduler, so a caller bounds its
 // tiles (a few hundred microseconds: e.g. rows×cols×n ≤ 2^24) to keep
 // garbage-collector pauses short. n must be a whole number of blocks of
-// both f and its VecDotType; short slices panic (before any kernel reads
-// past their end).
+// both f and its activations' encoding; short slices panic (before any
+// kernel reads past their end).
 func (f *Format) MatMul(dst []float32, w []byte, rows int, x []byte, cols, n int) {
-	if n%f.BlockSize != 0 || n%f.xBlockSize != 0 {
+	if n%f.BlockSize != 0 || n%f.acts.BlockSize != 0 {
 		panic(fmt.Sprintf("quant: %s MatMul: %d elements are not a whole number of %d-element blocks",
-			f.Type, n, max(f.BlockSize, f.xBlockSize)))
+			f.Type, n, max(f.BlockSize, f.acts.BlockSize)))
 	}
 	wb, xb := f.RowBytes(n), f.XRowBytes(n)
 	if len(w) < rows*wb || len(x) < cols*xb || len(dst) < rows*cols {
@@ -41,9 +42,9 @@ func (f *Format) MatMul(dst []float32, w []byte, rows int, x []byte, cols, n int
 	matMulVecDot(f.VecDot, dst, w, wb, rows, x, xb, cols, n)
 }
 
-// XRowBytes is the encoded size of n activations in f's VecDotType: the
-// stride of MatMul's x.
-func (f *Format) XRowBytes(n int) int { return n / f.xBlockSize * f.xBlockBytes }
+// XRowBytes is the encoded size of n activations in f.Acts(): the stride
+// of MatMul's x.
+func (f *Format) XRowBytes(n int) int { return f.acts.RowBytes(n) }
 
 // matMulVecDot is MatMul over any VecDot: row by row, so a weight row
 // stays in L1 while it meets every vector.

@@ -267,7 +267,7 @@ func TestOracleVecDot(t *testing.T) {
 			fl := f.atLevel(level)
 			xq := v.quantizedActivations(t, f, level)
 			tile := make([]float32, v.rows*v.cols)
-			fl.MatMul(tile, wq, v.rows, xq, v.cols, v.n)
+			fl.MatMul(tile, wq, v.rows, reencode(fl.Acts(), af, xq, v.n), v.cols, v.n)
 			var worst float64
 			for r := range v.rows {
 				for j := range v.cols {

@@ -60,12 +60,20 @@ type Format struct {
 	// not check.
 	MaxAbs float32
 
-	// Set by register (dispatch.go): the kernels of every CPU level, the
-	// active level's tile kernel (nil: MatMul loops over VecDot), and the
-	// block geometry of VecDotType for MatMul's activation rows.
-	impls                   [numLevels]kernelSet
-	matMul                  func(dst []float32, w []byte, rows int, x []byte, cols, n int)
-	xBlockSize, xBlockBytes int
+	// Layout names a repacked layout of Type's values that only the
+	// engine's own copies use (Repacked): "" for the GGUF encoding.
+	Layout string
+	// Repack, for a repacked layout, converts whole blocks of Type's GGUF
+	// encoding (src) into this layout (dst).
+	Repack func(dst, src []byte)
+
+	// Set by register (dispatch.go): the kernels of every CPU level, and
+	// the active level's tile kernel (nil: MatMul loops over VecDot), the
+	// encoding of MatMul's activations and the repacked layout.
+	impls    [numLevels]kernelSet
+	matMul   func(dst []float32, w []byte, rows int, x []byte, cols, n int)
+	acts     *Encoding
+	repacked *Format
 }
 
 var formats = map[gguf.Type]*Format{}
@@ -75,9 +83,18 @@ func register(f *Format) {
 	if f.FromFloat == nil {
 		f.FromFloat = f.Quantize
 	}
-	f.xBlockSize, f.xBlockBytes = f.VecDotType.BlockSize(), f.VecDotType.TypeSize()
 	f.setLevels()
 	formats[f.Type] = f
+	if f.VecDotType == f.Type {
+		// f is an activation type: its FromFloat at each level is the
+		// encoding the weight types paired with it point at.
+		for l := range numLevels {
+			encodings[l][encodingKind(f.Type)].encode = f.impls[l].fromFloat
+			if f.Type == gguf.Q8_K {
+				encodings[l][encQ8_KX].encode = func(dst []byte, src []float32) { encodeQ8KX(l, dst, src) }
+			}
+		}
+	}
 }
 
 // Lookup returns the Format of t, or an error naming the type when lsh

@@ -34,7 +34,7 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		gguf.Q4_K: tileLevels(qkK, q4_KBytes, q8_KBytes,
 			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kTile1Y, q4kTile2Y, q4kTile4Y}},
 			&tiles{dot: q4kDotZ, k: [4]tileKernel{q4kTile1Z, q4kTile2Z, q4kTile4Z, q4kTile8Z}},
-			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kTile1V, q4kTile2V, q4kTile4V, q4kTile8V}}),
+			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,
 			&tiles{dot: q6kDotY, k: [4]tileKernel{q6kTile1Y, q6kTile2Y, q6kTile4Y}},
 			&tiles{dot: q6kDotZ, k: [4]tileKernel{q6kTile1Z, q6kTile2Z, q6kTile4Z, q6kTile8Z}},
@@ -84,6 +84,17 @@ func pairLevels(wBytes int, portable func(n int, w, x []byte) float32, y, z, v *
 	}
 	return s
 }
+
+// simdRepacked holds the kernels of the repacked layouts (q4_kr.go).
+var simdRepacked = map[string][numLevels]kernelSet{
+	"Q4_KR": tileLevels(qkK, q4_KRBytes, q8_KBytes, nil, nil,
+		&tiles{dot: nil, k: [4]tileKernel{q4krTile1V, q4krTile2V, q4krTile4V, q4krTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
+}
+
+// vecKernels are the exponential kernels per level (vecmath.go).
+var vecKernels = [numLevels]vecMath{levelAVX512: avx512Vec, levelAVX512VNNI: avx512Vec}
+
+var avx512Vec = vecMath{swiglu: swigluZ, scaleMax: scaleMaxZ, expSum: expSumZ, scale: scaleZ}
 
 // streamKernels are StreamBandwidth's reading loops per level.
 var streamKernels = [numLevels]func(p *byte, n int) uint64{nil, streamReadY, streamReadZ, streamReadZ}

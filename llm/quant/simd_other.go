@@ -18,3 +18,10 @@ func detectLevel() cpuLevel { return levelGeneric }
 // streamKernels are StreamBandwidth's reading loops per level: none, the
 // portable loop reads.
 var streamKernels [numLevels]func(p *byte, n int) uint64
+
+// vecKernels are the exponential kernels per level: none, the portable
+// loops run.
+var vecKernels [numLevels]vecMath
+
+// simdRepacked holds the kernels of the repacked layouts: none.
+var simdRepacked = map[string][numLevels]kernelSet{}

@@ -274,7 +274,9 @@ func TestSIMDMatMul(t *testing.T) {
 			fl := f.atLevel(level)
 			t.Run(typ.String()+"/"+level.String(), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(typ), 100+uint64(level)))
-				n := 3 * max(f.BlockSize, af.BlockSize, 256)
+				// 7 blocks of 256: the kernels that take four blocks at a time
+				// do four, then three one by one.
+				n := 7 * max(f.BlockSize, af.BlockSize, 256)
 				switch f.BlockSize {
 				case 1:
 					n += 13 // the F16 and F32 kernels do 32 at a time
@@ -289,7 +291,7 @@ func TestSIMDMatMul(t *testing.T) {
 					} else if xm == "integer" {
 						xm = "quantized"
 					}
-					wb, xb := f.RowBytes(n), f.XRowBytes(n)
+					wb, xb := f.RowBytes(n), af.RowBytes(n)
 					w, x := make([]byte, 0, rows*wb), make([]byte, 0, cols*xb)
 					for range rows {
 						w = append(w, weightCase(rng, f, n, wm)...)
@@ -299,7 +301,7 @@ func TestSIMDMatMul(t *testing.T) {
 					}
 					dst := make([]float32, rows*cols+1)
 					dst[rows*cols] = 42 // must survive
-					fl.MatMul(dst, w, rows, x, cols, n)
+					fl.MatMul(dst, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
 					for c := range cols {
 						for r := range rows {
 							wr, xc := w[r*wb:(r+1)*wb], x[c*xb:(c+1)*xb]
@@ -319,6 +321,22 @@ func TestSIMDMatMul(t *testing.T) {
 			})
 		}
 	}
+}
+
+// reencode turns cols activation vectors of n elements in af's bytes
+// into encoding e (the same quants, rearranged).
+func reencode(e *Encoding, af *Format, x []byte, n int) []byte {
+	if e.Name == af.Type.String() {
+		return x
+	}
+	if e.Name != "Q8_KX" || af.Type != gguf.Q8_K {
+		panic("reencode: " + af.Type.String() + " to " + e.Name)
+	}
+	out := make([]byte, len(x)/q8_KBytes*q8_KXBytes)
+	for b := 0; b*q8_KBytes < len(x); b++ {
+		q8kToQ8KX(out[b*q8_KXBytes:], x[b*q8_KBytes:])
+	}
+	return out
 }
 
 // TestMatMulChecks: MatMul refuses lengths that would let a kernel read
@@ -434,11 +452,13 @@ func TestSIMDNoAllocations(t *testing.T) {
 			w := weightCase(rng, f, rows*n, "quantized")
 			x := normalRow(rng, cols*n, 1)
 			xq := make([]byte, cols*af.RowBytes(n))
+			xm := make([]byte, cols*fl.XRowBytes(n))
 			dst := make([]float32, rows*cols)
 			for name, fn := range map[string]func(){
 				"FromFloat": func() { afl.FromFloat(xq, x) },
+				"Encode":    func() { fl.Acts().Encode(xm, x) },
 				"VecDot":    func() { fl.VecDot(n, w, xq) },
-				"MatMul":    func() { fl.MatMul(dst, w, rows, xq, cols, n) },
+				"MatMul":    func() { fl.MatMul(dst, w, rows, xm, cols, n) },
 			} {
 				if a := testing.AllocsPerRun(10, fn); a != 0 {
 					t.Errorf("%s %s %s: %v allocations per call", typ, level, name, a)

@@ -21,6 +21,10 @@ type tiles struct {
 	k              [4]tileKernel // 1, 2, 4 and 8 columns; nil where absent
 	block          int           // elements per block
 	wBytes, xBytes int           // bytes per block of weights, of activations
+	// acts, when set, is the encoding the tile kernels k read (Q8_KX), whose
+	// blocks are actsBytes long; dot still reads the VecDotType's.
+	acts      int
+	actsBytes int
 	// tail, for kernels whose block is a multiple of the type's (32
 	// elements of F16 and F32, pairs of Q8_0 and Q5_0 blocks), is the
 	// portable VecDot, which adds the last n%block elements.
@@ -56,9 +60,13 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 		return
 	}
 	nb := n / t.block
+	xBytes := t.xBytes
+	if t.actsBytes != 0 {
+		xBytes = t.actsBytes
+	}
 	// Row strides. The kernels step from one row to the next, so they
 	// take several rows per call only when rows are whole blocks.
-	wb, xb := nb*t.wBytes, nb*t.xBytes
+	wb, xb := nb*t.wBytes, nb*xBytes
 	maxRows := rows
 	if t.tail != nil && n%t.block != 0 {
 		wb, xb = len(w)/rows, len(x)/cols
@@ -99,4 +107,10 @@ func (t *tiles) matMulTail(dst []float32, w []byte, wb, rows int, x []byte, xb, 
 }
 
 // set returns the kernel set of t.
-func (t *tiles) set() kernelSet { return kernelSet{vecDot: t.vecDot, matMul: t.matMul} }
+func (t *tiles) set() kernelSet {
+	k := kernelSet{matMul: t.matMul, acts: t.acts, actsX: t.actsBytes != 0}
+	if t.dot != nil { // else VecDot stays the level below's
+		k.vecDot = t.vecDot
+	}
+	return k
+}

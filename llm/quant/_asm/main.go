@@ -157,9 +157,11 @@ func main() {
 	ConstraintExpr("amd64,!purego")
 	genK()
 	genQ6K()
+	genQ4KX()
 	genQ8()
 	genFloat()
 	genFromFloat()
+	genVecMath()
 	genStream()
 	Generate()
 	if err := checkLevels(flag.Lookup("out").Value.String()); err != nil {

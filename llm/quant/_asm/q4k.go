@@ -299,7 +299,9 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 }
 
 func genK() {
-	for _, a := range []isa{avx2, avx512, avx512vnni} {
-		tiles(q4k, a)
-	}
+	tiles(q4k, avx2)
+	tiles(q4k, avx512)
+	// With VNNI, MatMul runs the Q8_KX kernels (q4kx.go); VecDot, which
+	// takes Q8_K, this one.
+	tile(q4k, avx512vnni, 0)
 }

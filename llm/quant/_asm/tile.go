@@ -32,10 +32,11 @@ type tileKind struct {
 	column func(a isa, k, st any, x Mem, acc VecVirtual)
 	// block4, if not nil, decodes what four consecutive blocks share
 	// (their headers, say) and blockOf4 then block b of the four;
-	// kernels of one or two columns use them, wider ones have other
-	// columns to spread the per-block work over.
-	block4   func(a isa, k any, w Mem) any
-	blockOf4 func(a isa, k, shared any, w Mem, b int) any
+	// kernels of up to block4Cols columns (default 2) use them, wider
+	// ones have other columns to spread the per-block work over.
+	block4     func(a isa, k any, w Mem) any
+	blockOf4   func(a isa, k, shared any, w Mem, b int) any
+	block4Cols int
 	// unroll runs four blocks per iteration without sharing anything:
 	// for small blocks, whose loop overhead counts.
 	unroll bool
@@ -99,7 +100,7 @@ func tile(k tileKind, a isa, cols int) {
 	}
 	nb := Load(Param("nb"), GP64())
 
-	shared4 := k.block4 != nil && cols <= 2 && a.zmm
+	shared4 := k.block4 != nil && cols <= max(2, k.block4Cols) && a.zmm
 	if shared4 || k.unroll && cols <= 2 {
 		// Four blocks per iteration while there are four: their headers
 		// decoded together, or just less loop overhead.

@@ -1,0 +1,214 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// The element-wise exponentials of a forward pass (vecmath.go): SiLU's
+// and softmax's e^x, 16 floats at a time with AVX-512 F, giving exactly
+// the portable Expf's results: the same float32 operations in the same
+// order, a multiply and an add where Expf has them (never a fused
+// multiply-add, which rounds once instead of twice), and the same
+// special cases (0 below -87.33654, +Inf above 88.72283, NaN kept).
+
+// expConsts are Expf's constants, broadcast from memory where used.
+type expConsts struct {
+	log2e, round, ln2hi, ln2lo, lo, hi, one Mem
+	c                                       [8]Mem // Taylor coefficients 1/n!
+	inf                                     Mem
+}
+
+func newExpConsts() expConsts {
+	f := func(name string, v float64) Mem { return f32const(name, float32(v)) }
+	k := expConsts{
+		log2e: f("exp_log2e", 1.44269504088896341), round: f("exp_round", 12582912),
+		ln2hi: f("exp_ln2hi", 0.693145751953125), ln2lo: f("exp_ln2lo", 1.42860682030941723e-6),
+		lo: f("exp_lo", -87.33654), hi: f("exp_hi", 88.72283), one: f("exp_one", 1),
+		inf: constDwords("exp_inf", []uint32{0x7f800000}),
+	}
+	fact := 1.0
+	for n := range k.c {
+		if n > 0 {
+			fact *= float64(n)
+		}
+		k.c[n] = f32const("exp_c"+string(rune('0'+n)), float32(1/fact))
+	}
+	return k
+}
+
+// expVec returns e^x for the 16 floats of x (a zmm), as Expf computes it.
+func expVec(k expConsts, x VecVirtual) VecVirtual {
+	kr, kf, r, t := ZMM(), ZMM(), ZMM(), ZMM()
+	VMULPS_BCST(k.log2e, x, kr)
+	VADDPS_BCST(k.round, kr, kr) // kr = x·log2e + 1.5·2^23: k in its low bits
+	VSUBPS_BCST(k.round, kr, kf) // k
+	VMULPS_BCST(k.ln2hi, kf, t)
+	VSUBPS(t, x, r)
+	VMULPS_BCST(k.ln2lo, kf, t)
+	VSUBPS(t, r, r) // r = x - k·ln2hi - k·ln2lo
+	p := ZMM()
+	VBROADCASTSS(k.c[7], p)
+	for n := 6; n >= 0; n-- { // p = c_n + r·p
+		VMULPS(r, p, p)
+		VADDPS_BCST(k.c[n], p, p)
+	}
+	// 2^k as two exact scalings (Expf's p·2·2^(k-1) when 2^k is beyond
+	// float32): e = k + 127 in kr's low bits, ee = min(e, 254).
+	e, ee := ZMM(), ZMM()
+	VPSUBD_BCST(k.round, kr, e)
+	VPADDD_BCST(constDwords("exp_127", []uint32{127}), e, e)
+	VPMINSD_BCST(constDwords("exp_254", []uint32{254}), e, ee)
+	VPSUBD(ee, e, e) // 0 or 1
+	VPADDD_BCST(constDwords("exp_127", []uint32{127}), e, e)
+	VPSLLD(U8(23), e, e) // 1 or 2
+	VMULPS(e, p, p)
+	VPSLLD(U8(23), ee, ee)
+	VMULPS(ee, p, p)
+	// Special cases, by the input: NaN stays, below lo is 0, above hi +Inf.
+	kin, khi, knan := K(), K(), K()
+	VCMPPS_BCST(U8(0x1d), k.lo, x, kin) // x >= lo, ordered (GE_OQ)
+	VMOVAPS_Z(p, kin, p)
+	VCMPPS_BCST(U8(0x1e), k.hi, x, khi) // x > hi, ordered (GT_OQ)
+	VPBROADCASTD(k.inf, khi, p)         // merge +Inf where x > hi
+	VCMPPS(U8(3), x, x, knan)           // unordered: NaN
+	VMOVAPS(x, knan, p)
+	return p
+}
+
+// genVecMath emits siluMulZ and the softmax passes.
+func genVecMath() {
+	{
+		name := "swigluZ"
+		TEXT(name, NOSPLIT, "func(out, gate, up *float32, n int)")
+		Doc(name + " sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.")
+		Pragma("noescape")
+		out, gate, up, n := Load(Param("out"), GP64()), Load(Param("gate"), GP64()), Load(Param("up"), GP64()), Load(Param("n"), GP64())
+		k := newExpConsts()
+		sign := constDwords("sign_bit", []uint32{0x80000000})
+		Label(name + "_loop")
+		g, ng := ZMM(), ZMM()
+		VMOVUPS(Mem{Base: gate}, g)
+		VPXORD_BCST(sign, g, ng) // -g, exactly
+		e := expVec(k, ng)
+		VADDPS_BCST(k.one, e, e)
+		q := ZMM()
+		VDIVPS(e, g, q)
+		VMULPS(Mem{Base: up}, q, q)
+		VMOVUPS(q, Mem{Base: out})
+		ADDQ(U8(64), gate)
+		ADDQ(U8(64), up)
+		ADDQ(U8(64), out)
+		SUBQ(U8(16), n)
+		JNZ(LabelRef(name + "_loop"))
+		VZEROUPPER()
+		RET()
+	}
+	{
+		name := "scaleMaxZ"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, scale float32) float32")
+		Doc(name + " multiplies n (a multiple of 16) floats by scale in place and returns the largest product (-Inf for none).")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		s, m := ZMM(), ZMM()
+		VBROADCASTSS(paramAddr("scale"), s)
+		VPBROADCASTD(constDwords("neg_inf", []uint32{0xff800000}), m)
+		Label(name + "_loop")
+		v := ZMM()
+		VMULPS(Mem{Base: x}, s, v)
+		VMOVUPS(v, Mem{Base: x})
+		VMAXPS(v, m, m)
+		ADDQ(U8(64), x)
+		SUBQ(U8(16), n)
+		JNZ(LabelRef(name + "_loop"))
+		r := hmax(m)
+		VZEROUPPER()
+		Store(r, ReturnIndex(0))
+		RET()
+	}
+	{
+		name := "expSumZ"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, hi float32) float64")
+		Doc(name + " replaces n (a multiple of 16) floats by e^(x-hi) and returns their sum, added in float64 lanes.")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		k := newExpConsts()
+		h := ZMM()
+		VBROADCASTSS(paramAddr("hi"), h)
+		s0, s1 := ZMM(), ZMM()
+		VPXORQ(s0, s0, s0)
+		VPXORQ(s1, s1, s1)
+		Label(name + "_loop")
+		v := ZMM()
+		VMOVUPS(Mem{Base: x}, v)
+		VSUBPS(h, v, v)
+		e := expVec(k, v)
+		VMOVUPS(e, Mem{Base: x})
+		d0, d1, t := ZMM(), ZMM(), YMM()
+		VCVTPS2PD(e.AsY(), d0)
+		VEXTRACTF64X4(U8(1), e, t)
+		VCVTPS2PD(t, d1)
+		VADDPD(d0, s0, s0)
+		VADDPD(d1, s1, s1)
+		ADDQ(U8(64), x)
+		SUBQ(U8(16), n)
+		JNZ(LabelRef(name + "_loop"))
+		VADDPD(s1, s0, s0)
+		y := YMM()
+		VEXTRACTF64X4(U8(1), s0, y)
+		VADDPD(y, s0.AsY(), y)
+		xx := XMM()
+		VEXTRACTF128(U8(1), y, xx)
+		VADDPD(y.AsX(), xx, xx)
+		t2 := XMM()
+		VUNPCKHPD(xx, xx, t2)
+		VADDSD(t2, xx, xx)
+		VZEROUPPER()
+		Store(xx, ReturnIndex(0))
+		RET()
+	}
+	{
+		name := "scaleZ"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, s float32)")
+		Doc(name + " multiplies n (a multiple of 16) floats by s in place.")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		s := ZMM()
+		VBROADCASTSS(paramAddr("s"), s)
+		Label(name + "_loop")
+		v := ZMM()
+		VMULPS(Mem{Base: x}, s, v)
+		VMOVUPS(v, Mem{Base: x})
+		ADDQ(U8(64), x)
+		SUBQ(U8(16), n)
+		JNZ(LabelRef(name + "_loop"))
+		VZEROUPPER()
+		RET()
+	}
+}
+
+// hmax reduces the 16 floats of m to their maximum, in an xmm's low lane.
+func hmax(m VecVirtual) Register {
+	y := YMM()
+	VEXTRACTF64X4(U8(1), m, y)
+	VMAXPS(y, m.AsY(), y)
+	x := XMM()
+	VEXTRACTF128(U8(1), y, x)
+	VMAXPS(y.AsX(), x, x)
+	t := XMM()
+	VMOVHLPS(x, x, t)
+	VMAXPS(t, x, x)
+	VMOVSHDUP(x, t)
+	VMAXSS(t, x, x)
+	return x
+}
+
+// paramAddr is the stack address of a float32 argument, to broadcast it.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
+}
