@@ -60,6 +60,9 @@ type Progress struct {
 	TokensPerSecond float64
 	// Elapsed is the time since the request started.
 	Elapsed time.Duration
+	// Text is the prose of an answer or clarification as far as it is
+	// written, for a terminal to show as it grows ("" for other kinds).
+	Text string
 }
 
 // RunStats describe the last request a ModelResolver served.
@@ -220,7 +223,8 @@ func (r *ModelResolver) ResolveProgress(ctx context.Context, req Request, fn fun
 		Sampler:   llm.NewSampler(r.opts.Sampling),
 		MaxTokens: r.opts.MaxTokens,
 		OnToken: func(p grammar.Progress) error {
-			report(Progress{Phase: PhaseGenerating, Tokens: p.Sampled + p.Forced, TokensPerSecond: p.TokensPerSecond()})
+			report(Progress{Phase: PhaseGenerating, Tokens: p.Sampled + p.Forced, TokensPerSecond: p.TokensPerSecond(),
+				Text: streamedProse(p.Text)})
 			return nil
 		},
 	})

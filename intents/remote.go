@@ -132,10 +132,11 @@ func (r *RemoteResolver) ResolveProgress(ctx context.Context, req Request, fn fu
 	defer resp.Body.Close()
 	var text string
 	if r.opts.Stream {
-		text, err = readStream(resp.Body, func(n int) {
+		text, err = readStream(resp.Body, func(n int, sofar []byte) {
 			if fn != nil {
 				el := time.Since(start)
-				fn(Progress{Phase: PhaseGenerating, Tokens: n, TokensPerSecond: float64(n) / el.Seconds(), Elapsed: el})
+				fn(Progress{Phase: PhaseGenerating, Tokens: n, TokensPerSecond: float64(n) / el.Seconds(), Elapsed: el,
+					Text: streamedProse(sofar)})
 			}
 		})
 	} else {
@@ -217,10 +218,10 @@ func (r *RemoteResolver) do(ctx context.Context, method, path string, body []byt
 // readStream reads server-sent chat chunks until [DONE] and returns the
 // text; progress gets the number of chunks with content so far (one per
 // token for llama.cpp's server and lsh's, roughly so for others).
-func readStream(body io.Reader, progress func(chunks int)) (string, error) {
+func readStream(body io.Reader, progress func(chunks int, sofar []byte)) (string, error) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	var text strings.Builder
+	var text []byte
 	n := 0
 	for sc.Scan() {
 		line := sc.Text()
@@ -230,16 +231,16 @@ func readStream(body io.Reader, progress func(chunks int)) (string, error) {
 		}
 		data = strings.TrimSpace(data)
 		if data == "[DONE]" {
-			return text.String(), nil
+			return string(text), nil
 		}
 		var ch serve.ChatChunk
 		if err := json.Unmarshal([]byte(data), &ch); err != nil {
 			return "", fmt.Errorf("a stream event is not a chat chunk: %w", err)
 		}
 		if len(ch.Choices) > 0 && ch.Choices[0].Delta.Content != "" {
-			text.WriteString(ch.Choices[0].Delta.Content)
+			text = append(text, ch.Choices[0].Delta.Content...)
 			n++
-			progress(n)
+			progress(n, text)
 		}
 	}
 	if err := sc.Err(); err != nil {

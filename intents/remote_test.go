@@ -2,6 +2,7 @@ package intents
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -132,5 +133,42 @@ func TestRemoteChecks(t *testing.T) {
 	start := time.Now()
 	if _, err = r.Resolve(ctx, req); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Errorf("a cancelled request: %v after %v", err, time.Since(start))
+	}
+}
+
+// An answer streamed by a server reaches the progress callback as prose
+// that only grows, cut escapes and characters held back, whatever the
+// chunks' boundaries.
+func TestRemoteStreamsProse(t *testing.T) {
+	const text = "A hard link is a second name for the same file; \"ln\" makes one — a symlink (ln -s) is a pointer."
+	reply, _ := json.Marshal(map[string]string{"kind": "answer", "text": text})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < len(reply); i += 3 { // 3-byte chunks split escapes and the dash's UTF-8
+			chunk, _ := json.Marshal(string(reply[i:min(i+3, len(reply))]))
+			fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":%s}}]}\n\n", chunk)
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	})
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	h := modelHost(t)
+	r := NewRemoteResolver(RemoteOptions{URL: hs.URL + "/v1", Model: "m", Host: h, Commands: testCommands, Stream: true})
+	var shown []string
+	in, err := r.ResolveProgress(context.Background(), Request{Text: "what is a hard link", Dir: h.Home}, func(p Progress) {
+		shown = append(shown, p.Text)
+	})
+	if err != nil || in.Kind != KindAnswer || in.Text != text {
+		t.Fatalf("the answer: %+v, %v", in, err)
+	}
+	prev := ""
+	for i, s := range shown {
+		if !strings.HasPrefix(s, prev) || !strings.HasPrefix(text, s) {
+			t.Fatalf("report %d shows %q after %q: not a growing prefix of the answer", i, s, prev)
+		}
+		prev = s
+	}
+	if prev != text || len(shown) < 10 {
+		t.Errorf("%d reports, the last showing %q; want many, ending with the whole answer", len(shown), prev)
 	}
 }

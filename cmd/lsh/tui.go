@@ -256,7 +256,7 @@ func (b *tuiBackend) Run(_ context.Context, line string) tui.Outcome {
 func (b *tuiBackend) Understand(ctx context.Context, c tui.Class, progress func(tui.Progress)) (tui.Proposal, error) {
 	req := natural.NewRequest(b.sess, c.Request)
 	in, err := natural.Ask(ctx, b.nl.engine, req, func(p intents.Progress) {
-		progress(tui.Progress{Phase: string(p.Phase), Tokens: p.Tokens, TokensPerSecond: p.TokensPerSecond})
+		progress(tui.Progress{Phase: string(p.Phase), Tokens: p.Tokens, TokensPerSecond: p.TokensPerSecond, Text: p.Text})
 	})
 	if err != nil {
 		return tui.Proposal{}, err
