@@ -8,5 +8,7 @@
 //
 // It builds cmd/lsh once into a temporary directory and runs each shell as
 // a separate process per iteration; a shell that is not installed is
-// skipped. docs/performance.md records the figures and their ratios.
+// skipped. LSH_BENCH_BASE=/path/to/an/older/lsh adds that binary to the
+// same rounds, to compare a change with its base under the same load.
+// docs/performance.md records the figures and their ratios.
 package bench

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 )
 
 // Env is what a builtin sees of the shell that runs it.
@@ -49,28 +48,43 @@ func (e *Env) Errorf(status int, name, format string, args ...any) int {
 // returns the exit status.
 type Func func(ctx context.Context, env *Env, args []string) int
 
-var registry = map[string]Func{}
+// builtin is one row of the table of builtins.
+type builtin struct {
+	name string
+	fn   Func
+}
 
-// Register adds a builtin; each builtin's file calls it from init.
-func Register(name string, fn Func) {
-	if _, dup := registry[name]; dup {
-		panic("builtins: " + name + " registered twice")
+// table is every builtin, sorted by name: adding one is a row here and a
+// file of its own. It is a function rather than a map that each file
+// fills from init, because Go initialises every package linked into lsh
+// on every `lsh -c`, and the builtins' tables must cost nothing there
+// (docs/performance.md, "shell").
+func table() []builtin {
+	return []builtin{
+		{"diagnose", func(ctx context.Context, env *Env, args []string) int { return defaultDiagnoser.run(ctx, env, args) }},
+		{"explain", func(ctx context.Context, env *Env, args []string) int { return defaultExplainer.run(ctx, env, args) }},
+		{"llama", runLlama},
+		{"model", model},
+		{"why", runWhy},
 	}
-	registry[name] = fn
 }
 
 // Lookup returns the builtin called name.
 func Lookup(name string) (Func, bool) {
-	fn, ok := registry[name]
-	return fn, ok
+	for _, b := range table() {
+		if b.name == name {
+			return b.fn, true
+		}
+	}
+	return nil, false
 }
 
 // Names lists every builtin, sorted.
 func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
+	t := table()
+	names := make([]string, len(t))
+	for i, b := range t {
+		names[i] = b.name
 	}
-	sort.Strings(names)
 	return names
 }

@@ -19,8 +19,6 @@ import (
 // machine for a moment, says what is most likely wrong, and proposes fixes
 // as risk-rated intents that it never runs itself.
 
-func init() { Register("diagnose", defaultDiagnoser.run) }
-
 // DefaultSample is how long diagnose watches the CPUs, processes, swap and
 // disks by default: long enough to tell a busy program from a blip, short
 // enough that the person hardly waits.
@@ -64,13 +62,12 @@ func Diagnose(ctx context.Context, sample time.Duration) (Diagnosis, error) {
 type diagnoser struct {
 	measure func(ctx context.Context, sample time.Duration) (*sysinfo.Snapshot, error)
 	has     func(tool string) bool
-	self    int
+	self    int // the process diagnose runs in; 0: this one
 }
 
 var defaultDiagnoser = diagnoser{
 	measure: sysinfo.Collect,
 	has:     func(tool string) bool { return intents.DetectHost().Has(tool) },
-	self:    os.Getpid(),
 }
 
 func (d diagnoser) diagnose(ctx context.Context, env *Env, sample time.Duration) (Diagnosis, error) {
@@ -79,7 +76,11 @@ func (d diagnoser) diagnose(ctx context.Context, env *Env, sample time.Duration)
 		return Diagnosis{}, err
 	}
 	home := getenv(env, "HOME")
-	found := analyse(s, hostFacts{Home: home, Has: d.has, Self: d.self})
+	self := d.self
+	if self == 0 {
+		self = os.Getpid()
+	}
+	found := analyse(s, hostFacts{Home: home, Has: d.has, Self: self})
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
 		if a.Severity.rank() != b.Severity.rank() {

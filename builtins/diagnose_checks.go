@@ -8,6 +8,8 @@ import (
 
 	"github.com/llamashell/lsh/builtins/internal/sysinfo"
 	"github.com/llamashell/lsh/intents"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file turns a sysinfo.Snapshot into findings: pure functions of the
@@ -350,15 +352,17 @@ func (p *program) pronoun(one, many string) string {
 
 // protected are programs lsh never proposes to stop: the system, the
 // graphical session, shells and terminals people are working in.
-var protected = map[string]bool{
-	"systemd": true, "init": true, "kthreadd": true, "dbus-daemon": true, "dbus-broker": true, "sshd": true,
-	"login": true, "agetty": true, "Xorg": true, "Xwayland": true, "gnome-shell": true, "kwin_x11": true,
-	"kwin_wayland": true, "plasmashell": true, "gdm": true, "sddm": true, "lightdm": true, "pipewire": true,
-	"wireplumber": true, "pulseaudio": true, "NetworkManager": true, "systemd-journald": true, "systemd-logind": true,
-	"systemd-udevd": true, "containerd": true, "dockerd": true, "lsh": true,
-	"bash": true, "zsh": true, "sh": true, "dash": true, "fish": true, "tmux": true, "screen": true,
-	"gnome-terminal-server": true, "konsole": true, "xterm": true, "alacritty": true, "kitty": true,
-}
+var protected = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"systemd": true, "init": true, "kthreadd": true, "dbus-daemon": true, "dbus-broker": true, "sshd": true,
+		"login": true, "agetty": true, "Xorg": true, "Xwayland": true, "gnome-shell": true, "kwin_x11": true,
+		"kwin_wayland": true, "plasmashell": true, "gdm": true, "sddm": true, "lightdm": true, "pipewire": true,
+		"wireplumber": true, "pulseaudio": true, "NetworkManager": true, "systemd-journald": true, "systemd-logind": true,
+		"systemd-udevd": true, "containerd": true, "dockerd": true, "lsh": true,
+		"bash": true, "zsh": true, "sh": true, "dash": true, "fish": true, "tmux": true, "screen": true,
+		"gnome-terminal-server": true, "konsole": true, "xterm": true, "alacritty": true, "kitty": true,
+	}
+}}
 
 // kill proposes stopping a program, or says why lsh does not.
 func (a *analysis) kill(rule string, p *program, why string) (intents.Intent, string, bool) {
@@ -371,7 +375,7 @@ func (a *analysis) kill(rule string, p *program, why string) (intents.Intent, st
 		if pr.PID == 1 || a.self[pr.PID] {
 			return intents.Intent{}, "lsh does not propose stopping " + p.name + ": this shell runs inside it.", false
 		}
-		if protected[pr.Name] || protected[p.name] {
+		if protected.Get()[pr.Name] || protected.Get()[p.name] {
 			return intents.Intent{}, "lsh does not propose stopping " + p.name + ": the system or your session needs it.", false
 		}
 		names[pr.Name] = true
@@ -776,7 +780,7 @@ func (a *analysis) zombies() []Finding {
 	f.Detail = "Zombies use no memory or CPU, only a process id each; they cannot be killed, only their parent can collect them."
 	if pp != nil {
 		f.Detail += fmt.Sprintf(" %d of them belong to %s (pid %d).", most, pp.Name, pp.PID)
-		if sv != OK && pp.PID != 1 && !a.self[pp.PID] && !protected[pp.Name] && !pp.Kernel {
+		if sv != OK && pp.PID != 1 && !a.self[pp.PID] && !protected.Get()[pp.Name] && !pp.Kernel {
 			cmd := fmt.Sprintf("kill %d", pp.PID)
 			if pp.UID != a.s.UID {
 				cmd = sudo(a.s.UID == 0, cmd)

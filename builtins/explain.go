@@ -21,8 +21,6 @@ import (
 // risks (intents/risk). It runs nothing but, for tools outside lsh's
 // table, their manual page or --help.
 
-func init() { Register("explain", defaultExplainer.run) }
-
 // Explained is explain's answer; --json prints it.
 type Explained struct {
 	Command string `json:"command"`

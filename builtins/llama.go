@@ -19,8 +19,6 @@ import (
 // refusal without one) belongs to the shell, which installs it with
 // SetNatural; this file is the command's entry point.
 
-func init() { Register("llama", runLlama) }
-
 // Runner runs a command line in the shell that called the builtin, with
 // the builtin's input and output, and returns its exit status.
 type Runner func(src string) (int, error)

@@ -18,13 +18,12 @@ type modelCommand struct {
 }
 
 // modelCommands is the table of `model` subcommands: adding one is one
-// entry here and a file of its own. (It is filled in init because the
-// subcommands read it back for their usage lines.)
-var modelCommands map[string]modelCommand
-
-func init() {
-	Register("model", model)
-	modelCommands = map[string]modelCommand{
+// entry here and a file of its own. It is a function, not a package
+// variable, because the subcommands read it back for their usage lines
+// (a variable would be an initialisation cycle) and because it must cost
+// nothing when lsh starts.
+func modelCommands() map[string]modelCommand {
+	return map[string]modelCommand{
 		"info":  {modelInfo, "FILE [--json]", "show what a GGUF model file holds"},
 		"run":   {modelRun, "-m FILE -p PROMPT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--stop S] [--ignore-eos] [--verbose]", "generate text from a prompt, streamed as it comes"},
 		"list":  {runModelList, "[--json]", "list the models folder; * marks the default"},
@@ -45,7 +44,7 @@ func model(ctx context.Context, env *Env, args []string) int {
 	sub := args[1]
 	if sub == "help" || sub == "-h" || sub == "--help" {
 		if len(args) > 2 {
-			if c, ok := modelCommands[args[2]]; ok {
+			if c, ok := modelCommands()[args[2]]; ok {
 				fmt.Fprintf(env.Stdout, "usage: model %s %s\n%s\n", args[2], c.usage, c.about)
 				return 0
 			}
@@ -54,7 +53,7 @@ func model(ctx context.Context, env *Env, args []string) int {
 		modelUsage(env.Stdout)
 		return 0
 	}
-	c, ok := modelCommands[sub]
+	c, ok := modelCommands()[sub]
 	if !ok {
 		env.Errorf(2, "model", "unknown subcommand %q", sub)
 		modelUsage(env.Stderr)
@@ -64,14 +63,15 @@ func model(ctx context.Context, env *Env, args []string) int {
 }
 
 func modelUsage(w io.Writer) {
-	names := make([]string, 0, len(modelCommands))
-	for n := range modelCommands {
+	cmds := modelCommands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	fmt.Fprintln(w, "usage: model SUBCOMMAND [ARGS]")
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-6s %s\n", n, modelCommands[n].about)
+		fmt.Fprintf(w, "  %-6s %s\n", n, cmds[n].about)
 	}
 	fmt.Fprintln(w, "`model help SUBCOMMAND` shows its arguments.")
 }
@@ -83,7 +83,7 @@ func newModelFlags(env *Env, name string) *flag.FlagSet {
 	fs.SetOutput(env.Stderr)
 	sub := strings.TrimPrefix(name, "model ")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s %s\n", name, modelCommands[sub].usage)
+		fmt.Fprintf(env.Stderr, "usage: %s %s\n", name, modelCommands()[sub].usage)
 		fs.PrintDefaults()
 	}
 	return fs

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/klauspost/cpuid/v2"
-
 	"github.com/llamashell/lsh/llm"
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/quant"
@@ -216,7 +214,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 
 	sum := gguf.Summarize(m.File())
 	base := benchResult{
-		BuildCommit: buildCommit(), CPUInfo: strings.TrimSpace(cpuid.CPU.BrandName), Backends: "CPU",
+		BuildCommit: buildCommit(), CPUInfo: cpuModel("/proc/cpuinfo"), Backends: "CPU",
 		ModelFile: b.file, ModelType: modelType(m, sum), ModelSize: sum.TensorBytes, ModelParams: sum.Parameters,
 		NBatch: llm.BatchSize, NUBatch: llm.BatchSize, NThreads: m.Threads(), TypeK: "f32", TypeV: "f32", UseMmap: true,
 		CPULevel: quant.Level(), LoadNs: uint64(load), Bandwidth: b.bw[t], StreamBytes: m.StreamedBytes(),
@@ -397,4 +395,23 @@ func (b *bench) footer(results []*benchResult) {
 			fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth ceiling\n", r.test(), r.NThreads, r.BandwidthPct)
 		}
 	}
+}
+
+// cpuModel is the processor's name as the kernel reports it (the first
+// "model name" line of /proc/cpuinfo, the CPUID brand string), as
+// llama-bench prints it; "" when the file has none (some architectures).
+// It is read here rather than through cpuid, whose package detection runs
+// at init in every lsh process.
+func cpuModel(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		key, value, ok := strings.Cut(line, ":")
+		if ok && strings.TrimSpace(key) == "model name" {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -137,5 +139,27 @@ func TestModelBenchUsage(t *testing.T) {
 	_, errOut, status := runModel(t, context.Background(), dir, "bench", "-m", "missing.gguf", "--bandwidth=false")
 	if status != 1 || !strings.Contains(errOut, "missing.gguf") {
 		t.Errorf("missing file: status %d, stderr %q", status, errOut)
+	}
+}
+
+func TestCPUModel(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ name, text, want string }{
+		{"x86", "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9554 64-Core Processor\n\nprocessor\t: 1\nmodel name\t: AMD EPYC 9554 64-Core Processor\n",
+			"AMD EPYC 9554 64-Core Processor"},
+		{"no model name (some arm64 kernels)", "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\n", ""},
+		{"empty", "", ""},
+	}
+	for _, tc := range tests {
+		path := filepath.Join(dir, "cpuinfo")
+		if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := cpuModel(path); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if got := cpuModel(filepath.Join(dir, "missing")); got != "" {
+		t.Errorf("missing file: %q, want empty", got)
 	}
 }

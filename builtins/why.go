@@ -9,19 +9,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/intents"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // why explains why the last command failed, from its exit status and,
 // when the shell captured it, the tail of its error output. The knowledge
 // is data: why_status.go (statuses and signals), why_stderr.go (error
 // messages), why_notfound.go (typos and packages).
-
-func init() { Register("why", runWhy) }
 
 // WhyReport is why's answer; --json prints it.
 type WhyReport struct {
@@ -201,7 +200,7 @@ func parseCalls(line string) []call {
 // prefixes take another command as their arguments; the value is the
 // options of each that take a value. The table (a map per prefix) is
 // built on first use, not at every lsh start.
-var prefixes = sync.OnceValue(func() map[string]map[string]bool {
+var prefixes = lazy.Value[map[string]map[string]bool]{Build: func() map[string]map[string]bool {
 	return map[string]map[string]bool{
 		"sudo":    {"-u": true, "-g": true, "-U": true, "-C": true, "-h": true, "-p": true, "-D": true, "-r": true, "-t": true},
 		"doas":    {"-u": true, "-C": true},
@@ -216,7 +215,7 @@ var prefixes = sync.OnceValue(func() map[string]map[string]bool {
 		"stdbuf":  {"-i": true, "-o": true, "-e": true},
 		"timeout": {"-s": true, "-k": true, "--signal": true, "--kill-after": true},
 	}
-})
+}}
 
 func newCall(ce *syntax.CallExpr) (call, bool) {
 	words := ce.Args
@@ -224,7 +223,7 @@ func newCall(ce *syntax.CallExpr) (call, bool) {
 	i := 0
 	for i < len(words) {
 		w := wordLit(words[i])
-		opts, ok := prefixes()[filepath.Base(w)]
+		opts, ok := prefixes.Get()[filepath.Base(w)]
 		if !ok || i == len(words)-1 {
 			break
 		}
@@ -350,10 +349,10 @@ func (w *world) explain(last LastRun) WhyReport {
 	}
 	if in.failed != nil {
 		tool := in.failed.base
-		ts, ok := toolStatuses()[tool][last.Status]
+		ts, ok := toolStatuses.Get()[tool][last.Status]
 		if !ok && in.failed.wraps("timeout") {
 			tool = "timeout"
-			ts, ok = toolStatuses()[tool][last.Status]
+			ts, ok = toolStatuses.Get()[tool][last.Status]
 		}
 		if ok {
 			r.Cause, r.Rule = ts.cause, "tool:"+tool
@@ -363,7 +362,7 @@ func (w *world) explain(last LastRun) WhyReport {
 			return r
 		}
 	}
-	if c, ok := statuses[last.Status]; ok {
+	if c, ok := statuses.Get()[last.Status]; ok {
 		r.Cause, r.Rule = c, fmt.Sprintf("status:%d", last.Status)
 		return r
 	}
@@ -490,7 +489,7 @@ func (in *incident) notFound(name string) answer {
 		if typo != "" {
 			a.cause += fmt.Sprintf(" Or did you mean %s?", typo)
 		}
-	case typo != "" && commonCommands[typo]:
+	case typo != "" && commonCommands.Get()[typo]:
 		useTypo()
 		if pkg != "" {
 			a.cause += fmt.Sprintf(" (If you did mean %s, the %s package provides it.)", name, pkg)

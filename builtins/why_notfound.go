@@ -7,10 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file answers "command not found": was it a typo of a command that
@@ -29,15 +31,17 @@ var shellBuiltins = []string{
 // commonCommands are what people type every day. A misspelling is far
 // more likely to be one of these than a request for an obscure package of
 // a similar name (sl, the steam locomotive, is one letter from ls).
-var commonCommands = map[string]bool{
-	"ls": true, "cd": true, "cat": true, "grep": true, "git": true, "find": true, "echo": true, "cp": true,
-	"mv": true, "rm": true, "mkdir": true, "make": true, "python3": true, "python": true, "pip": true,
-	"docker": true, "sudo": true, "ssh": true, "curl": true, "wget": true, "vim": true, "nano": true,
-	"less": true, "tar": true, "chmod": true, "chown": true, "ps": true, "kill": true, "top": true, "man": true,
-	"npm": true, "node": true, "go": true, "cargo": true, "apt": true, "systemctl": true, "journalctl": true,
-	"du": true, "df": true, "head": true, "tail": true, "sort": true, "uniq": true, "wc": true, "sed": true,
-	"awk": true, "touch": true, "which": true, "clear": true, "exit": true, "history": true, "pwd": true,
-}
+var commonCommands = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"ls": true, "cd": true, "cat": true, "grep": true, "git": true, "find": true, "echo": true, "cp": true,
+		"mv": true, "rm": true, "mkdir": true, "make": true, "python3": true, "python": true, "pip": true,
+		"docker": true, "sudo": true, "ssh": true, "curl": true, "wget": true, "vim": true, "nano": true,
+		"less": true, "tar": true, "chmod": true, "chown": true, "ps": true, "kill": true, "top": true, "man": true,
+		"npm": true, "node": true, "go": true, "cargo": true, "apt": true, "systemctl": true, "journalctl": true,
+		"du": true, "df": true, "head": true, "tail": true, "sort": true, "uniq": true, "wc": true, "sed": true,
+		"awk": true, "touch": true, "which": true, "clear": true, "exit": true, "history": true, "pwd": true,
+	}
+}}
 
 // userBinDirs are where tools get installed outside the default PATH, as
 // a path relative to HOME or absolute.
@@ -83,8 +87,8 @@ func closest(word string, candidates []string) (string, int) {
 		switch {
 		case d != bestD:
 			return d < bestD
-		case commonCommands[c] != commonCommands[best]:
-			return commonCommands[c]
+		case commonCommands.Get()[c] != commonCommands.Get()[best]:
+			return commonCommands.Get()[c]
 		case len(c) != len(best):
 			return len(c) < len(best)
 		}
@@ -304,7 +308,7 @@ zip         *=zip
 
 // packages is packageTable parsed: command → manager ("*" for any) →
 // package. It is parsed on first use, not at every lsh start.
-var packages = sync.OnceValue(func() map[string]map[string]string {
+var packages = lazy.Value[map[string]map[string]string]{Build: func() map[string]map[string]string {
 	m := map[string]map[string]string{}
 	sc := bufio.NewScanner(strings.NewReader(packageTable))
 	for sc.Scan() {
@@ -323,11 +327,11 @@ var packages = sync.OnceValue(func() map[string]map[string]string {
 		m[f[0]] = per
 	}
 	return m
-})
+}}
 
 // tablePackageOf looks a command up in packageTable for a package manager.
 func tablePackageOf(name, manager string) string {
-	per, ok := packages()[name]
+	per, ok := packages.Get()[name]
 	if !ok {
 		return ""
 	}
@@ -337,23 +341,28 @@ func tablePackageOf(name, manager string) string {
 	return per["*"]
 }
 
-// installCommands are how each package manager installs a package, and
-// whether that needs root.
-var installCommands = map[string]struct {
-	cmd  string
-	root bool
-}{
-	"apt": {"apt install", true}, "dnf": {"dnf install", true}, "yum": {"yum install", true},
-	"pacman": {"pacman -S", true}, "zypper": {"zypper install", true}, "apk": {"apk add", true},
-	"brew": {"brew install", false}, "snap": {"snap install", true},
+// installer is how a package manager installs a package, and whether that
+// needs root.
+type installer struct {
+	manager, cmd string
+	root         bool
+}
+
+// installCommands are the package managers lsh knows (a table the compiler
+// lays out: nothing is built when lsh starts).
+var installCommands = []installer{
+	{"apt", "apt install", true}, {"dnf", "dnf install", true}, {"yum", "yum install", true},
+	{"pacman", "pacman -S", true}, {"zypper", "zypper install", true}, {"apk", "apk add", true},
+	{"brew", "brew install", false}, {"snap", "snap install", true},
 }
 
 // installCommand renders the command installing pkg with manager.
 func installCommand(manager, pkg string, root bool) string {
-	ic, ok := installCommands[manager]
-	if !ok {
+	i := slices.IndexFunc(installCommands, func(ic installer) bool { return ic.manager == manager })
+	if i < 0 {
 		return ""
 	}
+	ic := installCommands[i]
 	c := ic.cmd + " " + quote(pkg)
 	if ic.root {
 		c = sudo(root, c)

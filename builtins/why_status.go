@@ -2,10 +2,11 @@ package builtins
 
 import (
 	"fmt"
-	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file is what exit statuses mean: by convention, as signals, and
@@ -22,27 +23,29 @@ type signal struct {
 
 // signals are the signals a command commonly dies of; a status of 128+N
 // means signal N. Numbers are Linux's (the same on x86 and ARM for these).
-var signals = map[int]signal{
-	1: {name: "SIGHUP", cause: "Its terminal went away (hang-up): the window or ssh session it ran in was closed. nohup or tmux keep a command running after that."},
-	2: {name: "SIGINT", cause: "You pressed Ctrl-C (or something sent it an interrupt): it stopped because it was asked to."},
-	3: {name: "SIGQUIT", cause: "You pressed Ctrl-\\ (quit), which also asks for a core dump."},
-	4: {name: "SIGILL", cause: "It ran an instruction this CPU does not have: a binary built for a newer CPU, or a corrupted program."},
-	5: {name: "SIGTRAP", cause: "It hit a debugger breakpoint or a trap instruction, often a deliberate crash on a failed internal check."},
-	6: {name: "SIGABRT", cause: "It aborted itself: a failed assertion, or the C library caught memory corruption (a double free). The lines before the abort in its output say which."},
-	7: {name: "SIGBUS", cause: "It touched memory that is not there: usually a memory-mapped file that shrank or whose disk filled up."},
-	8: {name: "SIGFPE", cause: "An arithmetic error inside it, typically an integer division by zero: a bug in the program or bad input."},
-	9: {name: "SIGKILL", cause: "It was killed outright, with no chance to clean up: often the kernel's out-of-memory killer, or someone ran kill -9.",
-		fix: "{oom-log}", fixWhy: "Look in the kernel log for the out-of-memory killer choosing a process to kill."},
-	10: {name: "SIGUSR1", cause: "It received SIGUSR1, a signal programs define for themselves, which it does not handle."},
-	11: {name: "SIGSEGV", cause: "A segmentation fault: it touched memory it does not own. That is a bug in the program (or a library it uses), sometimes triggered by unusual input; the command line itself is rarely to blame."},
-	12: {name: "SIGUSR2", cause: "It received SIGUSR2, a signal programs define for themselves, which it does not handle."},
-	13: {name: "SIGPIPE", cause: "It wrote into a pipe whose reader had already finished, as in `… | head`: usually harmless, the reader had all it wanted."},
-	14: {name: "SIGALRM", cause: "A timer went off that it did not handle."},
-	15: {name: "SIGTERM", cause: "Something asked it to stop: kill, systemctl stop, timeout, or a shutdown."},
-	20: {name: "SIGTSTP", cause: "You pressed Ctrl-Z: it is stopped, not gone. fg brings it back, bg lets it go on in the background."},
-	24: {name: "SIGXCPU", cause: "It used up the CPU time it was allowed (ulimit -t)."},
-	25: {name: "SIGXFSZ", cause: "It tried to write a file bigger than it is allowed (ulimit -f)."},
-}
+var signals = lazy.Value[map[int]signal]{Build: func() map[int]signal {
+	return map[int]signal{
+		1: {name: "SIGHUP", cause: "Its terminal went away (hang-up): the window or ssh session it ran in was closed. nohup or tmux keep a command running after that."},
+		2: {name: "SIGINT", cause: "You pressed Ctrl-C (or something sent it an interrupt): it stopped because it was asked to."},
+		3: {name: "SIGQUIT", cause: "You pressed Ctrl-\\ (quit), which also asks for a core dump."},
+		4: {name: "SIGILL", cause: "It ran an instruction this CPU does not have: a binary built for a newer CPU, or a corrupted program."},
+		5: {name: "SIGTRAP", cause: "It hit a debugger breakpoint or a trap instruction, often a deliberate crash on a failed internal check."},
+		6: {name: "SIGABRT", cause: "It aborted itself: a failed assertion, or the C library caught memory corruption (a double free). The lines before the abort in its output say which."},
+		7: {name: "SIGBUS", cause: "It touched memory that is not there: usually a memory-mapped file that shrank or whose disk filled up."},
+		8: {name: "SIGFPE", cause: "An arithmetic error inside it, typically an integer division by zero: a bug in the program or bad input."},
+		9: {name: "SIGKILL", cause: "It was killed outright, with no chance to clean up: often the kernel's out-of-memory killer, or someone ran kill -9.",
+			fix: "{oom-log}", fixWhy: "Look in the kernel log for the out-of-memory killer choosing a process to kill."},
+		10: {name: "SIGUSR1", cause: "It received SIGUSR1, a signal programs define for themselves, which it does not handle."},
+		11: {name: "SIGSEGV", cause: "A segmentation fault: it touched memory it does not own. That is a bug in the program (or a library it uses), sometimes triggered by unusual input; the command line itself is rarely to blame."},
+		12: {name: "SIGUSR2", cause: "It received SIGUSR2, a signal programs define for themselves, which it does not handle."},
+		13: {name: "SIGPIPE", cause: "It wrote into a pipe whose reader had already finished, as in `… | head`: usually harmless, the reader had all it wanted."},
+		14: {name: "SIGALRM", cause: "A timer went off that it did not handle."},
+		15: {name: "SIGTERM", cause: "Something asked it to stop: kill, systemctl stop, timeout, or a shutdown."},
+		20: {name: "SIGTSTP", cause: "You pressed Ctrl-Z: it is stopped, not gone. fg brings it back, bg lets it go on in the background."},
+		24: {name: "SIGXCPU", cause: "It used up the CPU time it was allowed (ulimit -t)."},
+		25: {name: "SIGXFSZ", cause: "It tried to write a file bigger than it is allowed (ulimit -f)."},
+	}
+}}
 
 // signalOf returns the signal a status of 128+N reports, false for other
 // statuses. Signal numbers stop at 64 on Linux; 255 and friends are plain
@@ -52,7 +55,7 @@ func signalOf(status int) (int, signal, bool) {
 	if n < 1 || n > 64 {
 		return 0, signal{}, false
 	}
-	if s, ok := signals[n]; ok {
+	if s, ok := signals.Get()[n]; ok {
 		return n, s, true
 	}
 	name := unix.SignalName(syscall.Signal(n))
@@ -64,14 +67,16 @@ func signalOf(status int) (int, signal, bool) {
 
 // statuses are the conventional meanings of exit statuses any command
 // might return.
-var statuses = map[int]string{
-	1:   "Status 1 is the general \"it failed\": the command ran and reported a problem; its error output says which.",
-	2:   "Status 2 usually means it was used wrongly (a bad option or argument) or hit a serious error.",
-	126: "Status 126: the command was found but could not be run (not executable, or permission denied).",
-	127: "Status 127: the command was not found.",
-	128: "Status 128 is what git returns on a fatal error, and what shells give for an invalid argument to exit.",
-	255: "Status 255 is ssh's own failure (it could not connect or log in), or a program exiting with -1.",
-}
+var statuses = lazy.Value[map[int]string]{Build: func() map[int]string {
+	return map[int]string{
+		1:   "Status 1 is the general \"it failed\": the command ran and reported a problem; its error output says which.",
+		2:   "Status 2 usually means it was used wrongly (a bad option or argument) or hit a serious error.",
+		126: "Status 126: the command was found but could not be run (not executable, or permission denied).",
+		127: "Status 127: the command was not found.",
+		128: "Status 128 is what git returns on a fatal error, and what shells give for an invalid argument to exit.",
+		255: "Status 255 is ssh's own failure (it could not connect or log in), or a program exiting with -1.",
+	}
+}}
 
 // toolStatus is a status with a meaning specific to one tool.
 type toolStatus struct {
@@ -83,7 +88,7 @@ type toolStatus struct {
 // toolStatuses are tools whose statuses say more than "it failed", by
 // the tool's name (after sudo, env, timeout… are peeled off). The table
 // (a map per tool) is built on first use, not at every lsh start.
-var toolStatuses = sync.OnceValue(func() map[string]map[int]toolStatus {
+var toolStatuses = lazy.Value[map[string]map[int]toolStatus]{Build: func() map[string]map[int]toolStatus {
 	return map[string]map[int]toolStatus{
 		"grep":    {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}, 2: {"grep could not read a file or the pattern is invalid.", false}},
 		"egrep":   {1: {"grep found no line matching the pattern. That is an answer, not an error.", true}},
@@ -146,4 +151,4 @@ var toolStatuses = sync.OnceValue(func() map[string]map[int]toolStatus {
 		"python3": {2: {"Python could not open the script (a wrong path) or was given a bad option.", false}},
 		"mount":   {32: {"The mount failed: the device, the filesystem type or the mount point is wrong.", false}},
 	}
-})
+}}

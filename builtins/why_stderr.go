@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
-	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file is what error messages mean: a table of patterns, tried in
@@ -226,20 +228,20 @@ var stderrRules = []stderrRule{
 // stderrPatterns are stderrRules' patterns compiled, index for index. They
 // are compiled on first use, not at init: every lsh start links this
 // package (lsh -c true among them), and few run why.
-var stderrPatterns = sync.OnceValue(func() []*regexp.Regexp {
+var stderrPatterns = lazy.Value[[]*regexp.Regexp]{Build: func() []*regexp.Regexp {
 	res := make([]*regexp.Regexp, len(stderrRules))
 	for i := range stderrRules {
 		res[i] = regexp.MustCompile(stderrRules[i].pattern)
 	}
 	return res
-})
+}}
 
 // matchStderr tries the rules in order on the captured error output.
 func (in *incident) matchStderr() (answer, bool) {
 	if in.stderr == "" {
 		return answer{}, false
 	}
-	patterns := stderrPatterns()
+	patterns := stderrPatterns.Get()
 	for i := range stderrRules {
 		r := &stderrRules[i]
 		m := patterns[i].FindStringSubmatch(in.stderr)
@@ -430,12 +432,14 @@ func noSuchFile(in *incident, m []string) (answer, bool) {
 var systemRoots = []string{"/etc", "/usr", "/var", "/opt", "/boot", "/root", "/srv", "/lib", "/lib64", "/bin", "/sbin", "/sys", "/proc", "/dev"}
 
 // rootTools change the system and need root whatever their arguments.
-var rootTools = map[string]bool{
-	"apt": true, "apt-get": true, "dpkg": true, "dnf": true, "yum": true, "pacman": true, "zypper": true, "apk": true,
-	"systemctl": true, "mount": true, "umount": true, "useradd": true, "usermod": true, "groupadd": true,
-	"modprobe": true, "iptables": true, "nft": true, "ufw": true, "snap": true, "reboot": true, "shutdown": true,
-	"fdisk": true, "parted": true, "mkfs": true, "swapon": true, "swapoff": true, "sysctl": true, "hostnamectl": true,
-}
+var rootTools = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"apt": true, "apt-get": true, "dpkg": true, "dnf": true, "yum": true, "pacman": true, "zypper": true, "apk": true,
+		"systemctl": true, "mount": true, "umount": true, "useradd": true, "usermod": true, "groupadd": true,
+		"modprobe": true, "iptables": true, "nft": true, "ufw": true, "snap": true, "reboot": true, "shutdown": true,
+		"fdisk": true, "parted": true, "mkfs": true, "swapon": true, "swapoff": true, "sysctl": true, "hostnamectl": true,
+	}
+}}
 
 func permissionDenied(in *incident, m []string) (answer, bool) {
 	p := errPath(in.stderr, "Permission denied")
@@ -444,7 +448,7 @@ func permissionDenied(in *incident, m []string) (answer, bool) {
 	if c != nil && (p == c.name || in.last.Status == 126 && p == "") && strings.Contains(c.name, "/") {
 		return in.notRunnable(c.name), true
 	}
-	system := c != nil && rootTools[c.base]
+	system := c != nil && rootTools.Get()[c.base]
 	if p != "" {
 		full := in.abs(p)
 		for _, r := range systemRoots {
@@ -523,19 +527,21 @@ func commandNotFound(in *incident, m []string) (answer, bool) {
 }
 
 // pipPackages are Python modules whose package on PyPI has another name.
-var pipPackages = map[string]string{
-	"cv2": "opencv-python", "yaml": "PyYAML", "PIL": "Pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
-	"bs4": "beautifulsoup4", "dateutil": "python-dateutil", "dotenv": "python-dotenv", "Crypto": "pycryptodome",
-	"serial": "pyserial", "usb": "pyusb", "jwt": "PyJWT", "magic": "python-magic", "git": "GitPython",
-	"attr": "attrs", "OpenSSL": "pyOpenSSL", "docx": "python-docx", "pptx": "python-pptx", "fitz": "PyMuPDF",
-	"zmq": "pyzmq", "psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient", "mpl_toolkits": "matplotlib",
-	"telegram": "python-telegram-bot", "discord": "discord.py", "Levenshtein": "python-Levenshtein", "gi": "PyGObject",
-}
+var pipPackages = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"cv2": "opencv-python", "yaml": "PyYAML", "PIL": "Pillow", "sklearn": "scikit-learn", "skimage": "scikit-image",
+		"bs4": "beautifulsoup4", "dateutil": "python-dateutil", "dotenv": "python-dotenv", "Crypto": "pycryptodome",
+		"serial": "pyserial", "usb": "pyusb", "jwt": "PyJWT", "magic": "python-magic", "git": "GitPython",
+		"attr": "attrs", "OpenSSL": "pyOpenSSL", "docx": "python-docx", "pptx": "python-pptx", "fitz": "PyMuPDF",
+		"zmq": "pyzmq", "psycopg2": "psycopg2-binary", "MySQLdb": "mysqlclient", "mpl_toolkits": "matplotlib",
+		"telegram": "python-telegram-bot", "discord": "discord.py", "Levenshtein": "python-Levenshtein", "gi": "PyGObject",
+	}
+}}
 
 func pythonModule(in *incident, m []string) (answer, bool) {
 	mod, _, _ := strings.Cut(m[1], ".")
 	pkg := mod
-	if p, ok := pipPackages[mod]; ok {
+	if p, ok := pipPackages.Get()[mod]; ok {
 		pkg = p
 	}
 	py := "python3"
@@ -660,10 +666,10 @@ func (in *incident) missingInterpreter(script, prog string) answer {
 var scriptLine = &lazyRegexp{expr: `(?m)^(\S+): line (\d+): `}
 
 // shellNames prefix errors in lines typed (or given to -c), not scripts.
-var shellNames = map[string]bool{"sh": true, "bash": true, "lsh": true, "dash": true, "zsh": true, "ksh": true}
+var shellNames = []string{"sh", "bash", "lsh", "dash", "zsh", "ksh"}
 
 func shellSyntax(in *incident, m []string) (answer, bool) {
-	if sm := scriptLine.FindStringSubmatch(in.stderr); sm != nil && !shellNames[sm[1]] {
+	if sm := scriptLine.FindStringSubmatch(in.stderr); sm != nil && !slices.Contains(shellNames, sm[1]) {
 		return answer{cause: fmt.Sprintf("The script %s has a syntax error at line %s (or just before it): a quote, bracket, fi, done or esac is missing or extra. bash -n %s checks a script without running it; shellcheck explains more.", sm[1], sm[2], sm[1])}, true
 	}
 	a := answer{cause: "The shell could not parse the line: a quote, bracket or keyword is missing or extra."}
@@ -684,26 +690,28 @@ func resolveHost(in *incident, m []string) (answer, bool) {
 }
 
 // httpStatuses explain the HTTP errors downloads meet most.
-var httpStatuses = map[string]string{
-	"400": "the server found the request malformed",
-	"401": "the server wants you to sign in (credentials or a token)",
-	"403": "the server refuses you access to it",
-	"404": "there is nothing at that address: check the URL",
-	"405": "the server does not allow that method there",
-	"408": "the server gave up waiting for the request",
-	"429": "you sent too many requests: wait, then try again",
-	"500": "the server failed (its fault, not yours)",
-	"502": "a gateway in front of the server got no valid answer from it",
-	"503": "the server is down or overloaded for now",
-	"504": "a gateway in front of the server timed out waiting for it",
-}
+var httpStatuses = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"400": "the server found the request malformed",
+		"401": "the server wants you to sign in (credentials or a token)",
+		"403": "the server refuses you access to it",
+		"404": "there is nothing at that address: check the URL",
+		"405": "the server does not allow that method there",
+		"408": "the server gave up waiting for the request",
+		"429": "you sent too many requests: wait, then try again",
+		"500": "the server failed (its fault, not yours)",
+		"502": "a gateway in front of the server got no valid answer from it",
+		"503": "the server is down or overloaded for now",
+		"504": "a gateway in front of the server timed out waiting for it",
+	}
+}}
 
 func httpError(in *incident, m []string) (answer, bool) {
 	code := m[1]
 	if code == "" {
 		code = m[2]
 	}
-	meaning, ok := httpStatuses[code]
+	meaning, ok := httpStatuses.Get()[code]
 	if !ok {
 		meaning = "the request failed"
 	}

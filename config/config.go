@@ -180,9 +180,9 @@ func Parse(file string, data []byte) (*Config, error) {
 	}
 	for key, v := range raw {
 		path := []string{key}
-		kind, known := schema[key]
+		kind, known := schemaKind(key)
 		if !known {
-			c.warn(lay, path, topKeys)
+			c.warn(lay, path, topKeys())
 			continue
 		}
 		if kind == kindTable {
@@ -239,26 +239,41 @@ const (
 	kindTable
 )
 
-// schema is every top-level key lsh reads and what it holds.
-var schema = map[string]kind{
-	"model":    kindString,
-	"context":  kindInt,
-	"threads":  kindInt,
-	"guard":    kindBool,
-	"source":   kindString,
-	"endpoint": kindString,
-	"prompt":   kindString,
-	"colors":   kindTable,
+// schema is every top-level key lsh reads and what it holds, sorted by
+// key. It is a table the compiler lays out rather than a map, so that the
+// config package costs nothing when lsh starts without reading the file.
+var schema = []struct {
+	key  string
+	kind kind
+}{
+	{"colors", kindTable},
+	{"context", kindInt},
+	{"endpoint", kindString},
+	{"guard", kindBool},
+	{"model", kindString},
+	{"prompt", kindString},
+	{"source", kindString},
+	{"threads", kindInt},
 }
 
-var topKeys = func() []string {
-	var ks []string
-	for k := range schema {
-		ks = append(ks, k)
+// schemaKind returns what the top-level key holds, if lsh reads it.
+func schemaKind(key string) (kind, bool) {
+	for _, e := range schema {
+		if e.key == key {
+			return e.kind, true
+		}
 	}
-	sort.Strings(ks)
+	return 0, false
+}
+
+// topKeys lists the keys of the schema, sorted.
+func topKeys() []string {
+	ks := make([]string, len(schema))
+	for i, e := range schema {
+		ks[i] = e.key
+	}
 	return ks
-}()
+}
 
 // check validates one value and returns it in its Go form, or a message
 // saying what is wrong with it.

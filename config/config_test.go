@@ -211,3 +211,13 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// The schema is kept sorted by hand: the warning for an unknown key lists
+// the known ones in that order, and a duplicate would shadow a kind.
+func TestSchemaSorted(t *testing.T) {
+	for i := 1; i < len(schema); i++ {
+		if schema[i-1].key >= schema[i].key {
+			t.Errorf("schema: %q before %q: keep it sorted, each key once", schema[i-1].key, schema[i].key)
+		}
+	}
+}

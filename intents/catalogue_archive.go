@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // Archives: create and extract tar and zip archives, list their contents.
@@ -65,7 +67,9 @@ func archiveKind(name string) string {
 }
 
 // tarFlag is the compression letter for tar: z, j, J or none.
-var tarFlag = map[string]string{"tar.gz": "z", "tar.bz2": "j", "tar.xz": "J", "tar": ""}
+var tarFlag = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{"tar.gz": "z", "tar.bz2": "j", "tar.xz": "J", "tar": ""}
+}}
 
 // archive returns the archive bound to role; unnamed ("extract it"), it is
 // the one archive in the working directory.
@@ -104,7 +108,7 @@ func listArchive(c *call, a *pathVal) outcome {
 		}
 		return c.command("tar -tvf "+arg, "Lists the files in the zip archive "+show+", without extracting anything.")
 	case "tar", "tar.gz", "tar.bz2", "tar.xz":
-		return c.command("tar -t"+tarFlag[kind]+"vf "+arg, "Lists the files in the archive "+show+" with their sizes and dates, without extracting anything.")
+		return c.command("tar -t"+tarFlag.Get()[kind]+"vf "+arg, "Lists the files in the archive "+show+" with their sizes and dates, without extracting anything.")
 	case "7z":
 		return c.command("7z l "+arg, "Lists the files in the 7-Zip archive "+show+".")
 	case "rar":
@@ -135,7 +139,7 @@ func buildExtract(c *call) outcome {
 	}
 	switch kind {
 	case "tar", "tar.gz", "tar.bz2", "tar.xz":
-		cmd := "tar -x" + tarFlag[kind] + "f " + arg
+		cmd := "tar -x" + tarFlag.Get()[kind] + "f " + arg
 		if dst != nil {
 			cmd = mk + cmd + " -C " + c.fs.arg(dst.abs)
 		}
@@ -239,7 +243,7 @@ func buildCreateArchive(c *call) outcome {
 		}
 		return c.command(cmd, "Packs "+c.fs.show(src.abs)+" into the zip archive "+c.fs.show(out)+".")
 	case "tar", "tar.gz", "tar.bz2", "tar.xz":
-		cmd := "tar -c" + tarFlag[kind] + "f " + outArg
+		cmd := "tar -c" + tarFlag.Get()[kind] + "f " + outArg
 		if chdir != "" {
 			cmd += " -C " + c.absArg(chdir)
 		}

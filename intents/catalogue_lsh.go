@@ -121,7 +121,7 @@ func (c *call) looksLikeCommand(text string) bool {
 	if len(f) == 0 {
 		return false
 	}
-	if shellBuiltins[f[0]] || lshBuiltin(f[0]) || c.host.Has(f[0]) || strings.ContainsAny(text, "|&;<>$`=/") {
+	if shellBuiltins.Get()[f[0]] || lshBuiltin(f[0]) || c.host.Has(f[0]) || strings.ContainsAny(text, "|&;<>$`=/") {
 		return true
 	}
 	for _, w := range f[1:] {

@@ -5,7 +5,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"sync"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // Network: addresses, listening ports, what uses a port, reachability,
@@ -144,7 +145,7 @@ func buildPing(c *call) outcome {
 
 // wellKnownSites are sites people name without their domain: "is google
 // up", "ping github".
-var wellKnownSites = sync.OnceValue(func() map[string]string {
+var wellKnownSites = lazy.Value[map[string]string]{Build: func() map[string]string {
 	return map[string]string{
 		"google": "google.com", "github": "github.com", "gitlab": "gitlab.com", "youtube": "youtube.com",
 		"facebook": "facebook.com", "amazon": "amazon.com", "cloudflare": "cloudflare.com", "wikipedia": "wikipedia.org",
@@ -152,11 +153,11 @@ var wellKnownSites = sync.OnceValue(func() map[string]string {
 		"bing": "bing.com", "yahoo": "yahoo.com", "netflix": "netflix.com", "stackoverflow": "stackoverflow.com",
 		"debian": "debian.org", "ubuntu": "ubuntu.com", "example": "example.com", "duckduckgo": "duckduckgo.com",
 	}
-})
+}}
 
 // siteName turns a bare site name ("google") into its domain.
 func siteName(host string) (string, bool) {
-	d, ok := wellKnownSites()[strings.ToLower(host)]
+	d, ok := wellKnownSites.Get()[strings.ToLower(host)]
 	return d, ok
 }
 

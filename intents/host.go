@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // Flavor is the dialect of a command-line tool. GNU, BSD and BusyBox tools
@@ -402,14 +404,14 @@ func (h *Host) installHint(tool string) string {
 		return ""
 	}
 	pkg := tool
-	if pkgs, ok := toolPackages()[tool]; ok {
+	if pkgs, ok := toolPackages.Get()[tool]; ok {
 		if p, ok := pkgs[pm]; ok {
 			pkg = p
 		} else if p, ok := pkgs["*"]; ok {
 			pkg = p
 		}
 	}
-	cmd := packageInstall[pm] + " " + pkg
+	cmd := packageInstall.Get()[pm] + " " + pkg
 	if pm != "brew" && !h.Root() {
 		cmd = "sudo " + cmd
 	}
@@ -417,16 +419,18 @@ func (h *Host) installHint(tool string) string {
 }
 
 // packageInstall is how each package manager installs a package.
-var packageInstall = map[string]string{
-	"apt": "apt install", "dnf": "dnf install", "yum": "yum install", "pacman": "pacman -S",
-	"zypper": "zypper install", "apk": "apk add", "brew": "brew install",
-}
+var packageInstall = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"apt": "apt install", "dnf": "dnf install", "yum": "yum install", "pacman": "pacman -S",
+		"zypper": "zypper install", "apk": "apk add", "brew": "brew install",
+	}
+}}
 
 // toolPackages maps a tool to the package that ships it, per package
 // manager; "*" is the name everywhere else. Tools absent here ship in a
 // package of their own name. The table (a map per tool) is built on first
 // use, not at every lsh start.
-var toolPackages = sync.OnceValue(func() map[string]map[string]string {
+var toolPackages = lazy.Value[map[string]map[string]string]{Build: func() map[string]map[string]string {
 	return map[string]map[string]string{
 		"ss":         {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
 		"ip":         {"*": "iproute2", "dnf": "iproute", "yum": "iproute"},
@@ -454,4 +458,4 @@ var toolPackages = sync.OnceValue(func() map[string]map[string]string {
 		"journalctl": {"*": "systemd"},
 		"nproc":      {"*": "coreutils"},
 	}
-})
+}}

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/llamashell/lsh/llm"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // The key-value state of a prompt's fixed opening is kept on disk so a new
@@ -34,8 +36,9 @@ const (
 )
 
 // engineVersion identifies the build: the VCS revision lsh was built from
-// (with "+dirty" for modified sources), or "devel" in tests and `go run`.
-var engineVersion = func() string {
+// (with "+dirty" for modified sources), or "devel" in tests and `go run`;
+// read from the build information when first needed, not at start-up.
+var engineVersion = lazy.Value[string]{Build: func() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "devel"
@@ -55,13 +58,13 @@ var engineVersion = func() string {
 		return "devel"
 	}
 	return rev + dirty
-}()
+}}
 
 // prefixKey names the cached state of ids computed by the model with
 // fingerprint fp.
 func prefixKey(fp [32]byte, ids []int32) string {
 	h := sha256.New()
-	h.Write([]byte(cacheFormat + "\x00" + engineVersion + "\x00"))
+	h.Write([]byte(cacheFormat + "\x00" + engineVersion.Get() + "\x00"))
 	h.Write(fp[:])
 	var b [4]byte
 	for _, id := range ids {

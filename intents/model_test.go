@@ -392,7 +392,7 @@ func TestPrefixKey(t *testing.T) {
 	if prefixKey(a, ids) == prefixKey(b, ids) || prefixKey(a, ids) == prefixKey(a, ids[:2]) || prefixKey(a, ids) != prefixKey(a, []int32{1, 2, 3}) {
 		t.Error("the key does not tell models or prompts apart")
 	}
-	if engineVersion == "" {
+	if engineVersion.Get() == "" {
 		t.Error("no engine version")
 	}
 }

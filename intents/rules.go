@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/llamashell/lsh/intents/risk"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // Rules is the no-model intent engine: a catalogue of tasks as data (see
@@ -378,7 +380,7 @@ func nearWords(rs *reqState) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, it := range rs.items {
-		if it.kind == kindWord && !fillers()[it.word] && requiredWords[it.word] && !seen[it.word] {
+		if it.kind == kindWord && !fillers.Get()[it.word] && requiredWords[it.word] && !seen[it.word] {
 			seen[it.word] = true
 			out = append(out, it.raw)
 		}
@@ -387,19 +389,20 @@ func nearWords(rs *reqState) []string {
 }
 
 // requiredWords holds every one-word required literal of the catalogue, in
-// the forms wordMatches accepts; catalogue() fills it.
-var requiredWords = map[string]bool{}
+// the forms wordMatches accepts; catalogue() makes and fills it (nil, it
+// holds nothing, and lsh's start builds nothing).
+var requiredWords map[string]bool
 
 // changeWords holds the verbs of the tasks that change or destroy
 // something ("delete", "kill", "uninstall", "restart"): the one-word
 // alternatives of the first required literal of their phrasings. Left
 // unexplained by the entry that matched, such a word says the person asked
 // for that change and got something else ("kill all processes" is no
-// request to list them), which costs confidence.
-var changeWords = map[string]bool{}
+// request to list them), which costs confidence. catalogue() makes it.
+var changeWords map[string]bool
 
 // changingTasks are the entries whose verbs fill changeWords.
-var changingTasks = sync.OnceValue(func() map[string]bool {
+var changingTasks = lazy.Value[map[string]bool]{Build: func() map[string]bool {
 	return map[string]bool{
 		"edit.delete": true, "edit.move": true, "edit.rename": true, "edit.replace": true, "proc.kill": true,
 		"proc.kill-port": true, "package.remove": true, "package.install": true, "service.stop": true,
@@ -407,11 +410,14 @@ var changingTasks = sync.OnceValue(func() map[string]bool {
 		"git.undo-commit": true, "system.trash": true, "archive.extract": true, "edit.delete-lines": true,
 		"edit.truncate": true, "edit.chown": true, "git.delete-branch": true, "container.remove": true, "system.power": true,
 	}
-})
+}}
 
 func noteRequiredWords(c *compiled) {
+	if requiredWords == nil {
+		requiredWords, changeWords = map[string]bool{}, map[string]bool{}
+	}
 	for _, p := range c.patterns {
-		lead := changingTasks()[c.name]
+		lead := changingTasks.Get()[c.name]
 		for _, el := range p.elems {
 			if el.slot != "" && !el.opt {
 				lead = false
@@ -421,7 +427,7 @@ func noteRequiredWords(c *compiled) {
 			}
 			if lead {
 				for _, alt := range el.alts {
-					if len(alt) == 1 && !fillers()[alt[0]] {
+					if len(alt) == 1 && !fillers.Get()[alt[0]] {
 						changeWords[alt[0]] = true
 					}
 				}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // A phrasing pattern is a line of space-separated elements, matched in order
@@ -45,11 +46,13 @@ import (
 // ("pdfs in Downloads").
 
 // slotKinds are the slot kinds a pattern may name.
-var slotKinds = map[string]bool{
-	"path": true, "newpath": true, "name": true, "text": true, "cmd": true, "port": true, "url": true,
-	"host": true, "count": true, "size": true, "time": true, "ext": true, "quoted": true, "file": true, "dest": true,
-	"service": true,
-}
+var slotKinds = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"path": true, "newpath": true, "name": true, "text": true, "cmd": true, "port": true, "url": true,
+		"host": true, "count": true, "size": true, "time": true, "ext": true, "quoted": true, "file": true, "dest": true,
+		"service": true,
+	}
+}}
 
 // elem is one element of a compiled pattern: literal alternatives or a slot.
 type elem struct {
@@ -92,7 +95,7 @@ func compilePattern(src string) (pattern, error) {
 			if !ok {
 				kind = role
 			}
-			if !slotKinds[kind] {
+			if !slotKinds.Get()[kind] {
 				return p, fmt.Errorf("pattern %q, column %d: unknown slot kind %q", src, col+1, kind)
 			}
 			if role == "" {
@@ -157,7 +160,7 @@ func pluralOf(a, b string) bool {
 // fillers are words a request may hold anywhere without changing what it
 // asks: articles, politeness, generic verbs of asking. The set is built on
 // first use, not at every lsh start.
-var fillers = sync.OnceValue(func() map[string]bool {
+var fillers = lazy.Value[map[string]bool]{Build: func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`the a an my me i you your we our us it its this that these those
 		please pls can could would will should shall do does did just some any all every each also really
@@ -171,25 +174,29 @@ var fillers = sync.OnceValue(func() map[string]bool {
 		m[w] = true
 	}
 	return m
-})
+}}
 
 // notNames are words that describe rather than name a process, branch or
 // package: "list running processes" names no process "running".
-var notNames = map[string]bool{
-	"running": true, "active": true, "open": true, "current": true, "background": true, "user": true,
-	"new": true, "old": true, "big": true, "every": true, "process": true, "processes": true, "program": true,
-	"service": true, "services": true, "daemon": true, "container": true, "containers": true,
-	"image": true, "images": true, "server": true, "unit": true,
-}
+var notNames = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"running": true, "active": true, "open": true, "current": true, "background": true, "user": true,
+		"new": true, "old": true, "big": true, "every": true, "process": true, "processes": true, "program": true,
+		"service": true, "services": true, "daemon": true, "container": true, "containers": true,
+		"image": true, "images": true, "server": true, "unit": true,
+	}
+}}
 
 // textTrim are words dropped from the ends of an unquoted {text} slot:
 // "replace the word foo with bar" replaces "foo".
-var textTrim = map[string]bool{
-	"the": true, "a": true, "an": true, "word": true, "string": true, "text": true, "all": true, "every": true,
-	"occurrences": true, "occurrence": true, "instances": true, "of": true, "in": true, "on": true, "from": true,
-	"inside": true, "within": true, "at": true, "for": true, "pattern": true, "phrase": true, "called": true, "named": true,
-	"file": true, "files": true, "line": true, "lines": true, "containing": true, "with": true,
-}
+var textTrim = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"the": true, "a": true, "an": true, "word": true, "string": true, "text": true, "all": true, "every": true,
+		"occurrences": true, "occurrence": true, "instances": true, "of": true, "in": true, "on": true, "from": true,
+		"inside": true, "within": true, "at": true, "for": true, "pattern": true, "phrase": true, "called": true, "named": true,
+		"file": true, "files": true, "line": true, "lines": true, "containing": true, "with": true,
+	}
+}}
 
 // binding is a slot value bound by a match.
 type binding struct {
@@ -308,7 +315,7 @@ func align(rs *reqState, p *pattern, floats map[slotKind]bool, also map[string]b
 		switch {
 		case it.kind == kindWord && also[it.word]:
 			m.skip[i] = scoreAlso
-		case it.kind == kindWord && fillers()[it.word]:
+		case it.kind == kindWord && fillers.Get()[it.word]:
 			m.skip[i] = 0
 		case it.kind != kindWord && floats[it.kind]:
 			m.skip[i] = scoreFloating
@@ -478,7 +485,7 @@ func spells(toks []token, alt []string) (int, bool) {
 				return len(toks), true
 			}
 		}
-		if len(toks) < 2 || toks[0].quoted || !fillers()[toks[0].low] {
+		if len(toks) < 2 || toks[0].quoted || !fillers.Get()[toks[0].low] {
 			return 0, false
 		}
 		toks = toks[1:]
@@ -495,7 +502,7 @@ func (m *matcher) afterLooseLocation(e, i int) bool {
 		return false
 	}
 	prev := m.req.toks[it.from-1]
-	if prev.quoted || !pathPreps[prev.low] || prev.low == "to" || prev.low == "into" || prev.low == "of" {
+	if prev.quoted || !pathPreps.Get()[prev.low] || prev.low == "to" || prev.low == "into" || prev.low == "of" {
 		return false
 	}
 	if e > 0 {
@@ -525,7 +532,7 @@ func (m *matcher) consume(el elem, i int) []candidate {
 		b.it = it
 		return []candidate{{to: i + 1, score: scoreSlot, bind: b}}
 	}
-	plainWord := it.kind == kindWord && !fillers()[it.word]
+	plainWord := it.kind == kindWord && !fillers.Get()[it.word]
 	fs := m.req.fs
 	switch el.slot {
 	case "path":
@@ -568,13 +575,13 @@ func (m *matcher) consume(el elem, i int) []candidate {
 		}
 	case "name":
 		switch {
-		case it.kind == kindQuoted || plainWord && !notNames[it.word] || it.kind == kindCount:
+		case it.kind == kindQuoted || plainWord && !notNames.Get()[it.word] || it.kind == kindCount:
 			return one(binding{value: it.raw})
 		case it.kind == kindPath && !strings.Contains(it.raw, " "):
 			return one(binding{value: it.raw})
 		}
 	case "service":
-		if it.kind == kindQuoted || plainWord && !notNames[it.word] || it.kind == kindPath && !strings.ContainsAny(it.raw, " /") {
+		if it.kind == kindQuoted || plainWord && !notNames.Get()[it.word] || it.kind == kindPath && !strings.ContainsAny(it.raw, " /") {
 			if u, _ := m.req.host.findService(it.raw); u != "" && len(m.req.host.ServiceNames()) > 0 {
 				return []candidate{{to: i + 1, score: scoreService, bind: binding{it: it, value: it.raw}}}
 			}
@@ -657,7 +664,7 @@ func (m *matcher) consume(el elem, i int) []candidate {
 // looksLikeName reports whether a path phrase's core is a plain name
 // ("projects", "notes.txt"), not "here" or ".".
 func looksLikeName(s string) bool {
-	return s != "" && s != "." && s != ".." && !strings.Contains(s, " ") && !fillers()[strings.ToLower(s)] &&
+	return s != "" && s != "." && s != ".." && !strings.Contains(s, " ") && !fillers.Get()[strings.ToLower(s)] &&
 		strings.ToLower(s) != "here" && strings.ToLower(s) != "home" && strings.ToLower(s) != "cwd"
 }
 
@@ -669,10 +676,10 @@ func looksLikeName(s string) bool {
 // since patterns people search for are a word or are quoted. Words trimmed
 // from the ends (textTrim) are not counted.
 func swallowed(items []item) int {
-	for len(items) > 0 && items[0].kind == kindWord && textTrim[items[0].word] {
+	for len(items) > 0 && items[0].kind == kindWord && textTrim.Get()[items[0].word] {
 		items = items[1:]
 	}
-	for len(items) > 0 && items[len(items)-1].kind == kindWord && textTrim[items[len(items)-1].word] {
+	for len(items) > 0 && items[len(items)-1].kind == kindWord && textTrim.Get()[items[len(items)-1].word] {
 		items = items[:len(items)-1]
 	}
 	n := 0
@@ -683,7 +690,7 @@ func swallowed(items []item) int {
 			n++
 		case it.raw != it.word && strings.ToUpper(it.raw) == it.raw:
 			// "ERROR", "TODO": typed as a pattern, not as English.
-		case fillers()[it.word] || requiredWords[it.word]:
+		case fillers.Get()[it.word] || requiredWords[it.word]:
 			n++
 		}
 	}
@@ -695,18 +702,18 @@ func swallowed(items []item) int {
 
 // vagueWords stand for something the person did not name: "the thing i
 // mentioned", "search for it".
-var vagueWords = sync.OnceValue(func() map[string]bool {
+var vagueWords = lazy.Value[map[string]bool]{Build: func() map[string]bool {
 	return map[string]bool{"thing": true, "things": true, "stuff": true, "something": true, "anything": true, "everything": true,
 		"whatever": true, "it": true, "that": true, "this": true, "i": true, "you": true, "we": true, "one": true}
-})
+}}
 
 // vagueBefore counts the vague words among the filler words right before
 // item i: "search for the thing i mentioned" searches for something it
 // never names.
 func vagueBefore(items []item, i int) int {
 	n := 0
-	for k := i - 1; k >= 0 && items[k].kind == kindWord && fillers()[items[k].word]; k-- {
-		if vagueWords()[items[k].word] {
+	for k := i - 1; k >= 0 && items[k].kind == kindWord && fillers.Get()[items[k].word]; k-- {
+		if vagueWords.Get()[items[k].word] {
 			n++
 		}
 	}
@@ -716,10 +723,10 @@ func vagueBefore(items []item, i int) int {
 // textValue is the text of a run of items with filler words trimmed from
 // its ends.
 func textValue(items []item) string {
-	for len(items) > 0 && items[0].kind == kindWord && textTrim[items[0].word] {
+	for len(items) > 0 && items[0].kind == kindWord && textTrim.Get()[items[0].word] {
 		items = items[1:]
 	}
-	for len(items) > 0 && items[len(items)-1].kind == kindWord && textTrim[items[len(items)-1].word] {
+	for len(items) > 0 && items[len(items)-1].kind == kindWord && textTrim.Get()[items[len(items)-1].word] {
 		items = items[:len(items)-1]
 	}
 	parts := make([]string, 0, len(items))

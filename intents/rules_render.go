@@ -12,6 +12,8 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/intents/risk"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file renders a matched entry: it binds slot values, expands command
@@ -143,7 +145,7 @@ func roleKind(e *compiled, role string) string {
 func (c *call) confidence(res matchResult) float64 {
 	content := 0
 	for _, it := range c.rs.items {
-		if it.kind != kindWord || !fillers()[it.word] {
+		if it.kind != kindWord || !fillers.Get()[it.word] {
 			content++
 		}
 	}
@@ -604,16 +606,20 @@ func (c *call) inGit() bool {
 
 // shellBuiltins are the commands mvdan.cc/sh's interpreter runs itself, so
 // they need no program on PATH.
-var shellBuiltins = map[string]bool{
-	":": true, "true": true, "false": true, "exit": true, "set": true, "shift": true, "unset": true,
-	"echo": true, "printf": true, "break": true, "continue": true, "pwd": true, "cd": true, "wait": true,
-	"builtin": true, "type": true, "eval": true, "source": true, ".": true, "[": true, "test": true,
-	"exec": true, "command": true, "return": true, "read": true, "getopts": true, "alias": true,
-	"trap": true, "umask": true,
-}
+var shellBuiltins = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		":": true, "true": true, "false": true, "exit": true, "set": true, "shift": true, "unset": true,
+		"echo": true, "printf": true, "break": true, "continue": true, "pwd": true, "cd": true, "wait": true,
+		"builtin": true, "type": true, "eval": true, "source": true, ".": true, "[": true, "test": true,
+		"exec": true, "command": true, "return": true, "read": true, "getopts": true, "alias": true,
+		"trap": true, "umask": true,
+	}
+}}
 
 // prefixCommands run the command after them: sudo apt…, env X=1 cmd….
-var prefixCommands = map[string]bool{"sudo": true, "doas": true, "env": true, "nice": true, "nohup": true, "time": true, "xargs": true}
+var prefixCommands = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{"sudo": true, "doas": true, "env": true, "nice": true, "nohup": true, "time": true, "xargs": true}
+}}
 
 // programs lists the programs a command line runs: the first word of every
 // simple command (after sudo, env…), and the command of find -exec.
@@ -635,7 +641,7 @@ func programs(cmd string) ([]string, error) {
 		for k := 0; k < len(args); k++ {
 			w := args[k]
 			progs = append(progs, w)
-			if !prefixCommands[w] {
+			if !prefixCommands.Get()[w] {
 				break
 			}
 			for k+1 < len(args) && (strings.HasPrefix(args[k+1], "-") || strings.Contains(args[k+1], "=")) {
@@ -667,7 +673,7 @@ func (c *call) missing(cmd string) []string {
 		switch {
 		case p == "":
 			out = append(out, cmd)
-		case shellBuiltins[p]:
+		case shellBuiltins.Get()[p]:
 		case !c.host.Has(p):
 			if !contains(out, p) {
 				out = append(out, p)

@@ -605,7 +605,7 @@ func checkCommandIntent(t *testing.T, host *Host, in Intent) {
 		t.Fatalf("command %q does not parse: %v", in.Command, err)
 	}
 	for _, p := range progs {
-		if !shellBuiltins[p] && !host.Has(p) {
+		if !shellBuiltins.Get()[p] && !host.Has(p) {
 			t.Errorf("command %q runs %q, which is not installed", in.Command, p)
 		}
 	}

@@ -2,9 +2,10 @@ package intents
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file splits a request into tokens and groups tokens into items: a
@@ -86,7 +87,7 @@ func wordTokens(w string, off int) []token {
 	w = strings.ReplaceAll(w, "’", "'")
 	low := strings.ToLower(w)
 	mk := func(raw, low string) token { return token{raw: raw, low: low, off: off, end: end} }
-	if exp, ok := bareContractions()[low]; ok {
+	if exp, ok := bareContractions.Get()[low]; ok {
 		// "whats my ip": the apostrophe people skip when typing fast.
 		var toks []token
 		for _, p := range strings.Fields(exp) {
@@ -97,7 +98,7 @@ func wordTokens(w string, off int) []token {
 	if !strings.Contains(low, "'") || strings.ContainsAny(low, "/.~") {
 		return []token{mk(w, low)}
 	}
-	if exp, ok := contractions[low]; ok {
+	if exp, ok := contractions.Get()[low]; ok {
 		var toks []token
 		for _, p := range strings.Fields(exp) {
 			toks = append(toks, mk(p, p))
@@ -124,19 +125,21 @@ func wordTokens(w string, off int) []token {
 }
 
 // contractions whose expansion is not stem + a fixed word.
-var contractions = map[string]string{
-	"what's": "what is", "whats": "what is", "where's": "where is", "who's": "who is", "how's": "how is",
-	"that's": "that is", "it's": "it is", "there's": "there is", "here's": "here is", "let's": "let us",
-	"don't": "do not", "doesn't": "does not", "didn't": "did not", "isn't": "is not", "aren't": "are not",
-	"wasn't": "was not", "weren't": "were not", "won't": "will not", "can't": "can not", "cannot": "can not",
-	"couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not", "haven't": "have not",
-	"hasn't": "has not", "hadn't": "had not", "i'm": "i am", "im": "i am",
-}
+var contractions = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"what's": "what is", "whats": "what is", "where's": "where is", "who's": "who is", "how's": "how is",
+		"that's": "that is", "it's": "it is", "there's": "there is", "here's": "here is", "let's": "let us",
+		"don't": "do not", "doesn't": "does not", "didn't": "did not", "isn't": "is not", "aren't": "are not",
+		"wasn't": "was not", "weren't": "were not", "won't": "will not", "can't": "can not", "cannot": "can not",
+		"couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not", "haven't": "have not",
+		"hasn't": "has not", "hadn't": "had not", "i'm": "i am", "im": "i am",
+	}
+}}
 
 // bareContractions are contractions typed without their apostrophe. Only
 // forms that are no English word of their own are listed ("its", "were",
 // "well", "ill", "id" are words).
-var bareContractions = sync.OnceValue(func() map[string]string {
+var bareContractions = lazy.Value[map[string]string]{Build: func() map[string]string {
 	return map[string]string{
 		"whats": "what is", "wheres": "where is", "whos": "who is", "hows": "how is", "thats": "that is",
 		"dont": "do not", "doesnt": "does not", "didnt": "did not", "isnt": "is not", "arent": "are not",
@@ -144,7 +147,7 @@ var bareContractions = sync.OnceValue(func() map[string]string {
 		"shouldnt": "should not", "havent": "have not", "hasnt": "has not", "ive": "i have", "im": "i am",
 		"youre": "you are", "theres": "there is",
 	}
-})
+}}
 
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
@@ -189,7 +192,7 @@ func scan(toks []token, fs *fsView) []item {
 	var items []item
 	for i := 0; i < len(toks); {
 		it, ok := recognise(toks, i, fs)
-		if !ok && toks[i].quoted && i > 0 && !toks[i-1].quoted && pathPreps[toks[i-1].low] {
+		if !ok && toks[i].quoted && i > 0 && !toks[i-1].quoted && pathPreps.Get()[toks[i-1].low] {
 			// "in 'My Docs'": a quoted name after "in" that names
 			// something that exists is a place, not a pattern.
 			if p := fs.resolveName(toks[i].raw); p.exists {
@@ -257,22 +260,26 @@ func lowAt(toks []token, i int) string {
 }
 
 // numberWords are the spelled numbers people use in requests.
-var numberWords = map[string]int{
-	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-	"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-	"forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12, "couple": 2,
-}
+var numberWords = lazy.Value[map[string]int]{Build: func() map[string]int {
+	return map[string]int{
+		"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+		"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+		"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+		"forty": 40, "fifty": 50, "sixty": 60, "hundred": 100, "dozen": 12, "couple": 2,
+	}
+}}
 
 // ordinals name columns and fields: "the second column". "first" is left to
 // the patterns, where it usually means the start of a file.
-var ordinals = map[string]int{
-	"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-}
+var ordinals = lazy.Value[map[string]int]{Build: func() map[string]int {
+	return map[string]int{
+		"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+	}
+}}
 
 // parseInt reads a small non-negative integer written in digits or words.
 func parseInt(s string) (int, bool) {
-	if n, ok := numberWords[s]; ok {
+	if n, ok := numberWords.Get()[s]; ok {
 		return n, true
 	}
 	if s == "" || len(s) > 9 {
@@ -290,7 +297,7 @@ func parseInt(s string) (int, bool) {
 
 // parseOrdinal reads "2nd", "3rd", "10th" or "second".
 func parseOrdinal(s string) (int, bool) {
-	if n, ok := ordinals[s]; ok {
+	if n, ok := ordinals.Get()[s]; ok {
 		return n, true
 	}
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
@@ -359,7 +366,7 @@ func scanURL(toks []token, i int) (item, bool) {
 	default:
 		host, _, _ := strings.Cut(s, "/")
 		dot := strings.LastIndexByte(host, '.')
-		if dot <= 0 || !urlTLDs[host[dot+1:]] || strings.HasPrefix(s, ".") || strings.HasPrefix(s, "~") {
+		if dot <= 0 || !urlTLDs.Get()[host[dot+1:]] || strings.HasPrefix(s, ".") || strings.HasPrefix(s, "~") {
 			return item{}, false
 		}
 		for _, r := range host {
@@ -374,8 +381,10 @@ func scanURL(toks []token, i int) (item, bool) {
 // urlTLDs are top-level domains common enough to read "name.tld" as a host.
 // File extensions that are also TLDs (sh, md, py, rs, pl…) are left out so
 // "deploy.sh" stays a file.
-var urlTLDs = map[string]bool{
-	"com": true, "org": true, "net": true, "io": true, "dev": true, "edu": true, "gov": true, "co": true,
-	"uk": true, "de": true, "fr": true, "app": true, "ai": true, "info": true, "xyz": true, "us": true,
-	"ca": true, "eu": true, "nl": true, "ch": true, "jp": true, "be": true, "se": true, "at": true,
-}
+var urlTLDs = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"com": true, "org": true, "net": true, "io": true, "dev": true, "edu": true, "gov": true, "co": true,
+		"uk": true, "de": true, "fr": true, "app": true, "ai": true, "info": true, "xyz": true, "us": true,
+		"ca": true, "eu": true, "nl": true, "ch": true, "jp": true, "be": true, "se": true, "at": true,
+	}
+}}

@@ -5,8 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file resolves the paths people say ("Downloads", "my documents",
@@ -190,17 +191,21 @@ func under(dir, p string) (string, bool) {
 }
 
 // determiners may precede a path: "my downloads", "this folder".
-var determiners = map[string]bool{"my": true, "the": true, "this": true, "that": true, "our": true, "your": true, "current": true, "working": true}
+var determiners = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{"my": true, "the": true, "this": true, "that": true, "our": true, "your": true, "current": true, "working": true}
+}}
 
 // pathPreps are the words after which an existing name is read as a path:
 // "in projects", "from notes".
-var pathPreps = map[string]bool{
-	"in": true, "inside": true, "under": true, "within": true, "from": true, "at": true, "on": true, "of": true,
-	"into": true, "to": true, "onto": true, "throughout": true, "across": true,
-}
+var pathPreps = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"in": true, "inside": true, "under": true, "within": true, "from": true, "at": true, "on": true, "of": true,
+		"into": true, "to": true, "onto": true, "throughout": true, "across": true,
+	}
+}}
 
 // folderWords end a path phrase: "the downloads folder".
-var folderWords = map[string]bool{"folder": true, "directory": true, "dir": true}
+var folderWords = lazy.Value[map[string]bool]{Build: func() map[string]bool { return map[string]bool{"folder": true, "directory": true, "dir": true} }}
 
 // knownFolders are the standard folders of a home, with the words people
 // use for them and their XDG key. ctx marks words that also name a file type
@@ -223,7 +228,7 @@ var knownFolders = []struct {
 func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	j := i
 	det := ""
-	for determiners[lowAt(toks, j)] {
+	for determiners.Get()[lowAt(toks, j)] {
 		det = lowAt(toks, j)
 		j++
 	}
@@ -231,13 +236,13 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 		return item{}, false
 	}
 	s, r := toks[j].low, toks[j].raw
-	prep := pathPreps[lowAt(toks, i-1)]
+	prep := pathPreps.Get()[lowAt(toks, i-1)]
 	ctx := prep || det == "my" || det == "our" || det == "your"
 	// Words that also name a file type ("my photos") are folders only
 	// after a preposition or before "folder".
 	typeCtx := prep
 	mk := func(end int, p *pathVal) (item, bool) {
-		if folderWords[lowAt(toks, end)] {
+		if folderWords.Get()[lowAt(toks, end)] {
 			end++
 		}
 		return item{kind: kindPath, from: i, to: end, raw: rawSpan(toks, i, end), path: p}, true
@@ -264,7 +269,7 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 		return item{}, false
 	}
 	// The parent folder.
-	if s == "parent" && folderWords[lowAt(toks, j+1)] {
+	if s == "parent" && folderWords.Get()[lowAt(toks, j+1)] {
 		return item{kind: kindPath, from: i, to: j + 2, raw: rawSpan(toks, i, j+2), path: v.stat(filepath.Dir(v.cwd), "..")}, true
 	}
 	// The system's logs, by name: "syslog", "the kernel log".
@@ -290,7 +295,7 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	if det == "my" || det == "our" {
 		dirs = []string{v.home, v.cwd}
 	}
-	folderAfter := func(end int) bool { return folderWords[lowAt(toks, end)] }
+	folderAfter := func(end int) bool { return folderWords.Get()[lowAt(toks, end)] }
 	// A standard folder's word names the folder of that name here, else the
 	// one the XDG user dirs configure ("Téléchargements"), else HOME's.
 	for _, kf := range knownFolders {
@@ -345,7 +350,7 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 	// ".tmp" alone is a file type, not a file, unless it exists.
 	// "the build folder" names a folder that may not exist; "a new folder"
 	// does not (no determiner).
-	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers()[s] && det != "" && !notFolderNames()[s] {
+	if looksLikeFile(r) && !strings.HasPrefix(r, ".") || folderAfter(j+1) && !fillers.Get()[s] && det != "" && !notFolderNames.Get()[s] {
 		return mk(j+1, v.stat(filepath.Join(v.cwd, r), r))
 	}
 	return item{}, false
@@ -353,11 +358,11 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 
 // notFolderNames are words that describe a folder rather than name one:
 // "the previous folder" is where cd - goes, not a folder called previous.
-var notFolderNames = sync.OnceValue(func() map[string]bool {
+var notFolderNames = lazy.Value[map[string]bool]{Build: func() map[string]bool {
 	return map[string]bool{"new": true, "previous": true, "last": true, "next": true, "other": true, "same": true, "right": true,
 		"wrong": true, "first": true, "second": true, "whole": true, "entire": true, "empty": true, "old": true,
 		"up": true, "above": true, "top": true, "another": true, "different": true, "original": true, "one": true}
-})
+}}
 
 // systemLogs are the system logs people name, the words that name them,
 // the files that hold them under the log folder (first found wins) and

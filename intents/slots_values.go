@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file recognises sizes, times and file types in a request.
@@ -36,29 +38,33 @@ func (s sizeVal) String() string {
 
 // sizeUnits maps unit words to bytes. Sizes are binary (a "MB" is 1 MiB),
 // as find, du and ls -h count them.
-var sizeUnits = map[string]int64{
-	"b": 1, "byte": 1, "bytes": 1,
-	"k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "kilobyte": 1 << 10, "kilobytes": 1 << 10, "kilo": 1 << 10, "kilos": 1 << 10,
-	"m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20, "meg": 1 << 20, "megs": 1 << 20, "megabyte": 1 << 20, "megabytes": 1 << 20,
-	"g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "gig": 1 << 30, "gigs": 1 << 30, "gigabyte": 1 << 30, "gigabytes": 1 << 30,
-	"t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40, "terabyte": 1 << 40, "terabytes": 1 << 40,
-}
+var sizeUnits = lazy.Value[map[string]int64]{Build: func() map[string]int64 {
+	return map[string]int64{
+		"b": 1, "byte": 1, "bytes": 1,
+		"k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "kilobyte": 1 << 10, "kilobytes": 1 << 10, "kilo": 1 << 10, "kilos": 1 << 10,
+		"m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20, "meg": 1 << 20, "megs": 1 << 20, "megabyte": 1 << 20, "megabytes": 1 << 20,
+		"g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30, "gig": 1 << 30, "gigs": 1 << 30, "gigabyte": 1 << 30, "gigabytes": 1 << 30,
+		"t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40, "terabyte": 1 << 40, "terabytes": 1 << 40,
+	}
+}}
 
 // comparators are the words before a size or age that say which way it
 // compares: +1 more, -1 less. Two-word ones are written with a space.
-var comparators = map[string]int{
-	"over": 1, "above": 1, "exceeding": 1, ">": 1, ">=": 1, "more than": 1, "bigger than": 1, "larger than": 1,
-	"greater than": 1, "heavier than": 1, "at least": 1, "older than": 1, "longer than": 1,
-	"under": -1, "below": -1, "<": -1, "<=": -1, "less than": -1, "smaller than": -1, "lighter than": -1,
-	"at most": -1, "up to": -1, "newer than": -1, "younger than": -1, "within": -1,
-}
+var comparators = lazy.Value[map[string]int]{Build: func() map[string]int {
+	return map[string]int{
+		"over": 1, "above": 1, "exceeding": 1, ">": 1, ">=": 1, "more than": 1, "bigger than": 1, "larger than": 1,
+		"greater than": 1, "heavier than": 1, "at least": 1, "older than": 1, "longer than": 1,
+		"under": -1, "below": -1, "<": -1, "<=": -1, "less than": -1, "smaller than": -1, "lighter than": -1,
+		"at most": -1, "up to": -1, "newer than": -1, "younger than": -1, "within": -1,
+	}
+}}
 
 // scanComparator reads a comparator at i, returning its sign and length.
 func scanComparator(toks []token, i int) (int, int) {
-	if c, ok := comparators[lowAt(toks, i)+" "+lowAt(toks, i+1)]; ok {
+	if c, ok := comparators.Get()[lowAt(toks, i)+" "+lowAt(toks, i+1)]; ok {
 		return c, 2
 	}
-	if c, ok := comparators[lowAt(toks, i)]; ok {
+	if c, ok := comparators.Get()[lowAt(toks, i)]; ok {
 		return c, 1
 	}
 	return 0, 0
@@ -96,7 +102,7 @@ func scanAmount(toks []token, i int, units map[string]int64) (float64, string, i
 		}
 		v = f
 	default:
-		n, ok := numberWords[s]
+		n, ok := numberWords.Get()[s]
 		if !ok {
 			return 0, "", 0
 		}
@@ -113,7 +119,7 @@ func scanAmount(toks []token, i int, units map[string]int64) (float64, string, i
 // "smaller than 500k".
 func scanSize(toks []token, i int) (item, bool) {
 	cmp, n := scanComparator(toks, i)
-	v, unit, m := scanAmount(toks, i+n, sizeUnits)
+	v, unit, m := scanAmount(toks, i+n, sizeUnits.Get())
 	if m == 0 || v <= 0 {
 		return item{}, false
 	}
@@ -124,7 +130,7 @@ func scanSize(toks []token, i int) (item, bool) {
 			return item{}, false
 		}
 	}
-	sz := &sizeVal{bytes: int64(v * float64(sizeUnits[unit])), cmp: cmp}
+	sz := &sizeVal{bytes: int64(v * float64(sizeUnits.Get()[unit])), cmp: cmp}
 	return item{kind: kindSize, from: i, to: i + n + m, raw: rawSpan(toks, i, i+n+m), size: sz}, true
 }
 
@@ -149,19 +155,21 @@ func (t timeVal) days() (int, bool) {
 }
 
 // timeUnits maps unit words to minutes.
-var timeUnits = map[string]int64{
-	"minute": 1, "minutes": 1, "min": 1, "mins": 1,
-	"hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
-	"day": 1440, "days": 1440, "d": 1440,
-	"week": 7 * 1440, "weeks": 7 * 1440, "wk": 7 * 1440, "wks": 7 * 1440, "w": 7 * 1440,
-	"month": 30 * 1440, "months": 30 * 1440, "mo": 30 * 1440,
-	"year": 365 * 1440, "years": 365 * 1440, "yr": 365 * 1440, "yrs": 365 * 1440, "y": 365 * 1440,
-}
+var timeUnits = lazy.Value[map[string]int64]{Build: func() map[string]int64 {
+	return map[string]int64{
+		"minute": 1, "minutes": 1, "min": 1, "mins": 1,
+		"hour": 60, "hours": 60, "hr": 60, "hrs": 60, "h": 60,
+		"day": 1440, "days": 1440, "d": 1440,
+		"week": 7 * 1440, "weeks": 7 * 1440, "wk": 7 * 1440, "wks": 7 * 1440, "w": 7 * 1440,
+		"month": 30 * 1440, "months": 30 * 1440, "mo": 30 * 1440,
+		"year": 365 * 1440, "years": 365 * 1440, "yr": 365 * 1440, "yrs": 365 * 1440, "y": 365 * 1440,
+	}
+}}
 
 // unitSaid names an amount of a time unit for people: "3 days", "a week".
 func unitSaid(v float64, unit string) string {
 	names := map[int64]string{1: "minute", 60: "hour", 1440: "day", 7 * 1440: "week", 30 * 1440: "month", 365 * 1440: "year"}
-	name := names[timeUnits[unit]]
+	name := names[timeUnits.Get()[unit]]
 	if v == 1 {
 		if name == "hour" {
 			return "an hour"
@@ -209,17 +217,17 @@ func scanTime(toks []token, i int, now time.Time) (item, bool) {
 	case "last", "past", "previous":
 		// "last week", "past 3 days", "the last hour"; not "last 20 lines".
 		j := i + 1
-		v, unit, m := scanAmount(toks, j, timeUnits)
+		v, unit, m := scanAmount(toks, j, timeUnits.Get())
 		if m == 0 {
-			if _, ok := timeUnits[lowAt(toks, j)]; !ok || len(lowAt(toks, j)) < 3 {
+			if _, ok := timeUnits.Get()[lowAt(toks, j)]; !ok || len(lowAt(toks, j)) < 3 {
 				return item{}, false
 			}
 			v, unit, m = 1, lowAt(toks, j), 1
 		}
-		return mk(1+m, timeVal{newer: true, min: int(v * float64(timeUnits[unit])), said: "in the last " + strings.TrimPrefix(strings.TrimPrefix(unitSaid(v, unit), "a "), "an ")})
+		return mk(1+m, timeVal{newer: true, min: int(v * float64(timeUnits.Get()[unit])), said: "in the last " + strings.TrimPrefix(strings.TrimPrefix(unitSaid(v, unit), "a "), "an ")})
 	case "not":
 		// "not modified in 6 months", "not touched for a year", "not used since last year".
-		if !untouchedVerbs[lowAt(toks, i+1)] {
+		if !untouchedVerbs.Get()[lowAt(toks, i+1)] {
 			return item{}, false
 		}
 		j := i + 2
@@ -228,24 +236,24 @@ func scanTime(toks []token, i int, now time.Time) (item, bool) {
 				j++
 			}
 		}
-		v, unit, m := scanAmount(toks, j, timeUnits)
+		v, unit, m := scanAmount(toks, j, timeUnits.Get())
 		if m == 0 {
-			if _, ok := timeUnits[lowAt(toks, j)]; !ok || len(lowAt(toks, j)) < 3 {
+			if _, ok := timeUnits.Get()[lowAt(toks, j)]; !ok || len(lowAt(toks, j)) < 3 {
 				return item{}, false
 			}
 			v, unit, m = 1, lowAt(toks, j), 1
 		}
-		return mk(j+m-i, timeVal{min: int(v * float64(timeUnits[unit])), said: "more than " + unitSaid(v, unit) + " ago"})
+		return mk(j+m-i, timeVal{min: int(v * float64(timeUnits.Get()[unit])), said: "more than " + unitSaid(v, unit) + " ago"})
 	}
 	// "[older than|more than|over|within] N unit [old|ago]".
 	cmp, n := scanComparator(toks, i)
-	v, unit, m := scanAmount(toks, i+n, timeUnits)
+	v, unit, m := scanAmount(toks, i+n, timeUnits.Get())
 	if m == 0 || len(unit) < 2 && m == 2 {
 		return item{}, false
 	}
 	end := i + n + m
 	tail := lowAt(toks, end)
-	minutes := int(v * float64(timeUnits[unit]))
+	minutes := int(v * float64(timeUnits.Get()[unit]))
 	switch {
 	case tail == "old" && cmp >= 0, tail == "ago" && cmp > 0:
 		return mk(end+1-i, timeVal{min: minutes, said: "more than " + unitSaid(v, unit) + " ago"})
@@ -262,9 +270,11 @@ func scanTime(toks []token, i int, now time.Time) (item, bool) {
 }
 
 // untouchedVerbs follow "not" in "not modified in 6 months".
-var untouchedVerbs = map[string]bool{
-	"modified": true, "changed": true, "touched": true, "used": true, "accessed": true, "opened": true, "edited": true, "updated": true,
-}
+var untouchedVerbs = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"modified": true, "changed": true, "touched": true, "used": true, "accessed": true, "opened": true, "edited": true, "updated": true,
+	}
+}}
 
 // extVal is a set of file extensions, without dots, and how to name them.
 type extVal struct {
@@ -312,10 +322,12 @@ var fileTypes = []struct {
 }
 
 // fileNouns follow a file-type word: "python files", "shell scripts".
-var fileNouns = map[string]bool{
-	"file": true, "files": true, "script": true, "scripts": true, "code": true, "source": true, "sources": true,
-	"document": true, "documents": true, "program": true, "programs": true,
-}
+var fileNouns = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"file": true, "files": true, "script": true, "scripts": true, "code": true, "source": true, "sources": true,
+		"document": true, "documents": true, "program": true, "programs": true,
+	}
+}}
 
 // scanExt reads a file type: "python files", "images", "*.go", ".log files",
 // "txt files".
@@ -325,7 +337,7 @@ func scanExt(toks []token, i int) (item, bool) {
 		return item{}, false
 	}
 	withNoun := func(n int) int {
-		if fileNouns[lowAt(toks, i+n)] {
+		if fileNouns.Get()[lowAt(toks, i+n)] {
 			return n + 1
 		}
 		return n
@@ -336,7 +348,7 @@ func scanExt(toks []token, i int) (item, bool) {
 			e = s[1:]
 		}
 		// ".bashrc" is a file; ".log", ".conf files" and "*.x" are types.
-		if isExtWord(e) && (ok || fileNouns[lowAt(toks, i+1)] || knownExt(e)) {
+		if isExtWord(e) && (ok || fileNouns.Get()[lowAt(toks, i+1)] || knownExt(e)) {
 			n := withNoun(1)
 			return item{kind: kindExt, from: i, to: i + n, raw: rawSpan(toks, i, i+n), ext: &extVal{exts: []string{e}, said: "*." + e + " files"}}, true
 		}
@@ -347,12 +359,12 @@ func scanExt(toks []token, i int) (item, bool) {
 			n := withNoun(1)
 			return item{kind: kindExt, from: i, to: i + n, raw: rawSpan(toks, i, i+n), ext: &extVal{exts: strings.Fields(ft.exts), said: ft.said}}, true
 		}
-		if oneOf(s, ft.names) && fileNouns[lowAt(toks, i+1)] {
+		if oneOf(s, ft.names) && fileNouns.Get()[lowAt(toks, i+1)] {
 			return item{kind: kindExt, from: i, to: i + 2, raw: rawSpan(toks, i, i+2), ext: &extVal{exts: strings.Fields(ft.exts), said: ft.said}}, true
 		}
 	}
 	// "tsv files", "conf files": an unknown extension said before "files".
-	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers()[s] && !commonWords[s] && !taskWord(s) {
+	if lowAt(toks, i+1) == "files" && len(s) <= 5 && isExtWord(s) && !fillers.Get()[s] && !commonWords.Get()[s] && !taskWord(s) {
 		return item{kind: kindExt, from: i, to: i + 2, raw: rawSpan(toks, i, i+2), ext: &extVal{exts: []string{s}, said: "." + s + " files"}}, true
 	}
 	return item{}, false
@@ -360,13 +372,15 @@ func scanExt(toks []token, i int) (item, bool) {
 
 // commonWords are short words that precede "files" without naming a type:
 // "big files", "old files", "all files".
-var commonWords = map[string]bool{
-	"big": true, "new": true, "old": true, "large": true, "huge": true, "small": true, "tiny": true, "empty": true,
-	"my": true, "the": true, "all": true, "any": true, "some": true, "hidden": true, "open": true, "these": true,
-	"those": true, "top": true, "most": true, "few": true, "many": true, "max": true, "dup": true, "two": true,
-	"ten": true, "five": true, "other": true, "junk": true, "fat": true, "dot": true, "your": true, "our": true,
-	"same": true, "both": true, "such": true, "last": true, "first": true, "next": true,
-}
+var commonWords = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"big": true, "new": true, "old": true, "large": true, "huge": true, "small": true, "tiny": true, "empty": true,
+		"my": true, "the": true, "all": true, "any": true, "some": true, "hidden": true, "open": true, "these": true,
+		"those": true, "top": true, "most": true, "few": true, "many": true, "max": true, "dup": true, "two": true,
+		"ten": true, "five": true, "other": true, "junk": true, "fat": true, "dot": true, "your": true, "our": true,
+		"same": true, "both": true, "such": true, "last": true, "first": true, "next": true,
+	}
+}}
 
 // taskWord reports whether w is a word the catalogue's phrasings require
 // ("count", "list", "delete"): "count files" counts files, it does not

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode/utf16"
 	"testing"
+	"unicode/utf16"
 )
 
 // A reply being written shows its prose as far as it is certain: escapes

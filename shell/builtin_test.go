@@ -13,7 +13,7 @@ import (
 // TestRunnerOf guards lsh's one reach into the interpreter: a builtin
 // must know whether the main shell or a subshell runs it.
 func TestRunnerOf(t *testing.T) {
-	if runnerField < 0 {
+	if runnerField.Get() < 0 {
 		t.Fatal("interp.HandlerContext has no runner field: this mvdan.cc/sh breaks jobs, exec and wait")
 	}
 	ts := newTestShell(t, Options{})

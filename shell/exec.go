@@ -10,13 +10,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // execMiddleware runs external programs. It is the end of the chain: the
@@ -202,7 +203,7 @@ func (s *Session) reportSignal(c *bcall, sig syscall.Signal, core bool) {
 		return
 	}
 	msg := unix.SignalName(sig)
-	if d := sigDescriptions[sig]; d != "" {
+	if d := sigDescriptions.Get()[sig]; d != "" {
 		msg = d
 	}
 	if core {
@@ -211,14 +212,16 @@ func (s *Session) reportSignal(c *bcall, sig syscall.Signal, core bool) {
 	fmt.Fprintln(c.Stderr, msg)
 }
 
-var sigDescriptions = map[syscall.Signal]string{
-	syscall.SIGHUP: "Hangup", syscall.SIGQUIT: "Quit", syscall.SIGILL: "Illegal instruction",
-	syscall.SIGTRAP: "Trace/breakpoint trap", syscall.SIGABRT: "Aborted", syscall.SIGBUS: "Bus error",
-	syscall.SIGFPE: "Floating point exception", syscall.SIGKILL: "Killed", syscall.SIGUSR1: "User defined signal 1",
-	syscall.SIGSEGV: "Segmentation fault", syscall.SIGUSR2: "User defined signal 2", syscall.SIGALRM: "Alarm clock",
-	syscall.SIGTERM: "Terminated", syscall.SIGXCPU: "CPU time limit exceeded", syscall.SIGXFSZ: "File size limit exceeded",
-	syscall.SIGSYS: "Bad system call",
-}
+var sigDescriptions = lazy.Value[map[syscall.Signal]string]{Build: func() map[syscall.Signal]string {
+	return map[syscall.Signal]string{
+		syscall.SIGHUP: "Hangup", syscall.SIGQUIT: "Quit", syscall.SIGILL: "Illegal instruction",
+		syscall.SIGTRAP: "Trace/breakpoint trap", syscall.SIGABRT: "Aborted", syscall.SIGBUS: "Bus error",
+		syscall.SIGFPE: "Floating point exception", syscall.SIGKILL: "Killed", syscall.SIGUSR1: "User defined signal 1",
+		syscall.SIGSEGV: "Segmentation fault", syscall.SIGUSR2: "User defined signal 2", syscall.SIGALRM: "Alarm clock",
+		syscall.SIGTERM: "Terminated", syscall.SIGXCPU: "CPU time limit exceeded", syscall.SIGXFSZ: "File size limit exceeded",
+		syscall.SIGSYS: "Bad system call",
+	}
+}}
 
 // startProcess starts one program for c, in job j's process group when j
 // is not nil. The umask and resource limits of the (sub)shell apply.
@@ -273,8 +276,9 @@ func (s *Session) startProcess(c *bcall, path string, argv []string, j *job) (*e
 	return cmd, nil
 }
 
-// selfExe is the lsh executable, to run scripts that have no "#!" line.
-var selfExe = sync.OnceValues(os.Executable)
+// selfExe is the lsh executable, to run scripts that have no "#!" line
+// (package os reads it once, when the process starts).
+var selfExe = os.Executable
 
 // builtinExec is `exec [cmd args…]`. In the main shell, when its standard
 // files are real files, it replaces lsh with the program, as sh does (the

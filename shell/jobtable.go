@@ -175,7 +175,7 @@ func (j *job) state() string {
 	defer j.mu.Unlock()
 	switch {
 	case j.killedBy != 0:
-		if d := sigDescriptions[j.killedBy]; d != "" {
+		if d := sigDescriptions.Get()[j.killedBy]; d != "" {
 			return d
 		}
 		return unix.SignalName(j.killedBy)

@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/interp"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // builtinIgnored accepts completion and key-binding set-up that rc files
@@ -177,20 +179,22 @@ func builtinSuspend(s *Session, c *bcall) error {
 // shoptCosmetic are bash options that only change interactive niceties
 // lsh's front-ends handle their own way; `shopt -s` accepts them so that
 // rc files written for bash load without errors.
-var shoptCosmetic = map[string]bool{
-	"checkwinsize": true, "histappend": true, "cmdhist": true, "lithist": true,
-	"histreedit": true, "histverify": true, "progcomp": true, "hostcomplete": true,
-	"interactive_comments": true, "promptvars": true, "checkhash": true,
-	"complete_fullquote": true, "no_empty_cmd_completion": true, "mailwarn": true,
-	"force_fignore": true, "direxpand": true, "dirspell": true, "cdspell": true,
-}
+var shoptCosmetic = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"checkwinsize": true, "histappend": true, "cmdhist": true, "lithist": true,
+		"histreedit": true, "histverify": true, "progcomp": true, "hostcomplete": true,
+		"interactive_comments": true, "promptvars": true, "checkhash": true,
+		"complete_fullquote": true, "no_empty_cmd_completion": true, "mailwarn": true,
+		"force_fignore": true, "direxpand": true, "dirspell": true, "cdspell": true,
+	}
+}}
 
 func builtinShopt(s *Session, c *bcall) error {
 	args := c.Args[1:]
 	if len(args) >= 2 && (args[0] == "-s" || args[0] == "-u") {
 		var pass []string
 		for _, name := range args[1:] {
-			if !shoptCosmetic[name] {
+			if !shoptCosmetic.Get()[name] {
 				pass = append(pass, name)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 
 	"mvdan.cc/sh/v3/interp"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // runnerField is the index of interp.HandlerContext's unexported runner
@@ -17,21 +19,21 @@ import (
 // `wait` waits for the jobs of the shell that calls it. This one read of a
 // pointer is the whole dependency on interp's internals; TestRunnerOf fails
 // loudly if an upgrade of mvdan.cc/sh removes the field.
-var runnerField = func() int {
+var runnerField = lazy.Value[int]{Build: func() int {
 	f, ok := reflect.TypeFor[interp.HandlerContext]().FieldByName("runner")
 	if !ok || f.Type != reflect.TypeFor[*interp.Runner]() || len(f.Index) != 1 {
 		return -1
 	}
 	return f.Index[0]
-}()
+}}
 
 // runnerOf returns the interpreter (the main shell or one of its subshells)
 // that called the handler owning hc, or nil if it cannot be known.
 func runnerOf(hc interp.HandlerContext) *interp.Runner {
-	if runnerField < 0 {
+	if runnerField.Get() < 0 {
 		return nil
 	}
-	v := reflect.ValueOf(&hc).Elem().Field(runnerField)
+	v := reflect.ValueOf(&hc).Elem().Field(runnerField.Get())
 	if v.IsNil() {
 		return nil
 	}

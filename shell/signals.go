@@ -14,6 +14,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // signalOwner is set once a session handles the process's signals.
@@ -52,10 +54,12 @@ var handledSignals = []syscall.Signal{
 
 // untrappable are signals lsh will not trap: the kernel forbids KILL and
 // STOP, and the Go runtime needs URG and PROF.
-var untrappable = map[syscall.Signal]bool{
-	syscall.SIGKILL: true, syscall.SIGSTOP: true, syscall.SIGURG: true, syscall.SIGPROF: true,
-	syscall.SIGSEGV: true, syscall.SIGBUS: true, syscall.SIGFPE: true, syscall.SIGILL: true,
-}
+var untrappable = lazy.Value[map[syscall.Signal]bool]{Build: func() map[syscall.Signal]bool {
+	return map[syscall.Signal]bool{
+		syscall.SIGKILL: true, syscall.SIGSTOP: true, syscall.SIGURG: true, syscall.SIGPROF: true,
+		syscall.SIGSEGV: true, syscall.SIGBUS: true, syscall.SIGFPE: true, syscall.SIGILL: true,
+	}
+}}
 
 func (s *Session) handleSignals() error {
 	if !signalOwner.CompareAndSwap(false, true) {

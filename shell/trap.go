@@ -205,7 +205,7 @@ func parseCondition(spec string) (condition, error) {
 	if !ok || sig == 0 {
 		return condition{}, fmt.Errorf("%s: invalid signal specification", spec)
 	}
-	if untrappable[sig] {
+	if untrappable.Get()[sig] {
 		return condition{}, fmt.Errorf("%s: cannot be trapped", spec)
 	}
 	return condition{sig: sig, name: signalName(sig)}, nil

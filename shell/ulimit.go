@@ -6,10 +6,11 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // limitRes is one resource `ulimit` knows, in the order `ulimit -a` shows.
@@ -54,7 +55,7 @@ func limitByFlag(f byte) *limitRes {
 // The Go runtime raises its own soft limit to the hard limit minus one at
 // start-up and restores the original in each child, which it keeps to
 // itself; the limit is read back from a child once, when first asked.
-var childNofile = sync.OnceValue(func() uint64 {
+var childNofile = lazy.Value[uint64]{Build: func() uint64 {
 	out, err := exec.Command("/bin/sh", "-c", "ulimit -n").Output()
 	if err == nil {
 		v := strings.TrimSpace(string(out))
@@ -68,7 +69,7 @@ var childNofile = sync.OnceValue(func() uint64 {
 	var lim syscall.Rlimit
 	syscall.Getrlimit(unix.RLIMIT_NOFILE, &lim)
 	return lim.Cur
-})
+}}
 
 // getLimit returns a resource's limits in the (sub)shell running c.
 func (s *Session) getLimit(c *bcall, res int) (syscall.Rlimit, error) {
@@ -80,7 +81,7 @@ func (s *Session) getLimit(c *bcall, res int) (syscall.Rlimit, error) {
 		return lim, err
 	}
 	if res == unix.RLIMIT_NOFILE && !s.nofileSet.Load() && lim.Max != unix.RLIM_INFINITY && lim.Cur == lim.Max-1 {
-		lim.Cur = childNofile()
+		lim.Cur = childNofile.Get()
 	}
 	return lim, nil
 }

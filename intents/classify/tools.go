@@ -2,7 +2,8 @@ package classify
 
 import (
 	"strings"
-	"sync"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // operands is what a command expects after its options: the grammar a
@@ -49,13 +50,13 @@ func lookupTool(name string) tool {
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	return toolTable()[name]
+	return toolTable.Get()[name]
 }
 
 // toolTable is the table, built on first use so that starting lsh costs
 // nothing. Each row says what the command accepts; everything not listed
 // takes files and directories.
-var toolTable = sync.OnceValue(buildTools)
+var toolTable = lazy.Value[map[string]tool]{Build: buildTools}
 
 func buildTools() map[string]tool {
 	tools := map[string]tool{}
@@ -94,7 +95,7 @@ func buildTools() map[string]tool {
 	tools["tar"] = tool{bundle: "AcdrtuxfvzjJpPkmOSwWlhZ"}
 	tools["ps"] = tool{bundle: "aAcdefgGhjlLmMnNoOpqrsStTuUvVwxXyZ"}
 	tools["ar"] = tool{bundle: "dmpqrstxcTuv"}
-	for name, list := range subcommands {
+	for name, list := range subcommands.Get() {
 		t := tools[name]
 		t.subs = map[string]bool{}
 		for _, s := range strings.Fields(list) {
@@ -108,61 +109,63 @@ func buildTools() map[string]tool {
 // subcommands lists the subcommands of the tools that have them. A first
 // operand not listed reads as a request's word ("git undo the last
 // commit"), weakly, since people define git aliases.
-var subcommands = map[string]string{
-	"git": `add am apply archive bisect blame branch bundle checkout cherry-pick citool clean clone commit config
+var subcommands = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"git": `add am apply archive bisect blame branch bundle checkout cherry-pick citool clean clone commit config
 		describe diff difftool fetch format-patch fsck gc grep gui help init instaweb log ls-files ls-remote ls-tree
 		merge mergetool mv notes prune pull push range-diff rebase reflog remote repack replace request-pull reset
 		restore revert rm shortlog show show-branch sparse-checkout stash status submodule switch tag worktree
 		whatchanged cat-file rev-parse rev-list update-index maintenance lfs`,
-	"go": `bug build clean doc env fix fmt generate get install list mod work run telemetry test tool version vet help`,
-	"docker": `attach build builder buildx commit compose config container context cp create diff events exec export
+		"go": `bug build clean doc env fix fmt generate get install list mod work run telemetry test tool version vet help`,
+		"docker": `attach build builder buildx commit compose config container context cp create diff events exec export
 		history image images import info init inspect kill load login logout logs manifest network node pause plugin
 		port ps pull push rename restart rm rmi run save scout search secret service stack start stats stop swarm
 		system tag top trust unpause update version volume wait`,
-	"podman": `attach build commit container cp create diff events exec export generate healthcheck history image
+		"podman": `attach build commit container cp create diff events exec export generate healthcheck history image
 		images import info init inspect kill load login logout logs machine manifest mount network pause play pod
 		port ps pull push rename restart rm rmi run save search secret start stats stop system tag top unmount
 		unpause unshare untag update version volume wait compose kube`,
-	"kubectl": `get describe apply delete create edit logs exec port-forward rollout scale expose run set explain
+		"kubectl": `get describe apply delete create edit logs exec port-forward rollout scale expose run set explain
 		config cluster-info top cp label annotate patch replace wait auth api-resources version drain cordon
 		uncordon taint debug autoscale certificate proxy attach diff kustomize plugin completion`,
-	"apt": `install reinstall remove purge update upgrade full-upgrade dist-upgrade autoremove autopurge autoclean
+		"apt": `install reinstall remove purge update upgrade full-upgrade dist-upgrade autoremove autopurge autoclean
 		clean search show list policy depends rdepends source build-dep download changelog edit-sources satisfy
 		moo`,
-	"apt-get": `install reinstall remove purge update upgrade dist-upgrade autoremove autoclean clean source
+		"apt-get": `install reinstall remove purge update upgrade dist-upgrade autoremove autoclean clean source
 		build-dep download changelog check markauto satisfy`,
-	"dnf": `install reinstall remove erase update upgrade search info list provides history clean makecache
+		"dnf": `install reinstall remove erase update upgrade search info list provides history clean makecache
 		autoremove check-update downgrade group repolist module config-manager`,
-	"yum": `install reinstall remove erase update upgrade search info list provides history clean makecache
+		"yum": `install reinstall remove erase update upgrade search info list provides history clean makecache
 		autoremove check-update downgrade group groupinstall repolist`,
-	"zypper": `install in remove rm update up dist-upgrade dup search se info if refresh ref list-updates lu
+		"zypper": `install in remove rm update up dist-upgrade dup search se info if refresh ref list-updates lu
 		patch repos lr addrepo ar clean`,
-	"snap": `install remove refresh list info find run services start stop restart enable disable connect
+		"snap": `install remove refresh list info find run services start stop restart enable disable connect
 		connections revert logs alias`,
-	"flatpak": `install uninstall update list info run search remote-add remote-delete remotes override kill ps`,
-	"brew": `install uninstall reinstall upgrade update list search info doctor cleanup outdated services tap untap
+		"flatpak": `install uninstall update list info run search remote-add remote-delete remotes override kill ps`,
+		"brew": `install uninstall reinstall upgrade update list search info doctor cleanup outdated services tap untap
 		link unlink pin unpin leaves deps uses cask autoremove home`,
-	"npm": `install i ci uninstall un update up run run-script test t start stop restart build init publish ls
+		"npm": `install i ci uninstall un update up run run-script test t start stop restart build init publish ls
 		list outdated audit exec view info pack link cache config version help prune dedupe fund doctor`,
-	"pnpm": `add install i remove rm update up run test t start build exec dlx list ls outdated why audit init
+		"pnpm": `add install i remove rm update up run test t start build exec dlx list ls outdated why audit init
 		publish store`,
-	"yarn": `add install remove upgrade run test start build dlx exec list info why audit init publish global
+		"yarn": `add install remove upgrade run test start build dlx exec list info why audit init publish global
 		workspace workspaces`,
-	"cargo": `build b check c clean doc new init add remove run r test t bench update search publish install
+		"cargo": `build b check c clean doc new init add remove run r test t bench update search publish install
 		uninstall fmt clippy tree fix metadata vendor login`,
-	"pip":  `install uninstall list show freeze search download wheel check config cache index inspect hash`,
-	"pip3": `install uninstall list show freeze search download wheel check config cache index inspect hash`,
-	"systemctl": `start stop restart reload try-restart reload-or-restart status enable disable reenable
+		"pip":  `install uninstall list show freeze search download wheel check config cache index inspect hash`,
+		"pip3": `install uninstall list show freeze search download wheel check config cache index inspect hash`,
+		"systemctl": `start stop restart reload try-restart reload-or-restart status enable disable reenable
 		is-active is-enabled is-failed list-units list-unit-files list-timers list-sockets daemon-reload mask
 		unmask cat edit show kill reboot poweroff halt suspend hibernate isolate set-default get-default
 		reset-failed`,
-	"ip": `addr address a link l route r neigh neighbour n rule netns tunnel maddr monitor -br -c -4 -6`,
-	"gh": `auth browse codespace gist issue org pr project release repo run search secret ssh-key status
+		"ip": `addr address a link l route r neigh neighbour n rule netns tunnel maddr monitor -br -c -4 -6`,
+		"gh": `auth browse codespace gist issue org pr project release repo run search secret ssh-key status
 		workflow api label cache extension alias config`,
-	"conda":  `install create activate deactivate list remove update env info search config clean run`,
-	"rustup": `update install default toolchain target component show run self override doc which`,
-	"nix":    `build develop flake run shell search profile store repl eval log why-depends`,
-}
+		"conda":  `install create activate deactivate list remove update env info search config clean run`,
+		"rustup": `update install default toolchain target component show run self override doc which`,
+		"nix":    `build develop flake run shell search profile store repl eval log why-depends`,
+	}
+}}
 
 // takesFiles reports whether an operand that names an existing file is
 // what the tool expects (not for kill, read, sleep…).

@@ -2,8 +2,9 @@ package classify
 
 import (
 	"strings"
-	"sync"
 	"unicode"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // class is what a word looks like on its own, before the command's grammar
@@ -46,7 +47,7 @@ func classOf(v string) class {
 		return cPath
 	}
 	lower := strings.ToLower(v)
-	w := wordTable()
+	w := wordTable.Get()
 	switch {
 	case w.stop[lower]:
 		return cStop
@@ -159,11 +160,11 @@ type words struct {
 // people start requests with ("print", "delete", "extract"). Such a word
 // is never taken for a typo of a command.
 func requestWord(w string) bool {
-	t := wordTable()
+	t := wordTable.Get()
 	return t.stop[w] || t.request[w] || t.verbs[w]
 }
 
-var wordTable = sync.OnceValue(func() words {
+var wordTable = lazy.Value[words]{Build: func() words {
 	w := words{stop: map[string]bool{}, request: map[string]bool{}, verbs: map[string]bool{}}
 	// Verbs requests start with.
 	for _, s := range strings.Fields(`print show list delete remove erase open edit extract install uninstall
@@ -206,4 +207,4 @@ var wordTable = sync.OnceValue(func() words {
 		w.request[s] = true
 	}
 	return w
-})
+}}

@@ -6,6 +6,8 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/intents/internal/cmdline"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // call explains a simple command: assignments, prefixes, the command, its
@@ -74,7 +76,7 @@ func (w *walker) resolved(c cmdline.Call, join string) {
 		}
 	}
 	w.items(name, args)
-	if shells[name] && args.Has("c") {
+	if shells.Get()[name] && args.Has("c") {
 		if ops := args.Operands(); len(ops) > 0 {
 			w.code(ops[0], "")
 		}
@@ -91,7 +93,9 @@ func (w *walker) resolved(c cmdline.Call, join string) {
 }
 
 // shells run their first operand as code when given -c.
-var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true, "ash": true}
+var shells = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true, "ash": true}
+}}
 
 func viaText(via []string) string {
 	var out []string

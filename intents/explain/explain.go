@@ -89,7 +89,9 @@ type Explainer struct {
 // New returns an Explainer that falls back to manual for unknown tools.
 func New(manual Manual) *Explainer { return &Explainer{manual: manual} }
 
-var system = New(SystemManual)
+// system is the Explainer of Explain (a literal, so that the compiler lays
+// it out and starting lsh runs nothing).
+var system = &Explainer{manual: SystemManual}
 
 // Explain explains a command line, falling back to the local manual pages
 // and --help output for tools outside lsh's table. A line that does not

@@ -9,8 +9,9 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // manualTimeout bounds one man or --help run.
@@ -22,14 +23,14 @@ const manualLimit = 256 << 10
 // noHelp lists tools whose --help lsh never runs, whatever they are: a
 // tool that ignored --help would do its job instead. It and the other
 // patterns of this file are compiled on first use, not at every lsh start.
-var noHelp = sync.OnceValue(func() *regexp.Regexp {
+var noHelp = lazy.Value[*regexp.Regexp]{Build: func() *regexp.Regexp {
 	return regexp.MustCompile(`^(rm|mkfs.*|mke2fs|mkswap|wipefs|shred|dd|reboot|shutdown|halt|poweroff|init|telinit|kill.*|pkill|fdisk|sfdisk|sgdisk|gdisk|cfdisk|parted|format|userdel|crontab|iptables.*|nft|blkdiscard|truncate|srm|sudo|su|doas|pkexec)$`)
-})
+}}
 
 // safeTool matches names lsh will look up: no paths, no options.
-var safeTool = sync.OnceValue(func() *regexp.Regexp {
+var safeTool = lazy.Value[*regexp.Regexp]{Build: func() *regexp.Regexp {
 	return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._+-]*$`)
-})
+}}
 
 // SystemManual reads a tool's documentation on this machine: its manual
 // page through `man -P cat`, or else the output of `TOOL --help` when the
@@ -37,7 +38,7 @@ var safeTool = sync.OnceValue(func() *regexp.Regexp {
 // command name, dangerous tools are never asked for --help, the tool runs
 // with no input, in the temporary directory, for at most a few seconds.
 func SystemManual(tool string) (string, string, error) {
-	if !safeTool().MatchString(tool) {
+	if !safeTool.Get().MatchString(tool) {
 		return "", "", fmt.Errorf("explain: %q is not a plain command name", tool)
 	}
 	env := append(os.Environ(), "MANWIDTH=100", "LC_ALL=C", "LANG=C", "MAN_KEEP_FORMATTING=", "MANPAGER=cat", "PAGER=cat")
@@ -46,7 +47,7 @@ func SystemManual(tool string) (string, string, error) {
 			return stripOverstrike(string(out)), "man", nil
 		}
 	}
-	if noHelp().MatchString(tool) {
+	if noHelp.Get().MatchString(tool) {
 		return "", "", fmt.Errorf("explain: lsh does not run %s --help", tool)
 	}
 	path, err := exec.LookPath(tool)
@@ -110,9 +111,9 @@ func stripOverstrike(s string) string {
 
 // optionLine matches the head of an option description in man or --help
 // text: "  -a, --all   text" or "  -f FILE, --file=FILE".
-var optionLine = sync.OnceValue(func() *regexp.Regexp {
+var optionLine = lazy.Value[*regexp.Regexp]{Build: func() *regexp.Regexp {
 	return regexp.MustCompile(`^\s{1,12}(-{1,2}[A-Za-z0-9?#][-A-Za-z0-9_#]*(?:[ =]\[?[A-Za-z<][-A-Za-z_<>.|]*\]?)?(?:,\s*-{1,2}[A-Za-z0-9?#][-A-Za-z0-9_#]*(?:[ =]\[?[A-Za-z<][-A-Za-z_<>.|]*\]?)?)*)(?:\s{2,}|\t|$)(.*)$`)
-})
+}}
 
 // parseManual builds a Tool from man or --help text: the NAME line's
 // summary and each option's first line of description.
@@ -142,7 +143,7 @@ func parseManual(name, text, from string) *Tool {
 		}
 	}
 	for i := 0; i < len(lines); i++ {
-		m := optionLine().FindStringSubmatch(lines[i])
+		m := optionLine.Get().FindStringSubmatch(lines[i])
 		if m == nil {
 			continue
 		}

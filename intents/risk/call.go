@@ -4,11 +4,12 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/intents/internal/cmdline"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // call rates one simple command.
@@ -70,7 +71,7 @@ func (r *rater) resolved(src cmdline.Source, c cmdline.Call, s *syntax.Stmt, in 
 		case strings.Contains(name, "/"):
 			base := path.Base(name)
 			msg := "runs the program " + name + ", which lsh does not know"
-			if _, known := rules()[base]; known {
+			if _, known := rules.Get()[base]; known {
 				msg += " (it is not the system " + base + ")"
 			}
 			r.add(Writes, msg, "")
@@ -89,13 +90,13 @@ func (r *rater) resolved(src cmdline.Source, c cmdline.Call, s *syntax.Stmt, in 
 // normalize maps versioned or aliased tool names onto table keys:
 // python3.12 is python3. The pattern is compiled on first use, not at
 // every lsh start.
-var versioned = sync.OnceValue(func() *regexp.Regexp {
+var versioned = lazy.Value[*regexp.Regexp]{Build: func() *regexp.Regexp {
 	return regexp.MustCompile(`^(python[23]?|pip[23]?|perl|ruby|php|lua)[0-9.]+$`)
-})
+}}
 
 func normalize(name string) string {
-	if m := versioned().FindStringSubmatch(name); m != nil {
-		if _, ok := rules()[m[1]]; ok {
+	if m := versioned.Get().FindStringSubmatch(name); m != nil {
+		if _, ok := rules.Get()[m[1]]; ok {
 			return m[1]
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/intents/internal/cmdline"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file follows code that runs as code: shell lines inside strings
@@ -25,10 +27,12 @@ type feed struct {
 
 // passThrough lists filters whose output is their input, transformed: a
 // download piped through them is still the download.
-var passThrough = map[string]bool{
-	"tee": true, "cat": true, "gunzip": true, "zcat": true, "base64": true, "tr": true, "sed": true,
-	"head": true, "tail": true, "xz": true, "bzip2": true, "gzip": true, "dos2unix": true, "grep": true,
-}
+var passThrough = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"tee": true, "cat": true, "gunzip": true, "zcat": true, "base64": true, "tr": true, "sed": true,
+		"head": true, "tail": true, "xz": true, "bzip2": true, "gzip": true, "dos2unix": true, "grep": true,
+	}
+}}
 
 // feedOf tells what a pipeline stage writes to its standard output, given
 // what it reads.
@@ -66,7 +70,7 @@ func (r *rater) feedOf(src cmdline.Source, s *syntax.Stmt, in *feed) *feed {
 		return &feed{text: text, from: name}
 	case name == "cat" && len(ops) == 1:
 		return &feed{file: ops[0].Value, from: name}
-	case passThrough[name] && in != nil && in.url != "":
+	case passThrough.Get()[name] && in != nil && in.url != "":
 		return &feed{url: in.url, from: name}
 	}
 	return &feed{from: name}
@@ -281,7 +285,7 @@ func (r *rater) find(src cmdline.Source, a cmdline.Args, cmd string) {
 				continue
 			}
 			expr = true
-			filtered = filtered || !findNonFilter[it.Name]
+			filtered = filtered || !findNonFilter.Get()[it.Name]
 		}
 	}
 	if len(roots) == 0 {
@@ -327,15 +331,17 @@ func (r *rater) find(src cmdline.Source, a cmdline.Args, cmd string) {
 // findNonFilter are find options, operators and actions that do not narrow
 // what find matches: with only these, find matches its roots themselves and
 // everything under them.
-var findNonFilter = map[string]bool{
-	"delete": true, "exec": true, "execdir": true, "ok": true, "okdir": true, "print": true, "print0": true,
-	"ls": true, "fls": true, "printf": true, "fprintf": true, "fprint": true, "fprint0": true, "depth": true,
-	"d": true, "maxdepth": true, "mindepth": true, "xdev": true, "mount": true, "follow": true, "noleaf": true,
-	"daystart": true, "ignore_readdir_race": true, "noignore_readdir_race": true, "nowarn": true, "warn": true,
-	"true": true, "type": true, "xtype": true, "H": true, "L": true, "P": true, "O": true, "D": true,
-	"(": true, ")": true, "!": true, ",": true, "a": true, "and": true, "o": true, "or": true, "not": true,
-	"regextype": true,
-}
+var findNonFilter = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"delete": true, "exec": true, "execdir": true, "ok": true, "okdir": true, "print": true, "print0": true,
+		"ls": true, "fls": true, "printf": true, "fprintf": true, "fprint": true, "fprint0": true, "depth": true,
+		"d": true, "maxdepth": true, "mindepth": true, "xdev": true, "mount": true, "follow": true, "noleaf": true,
+		"daystart": true, "ignore_readdir_race": true, "noignore_readdir_race": true, "nowarn": true, "warn": true,
+		"true": true, "type": true, "xtype": true, "H": true, "L": true, "P": true, "O": true, "D": true,
+		"(": true, ")": true, "!": true, ",": true, "a": true, "and": true, "o": true, "or": true, "not": true,
+		"regextype": true,
+	}
+}}
 
 // foundWord makes the word {} stands for: the root itself when nothing
 // narrows the search, some file under it otherwise.

@@ -2,7 +2,8 @@ package risk
 
 import (
 	"strings"
-	"sync"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // This file holds the rules as data: which command does what to which of
@@ -288,7 +289,7 @@ func pkgRules(rules map[string][]rule, tool, remove, install, look string, level
 // missing for a subcommand falls back to the command's. The table is built
 // on first use, not at init: every lsh start links this package (lsh -c
 // true among them), and most never rate a command.
-var rules = sync.OnceValue(func() map[string][]rule {
+var rules = lazy.Value[map[string][]rule]{Build: func() map[string][]rule {
 	rules := map[string][]rule{
 		"rm": {{level: Deletes, role: deletes, does: "deletes %s", mods: rmMods,
 			alt: "rm -ri %s asks before each file; gio trash %s (or trash-put) moves it to the trash instead"}},
@@ -503,13 +504,13 @@ var rules = sync.OnceValue(func() map[string][]rule {
 	}
 	addRules(rules)
 	return rules
-})
+}}
 
 // ruleFor returns the rule for a tool key ("git reset") given the options
 // present, falling back from "git stash frob" to "git stash" to "git".
 func ruleFor(key string, has func(names string) bool, hasArg func(args string) bool) (rule, string, bool) {
 	for k := key; k != ""; {
-		if rs, ok := rules()[k]; ok {
+		if rs, ok := rules.Get()[k]; ok {
 			for _, r := range rs {
 				if r.when != "" && !has(r.when) {
 					continue

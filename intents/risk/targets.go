@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/llamashell/lsh/intents/internal/cmdline"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // class is what a path names, as far as damage goes.
@@ -37,30 +39,34 @@ func (c class) system() bool { return c == systemFile || c == systemRoot || c ==
 
 // systemRoots are the top directories whose loss breaks the system, with
 // what each holds for the person reading a reason.
-var systemRoots = map[string]string{
-	"/bin": "system programs", "/sbin": "system programs", "/boot": "the kernel and boot loader",
-	"/dev": "device files", "/etc": "system configuration", "/home": "every user's home",
-	"/lib": "system libraries", "/lib32": "system libraries", "/lib64": "system libraries",
-	"/libx32": "system libraries", "/opt": "installed software", "/proc": "the kernel's process table",
-	"/root": "root's home", "/run": "running services' state", "/srv": "served data",
-	"/sys": "kernel interfaces", "/usr": "installed programs and libraries", "/var": "system state, logs and databases",
-	"/snap": "installed snaps", "/nix": "the Nix store", "/usr/bin": "installed programs",
-	"/usr/sbin": "system programs", "/usr/lib": "system libraries", "/usr/lib64": "system libraries",
-	"/usr/local": "locally installed software", "/usr/share": "shared program data",
-	"/usr/include": "system headers", "/usr/libexec": "system helper programs", "/var/lib": "system databases",
-	"/var/log": "system logs", "/var/spool": "queued mail and jobs", "/var/mail": "mailboxes",
-	"/System": "macOS itself", "/Library": "system-wide settings", "/Applications": "installed applications",
-	"/Users": "every user's home", "/private": "system state",
-}
+var systemRoots = lazy.Value[map[string]string]{Build: func() map[string]string {
+	return map[string]string{
+		"/bin": "system programs", "/sbin": "system programs", "/boot": "the kernel and boot loader",
+		"/dev": "device files", "/etc": "system configuration", "/home": "every user's home",
+		"/lib": "system libraries", "/lib32": "system libraries", "/lib64": "system libraries",
+		"/libx32": "system libraries", "/opt": "installed software", "/proc": "the kernel's process table",
+		"/root": "root's home", "/run": "running services' state", "/srv": "served data",
+		"/sys": "kernel interfaces", "/usr": "installed programs and libraries", "/var": "system state, logs and databases",
+		"/snap": "installed snaps", "/nix": "the Nix store", "/usr/bin": "installed programs",
+		"/usr/sbin": "system programs", "/usr/lib": "system libraries", "/usr/lib64": "system libraries",
+		"/usr/local": "locally installed software", "/usr/share": "shared program data",
+		"/usr/include": "system headers", "/usr/libexec": "system helper programs", "/var/lib": "system databases",
+		"/var/log": "system logs", "/var/spool": "queued mail and jobs", "/var/mail": "mailboxes",
+		"/System": "macOS itself", "/Library": "system-wide settings", "/Applications": "installed applications",
+		"/Users": "every user's home", "/private": "system state",
+	}
+}}
 
 // userAreas are absolute places ordinary users write to.
 var userAreas = []string{"/tmp", "/var/tmp", "/dev/shm", "/mnt", "/media", "/run/media", "/run/user"}
 
 // sinks are device files writing to which destroys nothing.
-var sinks = map[string]bool{
-	"/dev/null": true, "/dev/zero": true, "/dev/full": true, "/dev/random": true, "/dev/urandom": true,
-	"/dev/stdout": true, "/dev/stderr": true, "/dev/stdin": true, "/dev/tty": true, "/dev/console": true,
-}
+var sinks = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"/dev/null": true, "/dev/zero": true, "/dev/full": true, "/dev/random": true, "/dev/urandom": true,
+		"/dev/stdout": true, "/dev/stderr": true, "/dev/stdin": true, "/dev/tty": true, "/dev/console": true,
+	}
+}}
 
 // devicePrefixes are the names under /dev of disks, partitions and memory.
 var devicePrefixes = []string{"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "md", "dm-", "loop", "sr",
@@ -129,7 +135,7 @@ func classifyPath(p string, glob bool, opt Options) (class, string) {
 			}
 			return ordinary, ""
 		}
-		for r, what := range systemRoots {
+		for r, what := range systemRoots.Get() {
 			if ok, _ := path.Match(p, r); ok {
 				return systemRoot, "matches " + r + ", " + what
 			}
@@ -156,13 +162,13 @@ func classifyPath(p string, glob bool, opt Options) (class, string) {
 		}
 		return ordinary, ""
 	}
-	if what, ok := systemRoots[p]; ok {
+	if what, ok := systemRoots.Get()[p]; ok {
 		if p == "/root" {
 			return systemRoot, "root's home"
 		}
 		return systemRoot, what
 	}
-	if sinks[p] || strings.HasPrefix(p, "/dev/fd/") || strings.HasPrefix(p, "/dev/pts/") || strings.HasPrefix(p, "/proc/self/fd/") {
+	if sinks.Get()[p] || strings.HasPrefix(p, "/dev/fd/") || strings.HasPrefix(p, "/dev/pts/") || strings.HasPrefix(p, "/proc/self/fd/") {
 		return sink, ""
 	}
 	if strings.HasPrefix(p, "/dev/") {
@@ -186,7 +192,7 @@ func classifyPath(p string, glob bool, opt Options) (class, string) {
 		return ordinary, ""
 	}
 	for dir := path.Dir(p); dir != "/"; dir = path.Dir(dir) {
-		if _, ok := systemRoots[dir]; ok {
+		if _, ok := systemRoots.Get()[dir]; ok {
 			return systemFile, "a system file"
 		}
 	}

@@ -12,11 +12,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/shirou/gopsutil/v4/cpu"
 	"github.com/shirou/gopsutil/v4/disk"
 	"github.com/shirou/gopsutil/v4/load"
 	"github.com/shirou/gopsutil/v4/mem"
-	"github.com/shirou/gopsutil/v4/process"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,11 +37,6 @@ func Collect(ctx context.Context, sample time.Duration) (*Snapshot, error) {
 		s.Problems = append(s.Problems, what+": "+err.Error())
 	}
 
-	if n, err := cpu.CountsWithContext(ctx, true); err == nil {
-		s.Cores = n
-	} else {
-		problem("cpu count", err)
-	}
 	if a, err := load.AvgWithContext(ctx); err == nil {
 		s.Load, s.HasLoad = [3]float64{a.Load1, a.Load5, a.Load15}, true
 	} else {
@@ -70,18 +63,21 @@ func Collect(ctx context.Context, sample time.Duration) (*Snapshot, error) {
 
 	// First reading of the counters.
 	t0 := time.Now()
-	cpu0, cpuErr := cpu.TimesWithContext(ctx, false)
+	stat0, cpuErr := readProcStat(ProcRoot)
+	if cpuErr == nil {
+		s.Cores = stat0.CPUs
+	}
 	swap0, swapErr := mem.SwapMemoryWithContext(ctx)
 	io0, ioErr := disk.IOCountersWithContext(ctx)
-	procs, err := process.ProcessesWithContext(ctx)
+	pids, err := listPIDs(ProcRoot)
 	if err != nil {
 		problem("processes", err)
 	}
-	times0 := map[int32]cpuAt{}
+	times0 := map[int]cpuAt{}
 	if sample > 0 {
-		for _, p := range procs {
-			if t, err := p.TimesWithContext(ctx); err == nil {
-				times0[p.Pid] = cpuAt{t.User + t.System, time.Now()}
+		for _, pid := range pids {
+			if st, err := readPIDStat(ProcRoot, pid); err == nil {
+				times0[pid] = cpuAt{st.CPU, time.Now()}
 			}
 		}
 		select {
@@ -98,15 +94,18 @@ func Collect(ctx context.Context, sample time.Duration) (*Snapshot, error) {
 	s.Taken = t1
 
 	// Second reading, and the rates between the two.
-	if cpuErr == nil && len(cpu0) > 0 {
+	if cpuErr == nil {
 		if sample == 0 {
-			s.CPU, s.HasCPU = split(cpu.TimesStat{}, cpu0[0]), true
-		} else if cpu1, err := cpu.TimesWithContext(ctx, false); err == nil && len(cpu1) > 0 {
-			s.CPU, s.HasCPU = split(cpu0[0], cpu1[0]), true
-		} else if err != nil {
+			s.CPU, s.HasCPU = split(cpuTimes{}, stat0.CPU), true
+		} else if stat1, err := readProcStat(ProcRoot); err == nil {
+			s.CPU, s.HasCPU = split(stat0.CPU, stat1.CPU), true
+		} else {
 			problem("cpu times", err)
 		}
-	} else if cpuErr != nil {
+		if s.Cores == 0 {
+			problem("cpu count", errors.New("no cpuN line in "+filepath.Join(ProcRoot, "stat")))
+		}
+	} else {
 		problem("cpu times", cpuErr)
 	}
 	if vm, err := mem.VirtualMemoryWithContext(ctx); err == nil {
@@ -140,26 +139,29 @@ func Collect(ctx context.Context, sample time.Duration) (*Snapshot, error) {
 	}
 	// CPU time first, for every process, so each process's window is as
 	// close to the sample as a busy machine allows; then the rest.
-	times1 := map[int32]cpuAt{}
-	for _, p := range procs {
-		if t, err := p.TimesWithContext(ctx); err == nil {
-			times1[p.Pid] = cpuAt{t.User + t.System, time.Now()}
-		}
+	type second struct {
+		pid int
+		st  pidStat
+		at  time.Time
+	}
+	var read []second
+	for _, pid := range pids {
+		if st, err := readPIDStat(ProcRoot, pid); err == nil {
+			read = append(read, second{pid, st, time.Now()})
+		} // else it ended during the window
 	}
 	limit := 100 * float64(max(s.Cores, 1))
-	for _, p := range procs {
-		t1, ok := times1[p.Pid]
-		if !ok {
-			continue // ended during the window
-		}
-		pr := proc(ctx, p)
-		if t0, ok := times0[p.Pid]; ok {
-			if secs := t1.at.Sub(t0.at).Seconds(); secs > 0 {
-				pr.CPU = min(100*max(t1.cpu-t0.cpu, 0)/secs, limit)
+	for _, r := range read {
+		pr := proc(ProcRoot, r.pid, r.st)
+		if t0, ok := times0[r.pid]; ok {
+			if secs := r.at.Sub(t0.at).Seconds(); secs > 0 {
+				pr.CPU = min(100*max(r.st.CPU-t0.cpu, 0)/secs, limit)
 			}
-		} else if sample == 0 {
-			if c, err := p.CPUPercentWithContext(ctx); err == nil {
-				pr.CPU = c
+		} else if sample == 0 && cpuErr == nil && stat0.HasBT {
+			// Over its lifetime, as ps prints %CPU.
+			started := stat0.Boot.Add(time.Duration(r.st.Start * float64(time.Second)))
+			if secs := r.at.Sub(started).Seconds(); secs > 0 {
+				pr.CPU = min(100*r.st.CPU/secs, limit)
 			}
 		}
 		s.Procs = append(s.Procs, pr)
@@ -169,7 +171,7 @@ func Collect(ctx context.Context, sample time.Duration) (*Snapshot, error) {
 
 // split turns two readings of the CPU time counters into percentages of
 // the time between them (from zero: since boot).
-func split(a, b cpu.TimesStat) CPUSplit {
+func split(a, b cpuTimes) CPUSplit {
 	d := func(x, y float64) float64 { return max(y-x, 0) }
 	user, sys, nice := d(a.User, b.User), d(a.System, b.System), d(a.Nice, b.Nice)
 	iow, steal, idle := d(a.Iowait, b.Iowait), d(a.Steal, b.Steal), d(a.Idle, b.Idle)
@@ -212,12 +214,16 @@ func devices(io0, io1 map[string]disk.IOCountersStat, seconds float64, sampled b
 	return out
 }
 
-// skipFS are filesystems whose fullness means nothing: read-only images
+// skipFS reports filesystems whose fullness means nothing: read-only images
 // (snaps are always 100% full) and kernel interfaces.
-var skipFS = map[string]bool{
-	"squashfs": true, "iso9660": true, "udf": true, "erofs": true, "cramfs": true,
-	"proc": true, "sysfs": true, "devtmpfs": true, "devpts": true, "cgroup": true, "cgroup2": true,
-	"autofs": true, "fuse.gvfsd-fuse": true, "fuse.portal": true, "nsfs": true, "tracefs": true,
+func skipFS(fstype string) bool {
+	switch fstype {
+	case "squashfs", "iso9660", "udf", "erofs", "cramfs",
+		"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2",
+		"autofs", "fuse.gvfsd-fuse", "fuse.portal", "nsfs", "tracefs":
+		return true
+	}
+	return false
 }
 
 // disks lists every mounted data filesystem plus the filesystems holding
@@ -228,7 +234,7 @@ func disks(ctx context.Context, problem func(string, error)) []Disk {
 	device := map[string]string{}
 	if parts, err := disk.PartitionsWithContext(ctx, false); err == nil {
 		for _, p := range parts {
-			if skipFS[p.Fstype] || strings.HasPrefix(p.Device, "/dev/loop") {
+			if skipFS(p.Fstype) || strings.HasPrefix(p.Device, "/dev/loop") {
 				continue
 			}
 			mounts = append(mounts, p.Mountpoint)
@@ -256,7 +262,7 @@ func disks(ctx context.Context, problem func(string, error)) []Disk {
 			problem("space on "+path, err)
 			return
 		}
-		if skipFS[u.Fstype] || u.Total == 0 {
+		if skipFS(u.Fstype) || u.Total == 0 {
 			return
 		}
 		byDev[uint64(st.Dev)] = len(out)
@@ -284,52 +290,21 @@ type cpuAt struct {
 	at  time.Time
 }
 
-// proc reads what a process is, and its memory; CPU is the caller's.
-func proc(ctx context.Context, p *process.Process) Proc {
-	pr := Proc{PID: int(p.Pid)}
-	if st, err := p.StatusWithContext(ctx); err == nil && len(st) > 0 {
-		pr.State = stateLetter(st[0])
-	}
-	pr.Name, _ = p.NameWithContext(ctx)
-	if ppid, err := p.PpidWithContext(ctx); err == nil {
-		pr.PPID = int(ppid)
-	}
-	if uids, err := p.UidsWithContext(ctx); err == nil && len(uids) > 0 {
-		pr.UID = int(uids[0])
+// proc completes what st says of process pid with its owner and program.
+func proc(root string, pid int, st pidStat) Proc {
+	pr := Proc{PID: pid, PPID: st.PPID, Name: st.Comm, State: stateLetter(st.State)}
+	dir := filepath.Join(root, strconv.Itoa(pid))
+	if b, err := os.ReadFile(filepath.Join(dir, "status")); err == nil {
+		pr.UID, _ = parseStatusUID(string(b))
 	}
 	pr.Kernel = pr.PID == 2 || pr.PPID == 2
 	if !pr.Kernel {
-		if exe, err := p.ExeWithContext(ctx); err == nil {
+		if exe, err := os.Readlink(filepath.Join(dir, "exe")); err == nil {
 			pr.Exe = strings.TrimSuffix(exe, " (deleted)")
 		}
-		if m, err := p.MemoryInfoWithContext(ctx); err == nil {
-			pr.RSS = m.RSS
-		}
+		pr.RSS = st.RSS * uint64(os.Getpagesize())
 	}
 	return pr
-}
-
-// stateLetter maps gopsutil's state names back to the kernel's letters,
-// which is what ps prints and people search for.
-func stateLetter(s string) string {
-	switch s {
-	case process.Running:
-		return "R"
-	case process.Sleep:
-		return "S"
-	case process.Blocked:
-		return "D"
-	case process.Zombie:
-		return "Z"
-	case process.Stop:
-		return "T"
-	case process.Idle:
-		return "I"
-	}
-	if s == "" {
-		return "?"
-	}
-	return strings.ToUpper(s[:1])
 }
 
 // readInt reads a file holding one decimal number, 0 when it cannot.

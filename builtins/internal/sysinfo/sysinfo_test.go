@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/shirou/gopsutil/v4/cpu"
 )
 
 func TestParsePressure(t *testing.T) {
@@ -56,8 +54,8 @@ func TestReadPressureNamesTheFile(t *testing.T) {
 }
 
 func TestSplit(t *testing.T) {
-	a := cpu.TimesStat{User: 100, System: 50, Idle: 1000, Iowait: 10}
-	b := cpu.TimesStat{User: 160, System: 70, Idle: 1010, Iowait: 20, Steal: 0}
+	a := cpuTimes{User: 100, System: 50, Idle: 1000, Iowait: 10}
+	b := cpuTimes{User: 160, System: 70, Idle: 1010, Iowait: 20, Steal: 0}
 	got := split(a, b)
 	// 100 s of CPU time passed: 60 user, 20 system, 10 idle, 10 I/O wait.
 	want := CPUSplit{User: 60, System: 20, Idle: 10, IOWait: 10}

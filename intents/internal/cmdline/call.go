@@ -3,7 +3,8 @@ package cmdline
 import (
 	"path"
 	"strings"
-	"sync"
+
+	"github.com/llamashell/lsh/internal/lazy"
 )
 
 // Wrapper describes a command that runs another command given as its
@@ -97,13 +98,15 @@ func (c Call) BypassesFunctions() bool {
 
 // binDirs are the directories whose programs are the standard tools: a
 // path into them names the same program as the bare name.
-var binDirs = map[string]bool{
-	"/bin": true, "/sbin": true, "/usr/bin": true, "/usr/sbin": true,
-	"/usr/local/bin": true, "/usr/local/sbin": true, "/opt/homebrew/bin": true,
-	"/opt/homebrew/sbin": true, "/snap/bin": true, "/usr/games": true,
-	"/run/current-system/sw/bin": true, "/nix/var/nix/profiles/default/bin": true,
-	"/usr/libexec": true, "/usr/lib/git-core": true,
-}
+var binDirs = lazy.Value[map[string]bool]{Build: func() map[string]bool {
+	return map[string]bool{
+		"/bin": true, "/sbin": true, "/usr/bin": true, "/usr/sbin": true,
+		"/usr/local/bin": true, "/usr/local/sbin": true, "/opt/homebrew/bin": true,
+		"/opt/homebrew/sbin": true, "/snap/bin": true, "/usr/games": true,
+		"/run/current-system/sw/bin": true, "/nix/var/nix/profiles/default/bin": true,
+		"/usr/libexec": true, "/usr/lib/git-core": true,
+	}
+}}
 
 // ProgramName returns the tool a command word names: the word itself when
 // it holds no slash, the base name of a path into a standard bin directory
@@ -121,7 +124,7 @@ func ProgramName(w Word) string {
 		return v
 	}
 	dir, base := path.Split(path.Clean(v))
-	if base != "" && binDirs[path.Clean(dir)] {
+	if base != "" && binDirs.Get()[path.Clean(dir)] {
 		return base
 	}
 	return v
@@ -245,7 +248,9 @@ func allStatic(ws []Word) bool {
 
 // Wrappers returns the table of commands that run another command. Keys
 // are tool names. The table is built on first use, as Grammars is.
-var Wrappers = sync.OnceValue(func() map[string]*Wrapper {
+func Wrappers() map[string]*Wrapper { return wrappers.Get() }
+
+var wrappers = lazy.Value[map[string]*Wrapper]{Build: func() map[string]*Wrapper {
 	return map[string]*Wrapper{
 		"sudo": {
 			Grammar: Grammar{Short: "ugpCDrtUTR", Long: []string{"user", "group", "prompt", "close-from",
@@ -296,4 +301,4 @@ var Wrappers = sync.OnceValue(func() map[string]*Wrapper {
 		"flatpak-spawn": {},
 		"firejail":      {},
 	}
-})
+}}

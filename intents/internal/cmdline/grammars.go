@@ -1,6 +1,6 @@
 package cmdline
 
-import "sync"
+import "github.com/llamashell/lsh/internal/lazy"
 
 // Grammars returns the argument grammar of the tools whose options take
 // values or that do not follow the GNU defaults. A tool missing here is
@@ -9,7 +9,9 @@ import "sync"
 // not at init: every lsh start links this package, few read a command.
 //
 // Keys are tool names, or "tool sub" for a subcommand's own grammar.
-var Grammars = sync.OnceValue(func() map[string]Grammar {
+func Grammars() map[string]Grammar { return grammars.Get() }
+
+var grammars = lazy.Value[map[string]Grammar]{Build: func() map[string]Grammar {
 	return map[string]Grammar{
 		"rm":               {Long: []string{"interactive"}},
 		"cp":               {Short: "St", Long: []string{"suffix", "target-directory", "backup", "reflink", "sparse", "preserve", "no-preserve"}},
@@ -140,7 +142,7 @@ var Grammars = sync.OnceValue(func() map[string]Grammar {
 		"vim":              {Short: "cSTuUiwWs"},
 		"less":             {Short: "bhjkoOpPtTxyz#", Long: []string{"pattern", "prompt", "tag", "log-file"}},
 	}
-})
+}}
 
 // findValues are the find predicates and options that take a value.
 var findValues = []string{
