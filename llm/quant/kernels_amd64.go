@@ -104,62 +104,62 @@ func q6kTile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q6kDotV(w *byte, x *byte, nb int) float32
 
-// q6kTile1V multiplies rows q6k weight rows by 1 activation columns.
+// q6kpTile1V multiplies rows q6kp weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
-func q6kTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kpTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kTile2V multiplies rows q6k weight rows by 2 activation columns.
+// q6kpTile2V multiplies rows q6kp weight rows by 2 activation columns, two rows at a time.
 //
 //go:noescape
-func q6kTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kpTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kTile4V multiplies rows q6k weight rows by 4 activation columns.
+// q6kpTile4V multiplies rows q6kp weight rows by 4 activation columns, two rows at a time.
 //
 //go:noescape
-func q6kTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kpTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kTile8V multiplies rows q6k weight rows by 8 activation columns.
+// q6kpTile8V multiplies rows q6kp weight rows by 8 activation columns, two rows at a time.
 //
 //go:noescape
-func q6kTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kpTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kxTile1V multiplies rows q4kx weight rows by 1 activation columns.
+// q4kxTile1V multiplies rows q4kx weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
 func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4krTile1V multiplies rows q4kr weight rows by 1 activation columns.
+// q4krTile1V multiplies rows q4kr weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
 func q4krTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kxTile2V multiplies rows q4kx weight rows by 2 activation columns.
+// q4kxTile2V multiplies rows q4kx weight rows by 2 activation columns, two rows at a time.
 //
 //go:noescape
 func q4kxTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4krTile2V multiplies rows q4kr weight rows by 2 activation columns.
+// q4krTile2V multiplies rows q4kr weight rows by 2 activation columns, two rows at a time.
 //
 //go:noescape
 func q4krTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kxTile4V multiplies rows q4kx weight rows by 4 activation columns.
+// q4kxTile4V multiplies rows q4kx weight rows by 4 activation columns, two rows at a time.
 //
 //go:noescape
 func q4kxTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4krTile4V multiplies rows q4kr weight rows by 4 activation columns.
+// q4krTile4V multiplies rows q4kr weight rows by 4 activation columns, two rows at a time.
 //
 //go:noescape
 func q4krTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kxTile8V multiplies rows q4kx weight rows by 8 activation columns.
+// q4kxTile8V multiplies rows q4kx weight rows by 8 activation columns, two rows at a time.
 //
 //go:noescape
 func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4krTile8V multiplies rows q4kr weight rows by 8 activation columns.
+// q4krTile8V multiplies rows q4kr weight rows by 8 activation columns, two rows at a time.
 //
 //go:noescape
 func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)

@@ -4098,9 +4098,9 @@ q6kDotV_block:
 	MOVSS            X1, ret+24(FP)
 	RET
 
-// func q6kTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q6kTile1V(SB), NOSPLIT, $0-56
+// func q6kpTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+TEXT ·q6kpTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -4108,82 +4108,230 @@ TEXT ·q6kTile1V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), DX
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q6k_mask30<>+0(SB), Z1
-	VMOVDQU64 q6k_shl<>+0(SB), Z2
-	VMOVDQU64 q6k_shr<>+0(SB), Z3
-	VMOVDQU64 q6k_sidx0<>+0(SB), Z4
-	VMOVDQU64 q6k_sidx1<>+0(SB), Z5
-	VMOVDQU64 q6k_sidx2<>+0(SB), Z6
-	VMOVDQU64 q6k_sidx3<>+0(SB), Z7
+	VPXORD    Z0, Z0, Z0
+	VMOVDQU64 q6k_shl<>+0(SB), Z1
+	VMOVDQU64 q6k_shr<>+0(SB), Z2
+	VMOVDQU64 q6kp_bshuf<>+0(SB), Z3
+	VMOVDQU64 q6kp_s0<>+0(SB), Z4
+	VMOVDQU64 q6kp_s1<>+0(SB), Z5
+	VMOVDQU64 q6kp_s2<>+0(SB), Z6
+	VMOVDQU64 q6kp_s3<>+0(SB), Z7
+	VMOVDQU64 q6kp_sb<>+0(SB), Z8
+	VMOVDQU64 q6kp_didx<>+0(SB), Z9
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x000000d2, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
 
-q6kTile1V_row:
-	VPXORD Z8, Z8, Z8
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
+q6kpTile1V_row:
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z10, Z10, Z10
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
 
-q6kTile1V_block:
-	VPMOVSXBW        192(DX), Y9
-	VPMULLW          minus32<>+0(SB), Y9, Y10
-	VPERMW           Z9, Z4, Z11
-	VPERMW           Z9, Z5, Z12
-	VPERMW           Z9, Z6, Z13
-	VPERMW           Z9, Z7, Z14
-	VMOVDQU64        (DX), Z15
-	VBROADCASTI64X4  128(DX), Z16
-	VPSRLW           $0x04, Z15, Z17
-	VPSLLVW          Z2, Z16, Z18
-	VPSRLVW          Z3, Z16, Z16
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z16, Z16
-	VPTERNLOGD       $0xec, Z0, Z18, Z15
-	VPTERNLOGD       $0xec, Z0, Z16, Z17
-	VMOVDQU64        64(DX), Z16
-	VBROADCASTI64X4  160(DX), Z18
-	VPSRLW           $0x04, Z16, Z19
-	VPSLLVW          Z2, Z18, Z20
-	VPSRLVW          Z3, Z18, Z18
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z18, Z18
-	VPTERNLOGD       $0xec, Z0, Z20, Z16
-	VPTERNLOGD       $0xec, Z0, Z18, Z19
-	VPBROADCASTW     208(DX), Y9
-	VCVTPH2PS        Y9, Z18
-	VPMADDWD         260(BX), Y10, Y10
-	VPMADDUBSW       4(BX), Z15, Z15
-	VPDPWSSD         Z11, Z15, Z10
-	VPMADDUBSW       68(BX), Z17, Z11
-	VPDPWSSD         Z12, Z11, Z10
-	VPMADDUBSW       132(BX), Z16, Z11
-	VPDPWSSD         Z13, Z11, Z10
-	VPMADDUBSW       196(BX), Z19, Z11
-	VPDPWSSD         Z14, Z11, Z10
-	VCVTDQ2PS        Z10, Z11
-	VMULPS           Z18, Z11, Z11
-	VFMADD231PS.BCST (BX), Z11, Z8
+q6kpTile1V_block:
+	VPMOVSXBW        192(DX), Y11
+	VPMOVSXBW        192(SI), Y12
+	VINSERTI64X4     $0x01, Y12, Z11, Z12
+	VPERMW           Z12, Z4, Z14
+	VPERMW           Z12, Z5, Z15
+	VPERMW           Z12, Z6, Z16
+	VPERMW           Z12, Z7, Z17
+	VPERMW           Z12, Z8, Z12
+	VPSLLW           $0x05, Z12, Z12
+	VPSUBW           Z12, Z0, Z12
+	VPINSRW          $0x00, 208(DX), X0, X11
+	VPINSRW          $0x01, 208(SI), X11, X11
+	VCVTPH2PS        X11, X13
+	VPERMPS          Z13, Z9, Z18
+	VMOVDQU64        (DX), Z19
+	VBROADCASTI64X4  128(DX), Z20
+	VPSRLW           $0x04, Z19, Z21
+	VPSLLVW          Z1, Z20, Z22
+	VPSRLVW          Z2, Z20, Z20
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z22, Z22
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z20, Z20
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z22, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z20, Z21
+	VMOVDQU64        64(DX), Z20
+	VBROADCASTI64X4  160(DX), Z22
+	VPSRLW           $0x04, Z20, Z23
+	VPSLLVW          Z1, Z22, Z24
+	VPSRLVW          Z2, Z22, Z22
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z24, Z24
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z22, Z22
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z24, Z20
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z22, Z23
+	VMOVDQU64        (SI), Z22
+	VBROADCASTI64X4  128(SI), Z24
+	VPSRLW           $0x04, Z22, Z25
+	VPSLLVW          Z1, Z24, Z26
+	VPSRLVW          Z2, Z24, Z24
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z26, Z26
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z24, Z24
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z26, Z22
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z24, Z25
+	VMOVDQU64        64(SI), Z24
+	VBROADCASTI64X4  160(SI), Z26
+	VPSRLW           $0x04, Z24, Z27
+	VPSLLVW          Z1, Z26, Z28
+	VPSRLVW          Z2, Z26, Z26
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z28, Z28
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z26, Z26
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z28, Z24
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z26, Z27
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z28
+	VMOVDQU64        4(R8), Z29
+	VPDPBUSD         Z29, Z19, Z26
+	VPDPBUSD         Z29, Z22, Z28
+	VPACKSSDW        Z28, Z26, Z26
+	VPMADDWD         Z14, Z26, Z14
+	VPXORD           Z0, Z0, Z19
+	VPXORD           Z0, Z0, Z22
+	VMOVDQU64        68(R8), Z26
+	VPDPBUSD         Z26, Z21, Z19
+	VPDPBUSD         Z26, Z25, Z22
+	VPACKSSDW        Z22, Z19, Z19
+	VPDPWSSD         Z15, Z19, Z14
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z19
+	VMOVDQU64        132(R8), Z21
+	VPDPBUSD         Z21, Z20, Z15
+	VPDPBUSD         Z21, Z24, Z19
+	VPACKSSDW        Z19, Z15, Z15
+	VPDPWSSD         Z16, Z15, Z14
+	VPXORD           Z0, Z0, Z15
+	VPXORD           Z0, Z0, Z16
+	VMOVDQU64        196(R8), Z19
+	VPDPBUSD         Z19, Z23, Z15
+	VPDPBUSD         Z19, Z27, Z16
+	VPACKSSDW        Z16, Z15, Z15
+	VPDPWSSD         Z17, Z15, Z14
+	VBROADCASTI64X4  260(R8), Z15
+	VPSHUFB          Z3, Z15, Z15
+	VPDPWSSD         Z12, Z15, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z18, Z14, Z14
+	VFMADD231PS.BCST (R8), Z14, Z10
 	ADDQ             $0x000000d2, DX
-	ADDQ             $0x00000124, BX
-	DECQ             SI
-	JNZ              q6kTile1V_block
-	MOVQ             AX, BX
-	VEXTRACTF64X4    $0x01, Z8, Y10
-	VADDPS           Y10, Y8, Y10
-	VEXTRACTF32X4    $0x01, Y10, X9
-	VADDPS           X10, X9, X9
-	VMOVHLPS         X9, X9, X10
-	VADDPS           X10, X9, X9
-	VMOVSHDUP        X9, X10
-	VADDSS           X10, X9, X9
-	VMOVSS           X9, (BX)
+	ADDQ             $0x000000d2, SI
+	ADDQ             $0x00000124, R8
+	DECQ             R9
+	JNZ              q6kpTile1V_block
+	MOVQ             AX, R8
+	VPERMILPS        $0xb1, Z10, Z12
+	VADDPS           Z12, Z10, Z12
+	VEXTRACTF64X4    $0x01, Z12, Y11
+	VADDPS           Y11, Y12, Y11
+	VEXTRACTF32X4    $0x01, Y11, X12
+	VADDPS           X11, X12, X12
+	VMOVSS           X12, (R8)
+	CMPQ             BX, $0x00
+	JEQ              q6kpTile1V_done
+	MOVQ             AX, R8
+	VEXTRACTPS       $0x02, X12, (R8)(DI*1)
 	ADDQ             $0x04, AX
+	DECQ             BX
 	DECQ             CX
-	JNZ              q6kTile1V_row
+	JNZ              q6kpTile1V_row
+
+q6kpTile1V_done:
 	VZEROUPPER
 	RET
 
-// func q6kTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q6kTile2V(SB), NOSPLIT, $0-56
+DATA q6kp_bshuf<>+0(SB)/8, $0x0706050403020100
+DATA q6kp_bshuf<>+8(SB)/8, $0x0706050403020100
+DATA q6kp_bshuf<>+16(SB)/8, $0x0706050403020100
+DATA q6kp_bshuf<>+24(SB)/8, $0x0706050403020100
+DATA q6kp_bshuf<>+32(SB)/8, $0x0f0e0d0c0b0a0908
+DATA q6kp_bshuf<>+40(SB)/8, $0x0f0e0d0c0b0a0908
+DATA q6kp_bshuf<>+48(SB)/8, $0x0f0e0d0c0b0a0908
+DATA q6kp_bshuf<>+56(SB)/8, $0x0f0e0d0c0b0a0908
+GLOBL q6kp_bshuf<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_s0<>+0(SB)/8, $0x0000000000000000
+DATA q6kp_s0<>+8(SB)/8, $0x0010001000100010
+DATA q6kp_s0<>+16(SB)/8, $0x0001000100010001
+DATA q6kp_s0<>+24(SB)/8, $0x0011001100110011
+DATA q6kp_s0<>+32(SB)/8, $0x0002000200020002
+DATA q6kp_s0<>+40(SB)/8, $0x0012001200120012
+DATA q6kp_s0<>+48(SB)/8, $0x0003000300030003
+DATA q6kp_s0<>+56(SB)/8, $0x0013001300130013
+GLOBL q6kp_s0<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_s1<>+0(SB)/8, $0x0004000400040004
+DATA q6kp_s1<>+8(SB)/8, $0x0014001400140014
+DATA q6kp_s1<>+16(SB)/8, $0x0005000500050005
+DATA q6kp_s1<>+24(SB)/8, $0x0015001500150015
+DATA q6kp_s1<>+32(SB)/8, $0x0006000600060006
+DATA q6kp_s1<>+40(SB)/8, $0x0016001600160016
+DATA q6kp_s1<>+48(SB)/8, $0x0007000700070007
+DATA q6kp_s1<>+56(SB)/8, $0x0017001700170017
+GLOBL q6kp_s1<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_s2<>+0(SB)/8, $0x0008000800080008
+DATA q6kp_s2<>+8(SB)/8, $0x0018001800180018
+DATA q6kp_s2<>+16(SB)/8, $0x0009000900090009
+DATA q6kp_s2<>+24(SB)/8, $0x0019001900190019
+DATA q6kp_s2<>+32(SB)/8, $0x000a000a000a000a
+DATA q6kp_s2<>+40(SB)/8, $0x001a001a001a001a
+DATA q6kp_s2<>+48(SB)/8, $0x000b000b000b000b
+DATA q6kp_s2<>+56(SB)/8, $0x001b001b001b001b
+GLOBL q6kp_s2<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_s3<>+0(SB)/8, $0x000c000c000c000c
+DATA q6kp_s3<>+8(SB)/8, $0x001c001c001c001c
+DATA q6kp_s3<>+16(SB)/8, $0x000d000d000d000d
+DATA q6kp_s3<>+24(SB)/8, $0x001d001d001d001d
+DATA q6kp_s3<>+32(SB)/8, $0x000e000e000e000e
+DATA q6kp_s3<>+40(SB)/8, $0x001e001e001e001e
+DATA q6kp_s3<>+48(SB)/8, $0x000f000f000f000f
+DATA q6kp_s3<>+56(SB)/8, $0x001f001f001f001f
+GLOBL q6kp_s3<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_sb<>+0(SB)/8, $0x0003000200010000
+DATA q6kp_sb<>+8(SB)/8, $0x0013001200110010
+DATA q6kp_sb<>+16(SB)/8, $0x000b000a00090008
+DATA q6kp_sb<>+24(SB)/8, $0x001b001a00190018
+DATA q6kp_sb<>+32(SB)/8, $0x0007000600050004
+DATA q6kp_sb<>+40(SB)/8, $0x0017001600150014
+DATA q6kp_sb<>+48(SB)/8, $0x000f000e000d000c
+DATA q6kp_sb<>+56(SB)/8, $0x001f001e001d001c
+GLOBL q6kp_sb<>(SB), RODATA|NOPTR, $64
+
+DATA q6kp_didx<>+0(SB)/8, $0x0000000000000000
+DATA q6kp_didx<>+8(SB)/8, $0x0000000100000001
+DATA q6kp_didx<>+16(SB)/8, $0x0000000000000000
+DATA q6kp_didx<>+24(SB)/8, $0x0000000100000001
+DATA q6kp_didx<>+32(SB)/8, $0x0000000000000000
+DATA q6kp_didx<>+40(SB)/8, $0x0000000100000001
+DATA q6kp_didx<>+48(SB)/8, $0x0000000000000000
+DATA q6kp_didx<>+56(SB)/8, $0x0000000100000001
+GLOBL q6kp_didx<>(SB), RODATA|NOPTR, $64
+
+DATA nibble_mask4<>+0(SB)/1, $0x0f
+DATA nibble_mask4<>+1(SB)/1, $0x0f
+DATA nibble_mask4<>+2(SB)/1, $0x0f
+DATA nibble_mask4<>+3(SB)/1, $0x0f
+GLOBL nibble_mask4<>(SB), RODATA|NOPTR, $4
+
+DATA q6k_mask30x4<>+0(SB)/1, $0x30
+DATA q6k_mask30x4<>+1(SB)/1, $0x30
+DATA q6k_mask30x4<>+2(SB)/1, $0x30
+DATA q6k_mask30x4<>+3(SB)/1, $0x30
+GLOBL q6k_mask30x4<>(SB), RODATA|NOPTR, $4
+
+// func q6kpTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+TEXT ·q6kpTile2V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -4191,105 +4339,477 @@ TEXT ·q6kTile2V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q6k_mask30<>+0(SB), Z1
-	VMOVDQU64 q6k_shl<>+0(SB), Z2
-	VMOVDQU64 q6k_shr<>+0(SB), Z3
-	VMOVDQU64 q6k_sidx0<>+0(SB), Z4
-	VMOVDQU64 q6k_sidx1<>+0(SB), Z5
-	VMOVDQU64 q6k_sidx2<>+0(SB), Z6
-	VMOVDQU64 q6k_sidx3<>+0(SB), Z7
+	VPXORD    Z0, Z0, Z0
+	VMOVDQU64 q6k_shl<>+0(SB), Z1
+	VMOVDQU64 q6k_shr<>+0(SB), Z2
+	VMOVDQU64 q6kp_bshuf<>+0(SB), Z3
+	VMOVDQU64 q6kp_s0<>+0(SB), Z4
+	VMOVDQU64 q6kp_s1<>+0(SB), Z5
+	VMOVDQU64 q6kp_s2<>+0(SB), Z6
+	VMOVDQU64 q6kp_s3<>+0(SB), Z7
+	VMOVDQU64 q6kp_sb<>+0(SB), Z8
+	VMOVDQU64 q6kp_didx<>+0(SB), Z9
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x000000d2, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
 
-q6kTile2V_row:
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
+q6kpTile2V_row:
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
 
-q6kTile2V_block:
-	VPMOVSXBW        192(SI), Y10
-	VPMULLW          minus32<>+0(SB), Y10, Y11
-	VPERMW           Z10, Z4, Z12
-	VPERMW           Z10, Z5, Z13
-	VPERMW           Z10, Z6, Z14
-	VPERMW           Z10, Z7, Z15
-	VMOVDQU64        (SI), Z16
-	VBROADCASTI64X4  128(SI), Z17
-	VPSRLW           $0x04, Z16, Z18
-	VPSLLVW          Z2, Z17, Z19
-	VPSRLVW          Z3, Z17, Z17
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z17, Z17
-	VPTERNLOGD       $0xec, Z0, Z19, Z16
-	VPTERNLOGD       $0xec, Z0, Z17, Z18
-	VMOVDQU64        64(SI), Z17
-	VBROADCASTI64X4  160(SI), Z19
-	VPSRLW           $0x04, Z17, Z21
-	VPSLLVW          Z2, Z19, Z22
-	VPSRLVW          Z3, Z19, Z19
-	VPANDD           Z1, Z22, Z22
-	VPANDD           Z1, Z19, Z19
-	VPTERNLOGD       $0xec, Z0, Z22, Z17
-	VPTERNLOGD       $0xec, Z0, Z19, Z21
-	VPBROADCASTW     208(SI), Y10
-	VCVTPH2PS        Y10, Z19
-	VPMADDWD         260(DI), Y11, Y20
-	VPMADDUBSW       4(DI), Z16, Z22
-	VPDPWSSD         Z12, Z22, Z20
-	VPMADDUBSW       68(DI), Z18, Z22
-	VPDPWSSD         Z13, Z22, Z20
-	VPMADDUBSW       132(DI), Z17, Z22
-	VPDPWSSD         Z14, Z22, Z20
-	VPMADDUBSW       196(DI), Z21, Z22
-	VPDPWSSD         Z15, Z22, Z20
-	VCVTDQ2PS        Z20, Z22
-	VMULPS           Z19, Z22, Z22
-	VFMADD231PS.BCST (DI), Z22, Z8
-	VPMADDWD         260(DI)(BX*1), Y11, Y11
-	VPMADDUBSW       4(DI)(BX*1), Z16, Z16
-	VPDPWSSD         Z12, Z16, Z11
-	VPMADDUBSW       68(DI)(BX*1), Z18, Z12
-	VPDPWSSD         Z13, Z12, Z11
-	VPMADDUBSW       132(DI)(BX*1), Z17, Z12
-	VPDPWSSD         Z14, Z12, Z11
-	VPMADDUBSW       196(DI)(BX*1), Z21, Z12
-	VPDPWSSD         Z15, Z12, Z11
-	VCVTDQ2PS        Z11, Z12
-	VMULPS           Z19, Z12, Z12
-	VFMADD231PS.BCST (DI)(BX*1), Z12, Z9
+q6kpTile2V_block:
+	VPMOVSXBW        192(SI), Y12
+	VPMOVSXBW        192(R8), Y13
+	VINSERTI64X4     $0x01, Y13, Z12, Z13
+	VPERMW           Z13, Z4, Z15
+	VPERMW           Z13, Z5, Z16
+	VPERMW           Z13, Z6, Z17
+	VPERMW           Z13, Z7, Z18
+	VPERMW           Z13, Z8, Z13
+	VPSLLW           $0x05, Z13, Z13
+	VPSUBW           Z13, Z0, Z13
+	VPINSRW          $0x00, 208(SI), X0, X12
+	VPINSRW          $0x01, 208(R8), X12, X12
+	VCVTPH2PS        X12, X14
+	VPERMPS          Z14, Z9, Z19
+	VMOVDQU64        (SI), Z20
+	VBROADCASTI64X4  128(SI), Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPSLLVW          Z1, Z21, Z23
+	VPSRLVW          Z2, Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z20
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VMOVDQU64        64(SI), Z21
+	VBROADCASTI64X4  160(SI), Z23
+	VPSRLW           $0x04, Z21, Z24
+	VPSLLVW          Z1, Z23, Z25
+	VPSRLVW          Z2, Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
+	VMOVDQU64        (R8), Z23
+	VBROADCASTI64X4  128(R8), Z25
+	VPSRLW           $0x04, Z23, Z26
+	VPSLLVW          Z1, Z25, Z27
+	VPSRLVW          Z2, Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
+	VMOVDQU64        64(R8), Z25
+	VBROADCASTI64X4  160(R8), Z27
+	VPSRLW           $0x04, Z25, Z28
+	VPSLLVW          Z1, Z27, Z29
+	VPSRLVW          Z2, Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z29, Z29
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z29, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z28
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R10), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R10), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R10), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R10), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R10), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R10), Z27, Z10
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R10)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z15
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z23
+	VMOVDQU64        68(R10)(BX*1), Z27
+	VPDPBUSD         Z27, Z22, Z20
+	VPDPBUSD         Z27, Z26, Z23
+	VPACKSSDW        Z23, Z20, Z20
+	VPDPWSSD         Z16, Z20, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z20
+	VMOVDQU64        132(R10)(BX*1), Z22
+	VPDPBUSD         Z22, Z21, Z16
+	VPDPBUSD         Z22, Z25, Z20
+	VPACKSSDW        Z20, Z16, Z16
+	VPDPWSSD         Z17, Z16, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z17
+	VMOVDQU64        196(R10)(BX*1), Z20
+	VPDPBUSD         Z20, Z24, Z16
+	VPDPBUSD         Z20, Z28, Z17
+	VPACKSSDW        Z17, Z16, Z16
+	VPDPWSSD         Z18, Z16, Z15
+	VBROADCASTI64X4  260(R10)(BX*1), Z16
+	VPSHUFB          Z3, Z16, Z16
+	VPDPWSSD         Z13, Z16, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z19, Z15, Z15
+	VFMADD231PS.BCST (R10)(BX*1), Z15, Z11
 	ADDQ             $0x000000d2, SI
-	ADDQ             $0x00000124, DI
+	ADDQ             $0x000000d2, R8
+	ADDQ             $0x00000124, R10
+	DECQ             R11
+	JNZ              q6kpTile2V_block
+	MOVQ             AX, R10
+	VPERMILPS        $0xb1, Z10, Z13
+	VADDPS           Z13, Z10, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X14
+	VADDPS           X12, X14, X14
+	VMOVSS           X14, (R10)
+	ADDQ             CX, R10
+	VPERMILPS        $0xb1, Z11, Z13
+	VADDPS           Z13, Z11, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVSS           X13, (R10)
+	CMPQ             DI, $0x00
+	JEQ              q6kpTile2V_done
+	MOVQ             AX, R10
+	VEXTRACTPS       $0x02, X14, (R10)(R9*1)
+	ADDQ             CX, R10
+	VEXTRACTPS       $0x02, X13, (R10)(R9*1)
+	ADDQ             $0x04, AX
+	DECQ             DI
+	DECQ             DX
+	JNZ              q6kpTile2V_row
+
+q6kpTile2V_done:
+	VZEROUPPER
+	RET
+
+// func q6kpTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+TEXT ·q6kpTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VPXORD    Z0, Z0, Z0
+	VMOVDQU64 q6k_shl<>+0(SB), Z1
+	VMOVDQU64 q6k_shr<>+0(SB), Z2
+	VMOVDQU64 q6kp_bshuf<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x000000d2, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q6kpTile4V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
+
+q6kpTile4V_block:
+	VPMOVSXBW        192(DI), Y8
+	VPMOVSXBW        192(R9), Y9
+	VINSERTI64X4     $0x01, Y9, Z8, Z9
+	VMOVDQU64        q6kp_s0<>+0(SB), Z11
+	VPERMW           Z9, Z11, Z11
+	VMOVDQU64        q6kp_s1<>+0(SB), Z12
+	VPERMW           Z9, Z12, Z12
+	VMOVDQU64        q6kp_s2<>+0(SB), Z13
+	VPERMW           Z9, Z13, Z13
+	VMOVDQU64        q6kp_s3<>+0(SB), Z14
+	VPERMW           Z9, Z14, Z14
+	VMOVDQU64        q6kp_sb<>+0(SB), Z15
+	VPERMW           Z9, Z15, Z9
+	VPSLLW           $0x05, Z9, Z9
+	VPSUBW           Z9, Z0, Z9
+	VPINSRW          $0x00, 208(DI), X0, X8
+	VPINSRW          $0x01, 208(R9), X8, X8
+	VCVTPH2PS        X8, X10
+	VMOVDQU64        q6kp_didx<>+0(SB), Z15
+	VPERMPS          Z10, Z15, Z15
+	VMOVDQU64        (DI), Z16
+	VBROADCASTI64X4  128(DI), Z17
+	VPSRLW           $0x04, Z16, Z18
+	VPSLLVW          Z1, Z17, Z19
+	VPSRLVW          Z2, Z17, Z17
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z17, Z17
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z16
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z17, Z18
+	VMOVDQU64        64(DI), Z17
+	VBROADCASTI64X4  160(DI), Z19
+	VPSRLW           $0x04, Z17, Z20
+	VPSLLVW          Z1, Z19, Z21
+	VPSRLVW          Z2, Z19, Z19
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z17
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z20
+	VMOVDQU64        (R9), Z19
+	VBROADCASTI64X4  128(R9), Z21
+	VPSRLW           $0x04, Z19, Z22
+	VPSLLVW          Z1, Z21, Z23
+	VPSRLVW          Z2, Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VMOVDQU64        64(R9), Z21
+	VBROADCASTI64X4  160(R9), Z23
+	VPSRLW           $0x04, Z21, Z24
+	VPSLLVW          Z1, Z23, Z25
+	VPSRLVW          Z2, Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        4(R11), Z26
+	VPDPBUSD         Z26, Z16, Z23
+	VPDPBUSD         Z26, Z19, Z25
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z11, Z23, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        68(R11), Z27
+	VPDPBUSD         Z27, Z18, Z25
+	VPDPBUSD         Z27, Z22, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z12, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        132(R11), Z27
+	VPDPBUSD         Z27, Z17, Z25
+	VPDPBUSD         Z27, Z21, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z13, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        196(R11), Z27
+	VPDPBUSD         Z27, Z20, Z25
+	VPDPBUSD         Z27, Z24, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z14, Z25, Z23
+	VBROADCASTI64X4  260(R11), Z25
+	VPSHUFB          Z3, Z25, Z25
+	VPDPWSSD         Z9, Z25, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z15, Z23, Z23
+	VFMADD231PS.BCST (R11), Z23, Z4
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        4(R11)(BX*1), Z26
+	VPDPBUSD         Z26, Z16, Z23
+	VPDPBUSD         Z26, Z19, Z25
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z11, Z23, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        68(R11)(BX*1), Z27
+	VPDPBUSD         Z27, Z18, Z25
+	VPDPBUSD         Z27, Z22, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z12, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        132(R11)(BX*1), Z27
+	VPDPBUSD         Z27, Z17, Z25
+	VPDPBUSD         Z27, Z21, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z13, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        196(R11)(BX*1), Z27
+	VPDPBUSD         Z27, Z20, Z25
+	VPDPBUSD         Z27, Z24, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z14, Z25, Z23
+	VBROADCASTI64X4  260(R11)(BX*1), Z25
+	VPSHUFB          Z3, Z25, Z25
+	VPDPWSSD         Z9, Z25, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z15, Z23, Z23
+	VFMADD231PS.BCST (R11)(BX*1), Z23, Z5
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        4(R11)(BX*2), Z26
+	VPDPBUSD         Z26, Z16, Z23
+	VPDPBUSD         Z26, Z19, Z25
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z11, Z23, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        68(R11)(BX*2), Z27
+	VPDPBUSD         Z27, Z18, Z25
+	VPDPBUSD         Z27, Z22, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z12, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        132(R11)(BX*2), Z27
+	VPDPBUSD         Z27, Z17, Z25
+	VPDPBUSD         Z27, Z21, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z13, Z25, Z23
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        196(R11)(BX*2), Z27
+	VPDPBUSD         Z27, Z20, Z25
+	VPDPBUSD         Z27, Z24, Z26
+	VPACKSSDW        Z26, Z25, Z25
+	VPDPWSSD         Z14, Z25, Z23
+	VBROADCASTI64X4  260(R11)(BX*2), Z25
+	VPSHUFB          Z3, Z25, Z25
+	VPDPWSSD         Z9, Z25, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z15, Z23, Z23
+	VFMADD231PS.BCST (R11)(BX*2), Z23, Z6
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        4(R11)(SI*1), Z26
+	VPDPBUSD         Z26, Z16, Z23
+	VPDPBUSD         Z26, Z19, Z25
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z11, Z23, Z11
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z19
+	VMOVDQU64        68(R11)(SI*1), Z23
+	VPDPBUSD         Z23, Z18, Z16
+	VPDPBUSD         Z23, Z22, Z19
+	VPACKSSDW        Z19, Z16, Z16
+	VPDPWSSD         Z12, Z16, Z11
+	VPXORD           Z0, Z0, Z12
+	VPXORD           Z0, Z0, Z16
+	VMOVDQU64        132(R11)(SI*1), Z18
+	VPDPBUSD         Z18, Z17, Z12
+	VPDPBUSD         Z18, Z21, Z16
+	VPACKSSDW        Z16, Z12, Z12
+	VPDPWSSD         Z13, Z12, Z11
+	VPXORD           Z0, Z0, Z12
+	VPXORD           Z0, Z0, Z13
+	VMOVDQU64        196(R11)(SI*1), Z16
+	VPDPBUSD         Z16, Z20, Z12
+	VPDPBUSD         Z16, Z24, Z13
+	VPACKSSDW        Z13, Z12, Z12
+	VPDPWSSD         Z14, Z12, Z11
+	VBROADCASTI64X4  260(R11)(SI*1), Z12
+	VPSHUFB          Z3, Z12, Z12
+	VPDPWSSD         Z9, Z12, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z15, Z11, Z11
+	VFMADD231PS.BCST (R11)(SI*1), Z11, Z7
+	ADDQ             $0x000000d2, DI
+	ADDQ             $0x000000d2, R9
+	ADDQ             $0x00000124, R11
+	DECQ             R12
+	JNZ              q6kpTile4V_block
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z4, Z9
+	VADDPS           Z9, Z4, Z9
+	VEXTRACTF64X4    $0x01, Z9, Y8
+	VADDPS           Y8, Y9, Y8
+	VEXTRACTF32X4    $0x01, Y8, X10
+	VADDPS           X8, X10, X10
+	VMOVSS           X10, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z5, Z9
+	VADDPS           Z9, Z5, Z9
+	VEXTRACTF64X4    $0x01, Z9, Y8
+	VADDPS           Y8, Y9, Y8
+	VEXTRACTF32X4    $0x01, Y8, X9
+	VADDPS           X8, X9, X9
+	VMOVSS           X9, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z6, Z11
+	VADDPS           Z11, Z6, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y8
+	VADDPS           Y8, Y11, Y8
+	VEXTRACTF32X4    $0x01, Y8, X11
+	VADDPS           X8, X11, X11
+	VMOVSS           X11, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z7, Z12
+	VADDPS           Z12, Z7, Z12
+	VEXTRACTF64X4    $0x01, Z12, Y8
+	VADDPS           Y8, Y12, Y8
+	VEXTRACTF32X4    $0x01, Y8, X12
+	VADDPS           X8, X12, X12
+	VMOVSS           X12, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q6kpTile4V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X9, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
+	ADDQ             $0x04, AX
 	DECQ             R8
-	JNZ              q6kTile2V_block
-	MOVQ             AX, DI
-	VEXTRACTF64X4    $0x01, Z8, Y11
-	VADDPS           Y11, Y8, Y11
-	VEXTRACTF32X4    $0x01, Y11, X10
-	VADDPS           X11, X10, X10
-	VMOVHLPS         X10, X10, X11
-	VADDPS           X11, X10, X10
-	VMOVSHDUP        X10, X11
-	VADDSS           X11, X10, X10
-	VMOVSS           X10, (DI)
-	ADDQ             CX, DI
-	VEXTRACTF64X4    $0x01, Z9, Y11
-	VADDPS           Y11, Y9, Y11
-	VEXTRACTF32X4    $0x01, Y11, X10
-	VADDPS           X11, X10, X10
-	VMOVHLPS         X10, X10, X11
-	VADDPS           X11, X10, X10
-	VMOVSHDUP        X10, X11
-	VADDSS           X11, X10, X10
-	VMOVSS           X10, (DI)
-	ADDQ             $0x04, AX
 	DECQ             DX
-	JNZ              q6kTile2V_row
+	JNZ              q6kpTile4V_row
+
+q6kpTile4V_done:
 	VZEROUPPER
 	RET
 
-// func q6kTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q6kTile4V(SB), NOSPLIT, $0-56
+// func q6kpTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+TEXT ·q6kpTile8V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -4297,396 +4817,464 @@ TEXT ·q6kTile4V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q6k_mask30<>+0(SB), Z1
-	VMOVDQU64 q6k_shl<>+0(SB), Z2
-	VMOVDQU64 q6k_shr<>+0(SB), Z3
-	VMOVDQU64 q6k_sidx0<>+0(SB), Z4
-	VMOVDQU64 q6k_sidx1<>+0(SB), Z5
-	VMOVDQU64 q6k_sidx2<>+0(SB), Z6
-	VMOVDQU64 q6k_sidx3<>+0(SB), Z7
+	VPXORD    Z0, Z0, Z0
+	VMOVDQU64 q6k_shl<>+0(SB), Z1
+	VMOVDQU64 q6k_shr<>+0(SB), Z2
+	VMOVDQU64 q6kp_bshuf<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x000000d2, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
-q6kTile4V_row:
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
+q6kpTile8V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
 
-q6kTile4V_block:
+q6kpTile8V_block:
 	VPMOVSXBW        192(DI), Y12
-	VPMULLW          minus32<>+0(SB), Y12, Y13
-	VPERMW           Z12, Z4, Z14
-	VPERMW           Z12, Z5, Z15
-	VPERMW           Z12, Z6, Z16
-	VPERMW           Z12, Z7, Z17
-	VMOVDQU64        (DI), Z18
-	VBROADCASTI64X4  128(DI), Z19
-	VPSRLW           $0x04, Z18, Z20
-	VPSLLVW          Z2, Z19, Z21
-	VPSRLVW          Z3, Z19, Z19
-	VPANDD           Z1, Z21, Z21
-	VPANDD           Z1, Z19, Z19
-	VPTERNLOGD       $0xec, Z0, Z21, Z18
-	VPTERNLOGD       $0xec, Z0, Z19, Z20
-	VMOVDQU64        64(DI), Z19
-	VBROADCASTI64X4  160(DI), Z21
-	VPSRLW           $0x04, Z19, Z25
-	VPSLLVW          Z2, Z21, Z26
-	VPSRLVW          Z3, Z21, Z21
-	VPANDD           Z1, Z26, Z26
-	VPANDD           Z1, Z21, Z21
-	VPTERNLOGD       $0xec, Z0, Z26, Z19
-	VPTERNLOGD       $0xec, Z0, Z21, Z25
-	VPBROADCASTW     208(DI), Y12
-	VCVTPH2PS        Y12, Z21
-	VPMADDWD         260(R8), Y13, Y22
-	VPMADDUBSW       4(R8), Z18, Z26
-	VPDPWSSD         Z14, Z26, Z22
-	VPMADDUBSW       68(R8), Z20, Z26
-	VPDPWSSD         Z15, Z26, Z22
-	VPMADDUBSW       132(R8), Z19, Z26
-	VPDPWSSD         Z16, Z26, Z22
-	VPMADDUBSW       196(R8), Z25, Z26
-	VPDPWSSD         Z17, Z26, Z22
-	VCVTDQ2PS        Z22, Z26
-	VMULPS           Z21, Z26, Z26
-	VFMADD231PS.BCST (R8), Z26, Z8
-	VPMADDWD         260(R8)(BX*1), Y13, Y23
-	VPMADDUBSW       4(R8)(BX*1), Z18, Z26
-	VPDPWSSD         Z14, Z26, Z23
-	VPMADDUBSW       68(R8)(BX*1), Z20, Z26
-	VPDPWSSD         Z15, Z26, Z23
-	VPMADDUBSW       132(R8)(BX*1), Z19, Z26
-	VPDPWSSD         Z16, Z26, Z23
-	VPMADDUBSW       196(R8)(BX*1), Z25, Z26
-	VPDPWSSD         Z17, Z26, Z23
-	VCVTDQ2PS        Z23, Z26
-	VMULPS           Z21, Z26, Z26
-	VFMADD231PS.BCST (R8)(BX*1), Z26, Z9
-	VPMADDWD         260(R8)(BX*2), Y13, Y24
-	VPMADDUBSW       4(R8)(BX*2), Z18, Z26
-	VPDPWSSD         Z14, Z26, Z24
-	VPMADDUBSW       68(R8)(BX*2), Z20, Z26
-	VPDPWSSD         Z15, Z26, Z24
-	VPMADDUBSW       132(R8)(BX*2), Z19, Z26
-	VPDPWSSD         Z16, Z26, Z24
-	VPMADDUBSW       196(R8)(BX*2), Z25, Z26
-	VPDPWSSD         Z17, Z26, Z24
-	VCVTDQ2PS        Z24, Z26
-	VMULPS           Z21, Z26, Z26
-	VFMADD231PS.BCST (R8)(BX*2), Z26, Z10
-	VPMADDWD         260(R8)(SI*1), Y13, Y13
-	VPMADDUBSW       4(R8)(SI*1), Z18, Z18
-	VPDPWSSD         Z14, Z18, Z13
-	VPMADDUBSW       68(R8)(SI*1), Z20, Z14
-	VPDPWSSD         Z15, Z14, Z13
-	VPMADDUBSW       132(R8)(SI*1), Z19, Z14
-	VPDPWSSD         Z16, Z14, Z13
-	VPMADDUBSW       196(R8)(SI*1), Z25, Z14
-	VPDPWSSD         Z17, Z14, Z13
-	VCVTDQ2PS        Z13, Z14
-	VMULPS           Z21, Z14, Z14
-	VFMADD231PS.BCST (R8)(SI*1), Z14, Z11
+	VPMOVSXBW        192(R9), Y13
+	VINSERTI64X4     $0x01, Y13, Z12, Z13
+	VMOVDQU64        q6kp_s0<>+0(SB), Z15
+	VPERMW           Z13, Z15, Z15
+	VMOVDQU64        q6kp_s1<>+0(SB), Z16
+	VPERMW           Z13, Z16, Z16
+	VMOVDQU64        q6kp_s2<>+0(SB), Z17
+	VPERMW           Z13, Z17, Z17
+	VMOVDQU64        q6kp_s3<>+0(SB), Z18
+	VPERMW           Z13, Z18, Z18
+	VMOVDQU64        q6kp_sb<>+0(SB), Z19
+	VPERMW           Z13, Z19, Z13
+	VPSLLW           $0x05, Z13, Z13
+	VPSUBW           Z13, Z0, Z13
+	VPINSRW          $0x00, 208(DI), X0, X12
+	VPINSRW          $0x01, 208(R9), X12, X12
+	VCVTPH2PS        X12, X14
+	VMOVDQU64        q6kp_didx<>+0(SB), Z19
+	VPERMPS          Z14, Z19, Z19
+	VMOVDQU64        (DI), Z20
+	VBROADCASTI64X4  128(DI), Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPSLLVW          Z1, Z21, Z23
+	VPSRLVW          Z2, Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z20
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VMOVDQU64        64(DI), Z21
+	VBROADCASTI64X4  160(DI), Z23
+	VPSRLW           $0x04, Z21, Z24
+	VPSLLVW          Z1, Z23, Z25
+	VPSRLVW          Z2, Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
+	VMOVDQU64        (R9), Z23
+	VBROADCASTI64X4  128(R9), Z25
+	VPSRLW           $0x04, Z23, Z26
+	VPSLLVW          Z1, Z25, Z27
+	VPSRLVW          Z2, Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
+	VMOVDQU64        64(R9), Z25
+	VBROADCASTI64X4  160(R9), Z27
+	VPSRLW           $0x04, Z25, Z28
+	VPSLLVW          Z1, Z27, Z29
+	VPSRLVW          Z2, Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z29, Z29
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z29, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z28
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R11), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R11), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R11), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R11), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R11), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R11), Z27, Z4
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R11)(BX*1), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R11)(BX*1), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R11)(BX*1), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R11)(BX*1), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R11)(BX*1), Z27, Z5
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R11)(BX*2), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R11)(BX*2), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R11)(BX*2), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R11)(BX*2), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R11)(BX*2), Z27, Z6
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R11)(SI*1), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R11)(SI*1), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R11)(SI*1), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R11)(SI*1), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R11)(SI*1), Z27, Z7
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R12), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R12), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R12), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R12), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R12), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R12), Z27, Z8
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R12)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R12)(BX*1), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R12)(BX*1), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R12)(BX*1), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R12)(BX*1), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R12)(BX*1), Z27, Z9
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R12)(BX*2), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        68(R12)(BX*2), Z31
+	VPDPBUSD         Z31, Z22, Z29
+	VPDPBUSD         Z31, Z26, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z16, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        132(R12)(BX*2), Z31
+	VPDPBUSD         Z31, Z21, Z29
+	VPDPBUSD         Z31, Z25, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z17, Z29, Z27
+	VPXORD           Z0, Z0, Z29
+	VPXORD           Z0, Z0, Z30
+	VMOVDQU64        196(R12)(BX*2), Z31
+	VPDPBUSD         Z31, Z24, Z29
+	VPDPBUSD         Z31, Z28, Z30
+	VPACKSSDW        Z30, Z29, Z29
+	VPDPWSSD         Z18, Z29, Z27
+	VBROADCASTI64X4  260(R12)(BX*2), Z29
+	VPSHUFB          Z3, Z29, Z29
+	VPDPWSSD         Z13, Z29, Z27
+	VCVTDQ2PS        Z27, Z27
+	VMULPS           Z19, Z27, Z27
+	VFMADD231PS.BCST (R12)(BX*2), Z27, Z10
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        4(R12)(SI*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z23, Z29
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z15, Z27, Z15
+	VPXORD           Z0, Z0, Z20
+	VPXORD           Z0, Z0, Z23
+	VMOVDQU64        68(R12)(SI*1), Z27
+	VPDPBUSD         Z27, Z22, Z20
+	VPDPBUSD         Z27, Z26, Z23
+	VPACKSSDW        Z23, Z20, Z20
+	VPDPWSSD         Z16, Z20, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z20
+	VMOVDQU64        132(R12)(SI*1), Z22
+	VPDPBUSD         Z22, Z21, Z16
+	VPDPBUSD         Z22, Z25, Z20
+	VPACKSSDW        Z20, Z16, Z16
+	VPDPWSSD         Z17, Z16, Z15
+	VPXORD           Z0, Z0, Z16
+	VPXORD           Z0, Z0, Z17
+	VMOVDQU64        196(R12)(SI*1), Z20
+	VPDPBUSD         Z20, Z24, Z16
+	VPDPBUSD         Z20, Z28, Z17
+	VPACKSSDW        Z17, Z16, Z16
+	VPDPWSSD         Z18, Z16, Z15
+	VBROADCASTI64X4  260(R12)(SI*1), Z16
+	VPSHUFB          Z3, Z16, Z16
+	VPDPWSSD         Z13, Z16, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z19, Z15, Z15
+	VFMADD231PS.BCST (R12)(SI*1), Z15, Z11
 	ADDQ             $0x000000d2, DI
-	ADDQ             $0x00000124, R8
-	DECQ             R9
-	JNZ              q6kTile4V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y13
-	VADDPS           Y13, Y8, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y13
-	VADDPS           Y13, Y9, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z10, Y13
-	VADDPS           Y13, Y10, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z11, Y13
-	VADDPS           Y13, Y11, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	ADDQ             $0x000000d2, R9
+	ADDQ             $0x00000124, R11
+	ADDQ             $0x00000124, R12
+	DECQ             R13
+	JNZ              q6kpTile8V_block
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z4, Z13
+	VADDPS           Z13, Z4, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X14
+	VADDPS           X12, X14, X14
+	VMOVSS           X14, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z5, Z13
+	VADDPS           Z13, Z5, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVSS           X13, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z6, Z15
+	VADDPS           Z15, Z6, Z15
+	VEXTRACTF64X4    $0x01, Z15, Y12
+	VADDPS           Y12, Y15, Y12
+	VEXTRACTF32X4    $0x01, Y12, X15
+	VADDPS           X12, X15, X15
+	VMOVSS           X15, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z7, Z16
+	VADDPS           Z16, Z7, Z16
+	VEXTRACTF64X4    $0x01, Z16, Y12
+	VADDPS           Y12, Y16, Y12
+	VEXTRACTF32X4    $0x01, Y12, X16
+	VADDPS           X12, X16, X16
+	VMOVSS           X16, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z8, Z17
+	VADDPS           Z17, Z8, Z17
+	VEXTRACTF64X4    $0x01, Z17, Y12
+	VADDPS           Y12, Y17, Y12
+	VEXTRACTF32X4    $0x01, Y12, X17
+	VADDPS           X12, X17, X17
+	VMOVSS           X17, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z9, Z18
+	VADDPS           Z18, Z9, Z18
+	VEXTRACTF64X4    $0x01, Z18, Y12
+	VADDPS           Y12, Y18, Y12
+	VEXTRACTF32X4    $0x01, Y12, X18
+	VADDPS           X12, X18, X18
+	VMOVSS           X18, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z10, Z19
+	VADDPS           Z19, Z10, Z19
+	VEXTRACTF64X4    $0x01, Z19, Y12
+	VADDPS           Y12, Y19, Y12
+	VEXTRACTF32X4    $0x01, Y12, X19
+	VADDPS           X12, X19, X19
+	VMOVSS           X19, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z11, Z20
+	VADDPS           Z20, Z11, Z20
+	VEXTRACTF64X4    $0x01, Z20, Y12
+	VADDPS           Y12, Y20, Y12
+	VEXTRACTF32X4    $0x01, Y12, X20
+	VADDPS           X12, X20, X20
+	VMOVSS           X20, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q6kpTile8V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X19, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X20, (R11)(R10*1)
 	ADDQ             $0x04, AX
+	DECQ             R8
 	DECQ             DX
-	JNZ              q6kTile4V_row
-	VZEROUPPER
-	RET
+	JNZ              q6kpTile8V_row
 
-// func q6kTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q6kTile8V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 q6k_mask30<>+0(SB), Z1
-	VMOVDQU64 q6k_shl<>+0(SB), Z2
-	VMOVDQU64 q6k_shr<>+0(SB), Z3
-
-q6kTile8V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
-
-q6kTile8V_block:
-	VPMOVSXBW        192(DI), Y12
-	VPMULLW          minus32<>+0(SB), Y12, Y13
-	VMOVDQU64        q6k_sidx0<>+0(SB), Z14
-	VPERMW           Z12, Z14, Z14
-	VMOVDQU64        q6k_sidx1<>+0(SB), Z22
-	VPERMW           Z12, Z22, Z22
-	VMOVDQU64        q6k_sidx2<>+0(SB), Z23
-	VPERMW           Z12, Z23, Z23
-	VMOVDQU64        q6k_sidx3<>+0(SB), Z24
-	VPERMW           Z12, Z24, Z24
-	VMOVDQU64        (DI), Z25
-	VBROADCASTI64X4  128(DI), Z26
-	VPSRLW           $0x04, Z25, Z27
-	VPSLLVW          Z2, Z26, Z28
-	VPSRLVW          Z3, Z26, Z26
-	VPANDD           Z1, Z28, Z28
-	VPANDD           Z1, Z26, Z26
-	VPTERNLOGD       $0xec, Z0, Z28, Z25
-	VPTERNLOGD       $0xec, Z0, Z26, Z27
-	VMOVDQU64        64(DI), Z26
-	VBROADCASTI64X4  160(DI), Z28
-	VPSRLW           $0x04, Z26, Z29
-	VPSLLVW          Z2, Z28, Z30
-	VPSRLVW          Z3, Z28, Z28
-	VPANDD           Z1, Z30, Z30
-	VPANDD           Z1, Z28, Z28
-	VPTERNLOGD       $0xec, Z0, Z30, Z26
-	VPTERNLOGD       $0xec, Z0, Z28, Z29
-	VPBROADCASTW     208(DI), Y12
-	VCVTPH2PS        Y12, Z28
-	VPMADDWD         260(R8), Y13, Y15
-	VPMADDUBSW       4(R8), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z15
-	VPMADDUBSW       68(R8), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z15
-	VPMADDUBSW       132(R8), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z15
-	VPMADDUBSW       196(R8), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z15
-	VCVTDQ2PS        Z15, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R8), Z30, Z4
-	VPMADDWD         260(R8)(BX*1), Y13, Y16
-	VPMADDUBSW       4(R8)(BX*1), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z16
-	VPMADDUBSW       68(R8)(BX*1), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z16
-	VPMADDUBSW       132(R8)(BX*1), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z16
-	VPMADDUBSW       196(R8)(BX*1), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z16
-	VCVTDQ2PS        Z16, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R8)(BX*1), Z30, Z5
-	VPMADDWD         260(R8)(BX*2), Y13, Y17
-	VPMADDUBSW       4(R8)(BX*2), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z17
-	VPMADDUBSW       68(R8)(BX*2), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z17
-	VPMADDUBSW       132(R8)(BX*2), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z17
-	VPMADDUBSW       196(R8)(BX*2), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z17
-	VCVTDQ2PS        Z17, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R8)(BX*2), Z30, Z6
-	VPMADDWD         260(R8)(SI*1), Y13, Y18
-	VPMADDUBSW       4(R8)(SI*1), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z18
-	VPMADDUBSW       68(R8)(SI*1), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z18
-	VPMADDUBSW       132(R8)(SI*1), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z18
-	VPMADDUBSW       196(R8)(SI*1), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z18
-	VCVTDQ2PS        Z18, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R8)(SI*1), Z30, Z7
-	VPMADDWD         260(R9), Y13, Y19
-	VPMADDUBSW       4(R9), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z19
-	VPMADDUBSW       68(R9), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z19
-	VPMADDUBSW       132(R9), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z19
-	VPMADDUBSW       196(R9), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z19
-	VCVTDQ2PS        Z19, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R9), Z30, Z8
-	VPMADDWD         260(R9)(BX*1), Y13, Y20
-	VPMADDUBSW       4(R9)(BX*1), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z20
-	VPMADDUBSW       68(R9)(BX*1), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z20
-	VPMADDUBSW       132(R9)(BX*1), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z20
-	VPMADDUBSW       196(R9)(BX*1), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z20
-	VCVTDQ2PS        Z20, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R9)(BX*1), Z30, Z9
-	VPMADDWD         260(R9)(BX*2), Y13, Y21
-	VPMADDUBSW       4(R9)(BX*2), Z25, Z30
-	VPDPWSSD         Z14, Z30, Z21
-	VPMADDUBSW       68(R9)(BX*2), Z27, Z30
-	VPDPWSSD         Z22, Z30, Z21
-	VPMADDUBSW       132(R9)(BX*2), Z26, Z30
-	VPDPWSSD         Z23, Z30, Z21
-	VPMADDUBSW       196(R9)(BX*2), Z29, Z30
-	VPDPWSSD         Z24, Z30, Z21
-	VCVTDQ2PS        Z21, Z30
-	VMULPS           Z28, Z30, Z30
-	VFMADD231PS.BCST (R9)(BX*2), Z30, Z10
-	VPMADDWD         260(R9)(SI*1), Y13, Y13
-	VPMADDUBSW       4(R9)(SI*1), Z25, Z25
-	VPDPWSSD         Z14, Z25, Z13
-	VPMADDUBSW       68(R9)(SI*1), Z27, Z14
-	VPDPWSSD         Z22, Z14, Z13
-	VPMADDUBSW       132(R9)(SI*1), Z26, Z14
-	VPDPWSSD         Z23, Z14, Z13
-	VPMADDUBSW       196(R9)(SI*1), Z29, Z14
-	VPDPWSSD         Z24, Z14, Z13
-	VCVTDQ2PS        Z13, Z14
-	VMULPS           Z28, Z14, Z14
-	VFMADD231PS.BCST (R9)(SI*1), Z14, Z11
-	ADDQ             $0x000000d2, DI
-	ADDQ             $0x00000124, R8
-	ADDQ             $0x00000124, R9
-	DECQ             R10
-	JNZ              q6kTile8V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y13
-	VADDPS           Y13, Y4, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y13
-	VADDPS           Y13, Y5, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y13
-	VADDPS           Y13, Y6, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z7, Y13
-	VADDPS           Y13, Y7, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y13
-	VADDPS           Y13, Y8, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y13
-	VADDPS           Y13, Y9, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z10, Y13
-	VADDPS           Y13, Y10, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z11, Y13
-	VADDPS           Y13, Y11, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             $0x04, AX
-	DECQ             DX
-	JNZ              q6kTile8V_row
+q6kpTile8V_done:
 	VZEROUPPER
 	RET
 
 // func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -4696,226 +5284,121 @@ TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, BX
-	KMOVW     BX, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
 	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
 	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x00000090, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
 
 q4kxTile1V_row:
-	VPXORD Z4, Z4, Z4
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
-
-q4kxTile1V_block4:
-	CMPQ             SI, $0x04
-	JB               q4kxTile1V_block
-	VMOVDQU64        (DX), X5
-	VINSERTI32X4     $0x01, 144(DX), Z5, Z5
-	VINSERTI32X4     $0x02, 288(DX), Z5, Z5
-	VINSERTI32X4     $0x03, 432(DX), Z5, Z5
-	VPSHUFD          $0xed, Z5, Z6
-	VPSHUFD          $0xa5, Z5, Z7
-	VPSRLVD          kscale_shift4<>+0(SB), Z6, Z6
-	VPSRLD           $0x02, Z7, Z7
-	VPANDD           kscale_masklo4<>+0(SB), Z6, Z6
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z7, Z6
-	VCVTPH2PS        Y5, Z7
-	VEXTRACTI64X4    $0x01, Z5, Y9
-	VCVTPH2PS        Y9, Z9
-	VSHUFI32X4       $0x00, Z6, Z6, Z10
-	VPBROADCASTD     idx0<>+0(SB), Z11
-	VPERMPS          Z7, Z11, Z11
-	VPBROADCASTD     idx1<>+0(SB), Z12
-	VPERMPS          Z7, Z12, Z12
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z13
-	VPSRLDQ          $0x08, X10, X5
-	VPMOVZXBD        X5, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z12, Z10, Z10
-	VMOVDQU64        16(DX), Z12
-	VPERMT2Q         80(DX), Z2, Z12
-	VMOVDQU64        16(DX), Z14
-	VPERMT2Q         80(DX), Z3, Z14
-	VPSRLW           $0x04, Z12, Z15
-	VPANDD           Z1, Z12, Z12
-	VPANDD           Z1, Z15, Z15
-	VPSRLW           $0x04, Z14, Z16
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (BX), Z12, Z17
-	VPDPBUSD         64(BX), Z14, Z17
-	VPDPBUSD         128(BX), Z15, Z18
-	VPDPBUSD         192(BX), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(BX), Z17, Z4
-	VFNMADD231PS     320(BX), Z10, K1, Z4
-	VSHUFI32X4       $0x55, Z6, Z6, Z10
-	VPBROADCASTD     idx8<>+0(SB), Z11
-	VPERMPS          Z7, Z11, Z11
-	VPBROADCASTD     idx9<>+0(SB), Z12
-	VPERMPS          Z7, Z12, Z7
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z12
-	VPSRLDQ          $0x08, X10, X5
-	VPMOVZXBD        X5, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z7, Z10, Z10
-	VMOVDQU64        160(DX), Z7
-	VPERMT2Q         224(DX), Z2, Z7
-	VMOVDQU64        160(DX), Z13
-	VPERMT2Q         224(DX), Z3, Z13
-	VPSRLW           $0x04, Z7, Z14
-	VPANDD           Z1, Z7, Z7
-	VPANDD           Z1, Z14, Z14
-	VPSRLW           $0x04, Z13, Z15
-	VPANDD           Z1, Z13, Z13
-	VPANDD           Z1, Z15, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z17
-	VPDPBUSD         384(BX), Z7, Z16
-	VPDPBUSD         448(BX), Z13, Z16
-	VPDPBUSD         512(BX), Z14, Z17
-	VPDPBUSD         576(BX), Z15, Z17
-	VPACKSSDW        Z17, Z16, Z16
-	VPMADDWD         Z12, Z16, Z16
-	VCVTDQ2PS        Z16, Z16
-	VMULPS           Z11, Z16, Z16
-	VFMADD231PS.BCST 736(BX), Z16, Z4
-	VFNMADD231PS     704(BX), Z10, K1, Z4
-	VSHUFI32X4       $0xaa, Z6, Z6, Z7
-	VPBROADCASTD     idx0<>+0(SB), Z10
-	VPERMPS          Z9, Z10, Z10
-	VPBROADCASTD     idx1<>+0(SB), Z11
-	VPERMPS          Z9, Z11, Z11
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z7, Z12
-	VPSRLDQ          $0x08, X7, X5
-	VPMOVZXBD        X5, Z7
-	VCVTDQ2PS        Z7, Z7
-	VMULPS           Z11, Z7, Z7
-	VMOVDQU64        304(DX), Z11
-	VPERMT2Q         368(DX), Z2, Z11
-	VMOVDQU64        304(DX), Z13
-	VPERMT2Q         368(DX), Z3, Z13
-	VPSRLW           $0x04, Z11, Z14
-	VPANDD           Z1, Z11, Z11
-	VPANDD           Z1, Z14, Z14
-	VPSRLW           $0x04, Z13, Z15
-	VPANDD           Z1, Z13, Z13
-	VPANDD           Z1, Z15, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z17
-	VPDPBUSD         768(BX), Z11, Z16
-	VPDPBUSD         832(BX), Z13, Z16
-	VPDPBUSD         896(BX), Z14, Z17
-	VPDPBUSD         960(BX), Z15, Z17
-	VPACKSSDW        Z17, Z16, Z16
-	VPMADDWD         Z12, Z16, Z16
-	VCVTDQ2PS        Z16, Z16
-	VMULPS           Z10, Z16, Z16
-	VFMADD231PS.BCST 1120(BX), Z16, Z4
-	VFNMADD231PS     1088(BX), Z7, K1, Z4
-	VSHUFI32X4       $0xff, Z6, Z6, Z6
-	VPBROADCASTD     idx8<>+0(SB), Z7
-	VPERMPS          Z9, Z7, Z7
-	VPBROADCASTD     idx9<>+0(SB), Z10
-	VPERMPS          Z9, Z10, Z9
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z6, Z10
-	VPSRLDQ          $0x08, X6, X5
-	VPMOVZXBD        X5, Z6
-	VCVTDQ2PS        Z6, Z6
-	VMULPS           Z9, Z6, Z6
-	VMOVDQU64        448(DX), Z9
-	VPERMT2Q         512(DX), Z2, Z9
-	VMOVDQU64        448(DX), Z11
-	VPERMT2Q         512(DX), Z3, Z11
-	VPSRLW           $0x04, Z9, Z12
-	VPANDD           Z1, Z9, Z9
-	VPANDD           Z1, Z12, Z12
-	VPSRLW           $0x04, Z11, Z13
-	VPANDD           Z1, Z11, Z11
-	VPANDD           Z1, Z13, Z13
-	VPXORD           Z0, Z0, Z14
-	VPXORD           Z0, Z0, Z15
-	VPDPBUSD         1152(BX), Z9, Z14
-	VPDPBUSD         1216(BX), Z11, Z14
-	VPDPBUSD         1280(BX), Z12, Z15
-	VPDPBUSD         1344(BX), Z13, Z15
-	VPACKSSDW        Z15, Z14, Z14
-	VPMADDWD         Z10, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z7, Z14, Z14
-	VFMADD231PS.BCST 1504(BX), Z14, Z4
-	VFNMADD231PS     1472(BX), Z6, K1, Z4
-	ADDQ             $0x00000240, DX
-	ADDQ             $0x00000600, BX
-	SUBQ             $0x04, SI
-	JNZ              q4kxTile1V_block4
-	JMP              q4kxTile1V_done
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z8, Z8, Z8
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
 
 q4kxTile1V_block:
-	VMOVDQU64        (DX), X5
-	VPSHUFD          $0xed, X5, X8
-	VPSHUFD          $0xa5, X5, X5
-	VPSRLVD          kscale_shift<>+0(SB), X8, X8
-	VPSRLD           $0x02, X5, X5
-	VPANDD           kscale_masklo<>+0(SB), X8, X8
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X5, X8
-	VPBROADCASTD     (DX), Y6
-	VCVTPH2PS        Y6, Z6
-	VMOVSLDUP        Z6, Z7
-	VMOVSHDUP        Z6, Z6
-	VSHUFI32X4       $0x00, Z8, Z8, Z9
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z9, Z10
-	VPSRLDQ          $0x08, X9, X5
-	VPMOVZXBD        X5, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z6, Z9, Z9
-	VMOVDQU64        16(DX), Z6
-	VPERMT2Q         80(DX), Z2, Z6
-	VMOVDQU64        16(DX), Z11
-	VPERMT2Q         80(DX), Z3, Z11
-	VPSRLW           $0x04, Z6, Z12
-	VPANDD           Z1, Z6, Z6
-	VPANDD           Z1, Z12, Z12
-	VPSRLW           $0x04, Z11, Z13
-	VPANDD           Z1, Z11, Z11
-	VPANDD           Z1, Z13, Z13
-	VPXORD           Z0, Z0, Z14
-	VPXORD           Z0, Z0, Z15
-	VPDPBUSD         (BX), Z6, Z14
-	VPDPBUSD         64(BX), Z11, Z14
-	VPDPBUSD         128(BX), Z12, Z15
-	VPDPBUSD         192(BX), Z13, Z15
-	VPACKSSDW        Z15, Z14, Z14
-	VPMADDWD         Z10, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z7, Z14, Z14
-	VFMADD231PS.BCST 352(BX), Z14, Z4
-	VFNMADD231PS     320(BX), Z9, K1, Z4
+	VMOVDQU          (DX), X9
+	VINSERTI128      $0x01, (SI), Y9, Y9
+	VPSHUFD          $0xed, Y9, Y10
+	VPSHUFD          $0xa5, Y9, Y11
+	VPSRLVD          kscale_shift4<>+0(SB), Y10, Y10
+	VPSRLD           $0x02, Y11, Y11
+	VPANDD           kscale_masklo4<>+0(SB), Y10, Y10
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y11, Y10
+	VPERMQ           $0xd8, Y10, Y10
+	VEXTRACTI128     $0x01, Y10, X11
+	VPSHUFD          $0x10, X9, X9
+	VPINSRD          $0x01, (SI), X9, X9
+	VSHUFI32X4       $0x00, Z10, Z10, Z12
+	VPSHUFB          Z4, Z12, Z13
+	VPSHUFB          Z5, Z12, Z12
+	VCVTPH2PS        X9, Y10
+	VPERMPS          Z10, Z6, Z14
+	VPERMPS          Z10, Z7, Z15
+	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
+	VPMOVZXBD        X11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z15, Z11, Z11
+	VMOVDQU64        16(DX), Z15
+	VPERMT2Q         80(DX), Z2, Z15
+	VMOVDQU64        16(DX), Z16
+	VPERMT2Q         80(DX), Z3, Z16
+	VPSRLW           $0x04, Z15, Z17
+	VPANDD           Z1, Z15, Z15
+	VPANDD           Z1, Z17, Z17
+	VPSRLW           $0x04, Z16, Z18
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z18, Z18
+	VMOVDQU64        16(SI), Z19
+	VPERMT2Q         80(SI), Z2, Z19
+	VMOVDQU64        16(SI), Z20
+	VPERMT2Q         80(SI), Z3, Z20
+	VPSRLW           $0x04, Z19, Z21
+	VPANDD           Z1, Z19, Z19
+	VPANDD           Z1, Z21, Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z22, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VMOVDQU64        (R8), Z27
+	VPDPBUSD         Z27, Z15, Z23
+	VPDPBUSD         Z27, Z19, Z25
+	VMOVDQU64        64(R8), Z15
+	VPDPBUSD         Z15, Z16, Z23
+	VPDPBUSD         Z15, Z20, Z25
+	VMOVDQU64        128(R8), Z15
+	VPDPBUSD         Z15, Z17, Z24
+	VPDPBUSD         Z15, Z21, Z26
+	VMOVDQU64        192(R8), Z15
+	VPDPBUSD         Z15, Z18, Z24
+	VPDPBUSD         Z15, Z22, Z26
+	VPACKSSDW        Z25, Z23, Z23
+	VPACKSSDW        Z26, Z24, Z24
+	VPMADDWD         Z13, Z23, Z23
+	VPDPWSSD         Z12, Z24, Z23
+	VCVTDQ2PS        Z23, Z23
+	VMULPS           Z14, Z23, Z23
+	VFMADD231PS.BCST 320(R8), Z23, Z8
+	VFNMADD231PS     256(R8), Z11, Z8
 	ADDQ             $0x00000090, DX
-	ADDQ             $0x00000180, BX
-	DECQ             SI
+	ADDQ             $0x00000090, SI
+	ADDQ             $0x00000180, R8
+	DECQ             R9
 	JNZ              q4kxTile1V_block
+	MOVQ             AX, R8
+	VPERMILPS        $0xb1, Z8, Z11
+	VADDPS           Z11, Z8, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y10
+	VADDPS           Y10, Y11, Y10
+	VEXTRACTF32X4    $0x01, Y10, X9
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R8)
+	CMPQ             BX, $0x00
+	JEQ              q4kxTile1V_done
+	MOVQ             AX, R8
+	VEXTRACTPS       $0x02, X9, (R8)(DI*1)
+	ADDQ             $0x04, AX
+	DECQ             BX
+	DECQ             CX
+	JNZ              q4kxTile1V_row
 
 q4kxTile1V_done:
-	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z4, Y6
-	VADDPS        Y6, Y4, Y6
-	VEXTRACTF32X4 $0x01, Y6, X5
-	VADDPS        X6, X5, X5
-	VMOVHLPS      X5, X5, X6
-	VADDPS        X6, X5, X5
-	VMOVSHDUP     X5, X6
-	VADDSS        X6, X5, X5
-	VMOVSS        X5, (BX)
-	ADDQ          $0x04, AX
-	DECQ          CX
-	JNZ           q4kxTile1V_row
 	VZEROUPPER
 	RET
 
@@ -4939,18 +5422,52 @@ DATA q4kx_idxb<>+48(SB)/8, $0x000000000000000e
 DATA q4kx_idxb<>+56(SB)/8, $0x000000000000000f
 GLOBL q4kx_idxb<>(SB), RODATA|NOPTR, $64
 
-DATA q4kx_sshuf<>+0(SB)/8, $0x8000800080008000
-DATA q4kx_sshuf<>+8(SB)/8, $0x8001800180018001
-DATA q4kx_sshuf<>+16(SB)/8, $0x8002800280028002
-DATA q4kx_sshuf<>+24(SB)/8, $0x8003800380038003
-DATA q4kx_sshuf<>+32(SB)/8, $0x8004800480048004
-DATA q4kx_sshuf<>+40(SB)/8, $0x8005800580058005
-DATA q4kx_sshuf<>+48(SB)/8, $0x8006800680068006
-DATA q4kx_sshuf<>+56(SB)/8, $0x8007800780078007
-GLOBL q4kx_sshuf<>(SB), RODATA|NOPTR, $64
+DATA q4kx_sshuf0<>+0(SB)/8, $0x8000800080008000
+DATA q4kx_sshuf0<>+8(SB)/8, $0x8008800880088008
+DATA q4kx_sshuf0<>+16(SB)/8, $0x8002800280028002
+DATA q4kx_sshuf0<>+24(SB)/8, $0x800a800a800a800a
+DATA q4kx_sshuf0<>+32(SB)/8, $0x8004800480048004
+DATA q4kx_sshuf0<>+40(SB)/8, $0x800c800c800c800c
+DATA q4kx_sshuf0<>+48(SB)/8, $0x8006800680068006
+DATA q4kx_sshuf0<>+56(SB)/8, $0x800e800e800e800e
+GLOBL q4kx_sshuf0<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_sshuf1<>+0(SB)/8, $0x8001800180018001
+DATA q4kx_sshuf1<>+8(SB)/8, $0x8009800980098009
+DATA q4kx_sshuf1<>+16(SB)/8, $0x8003800380038003
+DATA q4kx_sshuf1<>+24(SB)/8, $0x800b800b800b800b
+DATA q4kx_sshuf1<>+32(SB)/8, $0x8005800580058005
+DATA q4kx_sshuf1<>+40(SB)/8, $0x800d800d800d800d
+DATA q4kx_sshuf1<>+48(SB)/8, $0x8007800780078007
+DATA q4kx_sshuf1<>+56(SB)/8, $0x800f800f800f800f
+GLOBL q4kx_sshuf1<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_idxd<>+0(SB)/8, $0x0000000000000000
+DATA q4kx_idxd<>+8(SB)/8, $0x0000000200000002
+DATA q4kx_idxd<>+16(SB)/8, $0x0000000000000000
+DATA q4kx_idxd<>+24(SB)/8, $0x0000000200000002
+DATA q4kx_idxd<>+32(SB)/8, $0x0000000000000000
+DATA q4kx_idxd<>+40(SB)/8, $0x0000000200000002
+DATA q4kx_idxd<>+48(SB)/8, $0x0000000000000000
+DATA q4kx_idxd<>+56(SB)/8, $0x0000000200000002
+GLOBL q4kx_idxd<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_idxm<>+0(SB)/8, $0x0000000100000001
+DATA q4kx_idxm<>+8(SB)/8, $0x0000000300000003
+DATA q4kx_idxm<>+16(SB)/8, $0x0000000100000001
+DATA q4kx_idxm<>+24(SB)/8, $0x0000000300000003
+DATA q4kx_idxm<>+32(SB)/8, $0x0000000100000001
+DATA q4kx_idxm<>+40(SB)/8, $0x0000000300000003
+DATA q4kx_idxm<>+48(SB)/8, $0x0000000100000001
+DATA q4kx_idxm<>+56(SB)/8, $0x0000000300000003
+GLOBL q4kx_idxm<>(SB), RODATA|NOPTR, $64
+
+DATA q4kx_mshuf<>+0(SB)/8, $0x0b0a030209080100
+DATA q4kx_mshuf<>+8(SB)/8, $0x0f0e07060d0c0504
+GLOBL q4kx_mshuf<>(SB), RODATA|NOPTR, $16
 
 // func q4krTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -4960,69 +5477,114 @@ TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, BX
-	KMOVW     BX, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x00000094, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
 
 q4krTile1V_row:
-	VPXORD Z3, Z3, Z3
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z6, Z6, Z6
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
 
 q4krTile1V_block:
-	VPBROADCASTD     (DX), Y2
-	VCVTPH2PS        Y2, Z2
-	VMOVSLDUP        Z2, Z4
-	VMOVSHDUP        Z2, Z2
-	VBROADCASTI32X4  4(DX), Z5
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z5, Z5
-	VPMOVZXBD        12(DX), Z6
-	VCVTDQ2PS        Z6, Z6
-	VMULPS           Z2, Z6, Z6
-	VMOVDQU64        20(DX), Z2
-	VPSRLW           $0x04, Z2, Z7
-	VPANDD           Z1, Z2, Z2
-	VPANDD           Z1, Z7, Z7
-	VMOVDQU64        84(DX), Z8
-	VPSRLW           $0x04, Z8, Z9
-	VPANDD           Z1, Z8, Z8
-	VPANDD           Z1, Z9, Z9
-	VPXORD           Z0, Z0, Z10
-	VPXORD           Z0, Z0, Z11
-	VPDPBUSD         (BX), Z2, Z10
-	VPDPBUSD         64(BX), Z8, Z10
-	VPDPBUSD         128(BX), Z7, Z11
-	VPDPBUSD         192(BX), Z9, Z11
-	VPACKSSDW        Z11, Z10, Z10
-	VPMADDWD         Z5, Z10, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z4, Z10, Z10
-	VFMADD231PS.BCST 352(BX), Z10, Z3
-	VFNMADD231PS     320(BX), Z6, K1, Z3
+	VMOVQ            4(DX), X7
+	VPINSRQ          $0x01, 4(SI), X7, X7
+	VMOVQ            12(DX), X8
+	VPINSRQ          $0x01, 12(SI), X8, X8
+	VMOVD            (DX), X9
+	VPINSRD          $0x01, (SI), X9, X9
+	VSHUFI32X4       $0x00, Z7, Z7, Z10
+	VPSHUFB          Z2, Z10, Z11
+	VPSHUFB          Z3, Z10, Z10
+	VCVTPH2PS        X9, Y9
+	VPERMPS          Z9, Z4, Z12
+	VPERMPS          Z9, Z5, Z13
+	VPSHUFB          q4kx_mshuf<>+0(SB), X8, X8
+	VPMOVZXBD        X8, Z8
+	VCVTDQ2PS        Z8, Z8
+	VMULPS           Z13, Z8, Z8
+	VMOVDQU64        20(DX), Z13
+	VPSRLW           $0x04, Z13, Z14
+	VPANDD           Z1, Z13, Z13
+	VPANDD           Z1, Z14, Z14
+	VMOVDQU64        84(DX), Z15
+	VPSRLW           $0x04, Z15, Z16
+	VPANDD           Z1, Z15, Z15
+	VPANDD           Z1, Z16, Z16
+	VMOVDQU64        20(SI), Z17
+	VPSRLW           $0x04, Z17, Z18
+	VPANDD           Z1, Z17, Z17
+	VPANDD           Z1, Z18, Z18
+	VMOVDQU64        84(SI), Z19
+	VPSRLW           $0x04, Z19, Z20
+	VPANDD           Z1, Z19, Z19
+	VPANDD           Z1, Z20, Z20
+	VPXORD           Z0, Z0, Z21
+	VPXORD           Z0, Z0, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VMOVDQU64        (R8), Z25
+	VPDPBUSD         Z25, Z13, Z21
+	VPDPBUSD         Z25, Z17, Z23
+	VMOVDQU64        64(R8), Z13
+	VPDPBUSD         Z13, Z15, Z21
+	VPDPBUSD         Z13, Z19, Z23
+	VMOVDQU64        128(R8), Z13
+	VPDPBUSD         Z13, Z14, Z22
+	VPDPBUSD         Z13, Z18, Z24
+	VMOVDQU64        192(R8), Z13
+	VPDPBUSD         Z13, Z16, Z22
+	VPDPBUSD         Z13, Z20, Z24
+	VPACKSSDW        Z23, Z21, Z21
+	VPACKSSDW        Z24, Z22, Z22
+	VPMADDWD         Z11, Z21, Z21
+	VPDPWSSD         Z10, Z22, Z21
+	VCVTDQ2PS        Z21, Z21
+	VMULPS           Z12, Z21, Z21
+	VFMADD231PS.BCST 320(R8), Z21, Z6
+	VFNMADD231PS     256(R8), Z8, Z6
 	ADDQ             $0x00000094, DX
-	ADDQ             $0x00000180, BX
-	DECQ             SI
+	ADDQ             $0x00000094, SI
+	ADDQ             $0x00000180, R8
+	DECQ             R9
 	JNZ              q4krTile1V_block
-	MOVQ             AX, BX
-	VEXTRACTF64X4    $0x01, Z3, Y4
-	VADDPS           Y4, Y3, Y4
-	VEXTRACTF32X4    $0x01, Y4, X2
-	VADDPS           X4, X2, X2
-	VMOVHLPS         X2, X2, X4
-	VADDPS           X4, X2, X2
-	VMOVSHDUP        X2, X4
-	VADDSS           X4, X2, X2
-	VMOVSS           X2, (BX)
+	MOVQ             AX, R8
+	VPERMILPS        $0xb1, Z6, Z8
+	VADDPS           Z8, Z6, Z8
+	VEXTRACTF64X4    $0x01, Z8, Y9
+	VADDPS           Y9, Y8, Y9
+	VEXTRACTF32X4    $0x01, Y9, X7
+	VADDPS           X9, X7, X7
+	VMOVSS           X7, (R8)
+	CMPQ             BX, $0x00
+	JEQ              q4krTile1V_done
+	MOVQ             AX, R8
+	VEXTRACTPS       $0x02, X7, (R8)(DI*1)
 	ADDQ             $0x04, AX
+	DECQ             BX
 	DECQ             CX
 	JNZ              q4krTile1V_row
+
+q4krTile1V_done:
 	VZEROUPPER
 	RET
 
 // func q4kxTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4kxTile2V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5032,302 +5594,161 @@ TEXT ·q4kxTile2V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, DI
-	KMOVW     DI, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
 	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
 	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x00000090, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
 
 q4kxTile2V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
-
-q4kxTile2V_block4:
-	CMPQ             R8, $0x04
-	JB               q4kxTile2V_block
-	VMOVDQU64        (SI), X6
-	VINSERTI32X4     $0x01, 144(SI), Z6, Z6
-	VINSERTI32X4     $0x02, 288(SI), Z6, Z6
-	VINSERTI32X4     $0x03, 432(SI), Z6, Z6
-	VPSHUFD          $0xed, Z6, Z7
-	VPSHUFD          $0xa5, Z6, Z8
-	VPSRLVD          kscale_shift4<>+0(SB), Z7, Z7
-	VPSRLD           $0x02, Z8, Z8
-	VPANDD           kscale_masklo4<>+0(SB), Z7, Z7
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z8, Z7
-	VCVTPH2PS        Y6, Z8
-	VEXTRACTI64X4    $0x01, Z6, Y10
-	VCVTPH2PS        Y10, Z10
-	VSHUFI32X4       $0x00, Z7, Z7, Z11
-	VPBROADCASTD     idx0<>+0(SB), Z12
-	VPERMPS          Z8, Z12, Z12
-	VPBROADCASTD     idx1<>+0(SB), Z13
-	VPERMPS          Z8, Z13, Z13
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z11, Z14
-	VPSRLDQ          $0x08, X11, X6
-	VPMOVZXBD        X6, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z13, Z11, Z11
-	VMOVDQU64        16(SI), Z13
-	VPERMT2Q         80(SI), Z2, Z13
-	VMOVDQU64        16(SI), Z15
-	VPERMT2Q         80(SI), Z3, Z15
-	VPSRLW           $0x04, Z13, Z16
-	VPANDD           Z1, Z13, Z13
-	VPANDD           Z1, Z16, Z16
-	VPSRLW           $0x04, Z15, Z17
-	VPANDD           Z1, Z15, Z15
-	VPANDD           Z1, Z17, Z17
-	VPXORD           Z0, Z0, Z18
-	VPXORD           Z0, Z0, Z19
-	VPDPBUSD         (DI), Z13, Z18
-	VPDPBUSD         64(DI), Z15, Z18
-	VPDPBUSD         128(DI), Z16, Z19
-	VPDPBUSD         192(DI), Z17, Z19
-	VPACKSSDW        Z19, Z18, Z18
-	VPMADDWD         Z14, Z18, Z18
-	VCVTDQ2PS        Z18, Z18
-	VMULPS           Z12, Z18, Z18
-	VFMADD231PS.BCST 352(DI), Z18, Z4
-	VFNMADD231PS     320(DI), Z11, K1, Z4
-	VPXORD           Z0, Z0, Z18
-	VPXORD           Z0, Z0, Z19
-	VPDPBUSD         (DI)(BX*1), Z13, Z18
-	VPDPBUSD         64(DI)(BX*1), Z15, Z18
-	VPDPBUSD         128(DI)(BX*1), Z16, Z19
-	VPDPBUSD         192(DI)(BX*1), Z17, Z19
-	VPACKSSDW        Z19, Z18, Z18
-	VPMADDWD         Z14, Z18, Z18
-	VCVTDQ2PS        Z18, Z18
-	VMULPS           Z12, Z18, Z18
-	VFMADD231PS.BCST 352(DI)(BX*1), Z18, Z5
-	VFNMADD231PS     320(DI)(BX*1), Z11, K1, Z5
-	VSHUFI32X4       $0x55, Z7, Z7, Z11
-	VPBROADCASTD     idx8<>+0(SB), Z12
-	VPERMPS          Z8, Z12, Z12
-	VPBROADCASTD     idx9<>+0(SB), Z13
-	VPERMPS          Z8, Z13, Z8
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z11, Z13
-	VPSRLDQ          $0x08, X11, X6
-	VPMOVZXBD        X6, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z8, Z11, Z11
-	VMOVDQU64        160(SI), Z8
-	VPERMT2Q         224(SI), Z2, Z8
-	VMOVDQU64        160(SI), Z14
-	VPERMT2Q         224(SI), Z3, Z14
-	VPSRLW           $0x04, Z8, Z15
-	VPANDD           Z1, Z8, Z8
-	VPANDD           Z1, Z15, Z15
-	VPSRLW           $0x04, Z14, Z16
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         384(DI), Z8, Z17
-	VPDPBUSD         448(DI), Z14, Z17
-	VPDPBUSD         512(DI), Z15, Z18
-	VPDPBUSD         576(DI), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z12, Z17, Z17
-	VFMADD231PS.BCST 736(DI), Z17, Z4
-	VFNMADD231PS     704(DI), Z11, K1, Z4
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         384(DI)(BX*1), Z8, Z17
-	VPDPBUSD         448(DI)(BX*1), Z14, Z17
-	VPDPBUSD         512(DI)(BX*1), Z15, Z18
-	VPDPBUSD         576(DI)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z12, Z17, Z17
-	VFMADD231PS.BCST 736(DI)(BX*1), Z17, Z5
-	VFNMADD231PS     704(DI)(BX*1), Z11, K1, Z5
-	VSHUFI32X4       $0xaa, Z7, Z7, Z8
-	VPBROADCASTD     idx0<>+0(SB), Z11
-	VPERMPS          Z10, Z11, Z11
-	VPBROADCASTD     idx1<>+0(SB), Z12
-	VPERMPS          Z10, Z12, Z12
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z8, Z13
-	VPSRLDQ          $0x08, X8, X6
-	VPMOVZXBD        X6, Z8
-	VCVTDQ2PS        Z8, Z8
-	VMULPS           Z12, Z8, Z8
-	VMOVDQU64        304(SI), Z12
-	VPERMT2Q         368(SI), Z2, Z12
-	VMOVDQU64        304(SI), Z14
-	VPERMT2Q         368(SI), Z3, Z14
-	VPSRLW           $0x04, Z12, Z15
-	VPANDD           Z1, Z12, Z12
-	VPANDD           Z1, Z15, Z15
-	VPSRLW           $0x04, Z14, Z16
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         768(DI), Z12, Z17
-	VPDPBUSD         832(DI), Z14, Z17
-	VPDPBUSD         896(DI), Z15, Z18
-	VPDPBUSD         960(DI), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 1120(DI), Z17, Z4
-	VFNMADD231PS     1088(DI), Z8, K1, Z4
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         768(DI)(BX*1), Z12, Z17
-	VPDPBUSD         832(DI)(BX*1), Z14, Z17
-	VPDPBUSD         896(DI)(BX*1), Z15, Z18
-	VPDPBUSD         960(DI)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 1120(DI)(BX*1), Z17, Z5
-	VFNMADD231PS     1088(DI)(BX*1), Z8, K1, Z5
-	VSHUFI32X4       $0xff, Z7, Z7, Z7
-	VPBROADCASTD     idx8<>+0(SB), Z8
-	VPERMPS          Z10, Z8, Z8
-	VPBROADCASTD     idx9<>+0(SB), Z11
-	VPERMPS          Z10, Z11, Z10
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z7, Z11
-	VPSRLDQ          $0x08, X7, X6
-	VPMOVZXBD        X6, Z7
-	VCVTDQ2PS        Z7, Z7
-	VMULPS           Z10, Z7, Z7
-	VMOVDQU64        448(SI), Z10
-	VPERMT2Q         512(SI), Z2, Z10
-	VMOVDQU64        448(SI), Z12
-	VPERMT2Q         512(SI), Z3, Z12
-	VPSRLW           $0x04, Z10, Z13
-	VPANDD           Z1, Z10, Z10
-	VPANDD           Z1, Z13, Z13
-	VPSRLW           $0x04, Z12, Z14
-	VPANDD           Z1, Z12, Z12
-	VPANDD           Z1, Z14, Z14
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z16
-	VPDPBUSD         1152(DI), Z10, Z15
-	VPDPBUSD         1216(DI), Z12, Z15
-	VPDPBUSD         1280(DI), Z13, Z16
-	VPDPBUSD         1344(DI), Z14, Z16
-	VPACKSSDW        Z16, Z15, Z15
-	VPMADDWD         Z11, Z15, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z8, Z15, Z15
-	VFMADD231PS.BCST 1504(DI), Z15, Z4
-	VFNMADD231PS     1472(DI), Z7, K1, Z4
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z16
-	VPDPBUSD         1152(DI)(BX*1), Z10, Z15
-	VPDPBUSD         1216(DI)(BX*1), Z12, Z15
-	VPDPBUSD         1280(DI)(BX*1), Z13, Z16
-	VPDPBUSD         1344(DI)(BX*1), Z14, Z16
-	VPACKSSDW        Z16, Z15, Z15
-	VPMADDWD         Z11, Z15, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z8, Z15, Z15
-	VFMADD231PS.BCST 1504(DI)(BX*1), Z15, Z5
-	VFNMADD231PS     1472(DI)(BX*1), Z7, K1, Z5
-	ADDQ             $0x00000240, SI
-	ADDQ             $0x00000600, DI
-	SUBQ             $0x04, R8
-	JNZ              q4kxTile2V_block4
-	JMP              q4kxTile2V_done
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
 
 q4kxTile2V_block:
-	VMOVDQU64        (SI), X6
-	VPSHUFD          $0xed, X6, X9
-	VPSHUFD          $0xa5, X6, X6
-	VPSRLVD          kscale_shift<>+0(SB), X9, X9
-	VPSRLD           $0x02, X6, X6
-	VPANDD           kscale_masklo<>+0(SB), X9, X9
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X6, X9
-	VPBROADCASTD     (SI), Y7
-	VCVTPH2PS        Y7, Z7
-	VMOVSLDUP        Z7, Z8
-	VMOVSHDUP        Z7, Z7
-	VSHUFI32X4       $0x00, Z9, Z9, Z10
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z11
-	VPSRLDQ          $0x08, X10, X6
-	VPMOVZXBD        X6, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z7, Z10, Z10
-	VMOVDQU64        16(SI), Z7
-	VPERMT2Q         80(SI), Z2, Z7
-	VMOVDQU64        16(SI), Z12
-	VPERMT2Q         80(SI), Z3, Z12
-	VPSRLW           $0x04, Z7, Z13
-	VPANDD           Z1, Z7, Z7
-	VPANDD           Z1, Z13, Z13
-	VPSRLW           $0x04, Z12, Z14
-	VPANDD           Z1, Z12, Z12
-	VPANDD           Z1, Z14, Z14
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z16
-	VPDPBUSD         (DI), Z7, Z15
-	VPDPBUSD         64(DI), Z12, Z15
-	VPDPBUSD         128(DI), Z13, Z16
-	VPDPBUSD         192(DI), Z14, Z16
-	VPACKSSDW        Z16, Z15, Z15
-	VPMADDWD         Z11, Z15, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z8, Z15, Z15
-	VFMADD231PS.BCST 352(DI), Z15, Z4
-	VFNMADD231PS     320(DI), Z10, K1, Z4
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z16
-	VPDPBUSD         (DI)(BX*1), Z7, Z15
-	VPDPBUSD         64(DI)(BX*1), Z12, Z15
-	VPDPBUSD         128(DI)(BX*1), Z13, Z16
-	VPDPBUSD         192(DI)(BX*1), Z14, Z16
-	VPACKSSDW        Z16, Z15, Z15
-	VPMADDWD         Z11, Z15, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z8, Z15, Z15
-	VFMADD231PS.BCST 352(DI)(BX*1), Z15, Z5
-	VFNMADD231PS     320(DI)(BX*1), Z10, K1, Z5
+	VMOVDQU          (SI), X10
+	VINSERTI128      $0x01, (R8), Y10, Y10
+	VPSHUFD          $0xed, Y10, Y11
+	VPSHUFD          $0xa5, Y10, Y12
+	VPSRLVD          kscale_shift4<>+0(SB), Y11, Y11
+	VPSRLD           $0x02, Y12, Y12
+	VPANDD           kscale_masklo4<>+0(SB), Y11, Y11
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y12, Y11
+	VPERMQ           $0xd8, Y11, Y11
+	VEXTRACTI128     $0x01, Y11, X12
+	VPSHUFD          $0x10, X10, X10
+	VPINSRD          $0x01, (R8), X10, X10
+	VSHUFI32X4       $0x00, Z11, Z11, Z13
+	VPSHUFB          Z4, Z13, Z14
+	VPSHUFB          Z5, Z13, Z13
+	VCVTPH2PS        X10, Y11
+	VPERMPS          Z11, Z6, Z15
+	VPERMPS          Z11, Z7, Z16
+	VPSHUFB          q4kx_mshuf<>+0(SB), X12, X12
+	VPMOVZXBD        X12, Z12
+	VCVTDQ2PS        Z12, Z12
+	VMULPS           Z16, Z12, Z12
+	VMOVDQU64        16(SI), Z16
+	VPERMT2Q         80(SI), Z2, Z16
+	VMOVDQU64        16(SI), Z17
+	VPERMT2Q         80(SI), Z3, Z17
+	VPSRLW           $0x04, Z16, Z18
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z18, Z18
+	VPSRLW           $0x04, Z17, Z19
+	VPANDD           Z1, Z17, Z17
+	VPANDD           Z1, Z19, Z19
+	VMOVDQU64        16(R8), Z20
+	VPERMT2Q         80(R8), Z2, Z20
+	VMOVDQU64        16(R8), Z21
+	VPERMT2Q         80(R8), Z3, Z21
+	VPSRLW           $0x04, Z20, Z22
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z22, Z22
+	VPSRLW           $0x04, Z21, Z23
+	VPANDD           Z1, Z21, Z21
+	VPANDD           Z1, Z23, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R10), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R10), Z28
+	VPDPBUSD         Z28, Z17, Z24
+	VPDPBUSD         Z28, Z21, Z26
+	VMOVDQU64        128(R10), Z28
+	VPDPBUSD         Z28, Z18, Z25
+	VPDPBUSD         Z28, Z22, Z27
+	VMOVDQU64        192(R10), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R10), Z24, Z8
+	VFNMADD231PS     256(R10), Z12, Z8
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R10)(BX*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R10)(BX*1), Z16
+	VPDPBUSD         Z16, Z17, Z24
+	VPDPBUSD         Z16, Z21, Z26
+	VMOVDQU64        128(R10)(BX*1), Z16
+	VPDPBUSD         Z16, Z18, Z25
+	VPDPBUSD         Z16, Z22, Z27
+	VMOVDQU64        192(R10)(BX*1), Z16
+	VPDPBUSD         Z16, Z19, Z25
+	VPDPBUSD         Z16, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R10)(BX*1), Z24, Z9
+	VFNMADD231PS     256(R10)(BX*1), Z12, Z9
 	ADDQ             $0x00000090, SI
-	ADDQ             $0x00000180, DI
-	DECQ             R8
+	ADDQ             $0x00000090, R8
+	ADDQ             $0x00000180, R10
+	DECQ             R11
 	JNZ              q4kxTile2V_block
+	MOVQ             AX, R10
+	VPERMILPS        $0xb1, Z8, Z12
+	VADDPS           Z12, Z8, Z12
+	VEXTRACTF64X4    $0x01, Z12, Y11
+	VADDPS           Y11, Y12, Y11
+	VEXTRACTF32X4    $0x01, Y11, X10
+	VADDPS           X11, X10, X10
+	VMOVSS           X10, (R10)
+	ADDQ             CX, R10
+	VPERMILPS        $0xb1, Z9, Z12
+	VADDPS           Z12, Z9, Z12
+	VEXTRACTF64X4    $0x01, Z12, Y11
+	VADDPS           Y11, Y12, Y11
+	VEXTRACTF32X4    $0x01, Y11, X12
+	VADDPS           X11, X12, X12
+	VMOVSS           X12, (R10)
+	CMPQ             DI, $0x00
+	JEQ              q4kxTile2V_done
+	MOVQ             AX, R10
+	VEXTRACTPS       $0x02, X10, (R10)(R9*1)
+	ADDQ             CX, R10
+	VEXTRACTPS       $0x02, X12, (R10)(R9*1)
+	ADDQ             $0x04, AX
+	DECQ             DI
+	DECQ             DX
+	JNZ              q4kxTile2V_row
 
 q4kxTile2V_done:
-	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z4, Y7
-	VADDPS        Y7, Y4, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (DI)
-	ADDQ          CX, DI
-	VEXTRACTF64X4 $0x01, Z5, Y7
-	VADDPS        Y7, Y5, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (DI)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q4kxTile2V_row
 	VZEROUPPER
 	RET
 
 // func q4krTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4krTile2V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5337,92 +5758,149 @@ TEXT ·q4krTile2V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, DI
-	KMOVW     DI, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x00000094, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
 
 q4krTile2V_row:
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
 
 q4krTile2V_block:
-	VPBROADCASTD     (SI), Y2
-	VCVTPH2PS        Y2, Z2
-	VMOVSLDUP        Z2, Z5
-	VMOVSHDUP        Z2, Z2
-	VBROADCASTI32X4  4(SI), Z6
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z6, Z6
-	VPMOVZXBD        12(SI), Z7
-	VCVTDQ2PS        Z7, Z7
-	VMULPS           Z2, Z7, Z7
-	VMOVDQU64        20(SI), Z2
-	VPSRLW           $0x04, Z2, Z8
-	VPANDD           Z1, Z2, Z2
-	VPANDD           Z1, Z8, Z8
-	VMOVDQU64        84(SI), Z9
-	VPSRLW           $0x04, Z9, Z10
-	VPANDD           Z1, Z9, Z9
-	VPANDD           Z1, Z10, Z10
-	VPXORD           Z0, Z0, Z11
-	VPXORD           Z0, Z0, Z12
-	VPDPBUSD         (DI), Z2, Z11
-	VPDPBUSD         64(DI), Z9, Z11
-	VPDPBUSD         128(DI), Z8, Z12
-	VPDPBUSD         192(DI), Z10, Z12
-	VPACKSSDW        Z12, Z11, Z11
-	VPMADDWD         Z6, Z11, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z5, Z11, Z11
-	VFMADD231PS.BCST 352(DI), Z11, Z3
-	VFNMADD231PS     320(DI), Z7, K1, Z3
-	VPXORD           Z0, Z0, Z11
-	VPXORD           Z0, Z0, Z12
-	VPDPBUSD         (DI)(BX*1), Z2, Z11
-	VPDPBUSD         64(DI)(BX*1), Z9, Z11
-	VPDPBUSD         128(DI)(BX*1), Z8, Z12
-	VPDPBUSD         192(DI)(BX*1), Z10, Z12
-	VPACKSSDW        Z12, Z11, Z11
-	VPMADDWD         Z6, Z11, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z5, Z11, Z11
-	VFMADD231PS.BCST 352(DI)(BX*1), Z11, Z4
-	VFNMADD231PS     320(DI)(BX*1), Z7, K1, Z4
+	VMOVQ            4(SI), X8
+	VPINSRQ          $0x01, 4(R8), X8, X8
+	VMOVQ            12(SI), X9
+	VPINSRQ          $0x01, 12(R8), X9, X9
+	VMOVD            (SI), X10
+	VPINSRD          $0x01, (R8), X10, X10
+	VSHUFI32X4       $0x00, Z8, Z8, Z11
+	VPSHUFB          Z2, Z11, Z12
+	VPSHUFB          Z3, Z11, Z11
+	VCVTPH2PS        X10, Y10
+	VPERMPS          Z10, Z4, Z13
+	VPERMPS          Z10, Z5, Z14
+	VPSHUFB          q4kx_mshuf<>+0(SB), X9, X9
+	VPMOVZXBD        X9, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z14, Z9, Z9
+	VMOVDQU64        20(SI), Z14
+	VPSRLW           $0x04, Z14, Z15
+	VPANDD           Z1, Z14, Z14
+	VPANDD           Z1, Z15, Z15
+	VMOVDQU64        84(SI), Z16
+	VPSRLW           $0x04, Z16, Z17
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z17, Z17
+	VMOVDQU64        20(R8), Z18
+	VPSRLW           $0x04, Z18, Z19
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z19, Z19
+	VMOVDQU64        84(R8), Z20
+	VPSRLW           $0x04, Z20, Z21
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z21, Z21
+	VPXORD           Z0, Z0, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        (R10), Z26
+	VPDPBUSD         Z26, Z14, Z22
+	VPDPBUSD         Z26, Z18, Z24
+	VMOVDQU64        64(R10), Z26
+	VPDPBUSD         Z26, Z16, Z22
+	VPDPBUSD         Z26, Z20, Z24
+	VMOVDQU64        128(R10), Z26
+	VPDPBUSD         Z26, Z15, Z23
+	VPDPBUSD         Z26, Z19, Z25
+	VMOVDQU64        192(R10), Z26
+	VPDPBUSD         Z26, Z17, Z23
+	VPDPBUSD         Z26, Z21, Z25
+	VPACKSSDW        Z24, Z22, Z22
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z12, Z22, Z22
+	VPDPWSSD         Z11, Z23, Z22
+	VCVTDQ2PS        Z22, Z22
+	VMULPS           Z13, Z22, Z22
+	VFMADD231PS.BCST 320(R10), Z22, Z6
+	VFNMADD231PS     256(R10), Z9, Z6
+	VPXORD           Z0, Z0, Z22
+	VPXORD           Z0, Z0, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VMOVDQU64        (R10)(BX*1), Z26
+	VPDPBUSD         Z26, Z14, Z22
+	VPDPBUSD         Z26, Z18, Z24
+	VMOVDQU64        64(R10)(BX*1), Z14
+	VPDPBUSD         Z14, Z16, Z22
+	VPDPBUSD         Z14, Z20, Z24
+	VMOVDQU64        128(R10)(BX*1), Z14
+	VPDPBUSD         Z14, Z15, Z23
+	VPDPBUSD         Z14, Z19, Z25
+	VMOVDQU64        192(R10)(BX*1), Z14
+	VPDPBUSD         Z14, Z17, Z23
+	VPDPBUSD         Z14, Z21, Z25
+	VPACKSSDW        Z24, Z22, Z22
+	VPACKSSDW        Z25, Z23, Z23
+	VPMADDWD         Z12, Z22, Z22
+	VPDPWSSD         Z11, Z23, Z22
+	VCVTDQ2PS        Z22, Z22
+	VMULPS           Z13, Z22, Z22
+	VFMADD231PS.BCST 320(R10)(BX*1), Z22, Z7
+	VFNMADD231PS     256(R10)(BX*1), Z9, Z7
 	ADDQ             $0x00000094, SI
-	ADDQ             $0x00000180, DI
-	DECQ             R8
+	ADDQ             $0x00000094, R8
+	ADDQ             $0x00000180, R10
+	DECQ             R11
 	JNZ              q4krTile2V_block
-	MOVQ             AX, DI
-	VEXTRACTF64X4    $0x01, Z3, Y5
-	VADDPS           Y5, Y3, Y5
-	VEXTRACTF32X4    $0x01, Y5, X2
-	VADDPS           X5, X2, X2
-	VMOVHLPS         X2, X2, X5
-	VADDPS           X5, X2, X2
-	VMOVSHDUP        X2, X5
-	VADDSS           X5, X2, X2
-	VMOVSS           X2, (DI)
-	ADDQ             CX, DI
-	VEXTRACTF64X4    $0x01, Z4, Y5
-	VADDPS           Y5, Y4, Y5
-	VEXTRACTF32X4    $0x01, Y5, X2
-	VADDPS           X5, X2, X2
-	VMOVHLPS         X2, X2, X5
-	VADDPS           X5, X2, X2
-	VMOVSHDUP        X2, X5
-	VADDSS           X5, X2, X2
-	VMOVSS           X2, (DI)
+	MOVQ             AX, R10
+	VPERMILPS        $0xb1, Z6, Z9
+	VADDPS           Z9, Z6, Z9
+	VEXTRACTF64X4    $0x01, Z9, Y10
+	VADDPS           Y10, Y9, Y10
+	VEXTRACTF32X4    $0x01, Y10, X8
+	VADDPS           X10, X8, X8
+	VMOVSS           X8, (R10)
+	ADDQ             CX, R10
+	VPERMILPS        $0xb1, Z7, Z9
+	VADDPS           Z9, Z7, Z9
+	VEXTRACTF64X4    $0x01, Z9, Y10
+	VADDPS           Y10, Y9, Y10
+	VEXTRACTF32X4    $0x01, Y10, X9
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R10)
+	CMPQ             DI, $0x00
+	JEQ              q4krTile2V_done
+	MOVQ             AX, R10
+	VEXTRACTPS       $0x02, X8, (R10)(R9*1)
+	ADDQ             CX, R10
+	VEXTRACTPS       $0x02, X9, (R10)(R9*1)
 	ADDQ             $0x04, AX
+	DECQ             DI
 	DECQ             DX
 	JNZ              q4krTile2V_row
+
+q4krTile2V_done:
 	VZEROUPPER
 	RET
 
 // func q4kxTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4kxTile4V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5432,444 +5910,231 @@ TEXT ·q4kxTile4V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, R8
-	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
 	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
 	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000090, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
 q4kxTile4V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
-
-q4kxTile4V_block4:
-	CMPQ             R9, $0x04
-	JB               q4kxTile4V_block
-	VMOVDQU64        (DI), X8
-	VINSERTI32X4     $0x01, 144(DI), Z8, Z8
-	VINSERTI32X4     $0x02, 288(DI), Z8, Z8
-	VINSERTI32X4     $0x03, 432(DI), Z8, Z8
-	VPSHUFD          $0xed, Z8, Z9
-	VPSHUFD          $0xa5, Z8, Z10
-	VPSRLVD          kscale_shift4<>+0(SB), Z9, Z9
-	VPSRLD           $0x02, Z10, Z10
-	VPANDD           kscale_masklo4<>+0(SB), Z9, Z9
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z10, Z9
-	VCVTPH2PS        Y8, Z10
-	VEXTRACTI64X4    $0x01, Z8, Y12
-	VCVTPH2PS        Y12, Z12
-	VSHUFI32X4       $0x00, Z9, Z9, Z13
-	VPBROADCASTD     idx0<>+0(SB), Z14
-	VPERMPS          Z10, Z14, Z14
-	VPBROADCASTD     idx1<>+0(SB), Z15
-	VPERMPS          Z10, Z15, Z15
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z16
-	VPSRLDQ          $0x08, X13, X8
-	VPMOVZXBD        X8, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z15, Z13, Z13
-	VMOVDQU64        16(DI), Z15
-	VPERMT2Q         80(DI), Z2, Z15
-	VMOVDQU64        16(DI), Z17
-	VPERMT2Q         80(DI), Z3, Z17
-	VPSRLW           $0x04, Z15, Z18
-	VPANDD           Z1, Z15, Z15
-	VPANDD           Z1, Z18, Z18
-	VPSRLW           $0x04, Z17, Z19
-	VPANDD           Z1, Z17, Z17
-	VPANDD           Z1, Z19, Z19
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z21
-	VPDPBUSD         (R8), Z15, Z20
-	VPDPBUSD         64(R8), Z17, Z20
-	VPDPBUSD         128(R8), Z18, Z21
-	VPDPBUSD         192(R8), Z19, Z21
-	VPACKSSDW        Z21, Z20, Z20
-	VPMADDWD         Z16, Z20, Z20
-	VCVTDQ2PS        Z20, Z20
-	VMULPS           Z14, Z20, Z20
-	VFMADD231PS.BCST 352(R8), Z20, Z4
-	VFNMADD231PS     320(R8), Z13, K1, Z4
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z21
-	VPDPBUSD         (R8)(BX*1), Z15, Z20
-	VPDPBUSD         64(R8)(BX*1), Z17, Z20
-	VPDPBUSD         128(R8)(BX*1), Z18, Z21
-	VPDPBUSD         192(R8)(BX*1), Z19, Z21
-	VPACKSSDW        Z21, Z20, Z20
-	VPMADDWD         Z16, Z20, Z20
-	VCVTDQ2PS        Z20, Z20
-	VMULPS           Z14, Z20, Z20
-	VFMADD231PS.BCST 352(R8)(BX*1), Z20, Z5
-	VFNMADD231PS     320(R8)(BX*1), Z13, K1, Z5
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z21
-	VPDPBUSD         (R8)(BX*2), Z15, Z20
-	VPDPBUSD         64(R8)(BX*2), Z17, Z20
-	VPDPBUSD         128(R8)(BX*2), Z18, Z21
-	VPDPBUSD         192(R8)(BX*2), Z19, Z21
-	VPACKSSDW        Z21, Z20, Z20
-	VPMADDWD         Z16, Z20, Z20
-	VCVTDQ2PS        Z20, Z20
-	VMULPS           Z14, Z20, Z20
-	VFMADD231PS.BCST 352(R8)(BX*2), Z20, Z6
-	VFNMADD231PS     320(R8)(BX*2), Z13, K1, Z6
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z21
-	VPDPBUSD         (R8)(SI*1), Z15, Z20
-	VPDPBUSD         64(R8)(SI*1), Z17, Z20
-	VPDPBUSD         128(R8)(SI*1), Z18, Z21
-	VPDPBUSD         192(R8)(SI*1), Z19, Z21
-	VPACKSSDW        Z21, Z20, Z20
-	VPMADDWD         Z16, Z20, Z20
-	VCVTDQ2PS        Z20, Z20
-	VMULPS           Z14, Z20, Z20
-	VFMADD231PS.BCST 352(R8)(SI*1), Z20, Z7
-	VFNMADD231PS     320(R8)(SI*1), Z13, K1, Z7
-	VSHUFI32X4       $0x55, Z9, Z9, Z13
-	VPBROADCASTD     idx8<>+0(SB), Z14
-	VPERMPS          Z10, Z14, Z14
-	VPBROADCASTD     idx9<>+0(SB), Z15
-	VPERMPS          Z10, Z15, Z10
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z15
-	VPSRLDQ          $0x08, X13, X8
-	VPMOVZXBD        X8, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z10, Z13, Z13
-	VMOVDQU64        160(DI), Z10
-	VPERMT2Q         224(DI), Z2, Z10
-	VMOVDQU64        160(DI), Z16
-	VPERMT2Q         224(DI), Z3, Z16
-	VPSRLW           $0x04, Z10, Z17
-	VPANDD           Z1, Z10, Z10
-	VPANDD           Z1, Z17, Z17
-	VPSRLW           $0x04, Z16, Z18
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z18, Z18
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         384(R8), Z10, Z19
-	VPDPBUSD         448(R8), Z16, Z19
-	VPDPBUSD         512(R8), Z17, Z20
-	VPDPBUSD         576(R8), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z14, Z19, Z19
-	VFMADD231PS.BCST 736(R8), Z19, Z4
-	VFNMADD231PS     704(R8), Z13, K1, Z4
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         384(R8)(BX*1), Z10, Z19
-	VPDPBUSD         448(R8)(BX*1), Z16, Z19
-	VPDPBUSD         512(R8)(BX*1), Z17, Z20
-	VPDPBUSD         576(R8)(BX*1), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z14, Z19, Z19
-	VFMADD231PS.BCST 736(R8)(BX*1), Z19, Z5
-	VFNMADD231PS     704(R8)(BX*1), Z13, K1, Z5
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         384(R8)(BX*2), Z10, Z19
-	VPDPBUSD         448(R8)(BX*2), Z16, Z19
-	VPDPBUSD         512(R8)(BX*2), Z17, Z20
-	VPDPBUSD         576(R8)(BX*2), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z14, Z19, Z19
-	VFMADD231PS.BCST 736(R8)(BX*2), Z19, Z6
-	VFNMADD231PS     704(R8)(BX*2), Z13, K1, Z6
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         384(R8)(SI*1), Z10, Z19
-	VPDPBUSD         448(R8)(SI*1), Z16, Z19
-	VPDPBUSD         512(R8)(SI*1), Z17, Z20
-	VPDPBUSD         576(R8)(SI*1), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z14, Z19, Z19
-	VFMADD231PS.BCST 736(R8)(SI*1), Z19, Z7
-	VFNMADD231PS     704(R8)(SI*1), Z13, K1, Z7
-	VSHUFI32X4       $0xaa, Z9, Z9, Z10
-	VPBROADCASTD     idx0<>+0(SB), Z13
-	VPERMPS          Z12, Z13, Z13
-	VPBROADCASTD     idx1<>+0(SB), Z14
-	VPERMPS          Z12, Z14, Z14
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z10, Z15
-	VPSRLDQ          $0x08, X10, X8
-	VPMOVZXBD        X8, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z14, Z10, Z10
-	VMOVDQU64        304(DI), Z14
-	VPERMT2Q         368(DI), Z2, Z14
-	VMOVDQU64        304(DI), Z16
-	VPERMT2Q         368(DI), Z3, Z16
-	VPSRLW           $0x04, Z14, Z17
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z17, Z17
-	VPSRLW           $0x04, Z16, Z18
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z18, Z18
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         768(R8), Z14, Z19
-	VPDPBUSD         832(R8), Z16, Z19
-	VPDPBUSD         896(R8), Z17, Z20
-	VPDPBUSD         960(R8), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z13, Z19, Z19
-	VFMADD231PS.BCST 1120(R8), Z19, Z4
-	VFNMADD231PS     1088(R8), Z10, K1, Z4
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         768(R8)(BX*1), Z14, Z19
-	VPDPBUSD         832(R8)(BX*1), Z16, Z19
-	VPDPBUSD         896(R8)(BX*1), Z17, Z20
-	VPDPBUSD         960(R8)(BX*1), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z13, Z19, Z19
-	VFMADD231PS.BCST 1120(R8)(BX*1), Z19, Z5
-	VFNMADD231PS     1088(R8)(BX*1), Z10, K1, Z5
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         768(R8)(BX*2), Z14, Z19
-	VPDPBUSD         832(R8)(BX*2), Z16, Z19
-	VPDPBUSD         896(R8)(BX*2), Z17, Z20
-	VPDPBUSD         960(R8)(BX*2), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z13, Z19, Z19
-	VFMADD231PS.BCST 1120(R8)(BX*2), Z19, Z6
-	VFNMADD231PS     1088(R8)(BX*2), Z10, K1, Z6
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z20
-	VPDPBUSD         768(R8)(SI*1), Z14, Z19
-	VPDPBUSD         832(R8)(SI*1), Z16, Z19
-	VPDPBUSD         896(R8)(SI*1), Z17, Z20
-	VPDPBUSD         960(R8)(SI*1), Z18, Z20
-	VPACKSSDW        Z20, Z19, Z19
-	VPMADDWD         Z15, Z19, Z19
-	VCVTDQ2PS        Z19, Z19
-	VMULPS           Z13, Z19, Z19
-	VFMADD231PS.BCST 1120(R8)(SI*1), Z19, Z7
-	VFNMADD231PS     1088(R8)(SI*1), Z10, K1, Z7
-	VSHUFI32X4       $0xff, Z9, Z9, Z9
-	VPBROADCASTD     idx8<>+0(SB), Z10
-	VPERMPS          Z12, Z10, Z10
-	VPBROADCASTD     idx9<>+0(SB), Z13
-	VPERMPS          Z12, Z13, Z12
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z9, Z13
-	VPSRLDQ          $0x08, X9, X8
-	VPMOVZXBD        X8, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z12, Z9, Z9
-	VMOVDQU64        448(DI), Z12
-	VPERMT2Q         512(DI), Z2, Z12
-	VMOVDQU64        448(DI), Z14
-	VPERMT2Q         512(DI), Z3, Z14
-	VPSRLW           $0x04, Z12, Z15
-	VPANDD           Z1, Z12, Z12
-	VPANDD           Z1, Z15, Z15
-	VPSRLW           $0x04, Z14, Z16
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         1152(R8), Z12, Z17
-	VPDPBUSD         1216(R8), Z14, Z17
-	VPDPBUSD         1280(R8), Z15, Z18
-	VPDPBUSD         1344(R8), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 1504(R8), Z17, Z4
-	VFNMADD231PS     1472(R8), Z9, K1, Z4
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         1152(R8)(BX*1), Z12, Z17
-	VPDPBUSD         1216(R8)(BX*1), Z14, Z17
-	VPDPBUSD         1280(R8)(BX*1), Z15, Z18
-	VPDPBUSD         1344(R8)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 1504(R8)(BX*1), Z17, Z5
-	VFNMADD231PS     1472(R8)(BX*1), Z9, K1, Z5
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         1152(R8)(BX*2), Z12, Z17
-	VPDPBUSD         1216(R8)(BX*2), Z14, Z17
-	VPDPBUSD         1280(R8)(BX*2), Z15, Z18
-	VPDPBUSD         1344(R8)(BX*2), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 1504(R8)(BX*2), Z17, Z6
-	VFNMADD231PS     1472(R8)(BX*2), Z9, K1, Z6
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         1152(R8)(SI*1), Z12, Z17
-	VPDPBUSD         1216(R8)(SI*1), Z14, Z17
-	VPDPBUSD         1280(R8)(SI*1), Z15, Z18
-	VPDPBUSD         1344(R8)(SI*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 1504(R8)(SI*1), Z17, Z7
-	VFNMADD231PS     1472(R8)(SI*1), Z9, K1, Z7
-	ADDQ             $0x00000240, DI
-	ADDQ             $0x00000600, R8
-	SUBQ             $0x04, R9
-	JNZ              q4kxTile4V_block4
-	JMP              q4kxTile4V_done
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
 
 q4kxTile4V_block:
-	VMOVDQU64        (DI), X8
-	VPSHUFD          $0xed, X8, X11
-	VPSHUFD          $0xa5, X8, X8
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X8, X8
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X8, X11
-	VPBROADCASTD     (DI), Y9
-	VCVTPH2PS        Y9, Z9
-	VMOVSLDUP        Z9, Z10
-	VMOVSHDUP        Z9, Z9
-	VSHUFI32X4       $0x00, Z11, Z11, Z12
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z12, Z13
-	VPSRLDQ          $0x08, X12, X8
-	VPMOVZXBD        X8, Z12
-	VCVTDQ2PS        Z12, Z12
-	VMULPS           Z9, Z12, Z12
-	VMOVDQU64        16(DI), Z9
-	VPERMT2Q         80(DI), Z2, Z9
-	VMOVDQU64        16(DI), Z14
-	VPERMT2Q         80(DI), Z3, Z14
-	VPSRLW           $0x04, Z9, Z15
-	VPANDD           Z1, Z9, Z9
-	VPANDD           Z1, Z15, Z15
-	VPSRLW           $0x04, Z14, Z16
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8), Z9, Z17
-	VPDPBUSD         64(R8), Z14, Z17
-	VPDPBUSD         128(R8), Z15, Z18
-	VPDPBUSD         192(R8), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 352(R8), Z17, Z4
-	VFNMADD231PS     320(R8), Z12, K1, Z4
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(BX*1), Z9, Z17
-	VPDPBUSD         64(R8)(BX*1), Z14, Z17
-	VPDPBUSD         128(R8)(BX*1), Z15, Z18
-	VPDPBUSD         192(R8)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(BX*1), Z17, Z5
-	VFNMADD231PS     320(R8)(BX*1), Z12, K1, Z5
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(BX*2), Z9, Z17
-	VPDPBUSD         64(R8)(BX*2), Z14, Z17
-	VPDPBUSD         128(R8)(BX*2), Z15, Z18
-	VPDPBUSD         192(R8)(BX*2), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(BX*2), Z17, Z6
-	VFNMADD231PS     320(R8)(BX*2), Z12, K1, Z6
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(SI*1), Z9, Z17
-	VPDPBUSD         64(R8)(SI*1), Z14, Z17
-	VPDPBUSD         128(R8)(SI*1), Z15, Z18
-	VPDPBUSD         192(R8)(SI*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z13, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z10, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(SI*1), Z17, Z7
-	VFNMADD231PS     320(R8)(SI*1), Z12, K1, Z7
+	VMOVDQU          (DI), X12
+	VINSERTI128      $0x01, (R9), Y12, Y12
+	VPSHUFD          $0xed, Y12, Y13
+	VPSHUFD          $0xa5, Y12, Y14
+	VPSRLVD          kscale_shift4<>+0(SB), Y13, Y13
+	VPSRLD           $0x02, Y14, Y14
+	VPANDD           kscale_masklo4<>+0(SB), Y13, Y13
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y14, Y13
+	VPERMQ           $0xd8, Y13, Y13
+	VEXTRACTI128     $0x01, Y13, X14
+	VPSHUFD          $0x10, X12, X12
+	VPINSRD          $0x01, (R9), X12, X12
+	VSHUFI32X4       $0x00, Z13, Z13, Z15
+	VPSHUFB          Z4, Z15, Z16
+	VPSHUFB          Z5, Z15, Z15
+	VCVTPH2PS        X12, Y13
+	VPERMPS          Z13, Z6, Z17
+	VPERMPS          Z13, Z7, Z18
+	VPSHUFB          q4kx_mshuf<>+0(SB), X14, X14
+	VPMOVZXBD        X14, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z18, Z14, Z14
+	VMOVDQU64        16(DI), Z18
+	VPERMT2Q         80(DI), Z2, Z18
+	VMOVDQU64        16(DI), Z19
+	VPERMT2Q         80(DI), Z3, Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z20, Z20
+	VPSRLW           $0x04, Z19, Z21
+	VPANDD           Z1, Z19, Z19
+	VPANDD           Z1, Z21, Z21
+	VMOVDQU64        16(R9), Z22
+	VPERMT2Q         80(R9), Z2, Z22
+	VMOVDQU64        16(R9), Z23
+	VPERMT2Q         80(R9), Z3, Z23
+	VPSRLW           $0x04, Z22, Z24
+	VPANDD           Z1, Z22, Z22
+	VPANDD           Z1, Z24, Z24
+	VPSRLW           $0x04, Z23, Z25
+	VPANDD           Z1, Z23, Z23
+	VPANDD           Z1, Z25, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11), Z26, Z8
+	VFNMADD231PS     256(R11), Z14, Z8
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(BX*1), Z26, Z9
+	VFNMADD231PS     256(R11)(BX*1), Z14, Z9
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(BX*2), Z26, Z10
+	VFNMADD231PS     256(R11)(BX*2), Z14, Z10
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(SI*1), Z18
+	VPDPBUSD         Z18, Z19, Z26
+	VPDPBUSD         Z18, Z23, Z28
+	VMOVDQU64        128(R11)(SI*1), Z18
+	VPDPBUSD         Z18, Z20, Z27
+	VPDPBUSD         Z18, Z24, Z29
+	VMOVDQU64        192(R11)(SI*1), Z18
+	VPDPBUSD         Z18, Z21, Z27
+	VPDPBUSD         Z18, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(SI*1), Z26, Z11
+	VFNMADD231PS     256(R11)(SI*1), Z14, Z11
 	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000180, R8
-	DECQ             R9
+	ADDQ             $0x00000090, R9
+	ADDQ             $0x00000180, R11
+	DECQ             R12
 	JNZ              q4kxTile4V_block
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z8, Z14
+	VADDPS           Z14, Z8, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y13
+	VADDPS           Y13, Y14, Y13
+	VEXTRACTF32X4    $0x01, Y13, X12
+	VADDPS           X13, X12, X12
+	VMOVSS           X12, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z9, Z14
+	VADDPS           Z14, Z9, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y13
+	VADDPS           Y13, Y14, Y13
+	VEXTRACTF32X4    $0x01, Y13, X14
+	VADDPS           X13, X14, X14
+	VMOVSS           X14, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z10, Z15
+	VADDPS           Z15, Z10, Z15
+	VEXTRACTF64X4    $0x01, Z15, Y13
+	VADDPS           Y13, Y15, Y13
+	VEXTRACTF32X4    $0x01, Y13, X15
+	VADDPS           X13, X15, X15
+	VMOVSS           X15, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z11, Z16
+	VADDPS           Z16, Z11, Z16
+	VEXTRACTF64X4    $0x01, Z16, Y13
+	VADDPS           Y13, Y16, Y13
+	VEXTRACTF32X4    $0x01, Y13, X16
+	VADDPS           X13, X16, X16
+	VMOVSS           X16, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q4kxTile4V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
+	ADDQ             $0x04, AX
+	DECQ             R8
+	DECQ             DX
+	JNZ              q4kxTile4V_row
 
 q4kxTile4V_done:
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q4kxTile4V_row
 	VZEROUPPER
 	RET
 
 // func q4krTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4krTile4V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5879,138 +6144,219 @@ TEXT ·q4krTile4V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, R8
-	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000094, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
 q4krTile4V_row:
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
 
 q4krTile4V_block:
-	VPBROADCASTD     (DI), Y2
-	VCVTPH2PS        Y2, Z2
-	VMOVSLDUP        Z2, Z7
-	VMOVSHDUP        Z2, Z2
-	VBROADCASTI32X4  4(DI), Z8
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z8, Z8
-	VPMOVZXBD        12(DI), Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z2, Z9, Z9
-	VMOVDQU64        20(DI), Z2
-	VPSRLW           $0x04, Z2, Z10
-	VPANDD           Z1, Z2, Z2
-	VPANDD           Z1, Z10, Z10
-	VMOVDQU64        84(DI), Z11
-	VPSRLW           $0x04, Z11, Z12
-	VPANDD           Z1, Z11, Z11
-	VPANDD           Z1, Z12, Z12
-	VPXORD           Z0, Z0, Z13
-	VPXORD           Z0, Z0, Z14
-	VPDPBUSD         (R8), Z2, Z13
-	VPDPBUSD         64(R8), Z11, Z13
-	VPDPBUSD         128(R8), Z10, Z14
-	VPDPBUSD         192(R8), Z12, Z14
-	VPACKSSDW        Z14, Z13, Z13
-	VPMADDWD         Z8, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z7, Z13, Z13
-	VFMADD231PS.BCST 352(R8), Z13, Z3
-	VFNMADD231PS     320(R8), Z9, K1, Z3
-	VPXORD           Z0, Z0, Z13
-	VPXORD           Z0, Z0, Z14
-	VPDPBUSD         (R8)(BX*1), Z2, Z13
-	VPDPBUSD         64(R8)(BX*1), Z11, Z13
-	VPDPBUSD         128(R8)(BX*1), Z10, Z14
-	VPDPBUSD         192(R8)(BX*1), Z12, Z14
-	VPACKSSDW        Z14, Z13, Z13
-	VPMADDWD         Z8, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z7, Z13, Z13
-	VFMADD231PS.BCST 352(R8)(BX*1), Z13, Z4
-	VFNMADD231PS     320(R8)(BX*1), Z9, K1, Z4
-	VPXORD           Z0, Z0, Z13
-	VPXORD           Z0, Z0, Z14
-	VPDPBUSD         (R8)(BX*2), Z2, Z13
-	VPDPBUSD         64(R8)(BX*2), Z11, Z13
-	VPDPBUSD         128(R8)(BX*2), Z10, Z14
-	VPDPBUSD         192(R8)(BX*2), Z12, Z14
-	VPACKSSDW        Z14, Z13, Z13
-	VPMADDWD         Z8, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z7, Z13, Z13
-	VFMADD231PS.BCST 352(R8)(BX*2), Z13, Z5
-	VFNMADD231PS     320(R8)(BX*2), Z9, K1, Z5
-	VPXORD           Z0, Z0, Z13
-	VPXORD           Z0, Z0, Z14
-	VPDPBUSD         (R8)(SI*1), Z2, Z13
-	VPDPBUSD         64(R8)(SI*1), Z11, Z13
-	VPDPBUSD         128(R8)(SI*1), Z10, Z14
-	VPDPBUSD         192(R8)(SI*1), Z12, Z14
-	VPACKSSDW        Z14, Z13, Z13
-	VPMADDWD         Z8, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z7, Z13, Z13
-	VFMADD231PS.BCST 352(R8)(SI*1), Z13, Z6
-	VFNMADD231PS     320(R8)(SI*1), Z9, K1, Z6
+	VMOVQ            4(DI), X10
+	VPINSRQ          $0x01, 4(R9), X10, X10
+	VMOVQ            12(DI), X11
+	VPINSRQ          $0x01, 12(R9), X11, X11
+	VMOVD            (DI), X12
+	VPINSRD          $0x01, (R9), X12, X12
+	VSHUFI32X4       $0x00, Z10, Z10, Z13
+	VPSHUFB          Z2, Z13, Z14
+	VPSHUFB          Z3, Z13, Z13
+	VCVTPH2PS        X12, Y12
+	VPERMPS          Z12, Z4, Z15
+	VPERMPS          Z12, Z5, Z16
+	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
+	VPMOVZXBD        X11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z16, Z11, Z11
+	VMOVDQU64        20(DI), Z16
+	VPSRLW           $0x04, Z16, Z17
+	VPANDD           Z1, Z16, Z16
+	VPANDD           Z1, Z17, Z17
+	VMOVDQU64        84(DI), Z18
+	VPSRLW           $0x04, Z18, Z19
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z19, Z19
+	VMOVDQU64        20(R9), Z20
+	VPSRLW           $0x04, Z20, Z21
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z21, Z21
+	VMOVDQU64        84(R9), Z22
+	VPSRLW           $0x04, Z22, Z23
+	VPANDD           Z1, Z22, Z22
+	VPANDD           Z1, Z23, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11), Z24, Z6
+	VFNMADD231PS     256(R11), Z11, Z6
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(BX*1), Z24, Z7
+	VFNMADD231PS     256(R11)(BX*1), Z11, Z7
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(BX*2), Z24, Z8
+	VFNMADD231PS     256(R11)(BX*2), Z11, Z8
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(SI*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(SI*1), Z16
+	VPDPBUSD         Z16, Z18, Z24
+	VPDPBUSD         Z16, Z22, Z26
+	VMOVDQU64        128(R11)(SI*1), Z16
+	VPDPBUSD         Z16, Z17, Z25
+	VPDPBUSD         Z16, Z21, Z27
+	VMOVDQU64        192(R11)(SI*1), Z16
+	VPDPBUSD         Z16, Z19, Z25
+	VPDPBUSD         Z16, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(SI*1), Z24, Z9
+	VFNMADD231PS     256(R11)(SI*1), Z11, Z9
 	ADDQ             $0x00000094, DI
-	ADDQ             $0x00000180, R8
-	DECQ             R9
+	ADDQ             $0x00000094, R9
+	ADDQ             $0x00000180, R11
+	DECQ             R12
 	JNZ              q4krTile4V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y7
-	VADDPS           Y7, Y3, Y7
-	VEXTRACTF32X4    $0x01, Y7, X2
-	VADDPS           X7, X2, X2
-	VMOVHLPS         X2, X2, X7
-	VADDPS           X7, X2, X2
-	VMOVSHDUP        X2, X7
-	VADDSS           X7, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y7
-	VADDPS           Y7, Y4, Y7
-	VEXTRACTF32X4    $0x01, Y7, X2
-	VADDPS           X7, X2, X2
-	VMOVHLPS         X2, X2, X7
-	VADDPS           X7, X2, X2
-	VMOVSHDUP        X2, X7
-	VADDSS           X7, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y7
-	VADDPS           Y7, Y5, Y7
-	VEXTRACTF32X4    $0x01, Y7, X2
-	VADDPS           X7, X2, X2
-	VMOVHLPS         X2, X2, X7
-	VADDPS           X7, X2, X2
-	VMOVSHDUP        X2, X7
-	VADDSS           X7, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y7
-	VADDPS           Y7, Y6, Y7
-	VEXTRACTF32X4    $0x01, Y7, X2
-	VADDPS           X7, X2, X2
-	VMOVHLPS         X2, X2, X7
-	VADDPS           X7, X2, X2
-	VMOVSHDUP        X2, X7
-	VADDSS           X7, X2, X2
-	VMOVSS           X2, (R8)
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z6, Z11
+	VADDPS           Z11, Z6, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y12
+	VADDPS           Y12, Y11, Y12
+	VEXTRACTF32X4    $0x01, Y12, X10
+	VADDPS           X12, X10, X10
+	VMOVSS           X10, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z7, Z11
+	VADDPS           Z11, Z7, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y12
+	VADDPS           Y12, Y11, Y12
+	VEXTRACTF32X4    $0x01, Y12, X11
+	VADDPS           X12, X11, X11
+	VMOVSS           X11, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z8, Z13
+	VADDPS           Z13, Z8, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVSS           X13, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z9, Z14
+	VADDPS           Z14, Z9, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y12
+	VADDPS           Y12, Y14, Y12
+	VEXTRACTF32X4    $0x01, Y12, X14
+	VADDPS           X12, X14, X14
+	VMOVSS           X14, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q4krTile4V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
 	ADDQ             $0x04, AX
+	DECQ             R8
 	DECQ             DX
 	JNZ              q4krTile4V_row
+
+q4krTile4V_done:
 	VZEROUPPER
 	RET
 
 // func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4kxTile8V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -6020,731 +6366,373 @@ TEXT ·q4kxTile8V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, R8
-	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
 	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
 	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000090, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
 q4kxTile8V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
-
-q4kxTile8V_block4:
-	CMPQ             R10, $0x04
-	JB               q4kxTile8V_block
-	VMOVDQU64        (DI), X12
-	VINSERTI32X4     $0x01, 144(DI), Z12, Z12
-	VINSERTI32X4     $0x02, 288(DI), Z12, Z12
-	VINSERTI32X4     $0x03, 432(DI), Z12, Z12
-	VPSHUFD          $0xed, Z12, Z13
-	VPSHUFD          $0xa5, Z12, Z14
-	VPSRLVD          kscale_shift4<>+0(SB), Z13, Z13
-	VPSRLD           $0x02, Z14, Z14
-	VPANDD           kscale_masklo4<>+0(SB), Z13, Z13
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z14, Z13
-	VCVTPH2PS        Y12, Z14
-	VEXTRACTI64X4    $0x01, Z12, Y16
-	VCVTPH2PS        Y16, Z16
-	VSHUFI32X4       $0x00, Z13, Z13, Z17
-	VPBROADCASTD     idx0<>+0(SB), Z18
-	VPERMPS          Z14, Z18, Z18
-	VPBROADCASTD     idx1<>+0(SB), Z19
-	VPERMPS          Z14, Z19, Z19
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z17, Z20
-	VPSRLDQ          $0x08, X17, X12
-	VPMOVZXBD        X12, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z19, Z17, Z17
-	VMOVDQU64        16(DI), Z19
-	VPERMT2Q         80(DI), Z2, Z19
-	VMOVDQU64        16(DI), Z21
-	VPERMT2Q         80(DI), Z3, Z21
-	VPSRLW           $0x04, Z19, Z22
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z22, Z22
-	VPSRLW           $0x04, Z21, Z23
-	VPANDD           Z1, Z21, Z21
-	VPANDD           Z1, Z23, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R8), Z19, Z24
-	VPDPBUSD         64(R8), Z21, Z24
-	VPDPBUSD         128(R8), Z22, Z25
-	VPDPBUSD         192(R8), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R8), Z24, Z4
-	VFNMADD231PS     320(R8), Z17, K1, Z4
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R8)(BX*1), Z19, Z24
-	VPDPBUSD         64(R8)(BX*1), Z21, Z24
-	VPDPBUSD         128(R8)(BX*1), Z22, Z25
-	VPDPBUSD         192(R8)(BX*1), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R8)(BX*1), Z24, Z5
-	VFNMADD231PS     320(R8)(BX*1), Z17, K1, Z5
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R8)(BX*2), Z19, Z24
-	VPDPBUSD         64(R8)(BX*2), Z21, Z24
-	VPDPBUSD         128(R8)(BX*2), Z22, Z25
-	VPDPBUSD         192(R8)(BX*2), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R8)(BX*2), Z24, Z6
-	VFNMADD231PS     320(R8)(BX*2), Z17, K1, Z6
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R8)(SI*1), Z19, Z24
-	VPDPBUSD         64(R8)(SI*1), Z21, Z24
-	VPDPBUSD         128(R8)(SI*1), Z22, Z25
-	VPDPBUSD         192(R8)(SI*1), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R8)(SI*1), Z24, Z7
-	VFNMADD231PS     320(R8)(SI*1), Z17, K1, Z7
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R9), Z19, Z24
-	VPDPBUSD         64(R9), Z21, Z24
-	VPDPBUSD         128(R9), Z22, Z25
-	VPDPBUSD         192(R9), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R9), Z24, Z8
-	VFNMADD231PS     320(R9), Z17, K1, Z8
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R9)(BX*1), Z19, Z24
-	VPDPBUSD         64(R9)(BX*1), Z21, Z24
-	VPDPBUSD         128(R9)(BX*1), Z22, Z25
-	VPDPBUSD         192(R9)(BX*1), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R9)(BX*1), Z24, Z9
-	VFNMADD231PS     320(R9)(BX*1), Z17, K1, Z9
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R9)(BX*2), Z19, Z24
-	VPDPBUSD         64(R9)(BX*2), Z21, Z24
-	VPDPBUSD         128(R9)(BX*2), Z22, Z25
-	VPDPBUSD         192(R9)(BX*2), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R9)(BX*2), Z24, Z10
-	VFNMADD231PS     320(R9)(BX*2), Z17, K1, Z10
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPDPBUSD         (R9)(SI*1), Z19, Z24
-	VPDPBUSD         64(R9)(SI*1), Z21, Z24
-	VPDPBUSD         128(R9)(SI*1), Z22, Z25
-	VPDPBUSD         192(R9)(SI*1), Z23, Z25
-	VPACKSSDW        Z25, Z24, Z24
-	VPMADDWD         Z20, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VFMADD231PS.BCST 352(R9)(SI*1), Z24, Z11
-	VFNMADD231PS     320(R9)(SI*1), Z17, K1, Z11
-	VSHUFI32X4       $0x55, Z13, Z13, Z17
-	VPBROADCASTD     idx8<>+0(SB), Z18
-	VPERMPS          Z14, Z18, Z18
-	VPBROADCASTD     idx9<>+0(SB), Z19
-	VPERMPS          Z14, Z19, Z14
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z17, Z19
-	VPSRLDQ          $0x08, X17, X12
-	VPMOVZXBD        X12, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z14, Z17, Z17
-	VMOVDQU64        160(DI), Z14
-	VPERMT2Q         224(DI), Z2, Z14
-	VMOVDQU64        160(DI), Z20
-	VPERMT2Q         224(DI), Z3, Z20
-	VPSRLW           $0x04, Z14, Z21
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z21, Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z22, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R8), Z14, Z23
-	VPDPBUSD         448(R8), Z20, Z23
-	VPDPBUSD         512(R8), Z21, Z24
-	VPDPBUSD         576(R8), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R8), Z23, Z4
-	VFNMADD231PS     704(R8), Z17, K1, Z4
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R8)(BX*1), Z14, Z23
-	VPDPBUSD         448(R8)(BX*1), Z20, Z23
-	VPDPBUSD         512(R8)(BX*1), Z21, Z24
-	VPDPBUSD         576(R8)(BX*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R8)(BX*1), Z23, Z5
-	VFNMADD231PS     704(R8)(BX*1), Z17, K1, Z5
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R8)(BX*2), Z14, Z23
-	VPDPBUSD         448(R8)(BX*2), Z20, Z23
-	VPDPBUSD         512(R8)(BX*2), Z21, Z24
-	VPDPBUSD         576(R8)(BX*2), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R8)(BX*2), Z23, Z6
-	VFNMADD231PS     704(R8)(BX*2), Z17, K1, Z6
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R8)(SI*1), Z14, Z23
-	VPDPBUSD         448(R8)(SI*1), Z20, Z23
-	VPDPBUSD         512(R8)(SI*1), Z21, Z24
-	VPDPBUSD         576(R8)(SI*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R8)(SI*1), Z23, Z7
-	VFNMADD231PS     704(R8)(SI*1), Z17, K1, Z7
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R9), Z14, Z23
-	VPDPBUSD         448(R9), Z20, Z23
-	VPDPBUSD         512(R9), Z21, Z24
-	VPDPBUSD         576(R9), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R9), Z23, Z8
-	VFNMADD231PS     704(R9), Z17, K1, Z8
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R9)(BX*1), Z14, Z23
-	VPDPBUSD         448(R9)(BX*1), Z20, Z23
-	VPDPBUSD         512(R9)(BX*1), Z21, Z24
-	VPDPBUSD         576(R9)(BX*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R9)(BX*1), Z23, Z9
-	VFNMADD231PS     704(R9)(BX*1), Z17, K1, Z9
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R9)(BX*2), Z14, Z23
-	VPDPBUSD         448(R9)(BX*2), Z20, Z23
-	VPDPBUSD         512(R9)(BX*2), Z21, Z24
-	VPDPBUSD         576(R9)(BX*2), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R9)(BX*2), Z23, Z10
-	VFNMADD231PS     704(R9)(BX*2), Z17, K1, Z10
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         384(R9)(SI*1), Z14, Z23
-	VPDPBUSD         448(R9)(SI*1), Z20, Z23
-	VPDPBUSD         512(R9)(SI*1), Z21, Z24
-	VPDPBUSD         576(R9)(SI*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z18, Z23, Z23
-	VFMADD231PS.BCST 736(R9)(SI*1), Z23, Z11
-	VFNMADD231PS     704(R9)(SI*1), Z17, K1, Z11
-	VSHUFI32X4       $0xaa, Z13, Z13, Z14
-	VPBROADCASTD     idx0<>+0(SB), Z17
-	VPERMPS          Z16, Z17, Z17
-	VPBROADCASTD     idx1<>+0(SB), Z18
-	VPERMPS          Z16, Z18, Z18
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z14, Z19
-	VPSRLDQ          $0x08, X14, X12
-	VPMOVZXBD        X12, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VMOVDQU64        304(DI), Z18
-	VPERMT2Q         368(DI), Z2, Z18
-	VMOVDQU64        304(DI), Z20
-	VPERMT2Q         368(DI), Z3, Z20
-	VPSRLW           $0x04, Z18, Z21
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z21, Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z22, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R8), Z18, Z23
-	VPDPBUSD         832(R8), Z20, Z23
-	VPDPBUSD         896(R8), Z21, Z24
-	VPDPBUSD         960(R8), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R8), Z23, Z4
-	VFNMADD231PS     1088(R8), Z14, K1, Z4
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R8)(BX*1), Z18, Z23
-	VPDPBUSD         832(R8)(BX*1), Z20, Z23
-	VPDPBUSD         896(R8)(BX*1), Z21, Z24
-	VPDPBUSD         960(R8)(BX*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R8)(BX*1), Z23, Z5
-	VFNMADD231PS     1088(R8)(BX*1), Z14, K1, Z5
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R8)(BX*2), Z18, Z23
-	VPDPBUSD         832(R8)(BX*2), Z20, Z23
-	VPDPBUSD         896(R8)(BX*2), Z21, Z24
-	VPDPBUSD         960(R8)(BX*2), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R8)(BX*2), Z23, Z6
-	VFNMADD231PS     1088(R8)(BX*2), Z14, K1, Z6
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R8)(SI*1), Z18, Z23
-	VPDPBUSD         832(R8)(SI*1), Z20, Z23
-	VPDPBUSD         896(R8)(SI*1), Z21, Z24
-	VPDPBUSD         960(R8)(SI*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R8)(SI*1), Z23, Z7
-	VFNMADD231PS     1088(R8)(SI*1), Z14, K1, Z7
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R9), Z18, Z23
-	VPDPBUSD         832(R9), Z20, Z23
-	VPDPBUSD         896(R9), Z21, Z24
-	VPDPBUSD         960(R9), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R9), Z23, Z8
-	VFNMADD231PS     1088(R9), Z14, K1, Z8
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R9)(BX*1), Z18, Z23
-	VPDPBUSD         832(R9)(BX*1), Z20, Z23
-	VPDPBUSD         896(R9)(BX*1), Z21, Z24
-	VPDPBUSD         960(R9)(BX*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R9)(BX*1), Z23, Z9
-	VFNMADD231PS     1088(R9)(BX*1), Z14, K1, Z9
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R9)(BX*2), Z18, Z23
-	VPDPBUSD         832(R9)(BX*2), Z20, Z23
-	VPDPBUSD         896(R9)(BX*2), Z21, Z24
-	VPDPBUSD         960(R9)(BX*2), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R9)(BX*2), Z23, Z10
-	VFNMADD231PS     1088(R9)(BX*2), Z14, K1, Z10
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPDPBUSD         768(R9)(SI*1), Z18, Z23
-	VPDPBUSD         832(R9)(SI*1), Z20, Z23
-	VPDPBUSD         896(R9)(SI*1), Z21, Z24
-	VPDPBUSD         960(R9)(SI*1), Z22, Z24
-	VPACKSSDW        Z24, Z23, Z23
-	VPMADDWD         Z19, Z23, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z17, Z23, Z23
-	VFMADD231PS.BCST 1120(R9)(SI*1), Z23, Z11
-	VFNMADD231PS     1088(R9)(SI*1), Z14, K1, Z11
-	VSHUFI32X4       $0xff, Z13, Z13, Z13
-	VPBROADCASTD     idx8<>+0(SB), Z14
-	VPERMPS          Z16, Z14, Z14
-	VPBROADCASTD     idx9<>+0(SB), Z17
-	VPERMPS          Z16, Z17, Z16
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z13, Z17
-	VPSRLDQ          $0x08, X13, X12
-	VPMOVZXBD        X12, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z16, Z13, Z13
-	VMOVDQU64        448(DI), Z16
-	VPERMT2Q         512(DI), Z2, Z16
-	VMOVDQU64        448(DI), Z18
-	VPERMT2Q         512(DI), Z3, Z18
-	VPSRLW           $0x04, Z16, Z19
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z19, Z19
-	VPSRLW           $0x04, Z18, Z20
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z20, Z20
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R8), Z16, Z21
-	VPDPBUSD         1216(R8), Z18, Z21
-	VPDPBUSD         1280(R8), Z19, Z22
-	VPDPBUSD         1344(R8), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R8), Z21, Z4
-	VFNMADD231PS     1472(R8), Z13, K1, Z4
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R8)(BX*1), Z16, Z21
-	VPDPBUSD         1216(R8)(BX*1), Z18, Z21
-	VPDPBUSD         1280(R8)(BX*1), Z19, Z22
-	VPDPBUSD         1344(R8)(BX*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R8)(BX*1), Z21, Z5
-	VFNMADD231PS     1472(R8)(BX*1), Z13, K1, Z5
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R8)(BX*2), Z16, Z21
-	VPDPBUSD         1216(R8)(BX*2), Z18, Z21
-	VPDPBUSD         1280(R8)(BX*2), Z19, Z22
-	VPDPBUSD         1344(R8)(BX*2), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R8)(BX*2), Z21, Z6
-	VFNMADD231PS     1472(R8)(BX*2), Z13, K1, Z6
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R8)(SI*1), Z16, Z21
-	VPDPBUSD         1216(R8)(SI*1), Z18, Z21
-	VPDPBUSD         1280(R8)(SI*1), Z19, Z22
-	VPDPBUSD         1344(R8)(SI*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R8)(SI*1), Z21, Z7
-	VFNMADD231PS     1472(R8)(SI*1), Z13, K1, Z7
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R9), Z16, Z21
-	VPDPBUSD         1216(R9), Z18, Z21
-	VPDPBUSD         1280(R9), Z19, Z22
-	VPDPBUSD         1344(R9), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R9), Z21, Z8
-	VFNMADD231PS     1472(R9), Z13, K1, Z8
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R9)(BX*1), Z16, Z21
-	VPDPBUSD         1216(R9)(BX*1), Z18, Z21
-	VPDPBUSD         1280(R9)(BX*1), Z19, Z22
-	VPDPBUSD         1344(R9)(BX*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R9)(BX*1), Z21, Z9
-	VFNMADD231PS     1472(R9)(BX*1), Z13, K1, Z9
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R9)(BX*2), Z16, Z21
-	VPDPBUSD         1216(R9)(BX*2), Z18, Z21
-	VPDPBUSD         1280(R9)(BX*2), Z19, Z22
-	VPDPBUSD         1344(R9)(BX*2), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R9)(BX*2), Z21, Z10
-	VFNMADD231PS     1472(R9)(BX*2), Z13, K1, Z10
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         1152(R9)(SI*1), Z16, Z21
-	VPDPBUSD         1216(R9)(SI*1), Z18, Z21
-	VPDPBUSD         1280(R9)(SI*1), Z19, Z22
-	VPDPBUSD         1344(R9)(SI*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 1504(R9)(SI*1), Z21, Z11
-	VFNMADD231PS     1472(R9)(SI*1), Z13, K1, Z11
-	ADDQ             $0x00000240, DI
-	ADDQ             $0x00000600, R8
-	ADDQ             $0x00000600, R9
-	SUBQ             $0x04, R10
-	JNZ              q4kxTile8V_block4
-	JMP              q4kxTile8V_done
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
 
 q4kxTile8V_block:
-	VMOVDQU64        (DI), X12
-	VPSHUFD          $0xed, X12, X15
-	VPSHUFD          $0xa5, X12, X12
-	VPSRLVD          kscale_shift<>+0(SB), X15, X15
-	VPSRLD           $0x02, X12, X12
-	VPANDD           kscale_masklo<>+0(SB), X15, X15
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X12, X15
-	VPBROADCASTD     (DI), Y13
-	VCVTPH2PS        Y13, Z13
-	VMOVSLDUP        Z13, Z14
-	VMOVSHDUP        Z13, Z13
-	VSHUFI32X4       $0x00, Z15, Z15, Z16
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z16, Z17
-	VPSRLDQ          $0x08, X16, X12
-	VPMOVZXBD        X12, Z16
-	VCVTDQ2PS        Z16, Z16
-	VMULPS           Z13, Z16, Z16
-	VMOVDQU64        16(DI), Z13
-	VPERMT2Q         80(DI), Z2, Z13
+	VMOVDQU          (DI), X12
+	VINSERTI128      $0x01, (R9), Y12, Y12
+	VPSHUFD          $0xed, Y12, Y13
+	VPSHUFD          $0xa5, Y12, Y14
+	VPSRLVD          kscale_shift4<>+0(SB), Y13, Y13
+	VPSRLD           $0x02, Y14, Y14
+	VPANDD           kscale_masklo4<>+0(SB), Y13, Y13
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y14, Y13
+	VPERMQ           $0xd8, Y13, Y13
+	VEXTRACTI128     $0x01, Y13, X14
+	VPSHUFD          $0x10, X12, X12
+	VPINSRD          $0x01, (R9), X12, X12
+	VSHUFI32X4       $0x00, Z13, Z13, Z15
+	VMOVDQU64        q4kx_sshuf0<>+0(SB), Z16
+	VPSHUFB          Z16, Z15, Z16
+	VMOVDQU64        q4kx_sshuf1<>+0(SB), Z17
+	VPSHUFB          Z17, Z15, Z15
+	VCVTPH2PS        X12, Y13
+	VMOVDQU64        q4kx_idxd<>+0(SB), Z17
+	VPERMPS          Z13, Z17, Z17
+	VMOVDQU64        q4kx_idxm<>+0(SB), Z18
+	VPERMPS          Z13, Z18, Z18
+	VPSHUFB          q4kx_mshuf<>+0(SB), X14, X14
+	VPMOVZXBD        X14, Z14
+	VCVTDQ2PS        Z14, Z14
+	VMULPS           Z18, Z14, Z14
 	VMOVDQU64        16(DI), Z18
-	VPERMT2Q         80(DI), Z3, Z18
-	VPSRLW           $0x04, Z13, Z19
-	VPANDD           Z1, Z13, Z13
-	VPANDD           Z1, Z19, Z19
+	VPERMT2Q         80(DI), Z2, Z18
+	VMOVDQU64        16(DI), Z19
+	VPERMT2Q         80(DI), Z3, Z19
 	VPSRLW           $0x04, Z18, Z20
 	VPANDD           Z1, Z18, Z18
 	VPANDD           Z1, Z20, Z20
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R8), Z13, Z21
-	VPDPBUSD         64(R8), Z18, Z21
-	VPDPBUSD         128(R8), Z19, Z22
-	VPDPBUSD         192(R8), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R8), Z21, Z4
-	VFNMADD231PS     320(R8), Z16, K1, Z4
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R8)(BX*1), Z13, Z21
-	VPDPBUSD         64(R8)(BX*1), Z18, Z21
-	VPDPBUSD         128(R8)(BX*1), Z19, Z22
-	VPDPBUSD         192(R8)(BX*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R8)(BX*1), Z21, Z5
-	VFNMADD231PS     320(R8)(BX*1), Z16, K1, Z5
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R8)(BX*2), Z13, Z21
-	VPDPBUSD         64(R8)(BX*2), Z18, Z21
-	VPDPBUSD         128(R8)(BX*2), Z19, Z22
-	VPDPBUSD         192(R8)(BX*2), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R8)(BX*2), Z21, Z6
-	VFNMADD231PS     320(R8)(BX*2), Z16, K1, Z6
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R8)(SI*1), Z13, Z21
-	VPDPBUSD         64(R8)(SI*1), Z18, Z21
-	VPDPBUSD         128(R8)(SI*1), Z19, Z22
-	VPDPBUSD         192(R8)(SI*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R8)(SI*1), Z21, Z7
-	VFNMADD231PS     320(R8)(SI*1), Z16, K1, Z7
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R9), Z13, Z21
-	VPDPBUSD         64(R9), Z18, Z21
-	VPDPBUSD         128(R9), Z19, Z22
-	VPDPBUSD         192(R9), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R9), Z21, Z8
-	VFNMADD231PS     320(R9), Z16, K1, Z8
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R9)(BX*1), Z13, Z21
-	VPDPBUSD         64(R9)(BX*1), Z18, Z21
-	VPDPBUSD         128(R9)(BX*1), Z19, Z22
-	VPDPBUSD         192(R9)(BX*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R9)(BX*1), Z21, Z9
-	VFNMADD231PS     320(R9)(BX*1), Z16, K1, Z9
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R9)(BX*2), Z13, Z21
-	VPDPBUSD         64(R9)(BX*2), Z18, Z21
-	VPDPBUSD         128(R9)(BX*2), Z19, Z22
-	VPDPBUSD         192(R9)(BX*2), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R9)(BX*2), Z21, Z10
-	VFNMADD231PS     320(R9)(BX*2), Z16, K1, Z10
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPDPBUSD         (R9)(SI*1), Z13, Z21
-	VPDPBUSD         64(R9)(SI*1), Z18, Z21
-	VPDPBUSD         128(R9)(SI*1), Z19, Z22
-	VPDPBUSD         192(R9)(SI*1), Z20, Z22
-	VPACKSSDW        Z22, Z21, Z21
-	VPMADDWD         Z17, Z21, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z14, Z21, Z21
-	VFMADD231PS.BCST 352(R9)(SI*1), Z21, Z11
-	VFNMADD231PS     320(R9)(SI*1), Z16, K1, Z11
+	VPSRLW           $0x04, Z19, Z21
+	VPANDD           Z1, Z19, Z19
+	VPANDD           Z1, Z21, Z21
+	VMOVDQU64        16(R9), Z22
+	VPERMT2Q         80(R9), Z2, Z22
+	VMOVDQU64        16(R9), Z23
+	VPERMT2Q         80(R9), Z3, Z23
+	VPSRLW           $0x04, Z22, Z24
+	VPANDD           Z1, Z22, Z22
+	VPANDD           Z1, Z24, Z24
+	VPSRLW           $0x04, Z23, Z25
+	VPANDD           Z1, Z23, Z23
+	VPANDD           Z1, Z25, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11), Z26, Z4
+	VFNMADD231PS     256(R11), Z14, Z4
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11)(BX*1), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(BX*1), Z26, Z5
+	VFNMADD231PS     256(R11)(BX*1), Z14, Z5
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11)(BX*2), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(BX*2), Z26, Z6
+	VFNMADD231PS     256(R11)(BX*2), Z14, Z6
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R11)(SI*1), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R11)(SI*1), Z26, Z7
+	VFNMADD231PS     256(R11)(SI*1), Z14, Z7
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R12), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R12), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R12), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R12), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R12), Z26, Z8
+	VFNMADD231PS     256(R12), Z14, Z8
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R12)(BX*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R12)(BX*1), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R12)(BX*1), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R12)(BX*1), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R12)(BX*1), Z26, Z9
+	VFNMADD231PS     256(R12)(BX*1), Z14, Z9
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R12)(BX*2), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R12)(BX*2), Z30
+	VPDPBUSD         Z30, Z19, Z26
+	VPDPBUSD         Z30, Z23, Z28
+	VMOVDQU64        128(R12)(BX*2), Z30
+	VPDPBUSD         Z30, Z20, Z27
+	VPDPBUSD         Z30, Z24, Z29
+	VMOVDQU64        192(R12)(BX*2), Z30
+	VPDPBUSD         Z30, Z21, Z27
+	VPDPBUSD         Z30, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R12)(BX*2), Z26, Z10
+	VFNMADD231PS     256(R12)(BX*2), Z14, Z10
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VPXORD           Z0, Z0, Z28
+	VPXORD           Z0, Z0, Z29
+	VMOVDQU64        (R12)(SI*1), Z30
+	VPDPBUSD         Z30, Z18, Z26
+	VPDPBUSD         Z30, Z22, Z28
+	VMOVDQU64        64(R12)(SI*1), Z18
+	VPDPBUSD         Z18, Z19, Z26
+	VPDPBUSD         Z18, Z23, Z28
+	VMOVDQU64        128(R12)(SI*1), Z18
+	VPDPBUSD         Z18, Z20, Z27
+	VPDPBUSD         Z18, Z24, Z29
+	VMOVDQU64        192(R12)(SI*1), Z18
+	VPDPBUSD         Z18, Z21, Z27
+	VPDPBUSD         Z18, Z25, Z29
+	VPACKSSDW        Z28, Z26, Z26
+	VPACKSSDW        Z29, Z27, Z27
+	VPMADDWD         Z16, Z26, Z26
+	VPDPWSSD         Z15, Z27, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z17, Z26, Z26
+	VFMADD231PS.BCST 320(R12)(SI*1), Z26, Z11
+	VFNMADD231PS     256(R12)(SI*1), Z14, Z11
 	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000180, R8
-	ADDQ             $0x00000180, R9
-	DECQ             R10
+	ADDQ             $0x00000090, R9
+	ADDQ             $0x00000180, R11
+	ADDQ             $0x00000180, R12
+	DECQ             R13
 	JNZ              q4kxTile8V_block
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z4, Z14
+	VADDPS           Z14, Z4, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y13
+	VADDPS           Y13, Y14, Y13
+	VEXTRACTF32X4    $0x01, Y13, X12
+	VADDPS           X13, X12, X12
+	VMOVSS           X12, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z5, Z14
+	VADDPS           Z14, Z5, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y13
+	VADDPS           Y13, Y14, Y13
+	VEXTRACTF32X4    $0x01, Y13, X14
+	VADDPS           X13, X14, X14
+	VMOVSS           X14, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z6, Z15
+	VADDPS           Z15, Z6, Z15
+	VEXTRACTF64X4    $0x01, Z15, Y13
+	VADDPS           Y13, Y15, Y13
+	VEXTRACTF32X4    $0x01, Y13, X15
+	VADDPS           X13, X15, X15
+	VMOVSS           X15, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z7, Z16
+	VADDPS           Z16, Z7, Z16
+	VEXTRACTF64X4    $0x01, Z16, Y13
+	VADDPS           Y13, Y16, Y13
+	VEXTRACTF32X4    $0x01, Y13, X16
+	VADDPS           X13, X16, X16
+	VMOVSS           X16, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z8, Z17
+	VADDPS           Z17, Z8, Z17
+	VEXTRACTF64X4    $0x01, Z17, Y13
+	VADDPS           Y13, Y17, Y13
+	VEXTRACTF32X4    $0x01, Y13, X17
+	VADDPS           X13, X17, X17
+	VMOVSS           X17, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z9, Z18
+	VADDPS           Z18, Z9, Z18
+	VEXTRACTF64X4    $0x01, Z18, Y13
+	VADDPS           Y13, Y18, Y13
+	VEXTRACTF32X4    $0x01, Y13, X18
+	VADDPS           X13, X18, X18
+	VMOVSS           X18, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z10, Z19
+	VADDPS           Z19, Z10, Z19
+	VEXTRACTF64X4    $0x01, Z19, Y13
+	VADDPS           Y13, Y19, Y13
+	VEXTRACTF32X4    $0x01, Y13, X19
+	VADDPS           X13, X19, X19
+	VMOVSS           X19, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z11, Z20
+	VADDPS           Z20, Z11, Z20
+	VEXTRACTF64X4    $0x01, Z20, Y13
+	VADDPS           Y13, Y20, Y13
+	VEXTRACTF32X4    $0x01, Y13, X20
+	VADDPS           X13, X20, X20
+	VMOVSS           X20, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q4kxTile8V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X19, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X20, (R11)(R10*1)
+	ADDQ             $0x04, AX
+	DECQ             R8
+	DECQ             DX
+	JNZ              q4kxTile8V_row
 
 q4kxTile8V_done:
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y13
-	VADDPS        Y13, Y4, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y13
-	VADDPS        Y13, Y5, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y13
-	VADDPS        Y13, Y6, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y13
-	VADDPS        Y13, Y7, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y13
-	VADDPS        Y13, Y8, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y13
-	VADDPS        Y13, Y9, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z10, Y13
-	VADDPS        Y13, Y10, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z11, Y13
-	VADDPS        Y13, Y11, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q4kxTile8V_row
 	VZEROUPPER
 	RET
 
 // func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4krTile8V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -6754,227 +6742,356 @@ TEXT ·q4krTile8V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
 	VPXORD    Z0, Z0, Z0
-	MOVL      $0x000000ff, R8
-	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z2
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000094, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
 q4krTile8V_row:
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
 
 q4krTile8V_block:
-	VPBROADCASTD     (DI), Y2
-	VCVTPH2PS        Y2, Z2
-	VMOVSLDUP        Z2, Z11
-	VMOVSHDUP        Z2, Z2
-	VBROADCASTI32X4  4(DI), Z12
-	VPSHUFB          q4kx_sshuf<>+0(SB), Z12, Z12
-	VPMOVZXBD        12(DI), Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z2, Z13, Z13
-	VMOVDQU64        20(DI), Z2
-	VPSRLW           $0x04, Z2, Z14
-	VPANDD           Z1, Z2, Z2
-	VPANDD           Z1, Z14, Z14
-	VMOVDQU64        84(DI), Z15
-	VPSRLW           $0x04, Z15, Z16
-	VPANDD           Z1, Z15, Z15
+	VMOVQ            4(DI), X10
+	VPINSRQ          $0x01, 4(R9), X10, X10
+	VMOVQ            12(DI), X11
+	VPINSRQ          $0x01, 12(R9), X11, X11
+	VMOVD            (DI), X12
+	VPINSRD          $0x01, (R9), X12, X12
+	VSHUFI32X4       $0x00, Z10, Z10, Z13
+	VMOVDQU64        q4kx_sshuf0<>+0(SB), Z14
+	VPSHUFB          Z14, Z13, Z14
+	VMOVDQU64        q4kx_sshuf1<>+0(SB), Z15
+	VPSHUFB          Z15, Z13, Z13
+	VCVTPH2PS        X12, Y12
+	VMOVDQU64        q4kx_idxd<>+0(SB), Z15
+	VPERMPS          Z12, Z15, Z15
+	VMOVDQU64        q4kx_idxm<>+0(SB), Z16
+	VPERMPS          Z12, Z16, Z16
+	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
+	VPMOVZXBD        X11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z16, Z11, Z11
+	VMOVDQU64        20(DI), Z16
+	VPSRLW           $0x04, Z16, Z17
 	VPANDD           Z1, Z16, Z16
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8), Z2, Z17
-	VPDPBUSD         64(R8), Z15, Z17
-	VPDPBUSD         128(R8), Z14, Z18
-	VPDPBUSD         192(R8), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R8), Z17, Z3
-	VFNMADD231PS     320(R8), Z13, K1, Z3
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(BX*1), Z2, Z17
-	VPDPBUSD         64(R8)(BX*1), Z15, Z17
-	VPDPBUSD         128(R8)(BX*1), Z14, Z18
-	VPDPBUSD         192(R8)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(BX*1), Z17, Z4
-	VFNMADD231PS     320(R8)(BX*1), Z13, K1, Z4
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(BX*2), Z2, Z17
-	VPDPBUSD         64(R8)(BX*2), Z15, Z17
-	VPDPBUSD         128(R8)(BX*2), Z14, Z18
-	VPDPBUSD         192(R8)(BX*2), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(BX*2), Z17, Z5
-	VFNMADD231PS     320(R8)(BX*2), Z13, K1, Z5
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R8)(SI*1), Z2, Z17
-	VPDPBUSD         64(R8)(SI*1), Z15, Z17
-	VPDPBUSD         128(R8)(SI*1), Z14, Z18
-	VPDPBUSD         192(R8)(SI*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R8)(SI*1), Z17, Z6
-	VFNMADD231PS     320(R8)(SI*1), Z13, K1, Z6
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R9), Z2, Z17
-	VPDPBUSD         64(R9), Z15, Z17
-	VPDPBUSD         128(R9), Z14, Z18
-	VPDPBUSD         192(R9), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R9), Z17, Z7
-	VFNMADD231PS     320(R9), Z13, K1, Z7
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R9)(BX*1), Z2, Z17
-	VPDPBUSD         64(R9)(BX*1), Z15, Z17
-	VPDPBUSD         128(R9)(BX*1), Z14, Z18
-	VPDPBUSD         192(R9)(BX*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R9)(BX*1), Z17, Z8
-	VFNMADD231PS     320(R9)(BX*1), Z13, K1, Z8
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R9)(BX*2), Z2, Z17
-	VPDPBUSD         64(R9)(BX*2), Z15, Z17
-	VPDPBUSD         128(R9)(BX*2), Z14, Z18
-	VPDPBUSD         192(R9)(BX*2), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R9)(BX*2), Z17, Z9
-	VFNMADD231PS     320(R9)(BX*2), Z13, K1, Z9
-	VPXORD           Z0, Z0, Z17
-	VPXORD           Z0, Z0, Z18
-	VPDPBUSD         (R9)(SI*1), Z2, Z17
-	VPDPBUSD         64(R9)(SI*1), Z15, Z17
-	VPDPBUSD         128(R9)(SI*1), Z14, Z18
-	VPDPBUSD         192(R9)(SI*1), Z16, Z18
-	VPACKSSDW        Z18, Z17, Z17
-	VPMADDWD         Z12, Z17, Z17
-	VCVTDQ2PS        Z17, Z17
-	VMULPS           Z11, Z17, Z17
-	VFMADD231PS.BCST 352(R9)(SI*1), Z17, Z10
-	VFNMADD231PS     320(R9)(SI*1), Z13, K1, Z10
+	VPANDD           Z1, Z17, Z17
+	VMOVDQU64        84(DI), Z18
+	VPSRLW           $0x04, Z18, Z19
+	VPANDD           Z1, Z18, Z18
+	VPANDD           Z1, Z19, Z19
+	VMOVDQU64        20(R9), Z20
+	VPSRLW           $0x04, Z20, Z21
+	VPANDD           Z1, Z20, Z20
+	VPANDD           Z1, Z21, Z21
+	VMOVDQU64        84(R9), Z22
+	VPSRLW           $0x04, Z22, Z23
+	VPANDD           Z1, Z22, Z22
+	VPANDD           Z1, Z23, Z23
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11), Z24, Z2
+	VFNMADD231PS     256(R11), Z11, Z2
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11)(BX*1), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(BX*1), Z24, Z3
+	VFNMADD231PS     256(R11)(BX*1), Z11, Z3
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11)(BX*2), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(BX*2), Z24, Z4
+	VFNMADD231PS     256(R11)(BX*2), Z11, Z4
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R11)(SI*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R11)(SI*1), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R11)(SI*1), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R11)(SI*1), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R11)(SI*1), Z24, Z5
+	VFNMADD231PS     256(R11)(SI*1), Z11, Z5
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R12), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R12), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R12), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R12), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R12), Z24, Z6
+	VFNMADD231PS     256(R12), Z11, Z6
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R12)(BX*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R12)(BX*1), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R12)(BX*1), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R12)(BX*1), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R12)(BX*1), Z24, Z7
+	VFNMADD231PS     256(R12)(BX*1), Z11, Z7
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R12)(BX*2), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R12)(BX*2), Z28
+	VPDPBUSD         Z28, Z18, Z24
+	VPDPBUSD         Z28, Z22, Z26
+	VMOVDQU64        128(R12)(BX*2), Z28
+	VPDPBUSD         Z28, Z17, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VMOVDQU64        192(R12)(BX*2), Z28
+	VPDPBUSD         Z28, Z19, Z25
+	VPDPBUSD         Z28, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R12)(BX*2), Z24, Z8
+	VFNMADD231PS     256(R12)(BX*2), Z11, Z8
+	VPXORD           Z0, Z0, Z24
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z26
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        (R12)(SI*1), Z28
+	VPDPBUSD         Z28, Z16, Z24
+	VPDPBUSD         Z28, Z20, Z26
+	VMOVDQU64        64(R12)(SI*1), Z16
+	VPDPBUSD         Z16, Z18, Z24
+	VPDPBUSD         Z16, Z22, Z26
+	VMOVDQU64        128(R12)(SI*1), Z16
+	VPDPBUSD         Z16, Z17, Z25
+	VPDPBUSD         Z16, Z21, Z27
+	VMOVDQU64        192(R12)(SI*1), Z16
+	VPDPBUSD         Z16, Z19, Z25
+	VPDPBUSD         Z16, Z23, Z27
+	VPACKSSDW        Z26, Z24, Z24
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z14, Z24, Z24
+	VPDPWSSD         Z13, Z25, Z24
+	VCVTDQ2PS        Z24, Z24
+	VMULPS           Z15, Z24, Z24
+	VFMADD231PS.BCST 320(R12)(SI*1), Z24, Z9
+	VFNMADD231PS     256(R12)(SI*1), Z11, Z9
 	ADDQ             $0x00000094, DI
-	ADDQ             $0x00000180, R8
-	ADDQ             $0x00000180, R9
-	DECQ             R10
+	ADDQ             $0x00000094, R9
+	ADDQ             $0x00000180, R11
+	ADDQ             $0x00000180, R12
+	DECQ             R13
 	JNZ              q4krTile8V_block
-	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y11
-	VADDPS           Y11, Y3, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y11
-	VADDPS           Y11, Y4, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y11
-	VADDPS           Y11, Y5, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y11
-	VADDPS           Y11, Y6, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z7, Y11
-	VADDPS           Y11, Y7, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y11
-	VADDPS           Y11, Y8, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y11
-	VADDPS           Y11, Y9, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z10, Y11
-	VADDPS           Y11, Y10, Y11
-	VEXTRACTF32X4    $0x01, Y11, X2
-	VADDPS           X11, X2, X2
-	VMOVHLPS         X2, X2, X11
-	VADDPS           X11, X2, X2
-	VMOVSHDUP        X2, X11
-	VADDSS           X11, X2, X2
-	VMOVSS           X2, (R8)
+	MOVQ             AX, R11
+	VPERMILPS        $0xb1, Z2, Z11
+	VADDPS           Z11, Z2, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y12
+	VADDPS           Y12, Y11, Y12
+	VEXTRACTF32X4    $0x01, Y12, X10
+	VADDPS           X12, X10, X10
+	VMOVSS           X10, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z3, Z11
+	VADDPS           Z11, Z3, Z11
+	VEXTRACTF64X4    $0x01, Z11, Y12
+	VADDPS           Y12, Y11, Y12
+	VEXTRACTF32X4    $0x01, Y12, X11
+	VADDPS           X12, X11, X11
+	VMOVSS           X11, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z4, Z13
+	VADDPS           Z13, Z4, Z13
+	VEXTRACTF64X4    $0x01, Z13, Y12
+	VADDPS           Y12, Y13, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVSS           X13, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z5, Z14
+	VADDPS           Z14, Z5, Z14
+	VEXTRACTF64X4    $0x01, Z14, Y12
+	VADDPS           Y12, Y14, Y12
+	VEXTRACTF32X4    $0x01, Y12, X14
+	VADDPS           X12, X14, X14
+	VMOVSS           X14, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z6, Z15
+	VADDPS           Z15, Z6, Z15
+	VEXTRACTF64X4    $0x01, Z15, Y12
+	VADDPS           Y12, Y15, Y12
+	VEXTRACTF32X4    $0x01, Y12, X15
+	VADDPS           X12, X15, X15
+	VMOVSS           X15, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z7, Z16
+	VADDPS           Z16, Z7, Z16
+	VEXTRACTF64X4    $0x01, Z16, Y12
+	VADDPS           Y12, Y16, Y12
+	VEXTRACTF32X4    $0x01, Y12, X16
+	VADDPS           X12, X16, X16
+	VMOVSS           X16, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z8, Z17
+	VADDPS           Z17, Z8, Z17
+	VEXTRACTF64X4    $0x01, Z17, Y12
+	VADDPS           Y12, Y17, Y12
+	VEXTRACTF32X4    $0x01, Y12, X17
+	VADDPS           X12, X17, X17
+	VMOVSS           X17, (R11)
+	ADDQ             CX, R11
+	VPERMILPS        $0xb1, Z9, Z18
+	VADDPS           Z18, Z9, Z18
+	VEXTRACTF64X4    $0x01, Z18, Y12
+	VADDPS           Y12, Y18, Y12
+	VEXTRACTF32X4    $0x01, Y12, X18
+	VADDPS           X12, X18, X18
+	VMOVSS           X18, (R11)
+	CMPQ             R8, $0x00
+	JEQ              q4krTile8V_done
+	MOVQ             AX, R11
+	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
+	ADDQ             CX, R11
+	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
 	ADDQ             $0x04, AX
+	DECQ             R8
 	DECQ             DX
 	JNZ              q4krTile8V_row
+
+q4krTile8V_done:
 	VZEROUPPER
 	RET
 
@@ -12348,227 +12465,227 @@ TEXT ·q8kFromFloatZ(SB), NOSPLIT, $0-32
 	XORQ BX, BX
 
 q8kFromFloatZ_block:
-	CMPQ       BX, DX
-	JEQ        q8kFromFloatZ_end
-	VMOVUPS    (CX), Z1
-	VPANDD     abs_mask<>+0(SB), Z1, Z0
-	VMOVDQA64  Z0, Z0
-	VMOVUPS    64(CX), Z3
-	VPANDD     abs_mask<>+0(SB), Z3, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    128(CX), Z5
-	VPANDD     abs_mask<>+0(SB), Z5, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    192(CX), Z6
-	VPANDD     abs_mask<>+0(SB), Z6, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    256(CX), Z7
-	VPANDD     abs_mask<>+0(SB), Z7, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    320(CX), Z8
-	VPANDD     abs_mask<>+0(SB), Z8, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    384(CX), Z9
-	VPANDD     abs_mask<>+0(SB), Z9, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    448(CX), Z10
-	VPANDD     abs_mask<>+0(SB), Z10, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    512(CX), Z11
-	VPANDD     abs_mask<>+0(SB), Z11, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    576(CX), Z12
-	VPANDD     abs_mask<>+0(SB), Z12, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    640(CX), Z13
-	VPANDD     abs_mask<>+0(SB), Z13, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    704(CX), Z14
-	VPANDD     abs_mask<>+0(SB), Z14, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    768(CX), Z15
-	VPANDD     abs_mask<>+0(SB), Z15, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    832(CX), Z16
-	VPANDD     abs_mask<>+0(SB), Z16, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    896(CX), Z17
-	VPANDD     abs_mask<>+0(SB), Z17, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVUPS    960(CX), Z18
-	VPANDD     abs_mask<>+0(SB), Z18, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VSHUFI64X2 $0x4e, Z0, Z0, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VSHUFI64X2 $0xb1, Z0, Z0, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VPSHUFD    $0x4e, Z0, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VPSHUFD    $0xb1, Z0, Z2
-	VPMAXUD    Z2, Z0, Z0
-	VMOVD      X0, SI
-	TESTL      SI, SI
-	JZ         q8kFromFloatZ_end
-	CMPL       SI, $0x7f800000
-	JAE        q8kFromFloatZ_end
-	VPANDD     abs_mask<>+0(SB), Z1, Z2
-	VPCMPEQD   Z0, Z2, K1
-	KMOVW      K1, SI
-	TESTL      SI, SI
-	JZ         q8kFromFloatZ_not0
-	TZCNTL     SI, SI
-	VMOVSS     (CX)(SI*4), X4
-	JMP        q8kFromFloatZ_found
+	CMPQ        BX, DX
+	JEQ         q8kFromFloatZ_end
+	VMOVUPS     (CX), Z1
+	VPANDD.BCST abs_mask4<>+0(SB), Z1, Z0
+	VMOVDQA64   Z0, Z0
+	VMOVUPS     64(CX), Z3
+	VPANDD.BCST abs_mask4<>+0(SB), Z3, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     128(CX), Z5
+	VPANDD.BCST abs_mask4<>+0(SB), Z5, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     192(CX), Z6
+	VPANDD.BCST abs_mask4<>+0(SB), Z6, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     256(CX), Z7
+	VPANDD.BCST abs_mask4<>+0(SB), Z7, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     320(CX), Z8
+	VPANDD.BCST abs_mask4<>+0(SB), Z8, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     384(CX), Z9
+	VPANDD.BCST abs_mask4<>+0(SB), Z9, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     448(CX), Z10
+	VPANDD.BCST abs_mask4<>+0(SB), Z10, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     512(CX), Z11
+	VPANDD.BCST abs_mask4<>+0(SB), Z11, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     576(CX), Z12
+	VPANDD.BCST abs_mask4<>+0(SB), Z12, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     640(CX), Z13
+	VPANDD.BCST abs_mask4<>+0(SB), Z13, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     704(CX), Z14
+	VPANDD.BCST abs_mask4<>+0(SB), Z14, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     768(CX), Z15
+	VPANDD.BCST abs_mask4<>+0(SB), Z15, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     832(CX), Z16
+	VPANDD.BCST abs_mask4<>+0(SB), Z16, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     896(CX), Z17
+	VPANDD.BCST abs_mask4<>+0(SB), Z17, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     960(CX), Z18
+	VPANDD.BCST abs_mask4<>+0(SB), Z18, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VSHUFI64X2  $0x4e, Z0, Z0, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VSHUFI64X2  $0xb1, Z0, Z0, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VPSHUFD     $0x4e, Z0, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VPSHUFD     $0xb1, Z0, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVD       X0, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_end
+	CMPL        SI, $0x7f800000
+	JAE         q8kFromFloatZ_end
+	VPANDD.BCST abs_mask4<>+0(SB), Z1, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not0
+	TZCNTL      SI, SI
+	VMOVSS      (CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not0:
-	VPANDD   abs_mask<>+0(SB), Z3, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not1
-	TZCNTL   SI, SI
-	VMOVSS   64(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z3, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not1
+	TZCNTL      SI, SI
+	VMOVSS      64(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not1:
-	VPANDD   abs_mask<>+0(SB), Z5, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not2
-	TZCNTL   SI, SI
-	VMOVSS   128(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z5, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not2
+	TZCNTL      SI, SI
+	VMOVSS      128(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not2:
-	VPANDD   abs_mask<>+0(SB), Z6, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not3
-	TZCNTL   SI, SI
-	VMOVSS   192(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z6, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not3
+	TZCNTL      SI, SI
+	VMOVSS      192(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not3:
-	VPANDD   abs_mask<>+0(SB), Z7, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not4
-	TZCNTL   SI, SI
-	VMOVSS   256(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z7, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not4
+	TZCNTL      SI, SI
+	VMOVSS      256(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not4:
-	VPANDD   abs_mask<>+0(SB), Z8, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not5
-	TZCNTL   SI, SI
-	VMOVSS   320(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z8, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not5
+	TZCNTL      SI, SI
+	VMOVSS      320(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not5:
-	VPANDD   abs_mask<>+0(SB), Z9, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not6
-	TZCNTL   SI, SI
-	VMOVSS   384(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z9, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not6
+	TZCNTL      SI, SI
+	VMOVSS      384(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not6:
-	VPANDD   abs_mask<>+0(SB), Z10, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not7
-	TZCNTL   SI, SI
-	VMOVSS   448(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z10, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not7
+	TZCNTL      SI, SI
+	VMOVSS      448(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not7:
-	VPANDD   abs_mask<>+0(SB), Z11, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not8
-	TZCNTL   SI, SI
-	VMOVSS   512(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z11, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not8
+	TZCNTL      SI, SI
+	VMOVSS      512(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not8:
-	VPANDD   abs_mask<>+0(SB), Z12, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not9
-	TZCNTL   SI, SI
-	VMOVSS   576(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z12, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not9
+	TZCNTL      SI, SI
+	VMOVSS      576(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not9:
-	VPANDD   abs_mask<>+0(SB), Z13, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not10
-	TZCNTL   SI, SI
-	VMOVSS   640(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z13, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not10
+	TZCNTL      SI, SI
+	VMOVSS      640(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not10:
-	VPANDD   abs_mask<>+0(SB), Z14, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not11
-	TZCNTL   SI, SI
-	VMOVSS   704(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z14, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not11
+	TZCNTL      SI, SI
+	VMOVSS      704(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not11:
-	VPANDD   abs_mask<>+0(SB), Z15, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not12
-	TZCNTL   SI, SI
-	VMOVSS   768(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z15, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not12
+	TZCNTL      SI, SI
+	VMOVSS      768(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not12:
-	VPANDD   abs_mask<>+0(SB), Z16, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not13
-	TZCNTL   SI, SI
-	VMOVSS   832(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z16, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not13
+	TZCNTL      SI, SI
+	VMOVSS      832(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not13:
-	VPANDD   abs_mask<>+0(SB), Z17, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not14
-	TZCNTL   SI, SI
-	VMOVSS   896(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z17, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not14
+	TZCNTL      SI, SI
+	VMOVSS      896(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not14:
-	VPANDD   abs_mask<>+0(SB), Z18, Z2
-	VPCMPEQD Z0, Z2, K1
-	KMOVW    K1, SI
-	TESTL    SI, SI
-	JZ       q8kFromFloatZ_not15
-	TZCNTL   SI, SI
-	VMOVSS   960(CX)(SI*4), X4
-	JMP      q8kFromFloatZ_found
+	VPANDD.BCST abs_mask4<>+0(SB), Z18, Z2
+	VPCMPEQD    Z0, Z2, K1
+	KMOVW       K1, SI
+	TESTL       SI, SI
+	JZ          q8kFromFloatZ_not15
+	TZCNTL      SI, SI
+	VMOVSS      960(CX)(SI*4), X4
+	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not15:
 q8kFromFloatZ_found:
@@ -12631,36 +12748,37 @@ q8kFromFloatZ_found:
 	VCVTPS2DQ    Z18, Z18
 	VPMOVSDB     Z18, 244(AX)
 	VMOVDQU64    ones8<>+0(SB), Z0
-	VPMADDUBSW   4(AX), Z0, Z1
-	VPMADDWD     ones16<>+0(SB), Z1, Z1
-	VPSHUFD      $0xb1, Z1, Z2
-	VPADDD       Z2, Z1, Z1
-	VPSHUFD      $0x4e, Z1, Z2
-	VPADDD       Z2, Z1, Z1
-	VPMADDUBSW   68(AX), Z0, Z2
-	VPMADDWD     ones16<>+0(SB), Z2, Z2
+	VMOVDQU64    ones16<>+0(SB), Z1
+	VPMADDUBSW   4(AX), Z0, Z2
+	VPMADDWD     Z1, Z2, Z2
 	VPSHUFD      $0xb1, Z2, Z3
 	VPADDD       Z3, Z2, Z2
 	VPSHUFD      $0x4e, Z2, Z3
 	VPADDD       Z3, Z2, Z2
-	VPMADDUBSW   132(AX), Z0, Z3
-	VPMADDWD     ones16<>+0(SB), Z3, Z3
+	VPMADDUBSW   68(AX), Z0, Z3
+	VPMADDWD     Z1, Z3, Z3
 	VPSHUFD      $0xb1, Z3, Z5
 	VPADDD       Z5, Z3, Z3
 	VPSHUFD      $0x4e, Z3, Z5
 	VPADDD       Z5, Z3, Z3
+	VPMADDUBSW   132(AX), Z0, Z5
+	VPMADDWD     Z1, Z5, Z5
+	VPSHUFD      $0xb1, Z5, Z6
+	VPADDD       Z6, Z5, Z5
+	VPSHUFD      $0x4e, Z5, Z6
+	VPADDD       Z6, Z5, Z5
 	VPMADDUBSW   196(AX), Z0, Z0
-	VPMADDWD     ones16<>+0(SB), Z0, Z0
-	VPSHUFD      $0xb1, Z0, Z5
-	VPADDD       Z5, Z0, Z0
-	VPSHUFD      $0x4e, Z0, Z5
-	VPADDD       Z5, Z0, Z0
-	VMOVDQU64    bsum_idx1<>+0(SB), Z5
-	VPERMT2D     Z2, Z5, Z1
-	VPERMT2D     Z0, Z5, Z3
+	VPMADDWD     Z1, Z0, Z0
+	VPSHUFD      $0xb1, Z0, Z1
+	VPADDD       Z1, Z0, Z0
+	VPSHUFD      $0x4e, Z0, Z1
+	VPADDD       Z1, Z0, Z0
+	VMOVDQU64    bsum_idx1<>+0(SB), Z1
+	VPERMT2D     Z3, Z1, Z2
+	VPERMT2D     Z0, Z1, Z5
 	VMOVDQU64    bsum_idx2<>+0(SB), Z0
-	VPERMT2D     Z3, Z0, Z1
-	VPMOVDW      Z1, 260(AX)
+	VPERMT2D     Z5, Z0, Z2
+	VPMOVDW      Z2, 260(AX)
 	ADDQ         $0x00000400, CX
 	ADDQ         $0x00000124, AX
 	INCQ         BX
@@ -12670,6 +12788,12 @@ q8kFromFloatZ_end:
 	VZEROUPPER
 	MOVQ BX, ret+24(FP)
 	RET
+
+DATA abs_mask4<>+0(SB)/1, $0xff
+DATA abs_mask4<>+1(SB)/1, $0xff
+DATA abs_mask4<>+2(SB)/1, $0xff
+DATA abs_mask4<>+3(SB)/1, $0x7f
+GLOBL abs_mask4<>(SB), RODATA|NOPTR, $4
 
 DATA bsum_idx1<>+0(SB)/8, $0x0000000400000000
 DATA bsum_idx1<>+8(SB)/8, $0x0000000c00000008

@@ -6,31 +6,29 @@ import (
 )
 
 // Q8_KX: a Q8_K block (the same d, the same 256 quants) rearranged for the
-// avx512vnni Q4_K and Q6_K tile kernels, an Encoding of activations only.
-// Those kernels multiply 64 weight bytes by 64 activation bytes with
-// VPDPBUSD, which sums each 4 neighbouring products into one of 16 int32
-// lanes; in Q8_K's order a lane would mix the groups of a Q4_K block (32
-// elements with one scale), in this order every lane of a 64-byte operand
-// stays in one group for the whole block, so a block needs one scaling per
-// group rather than one per 64 elements. Operand k (bytes 64k…64k+63)
-// holds in its 128-bit lane q the 16 elements 64q+16k…64q+16k+15: Q4_K's
-// group 2q (k = 0, 1) or 2q+1 (k = 2, 3), Q6_K's group 4q+k.
+// avx512vnni Q4_K tile kernels, an Encoding of activations only. Those
+// kernels multiply 64 weight bytes by 64 activation bytes with VPDPBUSD,
+// which sums each 4 neighbouring products into one of 16 int32 lanes; in
+// Q8_K's order a lane would mix the groups of a Q4_K block (32 elements
+// with one scale), in this order every lane of a 64-byte operand stays in
+// one group for the whole block, so a block needs one scaling per group
+// rather than one per 64 elements. Operand k (bytes 64k…64k+63) holds in
+// its 128-bit lane q the 16 elements 64q+16k…64q+16k+15: Q4_K's group 2q
+// (k = 0, 1) or 2q+1 (k = 2, 3).
 //
 //	offset size
 //	0      256  qs    int8: byte 64k + 16q + i is element 64q + 16k + i
-//	256    64   bsw   16 × [int16 bsum_l, int16 0]: Q8_K's sum of elements
-//	                  16l…16l+15 (Q6_K's group l) in the low word of a dword,
-//	                  for VPDPWSSD (Q6_K's -32 offset, exactly)
-//	320    32   gsf   8 × float32 d·(bsum_2g + bsum_2g+1): the sum of Q4_K's
-//	                  group g times d (its minimums)
-//	352    4    d     float32, Q8_K's scale
-//	356    28   zero  (blocks stay 64-byte aligned; a Q4_K column reads
-//	                  the qs and the line at 320, five lines)
+//	256    64   gsf2  16 × float32: lane 4q+i holds d·(bsum_2g + bsum_2g+1)
+//	                  for g = 2q + i%2, the sum of Q4_K's group g times d (its
+//	                  minimums), in the lanes where the kernels keep that
+//	                  group's scaled sums (each group twice: once for each
+//	                  of the two rows the kernels take at a time)
+//	320    4    d     float32, Q8_K's scale
+//	324    60   zero  (blocks stay 64-byte aligned; a column reads six lines)
 const (
 	q8_KXBytes = 384
-	q8kxBsw    = 256
-	q8kxGsf    = 320
-	q8kxD      = 352
+	q8kxGsf2   = 256
+	q8kxD      = 320
 )
 
 // q8kToQ8KX rearranges one Q8_K block (292 bytes) into a Q8_KX block.
@@ -43,14 +41,11 @@ func q8kToQ8KX(dst, src []byte) {
 		}
 	}
 	d := f32le(src[0:])
-	var bs [16]int16
-	for l := range bs {
-		bs[l] = int16(binary.LittleEndian.Uint16(src[260+2*l:]))
-		binary.LittleEndian.PutUint32(dst[q8kxBsw+4*l:], uint32(uint16(bs[l])))
-	}
-	for g := range 8 {
-		gs := float32(int32(bs[2*g]) + int32(bs[2*g+1]))
-		binary.LittleEndian.PutUint32(dst[q8kxGsf+4*g:], math.Float32bits(d*gs))
+	bsum := func(l int) int32 { return int32(int16(binary.LittleEndian.Uint16(src[260+2*l:]))) }
+	for lane := range 16 {
+		g := 2*(lane/4) + lane%2
+		gs := float32(bsum(2*g) + bsum(2*g+1))
+		binary.LittleEndian.PutUint32(dst[q8kxGsf2+4*lane:], math.Float32bits(d*gs))
 	}
 	copy(dst[q8kxD:q8kxD+4], src[0:4])
 	clear(dst[q8kxD+4:])

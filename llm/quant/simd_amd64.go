@@ -38,7 +38,7 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,
 			&tiles{dot: q6kDotY, k: [4]tileKernel{q6kTile1Y, q6kTile2Y, q6kTile4Y}},
 			&tiles{dot: q6kDotZ, k: [4]tileKernel{q6kTile1Z, q6kTile2Z, q6kTile4Z, q6kTile8Z}},
-			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kTile1V, q6kTile2V, q6kTile4V, q6kTile8V}}),
+			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kpTile1V, q6kpTile2V, q6kpTile4V, q6kpTile8V}}),
 		// The AVX-512 Q8_0 and Q5_0 kernels take blocks in pairs; the
 		// portable code does an odd last block.
 		gguf.Q8_0: pairLevels(q8_0Bytes, vecDotQ8_0Q8_0,

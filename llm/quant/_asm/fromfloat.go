@@ -90,7 +90,9 @@ func q8kFromFloat(a isa) {
 			// 16 vectors stay in registers for the quantizing pass.
 			x = append(x, ZMM())
 			VMOVUPS(Mem{Base: src}.Offset(i*a.bytes()), x[i])
-			vand(a, absMask, x[i], t)
+			// A broadcast dword: a 64-byte constant may straddle two
+			// cache lines (the linker aligns read-only data to 32).
+			VPANDD_BCST(constDwords("abs_mask4", []uint32{0x7fffffff}), x[i], t)
 		} else {
 			vand(a, Mem{Base: src}.Offset(i*a.bytes()), absReg, t)
 		}
@@ -116,7 +118,7 @@ func q8kFromFloat(a isa) {
 	for i := range vecs {
 		t := a.vec()
 		if a.zmm {
-			vand(a, absMask, x[i], t)
+			VPANDD_BCST(constDwords("abs_mask4", []uint32{0x7fffffff}), x[i], t)
 			k := K()
 			VPCMPEQD(m, t, k)
 			KMOVW(k, r)
@@ -175,11 +177,12 @@ func q8kFromFloat(a isa) {
 	// VPMADDWD with ones), then by groups of 16.
 	o8 := loadConst(a, ones8)
 	if a.zmm {
+		o16 := loadConst(a, ones16)
 		var t [4]VecVirtual
 		for j := range t {
 			t[j] = ZMM()
 			VPMADDUBSW(Mem{Base: dst}.Offset(4+64*j), o8, t[j])
-			VPMADDWD(ones16, t[j], t[j])
+			VPMADDWD(o16, t[j], t[j])
 			u := ZMM()
 			VPSHUFD(U8(0xb1), t[j], u)
 			VPADDD(u, t[j], t[j])

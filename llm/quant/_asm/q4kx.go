@@ -8,215 +8,274 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// Q4_K × Q8_KX with AVX-512 VNNI (layouts in q4_k.go and q8_kx.go).
+// Q4_K × Q8_KX with AVX-512 VNNI (layouts in q4_k.go and q8_kx.go), two
+// weight rows at a time.
 //
 // Q8_KX keeps the 16 activations of each 128-bit lane of a 64-byte
 // operand in one Q4_K group, so VPDPBUSD (u8 nibbles × s8 activations,
 // four products per int32 lane) sums a block's groups without mixing
 // them: ie gathers groups 0, 2, 4, 6 (lane q: group 2q) from operands 0
 // and 1, io groups 1, 3, 5, 7 from operands 2 and 3, each lane at most
-// 8·15·128. VPACKSSDW puts lane q's four ie and four io sums side by side
-// as words, and one VPMADDWD with the words [sc_2q ×4, sc_2q+1 ×4]
-// applies the 6-bit scales exactly. Then, in float:
+// 8·15·128. For rows A and B, VPACKSSDW puts lane q's four ie sums of A
+// and four of B side by side as words, and one VPMADDWD with the words
+// [scA_2q ×4, scB_2q ×4] applies the 6-bit scales exactly; a VPDPWSSD adds
+// the io sums scaled by sc_2q+1 the same way. So in the int32 vector m,
+// lanes 4q and 4q+1 hold row A's scaled sums, 4q+2 and 4q+3 row B's, and
+// then, in float, once for both rows:
 //
-//	acc += dy·(d·Σ sc·isum)  -  [dmin·m_g] ⊙ gsf     (lanes 0-7 only)
+//	acc += dy·(D ⊙ m)  -  DM ⊙ gsf2
 //
-// where gsf is dy times the sum of group g's activations, so the
-// minimums cost one masked FNMADD per column. Four products per 64
-// weights instead of Q8_K's eight (VPMADDUBSW, VPDPWSSD).
+// where D is [dA, dA, dB, dB] per 128-bit lane, DM the rows' dmin·m_g in
+// the same lanes (lane 4q+i: group 2q+i%2) and gsf2 dy times the sum of
+// those groups' activations (Q8_KX keeps it in that order). A row's dot
+// product is the sum of its eight lanes.
+//
+// The units that multiply (VPDPBUSD, VPMADDWD, VMULPS, the FMAs) are what
+// bound these kernels: a row and column of one block costs 4 VPDPBUSD
+// plus 2.5 other multiplications here, against 4 plus 4 one row at a
+// time, and each activation operand is loaded once for both rows. Eight
+// columns on one core (112 rows of 2048): Q4_K 176 → 230 GMAC/s, Q4_KR
+// 197 → 259. A row's float arithmetic does not depend on the row it is
+// paired with nor on the number of columns, so every width gives the same
+// results bit for bit, and Q4_KR gives Q4_K's.
 //
 // The weights: operand k's lane q is qs bytes 32q+16(k&1)… (low nibbles
 // for k < 2, high for k ≥ 2), so one VPERMT2Q of the 128 qs bytes makes
 // the low and high nibbles of operands 0 and 2, another those of 1 and 3.
 
+// q4kxConsts are the kernels' constants in registers. The 64-byte ones
+// a block needs (the scale shuffles, the VPERMPS indices) are loaded
+// before the loops too when the tile is narrow enough to leave registers
+// for them, else once per block: the linker aligns read-only data to 32
+// bytes only, so a 64-byte constant may straddle two cache lines, and a
+// memory operand that does in every block and column is slow.
 type q4kxConsts struct {
 	zero       VecVirtual // zeroes: see zeroed
 	mask       VecVirtual // 0x0f bytes
-	idxA, idxB VecVirtual // VPERMT2Q qword indices of operands 0/2 and 1/3
-	low8       Register   // mask register: lanes 0-7
+	idxA, idxB VecVirtual // VPERMT2Q qword indices of operands 0/2 and 1/3 (Q4_K only)
+	held       map[string]VecVirtual
 }
 
-type q4kxBlock struct {
-	o   [4]VecVirtual // the operands' nibbles
-	scw VecVirtual    // words [sc_2q ×4, sc_2q+1 ×4] in lane q
-	d   VecVirtual    // d, broadcast
-	dm  VecVirtual    // dmin·m_g in lanes 0-7, to meet gsf
-}
-
-var q4kx = tileKind{
-	name: "q4kx", wBytes: 144, xBytes: 384,
-	setup:    q4kxSetup,
-	block:    q4kxBlockFn,
-	block4:   q4kxBlock4,
-	blockOf4: q4kxBlockOf4,
-	column:   q4kxColumn,
-	// Decoding four headers at once pays at every width.
-	block4Cols: 8,
-}
-
-func q4kxSetup(a isa, cols int) any {
-	var k q4kxConsts
-	k.zero, k.mask, k.idxA, k.idxB = ZMM(), ZMM(), ZMM(), ZMM()
-	VPXORD(k.zero, k.zero, k.zero)
-	k.low8 = K()
-	r := GP32()
-	MOVL(U32(0xff), r)
-	KMOVW(r, k.low8)
-	VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
-	q := func(v ...uint32) []uint32 { // qword indices as dwords
-		var d []uint32
-		for _, x := range v {
-			d = append(d, x, 0)
-		}
-		return d
+// get returns the named 64-byte constant in a register: k's, or
+// loaded now.
+func (k q4kxConsts) get(name string) VecVirtual {
+	if r, ok := k.held[name]; ok {
+		return r
 	}
-	VMOVDQU64(constDwords("q4kx_idxa", q(0, 1, 4, 5, 8, 9, 12, 13)), k.idxA)
-	VMOVDQU64(constDwords("q4kx_idxb", q(2, 3, 6, 7, 10, 11, 14, 15)), k.idxB)
+	r := ZMM()
+	VMOVDQU64(q4kxConstant(name), r)
+	return r
+}
+
+// q4kxConstant is the named constant: the VPSHUFB controls making s1 and
+// s2, the VPERMPS indices making D and dmin.
+func q4kxConstant(name string) Mem {
+	rep := func(d ...uint32) []uint32 { return append(append(append(d[:4:4], d...), d...), d...) }
+	switch name {
+	case "q4kx_sshuf0":
+		return q4kxScaleShuffle(0)
+	case "q4kx_sshuf1":
+		return q4kxScaleShuffle(1)
+	case "q4kx_idxd":
+		return constDwords(name, rep(0, 0, 2, 2))
+	case "q4kx_idxm":
+		return constDwords(name, rep(1, 1, 3, 3))
+	}
+	panic(name)
+}
+
+// q4kxPair is a decoded pair of blocks, one of each row.
+type q4kxPair struct {
+	a, b   [4]VecVirtual // the operands' nibbles of rows A and B
+	s1, s2 VecVirtual    // words [scA_2q ×4, scB_2q ×4] and [scA_2q+1 ×4, scB_2q+1 ×4] in lane q
+	d      VecVirtual    // [dA, dA, dB, dB] per lane
+	dm     VecVirtual    // lane 4q+i: dmin·m_{2q+i%2} of row A (i < 2) or B
+}
+
+// q4kxLayout is one Q4_K layout's decoding.
+type q4kxLayout struct {
+	repacked bool
+	// header loads the pair's scales and minimums as [scA0-7, scB0-7]
+	// (the low 128 bits of sc) and the xmm [mA0-7, mB0-7], and its d and
+	// dmin as the xmm [dA|dminA, dB|dminB] of float16 pairs.
+	header func(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual)
+	// operands unpacks one block's quants into its four operands.
+	operands func(k q4kxConsts, w Mem, o *[4]VecVirtual)
+}
+
+var (
+	q4kxPairs = q4kxKind("q4kx", 144, q4kxLayout{false, q4kxHeader, q4kxOperands})
+	q4krPairs = q4kxKind("q4kr", 148, q4kxLayout{true, q4krHeader, q4krOperands})
+)
+
+func q4kxKind(name string, wBytes int, l q4kxLayout) pairKind {
+	return pairKind{name: name, wBytes: wBytes, xBytes: q8kxBytes,
+		setup:  func(cols int) any { return q4kxSetup(l.repacked, cols) },
+		decode: func(k any, wa, wb Mem) any { return q4kxDecode(l, k.(q4kxConsts), wa, wb) },
+		column: func(k, p any, x Mem, acc VecVirtual) { q4kxColumn(k.(q4kxConsts), p.(q4kxPair), x, acc) },
+	}
+}
+
+const q8kxBytes, q8kxGsf2, q8kxD = 384, 256, 320
+
+func q4kxSetup(repacked bool, cols int) q4kxConsts {
+	k := q4kxConsts{held: map[string]VecVirtual{}}
+	k.zero, k.mask = ZMM(), ZMM()
+	VPXORD(k.zero, k.zero, k.zero)
+	VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
+	if !repacked {
+		q := func(v ...uint32) []uint32 { // qword indices as dwords
+			var d []uint32
+			for _, x := range v {
+				d = append(d, x, 0)
+			}
+			return d
+		}
+		k.idxA, k.idxB = ZMM(), ZMM()
+		VMOVDQU64(constDwords("q4kx_idxa", q(0, 1, 4, 5, 8, 9, 12, 13)), k.idxA)
+		VMOVDQU64(constDwords("q4kx_idxb", q(2, 3, 6, 7, 10, 11, 14, 15)), k.idxB)
+	}
+	if cols <= 4 {
+		for _, name := range []string{"q4kx_sshuf0", "q4kx_sshuf1", "q4kx_idxd", "q4kx_idxm"} {
+			k.held[name] = ZMM()
+			VMOVDQU64(q4kxConstant(name), k.held[name])
+		}
+	}
 	return k
 }
 
-// q4kxScaleShuffle is the VPSHUFB control making scw from [sc0..sc7,
-// m0..m7] in every lane: lane q's words 0-3 are sc_2q, 4-7 sc_2q+1.
-func q4kxScaleShuffle() Mem {
-	ctl := make([]byte, 64)
-	for i := 0; i < 64; i += 2 {
-		q, word := i/16, i%16/2
-		ctl[i] = byte(2*q + word/4)
-		ctl[i+1] = 0x80
-	}
-	return constBytes("q4kx_sshuf", ctl)
+// q4kxHeader decodes two Q4_K headers (12 bytes of 6-bit scales and
+// minimums each) together, one per 128-bit lane, as q4k.go's
+// decodeKScales does one.
+func q4kxHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
+	x, u, v := YMM(), YMM(), YMM()
+	VMOVDQU(wa, x.AsX())
+	VINSERTI128(U8(1), wb, x, x)
+	VPSHUFD(U8(1|3<<2|2<<4|3<<6), x, u) // [a, c, b, c]
+	VPSHUFD(U8(1|1<<2|2<<4|2<<6), x, v) // [a, a, b, b]
+	rep := func(d []uint32) []uint32 { return append(append(append(d[:4:4], d...), d...), d...) }
+	VPSRLVD(constDwords("kscale_shift4", rep([]uint32{0, 0, 0, 4})), u, u)
+	VPSRLD(U8(2), v, v)
+	VPANDD(constDwords("kscale_masklo4", rep([]uint32{0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f})), u, u)
+	VPTERNLOGD(ternlog(func(a, b, c bool) bool { return a || b && c }),
+		constDwords("kscale_maskhi4", rep([]uint32{0, 0x30303030, 0, 0x30303030})), v, u)
+	// u is [scA, mA | scB, mB] by quadwords: make it [scA, scB | mA, mB].
+	VPERMQ(U8(0|2<<2|1<<4|3<<6), u, u)
+	sc, m, h = u, XMM(), XMM() // sc: the low lane of u
+	VEXTRACTI128(U8(1), u, m)
+	VPSHUFD(U8(0|4<<2), x.AsX(), h) // dword 0: hA
+	VPINSRD(U8(1), wb, h, h)
+	return sc, m, h
 }
 
-// q4kxOperands loads and unpacks the 128 qs bytes at w.
-func q4kxOperands(k q4kxConsts, w Mem, b *q4kxBlock) {
+// q4kxOperands loads and unpacks the 128 qs bytes of the Q4_K block at w.
+func q4kxOperands(k q4kxConsts, w Mem, o *[4]VecVirtual) {
 	pa, pb := ZMM(), ZMM()
 	VMOVDQU64(w.Offset(16), pa)
 	VPERMT2Q(w.Offset(80), k.idxA, pa)
 	VMOVDQU64(w.Offset(16), pb)
 	VPERMT2Q(w.Offset(80), k.idxB, pb)
 	for i, p := range []VecVirtual{pa, pb} {
-		lo, hi := ZMM(), ZMM()
+		hi := ZMM()
 		VPSRLW(U8(4), p, hi)
-		VPANDD(k.mask, p, lo)
+		VPANDD(k.mask, p, p)
 		VPANDD(k.mask, hi, hi)
-		b.o[i], b.o[i+2] = lo, hi
+		o[i], o[i+2] = p, hi
 	}
 }
 
-// q4kxScales makes scw, d and dm from ub ([sc0..sc7, m0..m7] in every
-// 128-bit lane), d and dmin (broadcast).
-func q4kxScales(ub, d, dmin VecVirtual, b *q4kxBlock) {
-	b.scw = ZMM()
-	VPSHUFB(q4kxScaleShuffle(), ub, b.scw)
-	m := XMM()
-	VPSRLDQ(U8(8), ub.AsX(), m)
-	b.dm = ZMM()
-	VPMOVZXBD(m, b.dm)
-	VCVTDQ2PS(b.dm, b.dm)
-	VMULPS(dmin, b.dm, b.dm)
-	b.d = d
+// q4krHeader reads two Q4_KR headers, whose scales and minimums are
+// already bytes.
+func q4krHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
+	sc, m, h = XMM(), XMM(), XMM()
+	VMOVQ(wa.Offset(4), sc)
+	VPINSRQ(U8(1), wb.Offset(4), sc, sc)
+	VMOVQ(wa.Offset(12), m)
+	VPINSRQ(U8(1), wb.Offset(12), m, m)
+	VMOVD(wa, h)
+	VPINSRD(U8(1), wb, h, h)
+	return sc, m, h
 }
 
-func q4kxBlockFn(a isa, kc any, w Mem) any {
-	k := kc.(q4kxConsts)
-	var b q4kxBlock
-	u := decodeKScales(a, w)
-	h, dd, d, dmin := YMM(), ZMM(), ZMM(), ZMM()
-	VPBROADCASTD(w, h) // [d, dmin] ×8 as float16
-	VCVTPH2PS(h, dd)
-	VMOVSLDUP(dd, d)
-	VMOVSHDUP(dd, dmin)
-	ub := ZMM()
-	VSHUFI32X4(U8(0), u.AsZ(), u.AsZ(), ub)
-	q4kxScales(ub, d, dmin, &b)
-	q4kxOperands(k, w, &b)
-	return b
-}
-
-// q4kxBlock4 decodes the headers of four blocks at once (q4kBlock4).
-func q4kxBlock4(a isa, kc any, w Mem) any {
-	return q4kBlock4(a, kc, w)
-}
-
-// q4kxBlockOf4 finishes block b of q4kxBlock4's four: its d and dmin are
-// floats 8(b%2) and 8(b%2)+1 of f (blocks 0, 1) or f2 (2, 3).
-func q4kxBlockOf4(a isa, kc, shared any, w Mem, b int) any {
-	k := kc.(q4kxConsts)
-	hs := shared.([3]VecVirtual)
-	u, f, f2 := hs[0], hs[1], hs[2]
-	var st q4kxBlock
-	ub := ZMM()
-	VSHUFI32X4(U8(0x55*b), u, u, ub)
-	src := f
-	if b >= 2 {
-		src = f2
-	}
-	d, dmin := ZMM(), ZMM()
-	for i, r := range []VecVirtual{d, dmin} {
-		e := uint32(8*(b%2) + i)
-		idx := ZMM()
-		VPBROADCASTD(constDwords(fmt.Sprint("idx", e), []uint32{e}), idx)
-		VPERMPS(src, idx, r)
-	}
-	q4kxScales(ub, d, dmin, &st)
-	q4kxOperands(k, w.Offset(b*144), &st)
-	return st
-}
-
-func q4kxColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
-	k, b := kc.(q4kxConsts), st.(q4kxBlock)
-	ie, io := zeroed(k.zero), zeroed(k.zero)
-	VPDPBUSD(x, b.o[0], ie)
-	VPDPBUSD(x.Offset(64), b.o[1], ie)
-	VPDPBUSD(x.Offset(128), b.o[2], io)
-	VPDPBUSD(x.Offset(192), b.o[3], io)
-	VPACKSSDW(io, ie, ie)
-	VPMADDWD(b.scw, ie, ie)
-	VCVTDQ2PS(ie, ie)
-	VMULPS(b.d, ie, ie)
-	VFMADD231PS_BCST(x.Offset(352), ie, acc)
-	VFNMADD231PS(x.Offset(320), b.dm, k.low8, acc)
-}
-
-// Q4_K repacked (Q4_KR, layout in q4_kr.go) × Q8_KX: the same arithmetic
-// as q4kx, bit for bit, on blocks whose 6-bit scales and minimums are
-// already bytes and whose quants are already in operand order, so a
-// block costs neither the scale decoding nor the VPERMT2Qs.
-var q4kr = tileKind{
-	name: "q4kr", wBytes: 148, xBytes: 384,
-	setup:  q4kxSetup,
-	block:  q4krBlockFn,
-	column: q4kxColumn,
-}
-
-func q4krBlockFn(a isa, kc any, w Mem) any {
-	k := kc.(q4kxConsts)
-	var b q4kxBlock
-	h, dd, d, dmin := YMM(), ZMM(), ZMM(), ZMM()
-	VPBROADCASTD(w, h) // [d, dmin] ×8 as float16
-	VCVTPH2PS(h, dd)
-	VMOVSLDUP(dd, d)
-	VMOVSHDUP(dd, dmin)
-	ub := ZMM()
-	VBROADCASTI32X4(w.Offset(4), ub)
-	b.scw = ZMM()
-	VPSHUFB(q4kxScaleShuffle(), ub, b.scw)
-	// The minimums: lanes 8-15 get the next bytes, which the masked
-	// FNMADD never reads.
-	b.dm = ZMM()
-	VPMOVZXBD(w.Offset(12), b.dm)
-	VCVTDQ2PS(b.dm, b.dm)
-	VMULPS(dmin, b.dm, b.dm)
-	b.d = d
+// q4krOperands unpacks a Q4_KR block's quants, already in operand order.
+func q4krOperands(k q4kxConsts, w Mem, o *[4]VecVirtual) {
 	for i := range 2 {
 		p, hi := ZMM(), ZMM()
 		VMOVDQU64(w.Offset(20+64*i), p)
 		VPSRLW(U8(4), p, hi)
 		VPANDD(k.mask, p, p)
 		VPANDD(k.mask, hi, hi)
-		b.o[i], b.o[i+2] = p, hi
+		o[i], o[i+2] = p, hi
 	}
-	return b
+}
+
+// q4kxDecode decodes the blocks at wa (row A) and wb (row B).
+func q4kxDecode(pk q4kxLayout, k q4kxConsts, wa, wb Mem) q4kxPair {
+	var p q4kxPair
+	sc, m, h := pk.header(k, wa, wb)
+	scz := ZMM()
+	VSHUFI32X4(U8(0), sc.AsZ(), sc.AsZ(), scz)
+	p.s1, p.s2 = ZMM(), ZMM()
+	VPSHUFB(k.get("q4kx_sshuf0"), scz, p.s1)
+	VPSHUFB(k.get("q4kx_sshuf1"), scz, p.s2)
+	f := YMM()
+	VCVTPH2PS(h, f)
+	// D = [dA, dA, dB, dB] and dmin likewise in every lane.
+	p.d = ZMM()
+	VPERMPS(f.AsZ(), k.get("q4kx_idxd"), p.d)
+	dmin := ZMM()
+	VPERMPS(f.AsZ(), k.get("q4kx_idxm"), dmin)
+	// Minimums in the lanes of their groups: byte 2q+i%2 of row A's
+	// eight for i < 2, of row B's (8 + …) for i ≥ 2.
+	ctl := make([]byte, 16)
+	for q := range 4 {
+		for i := range 4 {
+			ctl[4*q+i] = byte(2*q + i%2 + 8*(i/2))
+		}
+	}
+	VPSHUFB(constBytes("q4kx_mshuf", ctl), m, m)
+	p.dm = ZMM()
+	VPMOVZXBD(m, p.dm)
+	VCVTDQ2PS(p.dm, p.dm)
+	VMULPS(dmin, p.dm, p.dm)
+	pk.operands(k, wa, &p.a)
+	pk.operands(k, wb, &p.b)
+	return p
+}
+
+// q4kxScaleShuffle is the VPSHUFB control making s1 (odd = 0) or s2 (odd
+// = 1) from [scA0..scA7, scB0..scB7] in every lane: lane q's words 0-3 are
+// scA_2q+odd, 4-7 scB_2q+odd.
+func q4kxScaleShuffle(odd int) Mem {
+	ctl := make([]byte, 64)
+	for i := 0; i < 64; i += 2 {
+		q, word := i/16, i%16/2
+		ctl[i] = byte(2*q + odd + 8*(word/4))
+		ctl[i+1] = 0x80
+	}
+	return constBytes(fmt.Sprintf("q4kx_sshuf%d", odd), ctl)
+}
+
+// q4kxColumn adds the pair's products with the activation block at x to
+// acc.
+func q4kxColumn(k q4kxConsts, p q4kxPair, x Mem, acc VecVirtual) {
+	ea, oa, eb, ob := zeroed(k.zero), zeroed(k.zero), zeroed(k.zero), zeroed(k.zero)
+	for j, acc := range []VecVirtual{ea, ea, oa, oa} {
+		// Loaded once for both rows: a memory operand each time ran
+		// 1.3× slower.
+		xj := ZMM()
+		VMOVDQU64(x.Offset(64*j), xj)
+		VPDPBUSD(xj, p.a[j], acc)
+		VPDPBUSD(xj, p.b[j], []VecVirtual{eb, eb, ob, ob}[j])
+	}
+	VPACKSSDW(eb, ea, ea)
+	VPACKSSDW(ob, oa, oa)
+	VPMADDWD(p.s1, ea, ea)
+	VPDPWSSD(p.s2, oa, ea)
+	VCVTDQ2PS(ea, ea)
+	VMULPS(p.d, ea, ea)
+	VFMADD231PS_BCST(x.Offset(q8kxD), ea, acc)
+	VFNMADD231PS(x.Offset(q8kxGsf2), p.dm, acc)
 }
 
 // zeroed returns a new register set to zero by a zero idiom on the
@@ -231,7 +290,7 @@ func zeroed(zero VecVirtual) VecVirtual {
 
 func genQ4KX() {
 	for _, c := range []int{1, 2, 4, 8} { // no dot product: VecDot takes Q8_K
-		tile(q4kx, avx512vnni, c)
-		tile(q4kr, avx512vnni, c)
+		pairTile(q4kxPairs, c)
+		pairTile(q4krPairs, c)
 	}
 }

@@ -93,10 +93,13 @@ func tile(k tileKind, a isa, cols int) {
 		}
 	}
 	xp := Load(Param("x"), GP64())
-	var x4 Register
-	if cols > 4 {
-		x4 = GP64()
-		LEAQ(Mem{Base: xp, Index: xs, Scale: 4}, x4)
+	// Columns are addressed from one base per four columns: x,
+	// x+4·xStride… (colMem).
+	xb := []Register{xp}
+	for g := 1; g*4 < cols; g++ {
+		r := GP64()
+		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
+		xb = append(xb, r)
 	}
 	nb := Load(Param("nb"), GP64())
 
@@ -119,13 +122,12 @@ func tile(k tileKind, a isa, cols int) {
 				st = k.block(a, kc, Mem{Base: w}.Offset(b*k.wBytes))
 			}
 			for c := range cols {
-				k.column(a, kc, st, colMem(c, xp, x4, xs, x3).Offset(b*k.xBytes), acc[c])
+				k.column(a, kc, st, colMem(c, xb, xs, x3).Offset(b*k.xBytes), acc[c])
 			}
 		}
 		ADDQ(U32(4*k.wBytes), w)
-		ADDQ(U32(4*k.xBytes), xp)
-		if cols > 4 {
-			ADDQ(U32(4*k.xBytes), x4)
+		for _, r := range xb {
+			ADDQ(U32(4*k.xBytes), r)
 		}
 		SUBQ(U8(4), nb)
 		JNZ(LabelRef(name + "_block4"))
@@ -135,12 +137,11 @@ func tile(k tileKind, a isa, cols int) {
 	Label(name + "_block")
 	st := k.block(a, kc, Mem{Base: w})
 	for c := range cols {
-		k.column(a, kc, st, colMem(c, xp, x4, xs, x3), acc[c])
+		k.column(a, kc, st, colMem(c, xb, xs, x3), acc[c])
 	}
 	ADDQ(U32(k.wBytes), w)
-	ADDQ(U32(k.xBytes), xp)
-	if cols > 4 {
-		ADDQ(U32(k.xBytes), x4)
+	for _, r := range xb {
+		ADDQ(U32(k.xBytes), r)
 	}
 	DECQ(nb)
 	JNZ(LabelRef(name + "_block"))
@@ -169,13 +170,11 @@ func tile(k tileKind, a isa, cols int) {
 	RET()
 }
 
-// colMem addresses activation column c: x + c*xStride, with x4 = x + 4*xStride.
-func colMem(c int, x, x4, xs, x3 Register) Mem {
-	base := x
-	if c >= 4 {
-		base, c = x4, c-4
-	}
-	switch c {
+// colMem addresses activation column c: x + c*xStride, where xb[g] =
+// x + 4g*xStride.
+func colMem(c int, xb []Register, xs, x3 Register) Mem {
+	base := xb[c/4]
+	switch c % 4 {
 	case 0:
 		return Mem{Base: base}
 	case 1:
