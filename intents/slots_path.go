@@ -137,19 +137,21 @@ func (v *fsView) caseFold(abs string) string {
 
 // arg writes a path as a command argument: relative when it is under the
 // working directory, "~/…" when under HOME, absolute otherwise; quoted for sh
-// and never starting with "-".
+// and never starting with "-". HOME itself is "~" unless it is the working
+// directory: a person who said "my home" reads "~", not a path relative to
+// wherever they stand.
 func (v *fsView) arg(abs string) string {
 	if abs == v.cwd {
 		return "."
+	}
+	if abs == v.home {
+		return "~"
 	}
 	if rel, ok := under(v.cwd, abs); ok {
 		if strings.HasPrefix(rel, "-") {
 			rel = "./" + rel
 		}
 		return shellQuote(rel)
-	}
-	if abs == v.home {
-		return "~"
 	}
 	if rel, ok := under(v.home, abs); ok {
 		return "~/" + shellQuote(rel)
@@ -164,11 +166,11 @@ func (v *fsView) show(abs string) string {
 	if abs == v.cwd && v.cwd != v.home {
 		return "the current directory"
 	}
-	if rel, ok := under(v.cwd, abs); ok && !strings.Contains(rel, "/") && v.cwd != v.home {
-		return rel
-	}
 	if abs == v.home {
 		return "your home folder (~)"
+	}
+	if rel, ok := under(v.cwd, abs); ok && !strings.Contains(rel, "/") && v.cwd != v.home {
+		return rel
 	}
 	if rel, ok := under(v.home, abs); ok {
 		return "~/" + rel

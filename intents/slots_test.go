@@ -300,6 +300,21 @@ func TestPathArgAndShow(t *testing.T) {
 			t.Errorf("show(%s) = %s, want %s", tc.abs, got, tc.show)
 		}
 	}
+	// Standing above HOME, HOME is still "~", what a person said; what is
+	// below it is relative to where they stand.
+	fs = newFSView("/home", "/home/ann", time.Now())
+	for _, tc := range []struct{ abs, arg, show string }{
+		{"/home/ann", "~", "your home folder (~)"},
+		{"/home/ann/Downloads", "ann/Downloads", "~/Downloads"},
+		{"/home/bob", "bob", "bob"},
+	} {
+		if got := fs.arg(tc.abs); got != tc.arg {
+			t.Errorf("in /home: arg(%s) = %s, want %s", tc.abs, got, tc.arg)
+		}
+		if got := fs.show(tc.abs); got != tc.show {
+			t.Errorf("in /home: show(%s) = %s, want %s", tc.abs, got, tc.show)
+		}
+	}
 }
 
 // TestArgsSurviveTheShell passes awkward values through sh: what arrives
