@@ -234,6 +234,9 @@ func (r *Rules) Match(req Request) (Intent, bool) {
 		base.Explanation = "Long requests need a model; docs/models.md says how to add one."
 		return base, false
 	}
+	if q, ok := conceptQuestion(toks); ok {
+		return conceptAnswer(base, q), false
+	}
 	rs := r.scan(req, text, toks)
 	best, bestRes := r.best(rs)
 	if best == nil {

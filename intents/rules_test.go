@@ -71,6 +71,11 @@ var intentCases = []intentCase{
 	{say: "purple elephants in downloads", rule: "fallback", kind: KindClarify, check: mentions("~/Downloads")},
 	{say: "make coffee", rule: "fallback", kind: KindClarify},
 	{say: "sing me a song about port 8080", rule: "fallback", kind: KindClarify, check: mentions("port 8080")},
+	// Questions about what a thing is: no definitions in the rules, and no
+	// task made of the question's nouns (find.links, proc.list).
+	{say: "what is a symlink", rule: "concept", kind: KindAnswer, check: mentions("“what is a symlink?”", "docs/models.md")},
+	{say: "what's a zombie process?", rule: "concept", kind: KindAnswer, check: mentions("“what is a zombie process?”")},
+	{say: "what are hard links", rule: "concept", kind: KindAnswer, check: mentions("do not define terms")},
 }
 
 // action checks an action intent's name and arguments.
@@ -105,7 +110,7 @@ func TestIntentsThatRunNoCommand(t *testing.T) {
 			if in.Rule != tc.rule || in.Kind != tc.kind {
 				t.Fatalf("Match(%q) = rule %q kind %q (%q, %q); want rule %q kind %q", tc.say, in.Rule, in.Kind, in.Command, in.Text, tc.rule, tc.kind)
 			}
-			if ok != (tc.rule != "fallback") {
+			if unsure := tc.rule == "fallback" || tc.rule == "concept"; ok == unsure {
 				t.Errorf("Match(%q) ok = %v", tc.say, ok)
 			}
 			if in.Command != "" {
@@ -117,8 +122,8 @@ func TestIntentsThatRunNoCommand(t *testing.T) {
 			if in.Risk.Level != risk.ReadOnly {
 				t.Errorf("risk %q for an intent that runs no command", in.Risk.Level)
 			}
-			if tc.rule == "fallback" && in.Confidence > 0.3 {
-				t.Errorf("fallback confidence %.2f, want ≤ 0.3", in.Confidence)
+			if (tc.rule == "fallback" || tc.rule == "concept") && in.Confidence > 0.3 {
+				t.Errorf("%s confidence %.2f, want ≤ 0.3 (a model, when there is one, answers instead)", tc.rule, in.Confidence)
 			}
 			if tc.check != nil {
 				tc.check(t, in)
@@ -357,4 +362,40 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("Match(%q) proposes a command without a matching rule", say)
 		}
 	})
+}
+
+// Only questions about what a kind of thing is are concept questions;
+// questions about particular things, or about a way to do something, are
+// tasks.
+func TestConceptQuestion(t *testing.T) {
+	for _, c := range []struct {
+		say  string
+		want bool
+	}{
+		{"what is a symlink", true},
+		{"What's an inode?", true},
+		{"what is an environment variable", true},
+		{"what are hard links", true},
+		{"what are daemons?", true},
+		{"what is a", false},
+		{"what are", false},
+		{"what is the date", false},
+		{"what is my ip", false},
+		{"what is ls", false},
+		{"what is using port 8080", false},
+		{"what is taking up space", false},
+		{"what are the biggest files here", false},
+		{"what are my ip addresses", false},
+		{"what are big files", false},
+		{"what are listening ports", false},
+		{"what is a good way to find big files", false},
+		{"what is a command to count lines", false},
+		{"what is a file in ~/notes", false},
+		{"what are the 2 largest python files in my projects", false},
+		{"how do i make a symlink", false},
+	} {
+		if _, got := conceptQuestion(tokenize(c.say)); got != c.want {
+			t.Errorf("conceptQuestion(%q) = %v, want %v", c.say, got, c.want)
+		}
+	}
 }
