@@ -246,6 +246,10 @@ var runCases = []runCase{
 	{say: "biggest folders in home", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads"); r.hasNot("notes.txt") }},
 	{say: "what is using the most space in my home", dir: "src", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
 	{say: "disk usage by folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
+	{say: "show disk usage of each folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
+	{say: "size of every folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
+	{say: "what is the largest folder in my home", dir: "src", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
+	{say: "which folder is the biggest", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
 	{say: "free up disk space", dir: "src", rule: "disk.free-up", check: func(r *ran) { r.line(0, "Downloads") }},
 	{say: "list disks", rule: "disk.mounts", check: func(r *ran) { r.has("NAME") }},
 	// read

@@ -359,11 +359,13 @@ func scanPath(toks []token, i int, v *fsView) (item, bool) {
 }
 
 // notFolderNames are words that describe a folder rather than name one:
-// "the previous folder" is where cd - goes, not a folder called previous.
+// "the previous folder" is where cd - goes, not a folder called previous;
+// "the largest folder" is a question about sizes.
 var notFolderNames = lazy.Value[map[string]bool]{Build: func() map[string]bool {
 	return map[string]bool{"new": true, "previous": true, "last": true, "next": true, "other": true, "same": true, "right": true,
 		"wrong": true, "first": true, "second": true, "whole": true, "entire": true, "empty": true, "old": true,
-		"up": true, "above": true, "top": true, "another": true, "different": true, "original": true, "one": true}
+		"up": true, "above": true, "top": true, "another": true, "different": true, "original": true, "one": true,
+		"biggest": true, "largest": true, "heaviest": true, "smallest": true, "newest": true, "oldest": true, "fullest": true}
 }}
 
 // systemLogs are the system logs people name, the words that name them,

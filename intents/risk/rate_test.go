@@ -84,6 +84,10 @@ var rateCases = []struct {
 	{`unlink ~/x`, Deletes, "deletes ~/x"},
 	{`rmdir empty`, Writes, "removes the empty directory empty"},
 	{`shred -u secret.txt`, Deletes, "can never be recovered"},
+	{`gio trash --empty`, Deletes, "for good"},
+	{`gio trash old.txt`, Writes, "to the trash"},
+	{`trash-empty`, Deletes, "for good"},
+	{`trash-put old.txt`, Writes, "to the trash"},
 	{`shred /dev/sda`, SystemDestroying, "/dev/sda"},
 	{`truncate -s 0 app.log`, Deletes, "truncates app.log"},
 	// Prefixes.

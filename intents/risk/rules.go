@@ -294,6 +294,14 @@ var rules = lazy.Value[map[string][]rule]{Build: func() map[string][]rule {
 		"rm": {{level: Deletes, role: deletes, does: "deletes %s", mods: rmMods,
 			alt: "rm -ri %s asks before each file; gio trash %s (or trash-put) moves it to the trash instead"}},
 		"unlink": {{level: Deletes, role: deletes, does: "deletes %s"}},
+		// The trash: putting in it can be undone, emptying it cannot.
+		"gio": {{level: Writes, role: names, does: "runs GNOME's file tool (gio %s)"}},
+		"gio trash": {
+			{when: "empty", level: Deletes, does: "empties the trash, deleting what is in it for good"},
+			{level: Writes, role: moves, does: "moves %s to the trash"},
+		},
+		"trash-put":   {{level: Writes, role: moves, does: "moves %s to the trash"}},
+		"trash-empty": {{level: Deletes, does: "empties the trash, deleting what is in it for good"}},
 		"rmdir":  {{level: Writes, role: writes, does: "removes the empty directory %s"}},
 		"shred": {{level: Deletes, role: deletes, does: "overwrites %s so it can never be recovered",
 			mods: []mod{{opts: "u remove", why: "and then deletes it (-u)"}, {opts: "z zero", why: "hiding the shredding with zeros (-z)"}},

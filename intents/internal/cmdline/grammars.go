@@ -62,6 +62,7 @@ var grammars = lazy.Value[map[string]Grammar]{Build: func() map[string]Grammar {
 		"docker":           {Short: "cHl", Long: []string{"config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey"}, Sub: true, InOrder: true},
 		"docker run":       {Short: "aceEhlmpuvw", Long: []string{"attach", "cpu-shares", "env", "env-file", "hostname", "label", "memory", "publish", "user", "volume", "workdir", "name", "network", "entrypoint", "mount", "restart", "device", "cap-add", "cap-drop", "cpus", "platform", "pull", "add-host", "dns", "log-driver", "security-opt", "ulimit", "volumes-from", "tmpfs", "gpus", "pid", "ipc", "stop-signal", "health-cmd"}, InOrder: true},
 		"docker exec":      {Short: "euw", Long: []string{"env", "env-file", "user", "workdir", "detach-keys"}, InOrder: true},
+		"gio":              {Sub: true},
 		"docker system":    {Sub: true},
 		"docker volume":    {Sub: true},
 		"docker image":     {Sub: true},
