@@ -120,6 +120,19 @@ var catalogueSystem = []*entry{
 		},
 	},
 	{
+		name: "system.users",
+		says: []string{"list|show|all user|users|accounts|user_accounts", "which|what users|accounts exist|are_there|are_on", "users|accounts on this? computer|machine|system"},
+		run: []alt{
+			{cmd: "getent passwd | cut -d: -f1", explain: "Lists the user accounts this computer knows (local and from a directory service), one per line."},
+			{cmd: "cut -d: -f1 /etc/passwd", explain: "Lists the local user accounts, one per line."},
+		},
+	},
+	{
+		name: "system.clear",
+		says: []string{"clear|clean|wipe the? screen|terminal|console|display", "cls"},
+		run:  []alt{{cmd: "clear", explain: "Clears the terminal screen (Ctrl-L does the same at the prompt)."}},
+	},
+	{
 		name: "system.hostname",
 		says: []string{"hostname|host_name|computer_name|machine_name|server_name|computer's_name", "name of this|the|my computer|machine|host|server"},
 		run: []alt{

@@ -246,6 +246,9 @@ var runCases = []runCase{
 	{say: "biggest folders in home", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads"); r.hasNot("notes.txt") }},
 	{say: "what is using the most space in my home", dir: "src", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
 	{say: "disk usage by folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
+	{say: "list users", rule: "system.users", check: func(r *ran) { r.has("root") }},
+	{say: "which users exist", rule: "system.users", check: func(r *ran) { r.has("root") }},
+	{say: "clear the screen", rule: "system.clear", norun: true}, // needs a terminal
 	{say: "show disk usage of each folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
 	{say: "size of every folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
 	{say: "what is the largest folder in my home", dir: "src", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
