@@ -88,6 +88,7 @@ var rateCases = []struct {
 	{`gio trash old.txt`, Writes, "to the trash"},
 	{`trash-empty`, Deletes, "for good"},
 	{`trash-put old.txt`, Writes, "to the trash"},
+	{`gio list trash://`, ReadOnly, ""},
 	{`shred /dev/sda`, SystemDestroying, "/dev/sda"},
 	{`truncate -s 0 app.log`, Deletes, "truncates app.log"},
 	// Prefixes.
