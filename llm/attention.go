@@ -48,6 +48,11 @@ type attnJob struct {
 	n, pos int
 	span   int // tokens per chunk
 	per    int // chunks per KV head
+	// rope: chunk g first rotates the queries of its heads and the keys
+	// of KV head g, for every token, and puts head g's keys and values in
+	// the cache (ropeJob's work, split by head; only when per is 1, as no
+	// other chunk then reads head g's new positions).
+	rope bool
 }
 
 // attnQueries is the most queries × positions a chunk's scores hold, for
@@ -79,6 +84,9 @@ func (j *attnJob) run(w, chunk int) {
 	g := chunk / j.per
 	t0 := (chunk % j.per) * j.span
 	t1 := min(t0+j.span, j.n)
+	if j.rope {
+		j.ropeHead(g)
+	}
 	nq := (t1 - t0) * group
 	npos := j.pos + t1 // the last token of the chunk sees this many positions
 
@@ -115,6 +123,23 @@ func (j *attnJob) run(w, chunk int) {
 		for t := t0; t < t1; t++ {
 			copy(s.att.x[t*QD+g*group*hd:t*QD+(g+1)*group*hd], out[(t-t0)*group*hd:(t-t0+1)*group*hd])
 		}
+	}
+}
+
+// ropeHead is ropeJob's work for KV head g and its query heads, for every
+// token of the job.
+func (j *attnJob) ropeHead(g int) {
+	c, s := &j.m.Config, j.s
+	hd, QD, KD := c.HeadDim, c.QDim(), c.KVDim()
+	half, group := c.RopeDims/2, c.Heads/c.HeadsKV
+	for t := range j.n {
+		cos, sin := s.cos[t*half:(t+1)*half], s.sin[t*half:(t+1)*half]
+		for h := g * group; h < (g+1)*group; h++ {
+			c.rope(s.q[t*QD+h*hd:t*QD+(h+1)*hd], cos, sin)
+		}
+		k := s.k[t*KD+g*hd : t*KD+(g+1)*hd]
+		c.rope(k, cos, sin)
+		j.kv.putHead(j.l, g, j.pos+t, k, s.v[t*KD+g*hd:t*KD+(g+1)*hd])
 	}
 }
 

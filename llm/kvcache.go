@@ -91,13 +91,18 @@ func (c *kvCache) valueRows(l, h, n int, dst []float32) {
 func (c *kvCache) put(l, pos int, k, v []float32) {
 	for i := 0; i < len(k)/c.dim; i++ {
 		for h := range c.heads {
-			src := k[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd]
-			copy(c.headKeys(l, h, pos+i+1)[(pos+i)*c.hd:], src)
-			vt := c.values(l, h)
-			for d, x := range v[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd] {
-				vt[c.vAt(pos+i, d)] = x
-			}
+			c.putHead(l, h, pos+i, k[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], v[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd])
 		}
+	}
+}
+
+// putHead stores the key and value ([HeadDim] each) of KV head h at
+// position pos of layer l.
+func (c *kvCache) putHead(l, h, pos int, k, v []float32) {
+	copy(c.headKeys(l, h, pos+1)[pos*c.hd:], k[:c.hd])
+	vt := c.values(l, h)
+	for d, x := range v[:c.hd] {
+		vt[c.vAt(pos, d)] = x
 	}
 }
 

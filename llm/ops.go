@@ -10,11 +10,26 @@ import "math"
 
 // rmsnorm sets out = x / sqrt(mean(x²) + eps) ⊙ w (ggml_rms_norm then
 // ggml_mul with the norm weight).
+//
+// The sum of squares is float64 like ggml's, in four running sums: one
+// chain of dependent additions took ~3 µs for 2048 elements (four take
+// ~1.5), serial work between two jobs of every layer while the other
+// workers wait. The float64 result differs from ggml's in its last bits
+// only, far below float32's rounding of the mean.
 func rmsnorm(out, x, w []float32, eps float32) {
-	var sum float64
-	for _, v := range x {
-		sum += float64(v * v)
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += float64(v[0] * v[0])
+		s1 += float64(v[1] * v[1])
+		s2 += float64(v[2] * v[2])
+		s3 += float64(v[3] * v[3])
 	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i] * x[i])
+	}
+	sum := (s0 + s1) + (s2 + s3)
 	mean := float32(sum / float64(len(x)))
 	scale := 1 / float32(math.Sqrt(float64(mean+eps)))
 	for i, v := range x {

@@ -736,178 +736,192 @@ TEXT ·q4kDotZ(SB), NOSPLIT, $0-28
 	MOVQ         w+0(FP), AX
 	VMOVDQU64    nibble_mask<>+0(SB), Z0
 	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
-	VPXORD       Z6, Z6, Z6
+	VMOVDQU64    q4k_sshuf0<>+0(SB), Y2
+	VINSERTI64X4 $0x01, q4k_sshuf0<>+32(SB), Z2, Z2
+	VMOVDQU64    q4k_sshuf1<>+0(SB), Y6
+	VINSERTI64X4 $0x01, q4k_sshuf1<>+32(SB), Z6, Z6
+	VMOVDQU64    q4k_sshuf2<>+0(SB), Y7
+	VINSERTI64X4 $0x01, q4k_sshuf2<>+32(SB), Z7, Z7
+	VMOVDQU64    q4k_sshuf3<>+0(SB), Y8
+	VINSERTI64X4 $0x01, q4k_sshuf3<>+32(SB), Z8, Z8
+	VPBROADCASTD idx0<>+0(SB), Z9
+	VPBROADCASTD idx1<>+0(SB), Z10
+	VPBROADCASTD idx8<>+0(SB), Z11
+	VPBROADCASTD idx9<>+0(SB), Z12
+	VPXORD       Z3, Z3, Z3
 	MOVQ         x+8(FP), CX
 	MOVQ         nb+16(FP), DX
 
 q4kDotZ_block4:
 	CMPQ             DX, $0x04
 	JB               q4kDotZ_block
-	VMOVDQU64        (AX), X7
-	VINSERTI32X4     $0x01, 144(AX), Z7, Z7
-	VINSERTI32X4     $0x02, 288(AX), Z7, Z7
-	VINSERTI32X4     $0x03, 432(AX), Z7, Z7
-	VPSHUFD          $0xed, Z7, Z8
-	VPSHUFD          $0xa5, Z7, Z9
-	VPSRLVD          kscale_shift4<>+0(SB), Z8, Z8
-	VPSRLD           $0x02, Z9, Z9
-	VPANDD           kscale_masklo4<>+0(SB), Z8, Z8
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z9, Z8
-	VCVTPH2PS        Y7, Z9
-	VEXTRACTI64X4    $0x01, Z7, Y10
-	VCVTPH2PS        Y10, Z12
-	VSHUFI32X4       $0x00, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z2, Z13
-	VPERMPS          Z9, Z3, Z18
-	VBROADCASTI64X4  16(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  48(AX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  80(AX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  112(AX), Z22
+	VMOVDQU64        (AX), X4
+	VINSERTI32X4     $0x01, 144(AX), Z4, Z4
+	VINSERTI32X4     $0x02, 288(AX), Z4, Z4
+	VINSERTI32X4     $0x03, 432(AX), Z4, Z4
+	VPSHUFD          $0xed, Z4, Z13
+	VPSHUFD          $0xa5, Z4, Z14
+	VMOVDQU64        kscale_shift4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_shift4<>+32(SB), Z15, Z16
+	VMOVDQU64        kscale_masklo4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_masklo4<>+32(SB), Z15, Z17
+	VMOVDQU64        kscale_maskhi4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_maskhi4<>+32(SB), Z15, Z18
+	VPSRLVD          Z16, Z13, Z13
+	VPSRLD           $0x02, Z14, Z14
+	VPANDD           Z17, Z13, Z13
+	VPTERNLOGD       $0xf8, Z18, Z14, Z13
+	VCVTPH2PS        Y4, Z14
+	VEXTRACTI64X4    $0x01, Z4, Y15
+	VCVTPH2PS        Y15, Z16
+	VSHUFI32X4       $0x00, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z9, Z17
+	VPERMPS          Z14, Z10, Z22
+	VBROADCASTI64X4  16(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  48(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  80(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  112(AX), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VPMADDWD         260(CX), Y15, Y15
+	VPMADDUBSW       4(CX), Z23, Z23
+	VPMADDWD         Z18, Z23, Z18
+	VPMADDUBSW       68(CX), Z24, Z23
+	VPMADDWD         Z19, Z23, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       132(CX), Z25, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       196(CX), Z26, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z22, Z15, Z18
+	VFMADD231PS.BCST (CX), Z18, Z3
+	VSHUFI32X4       $0x55, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z11, Z17
+	VPERMPS          Z14, Z12, Z14
+	VBROADCASTI64X4  160(AX), Z22
 	VPSRLVW          Z1, Z22, Z22
 	VPANDD           Z0, Z22, Z22
-	VPMADDWD         260(CX), Y10, Y10
-	VPMADDUBSW       4(CX), Z19, Z19
-	VPMADDWD         Z14, Z19, Z14
-	VPMADDUBSW       68(CX), Z20, Z19
-	VPMADDWD         Z15, Z19, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       132(CX), Z21, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       196(CX), Z22, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z18, Z10, Z14
-	VFMADD231PS.BCST (CX), Z14, Z6
-	VSHUFI32X4       $0x55, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z4, Z13
-	VPERMPS          Z9, Z5, Z9
-	VBROADCASTI64X4  160(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  192(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  224(AX), Z20
+	VBROADCASTI64X4  192(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  224(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  256(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         552(CX), Y15, Y15
+	VPMADDUBSW       296(CX), Z22, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPMADDUBSW       360(CX), Z23, Z22
+	VPMADDWD         Z19, Z22, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       424(CX), Z24, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       488(CX), Z25, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z14, Z15, Z18
+	VFMADD231PS.BCST 292(CX), Z18, Z3
+	VSHUFI32X4       $0xaa, Z13, Z13, Z14
+	VPSHUFB          Z2, Z14, Z17
+	VPSHUFB          Z6, Z14, Z18
+	VPSHUFB          Z7, Z14, Z19
+	VPSHUFB          Z8, Z14, Z20
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y15
+	VPERMPS          Z16, Z9, Z14
+	VPERMPS          Z16, Z10, Z21
+	VBROADCASTI64X4  304(AX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  336(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  368(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  400(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         844(CX), Y15, Y15
+	VPMADDUBSW       588(CX), Z22, Z22
+	VPMADDWD         Z17, Z22, Z17
+	VPMADDUBSW       652(CX), Z23, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPADDD           Z18, Z17, Z17
+	VPMADDUBSW       716(CX), Z24, Z18
+	VPMADDWD         Z19, Z18, Z18
+	VPADDD           Z18, Z17, Z17
+	VPMADDUBSW       780(CX), Z25, Z18
+	VPMADDWD         Z20, Z18, Z18
+	VPADDD           Z18, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z14, Z17, Z17
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z21, Z15, Z17
+	VFMADD231PS.BCST 584(CX), Z17, Z3
+	VSHUFI32X4       $0xff, Z13, Z13, Z13
+	VPSHUFB          Z2, Z13, Z14
+	VPSHUFB          Z6, Z13, Z17
+	VPSHUFB          Z7, Z13, Z18
+	VPSHUFB          Z8, Z13, Z19
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y15
+	VPERMPS          Z16, Z11, Z13
+	VPERMPS          Z16, Z12, Z16
+	VBROADCASTI64X4  448(AX), Z20
 	VPSRLVW          Z1, Z20, Z20
 	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  256(AX), Z21
+	VBROADCASTI64X4  480(AX), Z21
 	VPSRLVW          Z1, Z21, Z21
 	VPANDD           Z0, Z21, Z21
-	VPMADDWD         552(CX), Y10, Y10
-	VPMADDUBSW       296(CX), Z18, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPMADDUBSW       360(CX), Z19, Z18
-	VPMADDWD         Z15, Z18, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       424(CX), Z20, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       488(CX), Z21, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
+	VBROADCASTI64X4  512(AX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  544(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VPMADDWD         1136(CX), Y15, Y15
+	VPMADDUBSW       880(CX), Z20, Z20
+	VPMADDWD         Z14, Z20, Z14
+	VPMADDUBSW       944(CX), Z21, Z20
+	VPMADDWD         Z17, Z20, Z17
+	VPADDD           Z17, Z14, Z14
+	VPMADDUBSW       1008(CX), Z22, Z17
+	VPMADDWD         Z18, Z17, Z17
+	VPADDD           Z17, Z14, Z14
+	VPMADDUBSW       1072(CX), Z23, Z17
+	VPMADDWD         Z19, Z17, Z17
+	VPADDD           Z17, Z14, Z14
 	VCVTDQ2PS        Z14, Z14
 	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z9, Z10, Z14
-	VFMADD231PS.BCST 292(CX), Z14, Z6
-	VSHUFI32X4       $0xaa, Z8, Z8, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y10
-	VPERMPS          Z12, Z2, Z9
-	VPERMPS          Z12, Z3, Z17
-	VBROADCASTI64X4  304(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  336(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  368(AX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  400(AX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         844(CX), Y10, Y10
-	VPMADDUBSW       588(CX), Z18, Z18
-	VPMADDWD         Z13, Z18, Z13
-	VPMADDUBSW       652(CX), Z19, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPADDD           Z14, Z13, Z13
-	VPMADDUBSW       716(CX), Z20, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPADDD           Z14, Z13, Z13
-	VPMADDUBSW       780(CX), Z21, Z14
-	VPMADDWD         Z16, Z14, Z14
-	VPADDD           Z14, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z9, Z13, Z13
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z17, Z10, Z13
-	VFMADD231PS.BCST 584(CX), Z13, Z6
-	VSHUFI32X4       $0xff, Z8, Z8, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VPERMPS          Z12, Z4, Z8
-	VPERMPS          Z12, Z5, Z12
-	VBROADCASTI64X4  448(AX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  480(AX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  512(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  544(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPMADDWD         1136(CX), Y10, Y10
-	VPMADDUBSW       880(CX), Z16, Z16
-	VPMADDWD         Z9, Z16, Z9
-	VPMADDUBSW       944(CX), Z17, Z16
-	VPMADDWD         Z13, Z16, Z13
-	VPADDD           Z13, Z9, Z9
-	VPMADDUBSW       1008(CX), Z18, Z13
-	VPMADDWD         Z14, Z13, Z13
-	VPADDD           Z13, Z9, Z9
-	VPMADDUBSW       1072(CX), Z19, Z13
-	VPMADDWD         Z15, Z13, Z13
-	VPADDD           Z13, Z9, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z8, Z9, Z9
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z12, Z10, Z9
-	VFMADD231PS.BCST 876(CX), Z9, Z6
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z16, Z15, Z14
+	VFMADD231PS.BCST 876(CX), Z14, Z3
 	ADDQ             $0x00000240, AX
 	ADDQ             $0x00000490, CX
 	SUBQ             $0x04, DX
@@ -915,60 +929,60 @@ q4kDotZ_block4:
 	JMP              q4kDotZ_done
 
 q4kDotZ_block:
-	VMOVDQU64        (AX), X2
-	VPSHUFD          $0xed, X2, X11
-	VPSHUFD          $0xa5, X2, X2
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X2, X2
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X2, X11
-	VSHUFI32X4       $0x00, Z11, Z11, Z2
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z2, Z3
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z2, Z4
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z2, Z5
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z2, Z7
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y2, Y10
-	VBROADCASTI64X4  16(AX), Z2
-	VPSRLVW          Z1, Z2, Z2
-	VPANDD           Z0, Z2, Z2
-	VBROADCASTI64X4  48(AX), Z8
-	VPSRLVW          Z1, Z8, Z8
-	VPANDD           Z0, Z8, Z8
-	VBROADCASTI64X4  80(AX), Z9
-	VPSRLVW          Z1, Z9, Z9
-	VPANDD           Z0, Z9, Z9
-	VBROADCASTI64X4  112(AX), Z12
-	VPSRLVW          Z1, Z12, Z12
-	VPANDD           Z0, Z12, Z12
-	VPBROADCASTW     (AX), Y13
-	VCVTPH2PS        Y13, Z13
-	VPBROADCASTW     2(AX), Y14
-	VCVTPH2PS        Y14, Z14
-	VPMADDWD         260(CX), Y10, Y10
-	VPMADDUBSW       4(CX), Z2, Z2
-	VPMADDWD         Z3, Z2, Z2
-	VPMADDUBSW       68(CX), Z8, Z3
-	VPMADDWD         Z4, Z3, Z3
-	VPADDD           Z3, Z2, Z2
-	VPMADDUBSW       132(CX), Z9, Z3
-	VPMADDWD         Z5, Z3, Z3
-	VPADDD           Z3, Z2, Z2
-	VPMADDUBSW       196(CX), Z12, Z3
-	VPMADDWD         Z7, Z3, Z3
-	VPADDD           Z3, Z2, Z2
-	VCVTDQ2PS        Z2, Z2
-	VMULPS           Z13, Z2, Z2
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z14, Z10, Z2
-	VFMADD231PS.BCST (CX), Z2, Z6
+	VMOVDQU64        (AX), X4
+	VPSHUFD          $0xed, X4, X5
+	VPSHUFD          $0xa5, X4, X4
+	VPSRLVD          kscale_shift<>+0(SB), X5, X5
+	VPSRLD           $0x02, X4, X4
+	VPANDD           kscale_masklo<>+0(SB), X5, X5
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X4, X5
+	VSHUFI32X4       $0x00, Z5, Z5, Z4
+	VPSHUFB          Z2, Z4, Z9
+	VPSHUFB          Z6, Z4, Z10
+	VPSHUFB          Z7, Z4, Z11
+	VPSHUFB          Z8, Z4, Z12
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y4, Y15
+	VBROADCASTI64X4  16(AX), Z4
+	VPSRLVW          Z1, Z4, Z4
+	VPANDD           Z0, Z4, Z4
+	VBROADCASTI64X4  48(AX), Z13
+	VPSRLVW          Z1, Z13, Z13
+	VPANDD           Z0, Z13, Z13
+	VBROADCASTI64X4  80(AX), Z14
+	VPSRLVW          Z1, Z14, Z14
+	VPANDD           Z0, Z14, Z14
+	VBROADCASTI64X4  112(AX), Z16
+	VPSRLVW          Z1, Z16, Z16
+	VPANDD           Z0, Z16, Z16
+	VPBROADCASTW     (AX), Y17
+	VCVTPH2PS        Y17, Z17
+	VPBROADCASTW     2(AX), Y18
+	VCVTPH2PS        Y18, Z18
+	VPMADDWD         260(CX), Y15, Y15
+	VPMADDUBSW       4(CX), Z4, Z4
+	VPMADDWD         Z9, Z4, Z4
+	VPMADDUBSW       68(CX), Z13, Z9
+	VPMADDWD         Z10, Z9, Z9
+	VPADDD           Z9, Z4, Z4
+	VPMADDUBSW       132(CX), Z14, Z9
+	VPMADDWD         Z11, Z9, Z9
+	VPADDD           Z9, Z4, Z4
+	VPMADDUBSW       196(CX), Z16, Z9
+	VPMADDWD         Z12, Z9, Z9
+	VPADDD           Z9, Z4, Z4
+	VCVTDQ2PS        Z4, Z4
+	VMULPS           Z17, Z4, Z4
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z18, Z15, Z4
+	VFMADD231PS.BCST (CX), Z4, Z3
 	ADDQ             $0x00000090, AX
 	ADDQ             $0x00000124, CX
 	DECQ             DX
 	JNZ              q4kDotZ_block
 
 q4kDotZ_done:
-	VEXTRACTF64X4 $0x01, Z6, Y0
-	VADDPS        Y0, Y6, Y0
+	VEXTRACTF64X4 $0x01, Z3, Y0
+	VADDPS        Y0, Y3, Y0
 	VEXTRACTF32X4 $0x01, Y0, X1
 	VADDPS        X0, X1, X1
 	VMOVHLPS      X1, X1, X0
@@ -988,6 +1002,46 @@ DATA q4k_shift<>+40(SB)/8, $0x0004000400040004
 DATA q4k_shift<>+48(SB)/8, $0x0004000400040004
 DATA q4k_shift<>+56(SB)/8, $0x0004000400040004
 GLOBL q4k_shift<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sshuf0<>+0(SB)/8, $0x8000800080008000
+DATA q4k_sshuf0<>+8(SB)/8, $0x8000800080008000
+DATA q4k_sshuf0<>+16(SB)/8, $0x8000800080008000
+DATA q4k_sshuf0<>+24(SB)/8, $0x8000800080008000
+DATA q4k_sshuf0<>+32(SB)/8, $0x8001800180018001
+DATA q4k_sshuf0<>+40(SB)/8, $0x8001800180018001
+DATA q4k_sshuf0<>+48(SB)/8, $0x8001800180018001
+DATA q4k_sshuf0<>+56(SB)/8, $0x8001800180018001
+GLOBL q4k_sshuf0<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sshuf1<>+0(SB)/8, $0x8002800280028002
+DATA q4k_sshuf1<>+8(SB)/8, $0x8002800280028002
+DATA q4k_sshuf1<>+16(SB)/8, $0x8002800280028002
+DATA q4k_sshuf1<>+24(SB)/8, $0x8002800280028002
+DATA q4k_sshuf1<>+32(SB)/8, $0x8003800380038003
+DATA q4k_sshuf1<>+40(SB)/8, $0x8003800380038003
+DATA q4k_sshuf1<>+48(SB)/8, $0x8003800380038003
+DATA q4k_sshuf1<>+56(SB)/8, $0x8003800380038003
+GLOBL q4k_sshuf1<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sshuf2<>+0(SB)/8, $0x8004800480048004
+DATA q4k_sshuf2<>+8(SB)/8, $0x8004800480048004
+DATA q4k_sshuf2<>+16(SB)/8, $0x8004800480048004
+DATA q4k_sshuf2<>+24(SB)/8, $0x8004800480048004
+DATA q4k_sshuf2<>+32(SB)/8, $0x8005800580058005
+DATA q4k_sshuf2<>+40(SB)/8, $0x8005800580058005
+DATA q4k_sshuf2<>+48(SB)/8, $0x8005800580058005
+DATA q4k_sshuf2<>+56(SB)/8, $0x8005800580058005
+GLOBL q4k_sshuf2<>(SB), RODATA|NOPTR, $64
+
+DATA q4k_sshuf3<>+0(SB)/8, $0x8006800680068006
+DATA q4k_sshuf3<>+8(SB)/8, $0x8006800680068006
+DATA q4k_sshuf3<>+16(SB)/8, $0x8006800680068006
+DATA q4k_sshuf3<>+24(SB)/8, $0x8006800680068006
+DATA q4k_sshuf3<>+32(SB)/8, $0x8007800780078007
+DATA q4k_sshuf3<>+40(SB)/8, $0x8007800780078007
+DATA q4k_sshuf3<>+48(SB)/8, $0x8007800780078007
+DATA q4k_sshuf3<>+56(SB)/8, $0x8007800780078007
+GLOBL q4k_sshuf3<>(SB), RODATA|NOPTR, $64
 
 DATA idx0<>+0(SB)/1, $0x00
 DATA idx0<>+1(SB)/1, $0x00
@@ -1043,46 +1097,6 @@ DATA kscale_maskhi4<>+48(SB)/8, $0x3030303000000000
 DATA kscale_maskhi4<>+56(SB)/8, $0x3030303000000000
 GLOBL kscale_maskhi4<>(SB), RODATA|NOPTR, $64
 
-DATA q4k_sshuf0<>+0(SB)/8, $0x8000800080008000
-DATA q4k_sshuf0<>+8(SB)/8, $0x8000800080008000
-DATA q4k_sshuf0<>+16(SB)/8, $0x8000800080008000
-DATA q4k_sshuf0<>+24(SB)/8, $0x8000800080008000
-DATA q4k_sshuf0<>+32(SB)/8, $0x8001800180018001
-DATA q4k_sshuf0<>+40(SB)/8, $0x8001800180018001
-DATA q4k_sshuf0<>+48(SB)/8, $0x8001800180018001
-DATA q4k_sshuf0<>+56(SB)/8, $0x8001800180018001
-GLOBL q4k_sshuf0<>(SB), RODATA|NOPTR, $64
-
-DATA q4k_sshuf1<>+0(SB)/8, $0x8002800280028002
-DATA q4k_sshuf1<>+8(SB)/8, $0x8002800280028002
-DATA q4k_sshuf1<>+16(SB)/8, $0x8002800280028002
-DATA q4k_sshuf1<>+24(SB)/8, $0x8002800280028002
-DATA q4k_sshuf1<>+32(SB)/8, $0x8003800380038003
-DATA q4k_sshuf1<>+40(SB)/8, $0x8003800380038003
-DATA q4k_sshuf1<>+48(SB)/8, $0x8003800380038003
-DATA q4k_sshuf1<>+56(SB)/8, $0x8003800380038003
-GLOBL q4k_sshuf1<>(SB), RODATA|NOPTR, $64
-
-DATA q4k_sshuf2<>+0(SB)/8, $0x8004800480048004
-DATA q4k_sshuf2<>+8(SB)/8, $0x8004800480048004
-DATA q4k_sshuf2<>+16(SB)/8, $0x8004800480048004
-DATA q4k_sshuf2<>+24(SB)/8, $0x8004800480048004
-DATA q4k_sshuf2<>+32(SB)/8, $0x8005800580058005
-DATA q4k_sshuf2<>+40(SB)/8, $0x8005800580058005
-DATA q4k_sshuf2<>+48(SB)/8, $0x8005800580058005
-DATA q4k_sshuf2<>+56(SB)/8, $0x8005800580058005
-GLOBL q4k_sshuf2<>(SB), RODATA|NOPTR, $64
-
-DATA q4k_sshuf3<>+0(SB)/8, $0x8006800680068006
-DATA q4k_sshuf3<>+8(SB)/8, $0x8006800680068006
-DATA q4k_sshuf3<>+16(SB)/8, $0x8006800680068006
-DATA q4k_sshuf3<>+24(SB)/8, $0x8006800680068006
-DATA q4k_sshuf3<>+32(SB)/8, $0x8007800780078007
-DATA q4k_sshuf3<>+40(SB)/8, $0x8007800780078007
-DATA q4k_sshuf3<>+48(SB)/8, $0x8007800780078007
-DATA q4k_sshuf3<>+56(SB)/8, $0x8007800780078007
-GLOBL q4k_sshuf3<>(SB), RODATA|NOPTR, $64
-
 DATA q4k_sshuf4<>+0(SB)/8, $0x8009800980088008
 DATA q4k_sshuf4<>+8(SB)/8, $0x800b800b800a800a
 DATA q4k_sshuf4<>+16(SB)/8, $0x800d800d800c800c
@@ -1105,180 +1119,194 @@ TEXT ·q4kTile1Z(SB), NOSPLIT, $0-56
 	MOVQ         w+16(FP), DX
 	VMOVDQU64    nibble_mask<>+0(SB), Z0
 	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
+	VMOVDQU64    q4k_sshuf0<>+0(SB), Y2
+	VINSERTI64X4 $0x01, q4k_sshuf0<>+32(SB), Z2, Z2
+	VMOVDQU64    q4k_sshuf1<>+0(SB), Y6
+	VINSERTI64X4 $0x01, q4k_sshuf1<>+32(SB), Z6, Z6
+	VMOVDQU64    q4k_sshuf2<>+0(SB), Y7
+	VINSERTI64X4 $0x01, q4k_sshuf2<>+32(SB), Z7, Z7
+	VMOVDQU64    q4k_sshuf3<>+0(SB), Y8
+	VINSERTI64X4 $0x01, q4k_sshuf3<>+32(SB), Z8, Z8
+	VPBROADCASTD idx0<>+0(SB), Z9
+	VPBROADCASTD idx1<>+0(SB), Z10
+	VPBROADCASTD idx8<>+0(SB), Z11
+	VPBROADCASTD idx9<>+0(SB), Z12
 
 q4kTile1Z_row:
-	VPXORD Z6, Z6, Z6
+	VPXORD Z3, Z3, Z3
 	MOVQ   x+32(FP), BX
 	MOVQ   nb+48(FP), SI
 
 q4kTile1Z_block4:
 	CMPQ             SI, $0x04
 	JB               q4kTile1Z_block
-	VMOVDQU64        (DX), X7
-	VINSERTI32X4     $0x01, 144(DX), Z7, Z7
-	VINSERTI32X4     $0x02, 288(DX), Z7, Z7
-	VINSERTI32X4     $0x03, 432(DX), Z7, Z7
-	VPSHUFD          $0xed, Z7, Z8
-	VPSHUFD          $0xa5, Z7, Z9
-	VPSRLVD          kscale_shift4<>+0(SB), Z8, Z8
-	VPSRLD           $0x02, Z9, Z9
-	VPANDD           kscale_masklo4<>+0(SB), Z8, Z8
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z9, Z8
-	VCVTPH2PS        Y7, Z9
-	VEXTRACTI64X4    $0x01, Z7, Y10
-	VCVTPH2PS        Y10, Z12
-	VSHUFI32X4       $0x00, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z2, Z13
-	VPERMPS          Z9, Z3, Z18
-	VBROADCASTI64X4  16(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  48(DX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  80(DX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  112(DX), Z22
+	VMOVDQU64        (DX), X4
+	VINSERTI32X4     $0x01, 144(DX), Z4, Z4
+	VINSERTI32X4     $0x02, 288(DX), Z4, Z4
+	VINSERTI32X4     $0x03, 432(DX), Z4, Z4
+	VPSHUFD          $0xed, Z4, Z13
+	VPSHUFD          $0xa5, Z4, Z14
+	VMOVDQU64        kscale_shift4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_shift4<>+32(SB), Z15, Z16
+	VMOVDQU64        kscale_masklo4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_masklo4<>+32(SB), Z15, Z17
+	VMOVDQU64        kscale_maskhi4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_maskhi4<>+32(SB), Z15, Z18
+	VPSRLVD          Z16, Z13, Z13
+	VPSRLD           $0x02, Z14, Z14
+	VPANDD           Z17, Z13, Z13
+	VPTERNLOGD       $0xf8, Z18, Z14, Z13
+	VCVTPH2PS        Y4, Z14
+	VEXTRACTI64X4    $0x01, Z4, Y15
+	VCVTPH2PS        Y15, Z16
+	VSHUFI32X4       $0x00, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z9, Z17
+	VPERMPS          Z14, Z10, Z22
+	VBROADCASTI64X4  16(DX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  48(DX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  80(DX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  112(DX), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VPMADDWD         260(BX), Y15, Y15
+	VPMADDUBSW       4(BX), Z23, Z23
+	VPMADDWD         Z18, Z23, Z18
+	VPMADDUBSW       68(BX), Z24, Z23
+	VPMADDWD         Z19, Z23, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       132(BX), Z25, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       196(BX), Z26, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z22, Z15, Z18
+	VFMADD231PS.BCST (BX), Z18, Z3
+	VSHUFI32X4       $0x55, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z11, Z17
+	VPERMPS          Z14, Z12, Z14
+	VBROADCASTI64X4  160(DX), Z22
 	VPSRLVW          Z1, Z22, Z22
 	VPANDD           Z0, Z22, Z22
-	VPMADDWD         260(BX), Y10, Y10
-	VPMADDUBSW       4(BX), Z19, Z19
-	VPMADDWD         Z14, Z19, Z14
-	VPMADDUBSW       68(BX), Z20, Z19
-	VPMADDWD         Z15, Z19, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       132(BX), Z21, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       196(BX), Z22, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z18, Z10, Z14
-	VFMADD231PS.BCST (BX), Z14, Z6
-	VSHUFI32X4       $0x55, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z4, Z13
-	VPERMPS          Z9, Z5, Z9
-	VBROADCASTI64X4  160(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  192(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  224(DX), Z20
+	VBROADCASTI64X4  192(DX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  224(DX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  256(DX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         552(BX), Y15, Y15
+	VPMADDUBSW       296(BX), Z22, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPMADDUBSW       360(BX), Z23, Z22
+	VPMADDWD         Z19, Z22, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       424(BX), Z24, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       488(BX), Z25, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z14, Z15, Z18
+	VFMADD231PS.BCST 292(BX), Z18, Z3
+	VSHUFI32X4       $0xaa, Z13, Z13, Z14
+	VPSHUFB          Z2, Z14, Z17
+	VPSHUFB          Z6, Z14, Z18
+	VPSHUFB          Z7, Z14, Z19
+	VPSHUFB          Z8, Z14, Z20
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y15
+	VPERMPS          Z16, Z9, Z14
+	VPERMPS          Z16, Z10, Z21
+	VBROADCASTI64X4  304(DX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  336(DX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  368(DX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  400(DX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         844(BX), Y15, Y15
+	VPMADDUBSW       588(BX), Z22, Z22
+	VPMADDWD         Z17, Z22, Z17
+	VPMADDUBSW       652(BX), Z23, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPADDD           Z18, Z17, Z17
+	VPMADDUBSW       716(BX), Z24, Z18
+	VPMADDWD         Z19, Z18, Z18
+	VPADDD           Z18, Z17, Z17
+	VPMADDUBSW       780(BX), Z25, Z18
+	VPMADDWD         Z20, Z18, Z18
+	VPADDD           Z18, Z17, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z14, Z17, Z17
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z21, Z15, Z17
+	VFMADD231PS.BCST 584(BX), Z17, Z3
+	VSHUFI32X4       $0xff, Z13, Z13, Z13
+	VPSHUFB          Z2, Z13, Z14
+	VPSHUFB          Z6, Z13, Z17
+	VPSHUFB          Z7, Z13, Z18
+	VPSHUFB          Z8, Z13, Z19
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y15
+	VPERMPS          Z16, Z11, Z13
+	VPERMPS          Z16, Z12, Z16
+	VBROADCASTI64X4  448(DX), Z20
 	VPSRLVW          Z1, Z20, Z20
 	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  256(DX), Z21
+	VBROADCASTI64X4  480(DX), Z21
 	VPSRLVW          Z1, Z21, Z21
 	VPANDD           Z0, Z21, Z21
-	VPMADDWD         552(BX), Y10, Y10
-	VPMADDUBSW       296(BX), Z18, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPMADDUBSW       360(BX), Z19, Z18
-	VPMADDWD         Z15, Z18, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       424(BX), Z20, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       488(BX), Z21, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
+	VBROADCASTI64X4  512(DX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  544(DX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VPMADDWD         1136(BX), Y15, Y15
+	VPMADDUBSW       880(BX), Z20, Z20
+	VPMADDWD         Z14, Z20, Z14
+	VPMADDUBSW       944(BX), Z21, Z20
+	VPMADDWD         Z17, Z20, Z17
+	VPADDD           Z17, Z14, Z14
+	VPMADDUBSW       1008(BX), Z22, Z17
+	VPMADDWD         Z18, Z17, Z17
+	VPADDD           Z17, Z14, Z14
+	VPMADDUBSW       1072(BX), Z23, Z17
+	VPMADDWD         Z19, Z17, Z17
+	VPADDD           Z17, Z14, Z14
 	VCVTDQ2PS        Z14, Z14
 	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z9, Z10, Z14
-	VFMADD231PS.BCST 292(BX), Z14, Z6
-	VSHUFI32X4       $0xaa, Z8, Z8, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y10
-	VPERMPS          Z12, Z2, Z9
-	VPERMPS          Z12, Z3, Z17
-	VBROADCASTI64X4  304(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  336(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  368(DX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  400(DX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         844(BX), Y10, Y10
-	VPMADDUBSW       588(BX), Z18, Z18
-	VPMADDWD         Z13, Z18, Z13
-	VPMADDUBSW       652(BX), Z19, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPADDD           Z14, Z13, Z13
-	VPMADDUBSW       716(BX), Z20, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPADDD           Z14, Z13, Z13
-	VPMADDUBSW       780(BX), Z21, Z14
-	VPMADDWD         Z16, Z14, Z14
-	VPADDD           Z14, Z13, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z9, Z13, Z13
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z17, Z10, Z13
-	VFMADD231PS.BCST 584(BX), Z13, Z6
-	VSHUFI32X4       $0xff, Z8, Z8, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VPERMPS          Z12, Z4, Z8
-	VPERMPS          Z12, Z5, Z12
-	VBROADCASTI64X4  448(DX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  480(DX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  512(DX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  544(DX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPMADDWD         1136(BX), Y10, Y10
-	VPMADDUBSW       880(BX), Z16, Z16
-	VPMADDWD         Z9, Z16, Z9
-	VPMADDUBSW       944(BX), Z17, Z16
-	VPMADDWD         Z13, Z16, Z13
-	VPADDD           Z13, Z9, Z9
-	VPMADDUBSW       1008(BX), Z18, Z13
-	VPMADDWD         Z14, Z13, Z13
-	VPADDD           Z13, Z9, Z9
-	VPMADDUBSW       1072(BX), Z19, Z13
-	VPMADDWD         Z15, Z13, Z13
-	VPADDD           Z13, Z9, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z8, Z9, Z9
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z12, Z10, Z9
-	VFMADD231PS.BCST 876(BX), Z9, Z6
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z16, Z15, Z14
+	VFMADD231PS.BCST 876(BX), Z14, Z3
 	ADDQ             $0x00000240, DX
 	ADDQ             $0x00000490, BX
 	SUBQ             $0x04, SI
@@ -1286,52 +1314,52 @@ q4kTile1Z_block4:
 	JMP              q4kTile1Z_done
 
 q4kTile1Z_block:
-	VMOVDQU64        (DX), X7
-	VPSHUFD          $0xed, X7, X11
-	VPSHUFD          $0xa5, X7, X7
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X7, X7
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X7, X11
-	VSHUFI32X4       $0x00, Z11, Z11, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z12
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VBROADCASTI64X4  16(DX), Z8
-	VPSRLVW          Z1, Z8, Z8
-	VPANDD           Z0, Z8, Z8
-	VBROADCASTI64X4  48(DX), Z15
-	VPSRLVW          Z1, Z15, Z15
-	VPANDD           Z0, Z15, Z15
-	VBROADCASTI64X4  80(DX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  112(DX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VPBROADCASTW     (DX), Y18
-	VCVTPH2PS        Y18, Z18
-	VPBROADCASTW     2(DX), Y19
-	VCVTPH2PS        Y19, Z19
-	VPMADDWD         260(BX), Y10, Y10
-	VPMADDUBSW       4(BX), Z8, Z8
-	VPMADDWD         Z9, Z8, Z8
-	VPMADDUBSW       68(BX), Z15, Z9
-	VPMADDWD         Z12, Z9, Z9
-	VPADDD           Z9, Z8, Z8
-	VPMADDUBSW       132(BX), Z16, Z9
-	VPMADDWD         Z13, Z9, Z9
-	VPADDD           Z9, Z8, Z8
-	VPMADDUBSW       196(BX), Z17, Z9
-	VPMADDWD         Z14, Z9, Z9
-	VPADDD           Z9, Z8, Z8
-	VCVTDQ2PS        Z8, Z8
-	VMULPS           Z18, Z8, Z8
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z19, Z10, Z8
-	VFMADD231PS.BCST (BX), Z8, Z6
+	VMOVDQU64        (DX), X4
+	VPSHUFD          $0xed, X4, X5
+	VPSHUFD          $0xa5, X4, X4
+	VPSRLVD          kscale_shift<>+0(SB), X5, X5
+	VPSRLD           $0x02, X4, X4
+	VPANDD           kscale_masklo<>+0(SB), X5, X5
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X4, X5
+	VSHUFI32X4       $0x00, Z5, Z5, Z13
+	VPSHUFB          Z2, Z13, Z14
+	VPSHUFB          Z6, Z13, Z16
+	VPSHUFB          Z7, Z13, Z17
+	VPSHUFB          Z8, Z13, Z18
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y15
+	VBROADCASTI64X4  16(DX), Z13
+	VPSRLVW          Z1, Z13, Z13
+	VPANDD           Z0, Z13, Z13
+	VBROADCASTI64X4  48(DX), Z19
+	VPSRLVW          Z1, Z19, Z19
+	VPANDD           Z0, Z19, Z19
+	VBROADCASTI64X4  80(DX), Z20
+	VPSRLVW          Z1, Z20, Z20
+	VPANDD           Z0, Z20, Z20
+	VBROADCASTI64X4  112(DX), Z21
+	VPSRLVW          Z1, Z21, Z21
+	VPANDD           Z0, Z21, Z21
+	VPBROADCASTW     (DX), Y22
+	VCVTPH2PS        Y22, Z22
+	VPBROADCASTW     2(DX), Y23
+	VCVTPH2PS        Y23, Z23
+	VPMADDWD         260(BX), Y15, Y15
+	VPMADDUBSW       4(BX), Z13, Z13
+	VPMADDWD         Z14, Z13, Z13
+	VPMADDUBSW       68(BX), Z19, Z14
+	VPMADDWD         Z16, Z14, Z14
+	VPADDD           Z14, Z13, Z13
+	VPMADDUBSW       132(BX), Z20, Z14
+	VPMADDWD         Z17, Z14, Z14
+	VPADDD           Z14, Z13, Z13
+	VPMADDUBSW       196(BX), Z21, Z14
+	VPMADDWD         Z18, Z14, Z14
+	VPADDD           Z14, Z13, Z13
+	VCVTDQ2PS        Z13, Z13
+	VMULPS           Z22, Z13, Z13
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z23, Z15, Z13
+	VFMADD231PS.BCST (BX), Z13, Z3
 	ADDQ             $0x00000090, DX
 	ADDQ             $0x00000124, BX
 	DECQ             SI
@@ -1339,15 +1367,15 @@ q4kTile1Z_block:
 
 q4kTile1Z_done:
 	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z6, Y8
-	VADDPS        Y8, Y6, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (BX)
+	VEXTRACTF64X4 $0x01, Z3, Y13
+	VADDPS        Y13, Y3, Y13
+	VEXTRACTF32X4 $0x01, Y13, X4
+	VADDPS        X13, X4, X4
+	VMOVHLPS      X4, X4, X5
+	VADDPS        X5, X4, X4
+	VMOVSHDUP     X4, X5
+	VADDSS        X5, X4, X4
+	VMOVSS        X4, (BX)
 	ADDQ          $0x04, AX
 	DECQ          CX
 	JNZ           q4kTile1Z_row
@@ -1366,249 +1394,263 @@ TEXT ·q4kTile2Z(SB), NOSPLIT, $0-56
 	MOVQ         w+16(FP), SI
 	VMOVDQU64    nibble_mask<>+0(SB), Z0
 	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
+	VMOVDQU64    q4k_sshuf0<>+0(SB), Y2
+	VINSERTI64X4 $0x01, q4k_sshuf0<>+32(SB), Z2, Z2
+	VMOVDQU64    q4k_sshuf1<>+0(SB), Y7
+	VINSERTI64X4 $0x01, q4k_sshuf1<>+32(SB), Z7, Z7
+	VMOVDQU64    q4k_sshuf2<>+0(SB), Y8
+	VINSERTI64X4 $0x01, q4k_sshuf2<>+32(SB), Z8, Z8
+	VMOVDQU64    q4k_sshuf3<>+0(SB), Y9
+	VINSERTI64X4 $0x01, q4k_sshuf3<>+32(SB), Z9, Z9
+	VPBROADCASTD idx0<>+0(SB), Z10
+	VPBROADCASTD idx1<>+0(SB), Z11
+	VPBROADCASTD idx8<>+0(SB), Z12
+	VPBROADCASTD idx9<>+0(SB), Z13
 
 q4kTile2Z_row:
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
 	MOVQ   x+32(FP), DI
 	MOVQ   nb+48(FP), R8
 
 q4kTile2Z_block4:
 	CMPQ             R8, $0x04
 	JB               q4kTile2Z_block
-	VMOVDQU64        (SI), X8
-	VINSERTI32X4     $0x01, 144(SI), Z8, Z8
-	VINSERTI32X4     $0x02, 288(SI), Z8, Z8
-	VINSERTI32X4     $0x03, 432(SI), Z8, Z8
-	VPSHUFD          $0xed, Z8, Z9
-	VPSHUFD          $0xa5, Z8, Z10
-	VPSRLVD          kscale_shift4<>+0(SB), Z9, Z9
-	VPSRLD           $0x02, Z10, Z10
-	VPANDD           kscale_masklo4<>+0(SB), Z9, Z9
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z10, Z9
-	VCVTPH2PS        Y8, Z10
-	VEXTRACTI64X4    $0x01, Z8, Y11
-	VCVTPH2PS        Y11, Z13
-	VSHUFI32X4       $0x00, Z9, Z9, Z14
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z14, Z15
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z14, Z16
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z14, Z17
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z14, Z18
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y14
-	VPERMPS          Z10, Z2, Z19
-	VPERMPS          Z10, Z3, Z20
-	VBROADCASTI64X4  16(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  48(SI), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  80(SI), Z23
-	VPSRLVW          Z1, Z23, Z23
-	VPANDD           Z0, Z23, Z23
-	VBROADCASTI64X4  112(SI), Z24
+	VMOVDQU64        (SI), X5
+	VINSERTI32X4     $0x01, 144(SI), Z5, Z5
+	VINSERTI32X4     $0x02, 288(SI), Z5, Z5
+	VINSERTI32X4     $0x03, 432(SI), Z5, Z5
+	VPSHUFD          $0xed, Z5, Z14
+	VPSHUFD          $0xa5, Z5, Z15
+	VMOVDQU64        kscale_shift4<>+0(SB), Y16
+	VINSERTI64X4     $0x01, kscale_shift4<>+32(SB), Z16, Z17
+	VMOVDQU64        kscale_masklo4<>+0(SB), Y16
+	VINSERTI64X4     $0x01, kscale_masklo4<>+32(SB), Z16, Z18
+	VMOVDQU64        kscale_maskhi4<>+0(SB), Y16
+	VINSERTI64X4     $0x01, kscale_maskhi4<>+32(SB), Z16, Z19
+	VPSRLVD          Z17, Z14, Z14
+	VPSRLD           $0x02, Z15, Z15
+	VPANDD           Z18, Z14, Z14
+	VPTERNLOGD       $0xf8, Z19, Z15, Z14
+	VCVTPH2PS        Y5, Z15
+	VEXTRACTI64X4    $0x01, Z5, Y16
+	VCVTPH2PS        Y16, Z17
+	VSHUFI32X4       $0x00, Z14, Z14, Z18
+	VPSHUFB          Z2, Z18, Z19
+	VPSHUFB          Z7, Z18, Z20
+	VPSHUFB          Z8, Z18, Z21
+	VPSHUFB          Z9, Z18, Z22
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y18, Y18
+	VPERMPS          Z15, Z10, Z23
+	VPERMPS          Z15, Z11, Z24
+	VBROADCASTI64X4  16(SI), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  48(SI), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VBROADCASTI64X4  80(SI), Z27
+	VPSRLVW          Z1, Z27, Z27
+	VPANDD           Z0, Z27, Z27
+	VBROADCASTI64X4  112(SI), Z28
+	VPSRLVW          Z1, Z28, Z28
+	VPANDD           Z0, Z28, Z28
+	VPMADDWD         260(DI), Y18, Y16
+	VPMADDUBSW       4(DI), Z25, Z29
+	VPMADDWD         Z19, Z29, Z29
+	VPMADDUBSW       68(DI), Z26, Z30
+	VPMADDWD         Z20, Z30, Z30
+	VPADDD           Z30, Z29, Z29
+	VPMADDUBSW       132(DI), Z27, Z30
+	VPMADDWD         Z21, Z30, Z30
+	VPADDD           Z30, Z29, Z29
+	VPMADDUBSW       196(DI), Z28, Z30
+	VPMADDWD         Z22, Z30, Z30
+	VPADDD           Z30, Z29, Z29
+	VCVTDQ2PS        Z29, Z29
+	VMULPS           Z23, Z29, Z29
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z24, Z16, Z29
+	VFMADD231PS.BCST (DI), Z29, Z3
+	VPMADDWD         260(DI)(BX*1), Y18, Y16
+	VPMADDUBSW       4(DI)(BX*1), Z25, Z18
+	VPMADDWD         Z19, Z18, Z18
+	VPMADDUBSW       68(DI)(BX*1), Z26, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       132(DI)(BX*1), Z27, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       196(DI)(BX*1), Z28, Z19
+	VPMADDWD         Z22, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z23, Z18, Z18
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z24, Z16, Z18
+	VFMADD231PS.BCST (DI)(BX*1), Z18, Z4
+	VSHUFI32X4       $0x55, Z14, Z14, Z18
+	VPSHUFB          Z2, Z18, Z19
+	VPSHUFB          Z7, Z18, Z20
+	VPSHUFB          Z8, Z18, Z21
+	VPSHUFB          Z9, Z18, Z22
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y18, Y18
+	VPERMPS          Z15, Z12, Z23
+	VPERMPS          Z15, Z13, Z15
+	VBROADCASTI64X4  160(SI), Z24
 	VPSRLVW          Z1, Z24, Z24
 	VPANDD           Z0, Z24, Z24
-	VPMADDWD         260(DI), Y14, Y11
-	VPMADDUBSW       4(DI), Z21, Z25
-	VPMADDWD         Z15, Z25, Z25
-	VPMADDUBSW       68(DI), Z22, Z26
-	VPMADDWD         Z16, Z26, Z26
-	VPADDD           Z26, Z25, Z25
-	VPMADDUBSW       132(DI), Z23, Z26
-	VPMADDWD         Z17, Z26, Z26
-	VPADDD           Z26, Z25, Z25
-	VPMADDUBSW       196(DI), Z24, Z26
-	VPMADDWD         Z18, Z26, Z26
-	VPADDD           Z26, Z25, Z25
-	VCVTDQ2PS        Z25, Z25
-	VMULPS           Z19, Z25, Z25
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z20, Z11, Z25
-	VFMADD231PS.BCST (DI), Z25, Z6
-	VPMADDWD         260(DI)(BX*1), Y14, Y11
-	VPMADDUBSW       4(DI)(BX*1), Z21, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPMADDUBSW       68(DI)(BX*1), Z22, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       132(DI)(BX*1), Z23, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       196(DI)(BX*1), Z24, Z15
-	VPMADDWD         Z18, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z19, Z14, Z14
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z20, Z11, Z14
-	VFMADD231PS.BCST (DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0x55, Z9, Z9, Z14
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z14, Z15
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z14, Z16
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z14, Z17
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z14, Z18
+	VBROADCASTI64X4  192(SI), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  224(SI), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VBROADCASTI64X4  256(SI), Z27
+	VPSRLVW          Z1, Z27, Z27
+	VPANDD           Z0, Z27, Z27
+	VPMADDWD         552(DI), Y18, Y16
+	VPMADDUBSW       296(DI), Z24, Z28
+	VPMADDWD         Z19, Z28, Z28
+	VPMADDUBSW       360(DI), Z25, Z29
+	VPMADDWD         Z20, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VPMADDUBSW       424(DI), Z26, Z29
+	VPMADDWD         Z21, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VPMADDUBSW       488(DI), Z27, Z29
+	VPMADDWD         Z22, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VCVTDQ2PS        Z28, Z28
+	VMULPS           Z23, Z28, Z28
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z15, Z16, Z28
+	VFMADD231PS.BCST 292(DI), Z28, Z3
+	VPMADDWD         552(DI)(BX*1), Y18, Y16
+	VPMADDUBSW       296(DI)(BX*1), Z24, Z18
+	VPMADDWD         Z19, Z18, Z18
+	VPMADDUBSW       360(DI)(BX*1), Z25, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       424(DI)(BX*1), Z26, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       488(DI)(BX*1), Z27, Z19
+	VPMADDWD         Z22, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z23, Z18, Z18
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z15, Z16, Z18
+	VFMADD231PS.BCST 292(DI)(BX*1), Z18, Z4
+	VSHUFI32X4       $0xaa, Z14, Z14, Z15
+	VPSHUFB          Z2, Z15, Z18
+	VPSHUFB          Z7, Z15, Z19
+	VPSHUFB          Z8, Z15, Z20
+	VPSHUFB          Z9, Z15, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y15, Y15
+	VPERMPS          Z17, Z10, Z22
+	VPERMPS          Z17, Z11, Z23
+	VBROADCASTI64X4  304(SI), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  336(SI), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  368(SI), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VBROADCASTI64X4  400(SI), Z27
+	VPSRLVW          Z1, Z27, Z27
+	VPANDD           Z0, Z27, Z27
+	VPMADDWD         844(DI), Y15, Y16
+	VPMADDUBSW       588(DI), Z24, Z28
+	VPMADDWD         Z18, Z28, Z28
+	VPMADDUBSW       652(DI), Z25, Z29
+	VPMADDWD         Z19, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VPMADDUBSW       716(DI), Z26, Z29
+	VPMADDWD         Z20, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VPMADDUBSW       780(DI), Z27, Z29
+	VPMADDWD         Z21, Z29, Z29
+	VPADDD           Z29, Z28, Z28
+	VCVTDQ2PS        Z28, Z28
+	VMULPS           Z22, Z28, Z28
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z23, Z16, Z28
+	VFMADD231PS.BCST 584(DI), Z28, Z3
+	VPMADDWD         844(DI)(BX*1), Y15, Y15
+	VPMADDUBSW       588(DI)(BX*1), Z24, Z24
+	VPMADDWD         Z18, Z24, Z18
+	VPMADDUBSW       652(DI)(BX*1), Z25, Z24
+	VPMADDWD         Z19, Z24, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       716(DI)(BX*1), Z26, Z19
+	VPMADDWD         Z20, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VPMADDUBSW       780(DI)(BX*1), Z27, Z19
+	VPMADDWD         Z21, Z19, Z19
+	VPADDD           Z19, Z18, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z22, Z18, Z18
+	VCVTDQ2PS        Y15, Y16
+	VFNMADD231PS     Z23, Z16, Z18
+	VFMADD231PS.BCST 584(DI)(BX*1), Z18, Z4
+	VSHUFI32X4       $0xff, Z14, Z14, Z14
+	VPSHUFB          Z2, Z14, Z15
+	VPSHUFB          Z7, Z14, Z18
+	VPSHUFB          Z8, Z14, Z19
+	VPSHUFB          Z9, Z14, Z20
 	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y14
-	VPERMPS          Z10, Z4, Z19
-	VPERMPS          Z10, Z5, Z10
-	VBROADCASTI64X4  160(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  192(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  224(SI), Z22
+	VPERMPS          Z17, Z12, Z21
+	VPERMPS          Z17, Z13, Z17
+	VBROADCASTI64X4  448(SI), Z22
 	VPSRLVW          Z1, Z22, Z22
 	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  256(SI), Z23
+	VBROADCASTI64X4  480(SI), Z23
 	VPSRLVW          Z1, Z23, Z23
 	VPANDD           Z0, Z23, Z23
-	VPMADDWD         552(DI), Y14, Y11
-	VPMADDUBSW       296(DI), Z20, Z24
-	VPMADDWD         Z15, Z24, Z24
-	VPMADDUBSW       360(DI), Z21, Z25
-	VPMADDWD         Z16, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VPMADDUBSW       424(DI), Z22, Z25
-	VPMADDWD         Z17, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VPMADDUBSW       488(DI), Z23, Z25
-	VPMADDWD         Z18, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z19, Z24, Z24
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z10, Z11, Z24
-	VFMADD231PS.BCST 292(DI), Z24, Z6
-	VPMADDWD         552(DI)(BX*1), Y14, Y11
-	VPMADDUBSW       296(DI)(BX*1), Z20, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPMADDUBSW       360(DI)(BX*1), Z21, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       424(DI)(BX*1), Z22, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       488(DI)(BX*1), Z23, Z15
-	VPMADDWD         Z18, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z19, Z14, Z14
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z10, Z11, Z14
-	VFMADD231PS.BCST 292(DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0xaa, Z9, Z9, Z10
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z10, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z10, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z10, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z10, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y10, Y10
-	VPERMPS          Z13, Z2, Z18
-	VPERMPS          Z13, Z3, Z19
-	VBROADCASTI64X4  304(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  336(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  368(SI), Z22
-	VPSRLVW          Z1, Z22, Z22
-	VPANDD           Z0, Z22, Z22
-	VBROADCASTI64X4  400(SI), Z23
-	VPSRLVW          Z1, Z23, Z23
-	VPANDD           Z0, Z23, Z23
-	VPMADDWD         844(DI), Y10, Y11
-	VPMADDUBSW       588(DI), Z20, Z24
-	VPMADDWD         Z14, Z24, Z24
-	VPMADDUBSW       652(DI), Z21, Z25
-	VPMADDWD         Z15, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VPMADDUBSW       716(DI), Z22, Z25
-	VPMADDWD         Z16, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VPMADDUBSW       780(DI), Z23, Z25
-	VPMADDWD         Z17, Z25, Z25
-	VPADDD           Z25, Z24, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z18, Z24, Z24
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z19, Z11, Z24
-	VFMADD231PS.BCST 584(DI), Z24, Z6
-	VPMADDWD         844(DI)(BX*1), Y10, Y10
-	VPMADDUBSW       588(DI)(BX*1), Z20, Z20
-	VPMADDWD         Z14, Z20, Z14
-	VPMADDUBSW       652(DI)(BX*1), Z21, Z20
-	VPMADDWD         Z15, Z20, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       716(DI)(BX*1), Z22, Z15
-	VPMADDWD         Z16, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VPMADDUBSW       780(DI)(BX*1), Z23, Z15
-	VPMADDWD         Z17, Z15, Z15
-	VPADDD           Z15, Z14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VCVTDQ2PS        Y10, Y11
-	VFNMADD231PS     Z19, Z11, Z14
-	VFMADD231PS.BCST 584(DI)(BX*1), Z14, Z7
-	VSHUFI32X4       $0xff, Z9, Z9, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z10
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y9
-	VPERMPS          Z13, Z4, Z17
-	VPERMPS          Z13, Z5, Z13
-	VBROADCASTI64X4  448(SI), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  480(SI), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  512(SI), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  544(SI), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         1136(DI), Y9, Y11
-	VPMADDUBSW       880(DI), Z18, Z22
-	VPMADDWD         Z10, Z22, Z22
-	VPMADDUBSW       944(DI), Z19, Z23
-	VPMADDWD         Z14, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VPMADDUBSW       1008(DI), Z20, Z23
-	VPMADDWD         Z15, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VPMADDUBSW       1072(DI), Z21, Z23
-	VPMADDWD         Z16, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z17, Z22, Z22
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z13, Z11, Z22
-	VFMADD231PS.BCST 876(DI), Z22, Z6
-	VPMADDWD         1136(DI)(BX*1), Y9, Y9
-	VPMADDUBSW       880(DI)(BX*1), Z18, Z18
-	VPMADDWD         Z10, Z18, Z10
-	VPMADDUBSW       944(DI)(BX*1), Z19, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPADDD           Z14, Z10, Z10
-	VPMADDUBSW       1008(DI)(BX*1), Z20, Z14
-	VPMADDWD         Z15, Z14, Z14
-	VPADDD           Z14, Z10, Z10
-	VPMADDUBSW       1072(DI)(BX*1), Z21, Z14
-	VPMADDWD         Z16, Z14, Z14
-	VPADDD           Z14, Z10, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z17, Z10, Z10
-	VCVTDQ2PS        Y9, Y11
-	VFNMADD231PS     Z13, Z11, Z10
-	VFMADD231PS.BCST 876(DI)(BX*1), Z10, Z7
+	VBROADCASTI64X4  512(SI), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  544(SI), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         1136(DI), Y14, Y16
+	VPMADDUBSW       880(DI), Z22, Z26
+	VPMADDWD         Z15, Z26, Z26
+	VPMADDUBSW       944(DI), Z23, Z27
+	VPMADDWD         Z18, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VPMADDUBSW       1008(DI), Z24, Z27
+	VPMADDWD         Z19, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VPMADDUBSW       1072(DI), Z25, Z27
+	VPMADDWD         Z20, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z21, Z26, Z26
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z17, Z16, Z26
+	VFMADD231PS.BCST 876(DI), Z26, Z3
+	VPMADDWD         1136(DI)(BX*1), Y14, Y14
+	VPMADDUBSW       880(DI)(BX*1), Z22, Z22
+	VPMADDWD         Z15, Z22, Z15
+	VPMADDUBSW       944(DI)(BX*1), Z23, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPADDD           Z18, Z15, Z15
+	VPMADDUBSW       1008(DI)(BX*1), Z24, Z18
+	VPMADDWD         Z19, Z18, Z18
+	VPADDD           Z18, Z15, Z15
+	VPMADDUBSW       1072(DI)(BX*1), Z25, Z18
+	VPMADDWD         Z20, Z18, Z18
+	VPADDD           Z18, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z21, Z15, Z15
+	VCVTDQ2PS        Y14, Y16
+	VFNMADD231PS     Z17, Z16, Z15
+	VFMADD231PS.BCST 876(DI)(BX*1), Z15, Z4
 	ADDQ             $0x00000240, SI
 	ADDQ             $0x00000490, DI
 	SUBQ             $0x04, R8
@@ -1616,69 +1658,69 @@ q4kTile2Z_block4:
 	JMP              q4kTile2Z_done
 
 q4kTile2Z_block:
-	VMOVDQU64        (SI), X8
-	VPSHUFD          $0xed, X8, X12
-	VPSHUFD          $0xa5, X8, X8
-	VPSRLVD          kscale_shift<>+0(SB), X12, X12
-	VPSRLD           $0x02, X8, X8
-	VPANDD           kscale_masklo<>+0(SB), X12, X12
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X8, X12
-	VSHUFI32X4       $0x00, Z12, Z12, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z10
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y9
-	VBROADCASTI64X4  16(SI), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  48(SI), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  80(SI), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  112(SI), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPBROADCASTW     (SI), Y11
-	VCVTPH2PS        Y11, Z20
-	VPBROADCASTW     2(SI), Y11
-	VCVTPH2PS        Y11, Z21
-	VPMADDWD         260(DI), Y9, Y11
-	VPMADDUBSW       4(DI), Z16, Z22
-	VPMADDWD         Z10, Z22, Z22
-	VPMADDUBSW       68(DI), Z17, Z23
-	VPMADDWD         Z13, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VPMADDUBSW       132(DI), Z18, Z23
-	VPMADDWD         Z14, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VPMADDUBSW       196(DI), Z19, Z23
-	VPMADDWD         Z15, Z23, Z23
-	VPADDD           Z23, Z22, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z20, Z22, Z22
-	VCVTDQ2PS        Y11, Y11
-	VFNMADD231PS     Z21, Z11, Z22
-	VFMADD231PS.BCST (DI), Z22, Z6
-	VPMADDWD         260(DI)(BX*1), Y9, Y9
-	VPMADDUBSW       4(DI)(BX*1), Z16, Z16
-	VPMADDWD         Z10, Z16, Z10
-	VPMADDUBSW       68(DI)(BX*1), Z17, Z16
-	VPMADDWD         Z13, Z16, Z13
-	VPADDD           Z13, Z10, Z10
-	VPMADDUBSW       132(DI)(BX*1), Z18, Z13
-	VPMADDWD         Z14, Z13, Z13
-	VPADDD           Z13, Z10, Z10
-	VPMADDUBSW       196(DI)(BX*1), Z19, Z13
-	VPMADDWD         Z15, Z13, Z13
-	VPADDD           Z13, Z10, Z10
-	VCVTDQ2PS        Z10, Z10
-	VMULPS           Z20, Z10, Z10
-	VCVTDQ2PS        Y9, Y11
-	VFNMADD231PS     Z21, Z11, Z10
-	VFMADD231PS.BCST (DI)(BX*1), Z10, Z7
+	VMOVDQU64        (SI), X5
+	VPSHUFD          $0xed, X5, X6
+	VPSHUFD          $0xa5, X5, X5
+	VPSRLVD          kscale_shift<>+0(SB), X6, X6
+	VPSRLD           $0x02, X5, X5
+	VPANDD           kscale_masklo<>+0(SB), X6, X6
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X5, X6
+	VSHUFI32X4       $0x00, Z6, Z6, Z14
+	VPSHUFB          Z2, Z14, Z15
+	VPSHUFB          Z7, Z14, Z17
+	VPSHUFB          Z8, Z14, Z18
+	VPSHUFB          Z9, Z14, Z19
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y14
+	VBROADCASTI64X4  16(SI), Z20
+	VPSRLVW          Z1, Z20, Z20
+	VPANDD           Z0, Z20, Z20
+	VBROADCASTI64X4  48(SI), Z21
+	VPSRLVW          Z1, Z21, Z21
+	VPANDD           Z0, Z21, Z21
+	VBROADCASTI64X4  80(SI), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  112(SI), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VPBROADCASTW     (SI), Y16
+	VCVTPH2PS        Y16, Z24
+	VPBROADCASTW     2(SI), Y16
+	VCVTPH2PS        Y16, Z25
+	VPMADDWD         260(DI), Y14, Y16
+	VPMADDUBSW       4(DI), Z20, Z26
+	VPMADDWD         Z15, Z26, Z26
+	VPMADDUBSW       68(DI), Z21, Z27
+	VPMADDWD         Z17, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VPMADDUBSW       132(DI), Z22, Z27
+	VPMADDWD         Z18, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VPMADDUBSW       196(DI), Z23, Z27
+	VPMADDWD         Z19, Z27, Z27
+	VPADDD           Z27, Z26, Z26
+	VCVTDQ2PS        Z26, Z26
+	VMULPS           Z24, Z26, Z26
+	VCVTDQ2PS        Y16, Y16
+	VFNMADD231PS     Z25, Z16, Z26
+	VFMADD231PS.BCST (DI), Z26, Z3
+	VPMADDWD         260(DI)(BX*1), Y14, Y14
+	VPMADDUBSW       4(DI)(BX*1), Z20, Z20
+	VPMADDWD         Z15, Z20, Z15
+	VPMADDUBSW       68(DI)(BX*1), Z21, Z20
+	VPMADDWD         Z17, Z20, Z17
+	VPADDD           Z17, Z15, Z15
+	VPMADDUBSW       132(DI)(BX*1), Z22, Z17
+	VPMADDWD         Z18, Z17, Z17
+	VPADDD           Z17, Z15, Z15
+	VPMADDUBSW       196(DI)(BX*1), Z23, Z17
+	VPMADDWD         Z19, Z17, Z17
+	VPADDD           Z17, Z15, Z15
+	VCVTDQ2PS        Z15, Z15
+	VMULPS           Z24, Z15, Z15
+	VCVTDQ2PS        Y14, Y16
+	VFNMADD231PS     Z25, Z16, Z15
+	VFMADD231PS.BCST (DI)(BX*1), Z15, Z4
 	ADDQ             $0x00000090, SI
 	ADDQ             $0x00000124, DI
 	DECQ             R8
@@ -1686,25 +1728,25 @@ q4kTile2Z_block:
 
 q4kTile2Z_done:
 	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (DI)
+	VEXTRACTF64X4 $0x01, Z3, Y14
+	VADDPS        Y14, Y3, Y14
+	VEXTRACTF32X4 $0x01, Y14, X5
+	VADDPS        X14, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (DI)
 	ADDQ          CX, DI
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (DI)
+	VEXTRACTF64X4 $0x01, Z4, Y14
+	VADDPS        Y14, Y4, Y14
+	VEXTRACTF32X4 $0x01, Y14, X5
+	VADDPS        X14, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (DI)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q4kTile2Z_row
@@ -2169,166 +2211,180 @@ TEXT ·q4kDotV(SB), NOSPLIT, $0-28
 	MOVQ         w+0(FP), AX
 	VMOVDQU64    nibble_mask<>+0(SB), Z0
 	VMOVDQU64    q4k_shift<>+0(SB), Z1
-	VPBROADCASTD idx0<>+0(SB), Z2
-	VPBROADCASTD idx1<>+0(SB), Z3
-	VPBROADCASTD idx8<>+0(SB), Z4
-	VPBROADCASTD idx9<>+0(SB), Z5
-	VPXORD       Z6, Z6, Z6
+	VMOVDQU64    q4k_sshuf0<>+0(SB), Y2
+	VINSERTI64X4 $0x01, q4k_sshuf0<>+32(SB), Z2, Z2
+	VMOVDQU64    q4k_sshuf1<>+0(SB), Y6
+	VINSERTI64X4 $0x01, q4k_sshuf1<>+32(SB), Z6, Z6
+	VMOVDQU64    q4k_sshuf2<>+0(SB), Y7
+	VINSERTI64X4 $0x01, q4k_sshuf2<>+32(SB), Z7, Z7
+	VMOVDQU64    q4k_sshuf3<>+0(SB), Y8
+	VINSERTI64X4 $0x01, q4k_sshuf3<>+32(SB), Z8, Z8
+	VPBROADCASTD idx0<>+0(SB), Z9
+	VPBROADCASTD idx1<>+0(SB), Z10
+	VPBROADCASTD idx8<>+0(SB), Z11
+	VPBROADCASTD idx9<>+0(SB), Z12
+	VPXORD       Z3, Z3, Z3
 	MOVQ         x+8(FP), CX
 	MOVQ         nb+16(FP), DX
 
 q4kDotV_block4:
 	CMPQ             DX, $0x04
 	JB               q4kDotV_block
-	VMOVDQU64        (AX), X7
-	VINSERTI32X4     $0x01, 144(AX), Z7, Z7
-	VINSERTI32X4     $0x02, 288(AX), Z7, Z7
-	VINSERTI32X4     $0x03, 432(AX), Z7, Z7
-	VPSHUFD          $0xed, Z7, Z8
-	VPSHUFD          $0xa5, Z7, Z9
-	VPSRLVD          kscale_shift4<>+0(SB), Z8, Z8
-	VPSRLD           $0x02, Z9, Z9
-	VPANDD           kscale_masklo4<>+0(SB), Z8, Z8
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Z9, Z8
-	VCVTPH2PS        Y7, Z9
-	VEXTRACTI64X4    $0x01, Z7, Y10
-	VCVTPH2PS        Y10, Z12
-	VSHUFI32X4       $0x00, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z2, Z13
-	VPERMPS          Z9, Z3, Z18
-	VBROADCASTI64X4  16(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  48(AX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  80(AX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VBROADCASTI64X4  112(AX), Z22
+	VMOVDQU64        (AX), X4
+	VINSERTI32X4     $0x01, 144(AX), Z4, Z4
+	VINSERTI32X4     $0x02, 288(AX), Z4, Z4
+	VINSERTI32X4     $0x03, 432(AX), Z4, Z4
+	VPSHUFD          $0xed, Z4, Z13
+	VPSHUFD          $0xa5, Z4, Z14
+	VMOVDQU64        kscale_shift4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_shift4<>+32(SB), Z15, Z16
+	VMOVDQU64        kscale_masklo4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_masklo4<>+32(SB), Z15, Z17
+	VMOVDQU64        kscale_maskhi4<>+0(SB), Y15
+	VINSERTI64X4     $0x01, kscale_maskhi4<>+32(SB), Z15, Z18
+	VPSRLVD          Z16, Z13, Z13
+	VPSRLD           $0x02, Z14, Z14
+	VPANDD           Z17, Z13, Z13
+	VPTERNLOGD       $0xf8, Z18, Z14, Z13
+	VCVTPH2PS        Y4, Z14
+	VEXTRACTI64X4    $0x01, Z4, Y15
+	VCVTPH2PS        Y15, Z16
+	VSHUFI32X4       $0x00, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z9, Z17
+	VPERMPS          Z14, Z10, Z22
+	VBROADCASTI64X4  16(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  48(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  80(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VBROADCASTI64X4  112(AX), Z26
+	VPSRLVW          Z1, Z26, Z26
+	VPANDD           Z0, Z26, Z26
+	VPMADDWD         260(CX), Y15, Y15
+	VPMADDUBSW       4(CX), Z23, Z23
+	VPMADDWD         Z18, Z23, Z18
+	VPMADDUBSW       68(CX), Z24, Z23
+	VPDPWSSD         Z19, Z23, Z18
+	VPMADDUBSW       132(CX), Z25, Z19
+	VPDPWSSD         Z20, Z19, Z18
+	VPMADDUBSW       196(CX), Z26, Z19
+	VPDPWSSD         Z21, Z19, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z22, Z15, Z18
+	VFMADD231PS.BCST (CX), Z18, Z3
+	VSHUFI32X4       $0x55, Z13, Z13, Z17
+	VPSHUFB          Z2, Z17, Z18
+	VPSHUFB          Z6, Z17, Z19
+	VPSHUFB          Z7, Z17, Z20
+	VPSHUFB          Z8, Z17, Z21
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y17, Y15
+	VPERMPS          Z14, Z11, Z17
+	VPERMPS          Z14, Z12, Z14
+	VBROADCASTI64X4  160(AX), Z22
 	VPSRLVW          Z1, Z22, Z22
 	VPANDD           Z0, Z22, Z22
-	VPMADDWD         260(CX), Y10, Y10
-	VPMADDUBSW       4(CX), Z19, Z19
-	VPMADDWD         Z14, Z19, Z14
-	VPMADDUBSW       68(CX), Z20, Z19
-	VPDPWSSD         Z15, Z19, Z14
-	VPMADDUBSW       132(CX), Z21, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       196(CX), Z22, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z18, Z10, Z14
-	VFMADD231PS.BCST (CX), Z14, Z6
-	VSHUFI32X4       $0x55, Z8, Z8, Z13
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z13, Z14
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z13, Z15
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z13, Z16
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z13, Z17
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y10
-	VPERMPS          Z9, Z4, Z13
-	VPERMPS          Z9, Z5, Z9
-	VBROADCASTI64X4  160(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  192(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  224(AX), Z20
+	VBROADCASTI64X4  192(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  224(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  256(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         552(CX), Y15, Y15
+	VPMADDUBSW       296(CX), Z22, Z22
+	VPMADDWD         Z18, Z22, Z18
+	VPMADDUBSW       360(CX), Z23, Z22
+	VPDPWSSD         Z19, Z22, Z18
+	VPMADDUBSW       424(CX), Z24, Z19
+	VPDPWSSD         Z20, Z19, Z18
+	VPMADDUBSW       488(CX), Z25, Z19
+	VPDPWSSD         Z21, Z19, Z18
+	VCVTDQ2PS        Z18, Z18
+	VMULPS           Z17, Z18, Z18
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z14, Z15, Z18
+	VFMADD231PS.BCST 292(CX), Z18, Z3
+	VSHUFI32X4       $0xaa, Z13, Z13, Z14
+	VPSHUFB          Z2, Z14, Z17
+	VPSHUFB          Z6, Z14, Z18
+	VPSHUFB          Z7, Z14, Z19
+	VPSHUFB          Z8, Z14, Z20
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y14, Y15
+	VPERMPS          Z16, Z9, Z14
+	VPERMPS          Z16, Z10, Z21
+	VBROADCASTI64X4  304(AX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  336(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VBROADCASTI64X4  368(AX), Z24
+	VPSRLVW          Z1, Z24, Z24
+	VPANDD           Z0, Z24, Z24
+	VBROADCASTI64X4  400(AX), Z25
+	VPSRLVW          Z1, Z25, Z25
+	VPANDD           Z0, Z25, Z25
+	VPMADDWD         844(CX), Y15, Y15
+	VPMADDUBSW       588(CX), Z22, Z22
+	VPMADDWD         Z17, Z22, Z17
+	VPMADDUBSW       652(CX), Z23, Z22
+	VPDPWSSD         Z18, Z22, Z17
+	VPMADDUBSW       716(CX), Z24, Z18
+	VPDPWSSD         Z19, Z18, Z17
+	VPMADDUBSW       780(CX), Z25, Z18
+	VPDPWSSD         Z20, Z18, Z17
+	VCVTDQ2PS        Z17, Z17
+	VMULPS           Z14, Z17, Z17
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z21, Z15, Z17
+	VFMADD231PS.BCST 584(CX), Z17, Z3
+	VSHUFI32X4       $0xff, Z13, Z13, Z13
+	VPSHUFB          Z2, Z13, Z14
+	VPSHUFB          Z6, Z13, Z17
+	VPSHUFB          Z7, Z13, Z18
+	VPSHUFB          Z8, Z13, Z19
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y13, Y15
+	VPERMPS          Z16, Z11, Z13
+	VPERMPS          Z16, Z12, Z16
+	VBROADCASTI64X4  448(AX), Z20
 	VPSRLVW          Z1, Z20, Z20
 	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  256(AX), Z21
+	VBROADCASTI64X4  480(AX), Z21
 	VPSRLVW          Z1, Z21, Z21
 	VPANDD           Z0, Z21, Z21
-	VPMADDWD         552(CX), Y10, Y10
-	VPMADDUBSW       296(CX), Z18, Z18
-	VPMADDWD         Z14, Z18, Z14
-	VPMADDUBSW       360(CX), Z19, Z18
-	VPDPWSSD         Z15, Z18, Z14
-	VPMADDUBSW       424(CX), Z20, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPMADDUBSW       488(CX), Z21, Z15
-	VPDPWSSD         Z17, Z15, Z14
+	VBROADCASTI64X4  512(AX), Z22
+	VPSRLVW          Z1, Z22, Z22
+	VPANDD           Z0, Z22, Z22
+	VBROADCASTI64X4  544(AX), Z23
+	VPSRLVW          Z1, Z23, Z23
+	VPANDD           Z0, Z23, Z23
+	VPMADDWD         1136(CX), Y15, Y15
+	VPMADDUBSW       880(CX), Z20, Z20
+	VPMADDWD         Z14, Z20, Z14
+	VPMADDUBSW       944(CX), Z21, Z20
+	VPDPWSSD         Z17, Z20, Z14
+	VPMADDUBSW       1008(CX), Z22, Z17
+	VPDPWSSD         Z18, Z17, Z14
+	VPMADDUBSW       1072(CX), Z23, Z17
+	VPDPWSSD         Z19, Z17, Z14
 	VCVTDQ2PS        Z14, Z14
 	VMULPS           Z13, Z14, Z14
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z9, Z10, Z14
-	VFMADD231PS.BCST 292(CX), Z14, Z6
-	VSHUFI32X4       $0xaa, Z8, Z8, Z9
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z9, Z13
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z9, Z14
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z9, Z15
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z9, Z16
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y9, Y10
-	VPERMPS          Z12, Z2, Z9
-	VPERMPS          Z12, Z3, Z17
-	VBROADCASTI64X4  304(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  336(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VBROADCASTI64X4  368(AX), Z20
-	VPSRLVW          Z1, Z20, Z20
-	VPANDD           Z0, Z20, Z20
-	VBROADCASTI64X4  400(AX), Z21
-	VPSRLVW          Z1, Z21, Z21
-	VPANDD           Z0, Z21, Z21
-	VPMADDWD         844(CX), Y10, Y10
-	VPMADDUBSW       588(CX), Z18, Z18
-	VPMADDWD         Z13, Z18, Z13
-	VPMADDUBSW       652(CX), Z19, Z18
-	VPDPWSSD         Z14, Z18, Z13
-	VPMADDUBSW       716(CX), Z20, Z14
-	VPDPWSSD         Z15, Z14, Z13
-	VPMADDUBSW       780(CX), Z21, Z14
-	VPDPWSSD         Z16, Z14, Z13
-	VCVTDQ2PS        Z13, Z13
-	VMULPS           Z9, Z13, Z13
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z17, Z10, Z13
-	VFMADD231PS.BCST 584(CX), Z13, Z6
-	VSHUFI32X4       $0xff, Z8, Z8, Z8
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z8, Z9
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z8, Z13
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z8, Z14
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z8, Z15
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y8, Y10
-	VPERMPS          Z12, Z4, Z8
-	VPERMPS          Z12, Z5, Z12
-	VBROADCASTI64X4  448(AX), Z16
-	VPSRLVW          Z1, Z16, Z16
-	VPANDD           Z0, Z16, Z16
-	VBROADCASTI64X4  480(AX), Z17
-	VPSRLVW          Z1, Z17, Z17
-	VPANDD           Z0, Z17, Z17
-	VBROADCASTI64X4  512(AX), Z18
-	VPSRLVW          Z1, Z18, Z18
-	VPANDD           Z0, Z18, Z18
-	VBROADCASTI64X4  544(AX), Z19
-	VPSRLVW          Z1, Z19, Z19
-	VPANDD           Z0, Z19, Z19
-	VPMADDWD         1136(CX), Y10, Y10
-	VPMADDUBSW       880(CX), Z16, Z16
-	VPMADDWD         Z9, Z16, Z9
-	VPMADDUBSW       944(CX), Z17, Z16
-	VPDPWSSD         Z13, Z16, Z9
-	VPMADDUBSW       1008(CX), Z18, Z13
-	VPDPWSSD         Z14, Z13, Z9
-	VPMADDUBSW       1072(CX), Z19, Z13
-	VPDPWSSD         Z15, Z13, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z8, Z9, Z9
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z12, Z10, Z9
-	VFMADD231PS.BCST 876(CX), Z9, Z6
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z16, Z15, Z14
+	VFMADD231PS.BCST 876(CX), Z14, Z3
 	ADDQ             $0x00000240, AX
 	ADDQ             $0x00000490, CX
 	SUBQ             $0x04, DX
@@ -2336,57 +2392,57 @@ q4kDotV_block4:
 	JMP              q4kDotV_done
 
 q4kDotV_block:
-	VMOVDQU64        (AX), X2
-	VPSHUFD          $0xed, X2, X11
-	VPSHUFD          $0xa5, X2, X2
-	VPSRLVD          kscale_shift<>+0(SB), X11, X11
-	VPSRLD           $0x02, X2, X2
-	VPANDD           kscale_masklo<>+0(SB), X11, X11
-	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X2, X11
-	VSHUFI32X4       $0x00, Z11, Z11, Z2
-	VPSHUFB          q4k_sshuf0<>+0(SB), Z2, Z3
-	VPSHUFB          q4k_sshuf1<>+0(SB), Z2, Z4
-	VPSHUFB          q4k_sshuf2<>+0(SB), Z2, Z5
-	VPSHUFB          q4k_sshuf3<>+0(SB), Z2, Z7
-	VPSHUFB          q4k_sshuf4<>+0(SB), Y2, Y10
-	VBROADCASTI64X4  16(AX), Z2
-	VPSRLVW          Z1, Z2, Z2
-	VPANDD           Z0, Z2, Z2
-	VBROADCASTI64X4  48(AX), Z8
-	VPSRLVW          Z1, Z8, Z8
-	VPANDD           Z0, Z8, Z8
-	VBROADCASTI64X4  80(AX), Z9
-	VPSRLVW          Z1, Z9, Z9
-	VPANDD           Z0, Z9, Z9
-	VBROADCASTI64X4  112(AX), Z12
-	VPSRLVW          Z1, Z12, Z12
-	VPANDD           Z0, Z12, Z12
-	VPBROADCASTW     (AX), Y13
-	VCVTPH2PS        Y13, Z13
-	VPBROADCASTW     2(AX), Y14
-	VCVTPH2PS        Y14, Z14
-	VPMADDWD         260(CX), Y10, Y10
-	VPMADDUBSW       4(CX), Z2, Z2
-	VPMADDWD         Z3, Z2, Z2
-	VPMADDUBSW       68(CX), Z8, Z3
-	VPDPWSSD         Z4, Z3, Z2
-	VPMADDUBSW       132(CX), Z9, Z3
-	VPDPWSSD         Z5, Z3, Z2
-	VPMADDUBSW       196(CX), Z12, Z3
-	VPDPWSSD         Z7, Z3, Z2
-	VCVTDQ2PS        Z2, Z2
-	VMULPS           Z13, Z2, Z2
-	VCVTDQ2PS        Y10, Y10
-	VFNMADD231PS     Z14, Z10, Z2
-	VFMADD231PS.BCST (CX), Z2, Z6
+	VMOVDQU64        (AX), X4
+	VPSHUFD          $0xed, X4, X5
+	VPSHUFD          $0xa5, X4, X4
+	VPSRLVD          kscale_shift<>+0(SB), X5, X5
+	VPSRLD           $0x02, X4, X4
+	VPANDD           kscale_masklo<>+0(SB), X5, X5
+	VPTERNLOGD       $0xf8, kscale_maskhi<>+0(SB), X4, X5
+	VSHUFI32X4       $0x00, Z5, Z5, Z4
+	VPSHUFB          Z2, Z4, Z9
+	VPSHUFB          Z6, Z4, Z10
+	VPSHUFB          Z7, Z4, Z11
+	VPSHUFB          Z8, Z4, Z12
+	VPSHUFB          q4k_sshuf4<>+0(SB), Y4, Y15
+	VBROADCASTI64X4  16(AX), Z4
+	VPSRLVW          Z1, Z4, Z4
+	VPANDD           Z0, Z4, Z4
+	VBROADCASTI64X4  48(AX), Z13
+	VPSRLVW          Z1, Z13, Z13
+	VPANDD           Z0, Z13, Z13
+	VBROADCASTI64X4  80(AX), Z14
+	VPSRLVW          Z1, Z14, Z14
+	VPANDD           Z0, Z14, Z14
+	VBROADCASTI64X4  112(AX), Z16
+	VPSRLVW          Z1, Z16, Z16
+	VPANDD           Z0, Z16, Z16
+	VPBROADCASTW     (AX), Y17
+	VCVTPH2PS        Y17, Z17
+	VPBROADCASTW     2(AX), Y18
+	VCVTPH2PS        Y18, Z18
+	VPMADDWD         260(CX), Y15, Y15
+	VPMADDUBSW       4(CX), Z4, Z4
+	VPMADDWD         Z9, Z4, Z4
+	VPMADDUBSW       68(CX), Z13, Z9
+	VPDPWSSD         Z10, Z9, Z4
+	VPMADDUBSW       132(CX), Z14, Z9
+	VPDPWSSD         Z11, Z9, Z4
+	VPMADDUBSW       196(CX), Z16, Z9
+	VPDPWSSD         Z12, Z9, Z4
+	VCVTDQ2PS        Z4, Z4
+	VMULPS           Z17, Z4, Z4
+	VCVTDQ2PS        Y15, Y15
+	VFNMADD231PS     Z18, Z15, Z4
+	VFMADD231PS.BCST (CX), Z4, Z3
 	ADDQ             $0x00000090, AX
 	ADDQ             $0x00000124, CX
 	DECQ             DX
 	JNZ              q4kDotV_block
 
 q4kDotV_done:
-	VEXTRACTF64X4 $0x01, Z6, Y0
-	VADDPS        Y0, Y6, Y0
+	VEXTRACTF64X4 $0x01, Z3, Y0
+	VADDPS        Y0, Y3, Y0
 	VEXTRACTF32X4 $0x01, Y0, X1
 	VADDPS        X0, X1, X1
 	VMOVHLPS      X1, X1, X0
@@ -8278,47 +8334,49 @@ q80pTile8Z_block:
 // func q50pDotZ(w *byte, x *byte, nb int) float32
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, SSE
 TEXT ·q50pDotZ(SB), NOSPLIT, $0-28
-	MOVQ      w+0(FP), AX
-	MOVL      $0x0000ff00, CX
-	KMOVW     CX, K1
-	VMOVDQU64 bytes16<>+0(SB), Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q50_pair_shift<>+0(SB), Z2
-	VPXORD    Z3, Z3, Z3
-	MOVQ      x+8(FP), CX
-	MOVQ      nb+16(FP), DX
+	MOVQ         w+0(FP), AX
+	MOVL         $0x0000ff00, CX
+	KMOVW        CX, K1
+	VMOVDQU64    bytes16<>+0(SB), Z0
+	VMOVDQU64    nibble_mask<>+0(SB), Z1
+	VMOVDQU64    q50_pair_shift<>+0(SB), Z2
+	VMOVDQU64    ones16<>+0(SB), Y3
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z3, Z3
+	VPXORD       Z4, Z4, Z4
+	MOVQ         x+8(FP), CX
+	MOVQ         nb+16(FP), DX
 
 q50pDotZ_block:
-	VMOVDQU64     6(AX), X4
-	VINSERTI32X4  $0x01, 28(AX), Y4, Y4
-	VSHUFI32X4    $0x50, Z4, Z4, Z5
-	VPSRLVW       Z2, Z5, Z5
-	VPANDD        Z1, Z5, Z5
+	VMOVDQU64     6(AX), X5
+	VINSERTI32X4  $0x01, 28(AX), Y5, Y5
+	VSHUFI32X4    $0x50, Z5, Z5, Z6
+	VPSRLVW       Z2, Z6, Z6
+	VPANDD        Z1, Z6, Z6
 	KMOVD         2(AX), K2
 	KMOVD         24(AX), K3
 	KUNPCKDQ      K2, K3, K2
-	VPADDB        Z0, Z5, K2, Z5
-	VPBROADCASTW  (AX), Y6
-	VPBROADCASTW  22(AX), K1, Y6
-	VCVTPH2PS     Y6, Z6
-	VMOVDQU64     2(CX), Y7
-	VINSERTI64X4  $0x01, 36(CX), Z7, Z7
-	VPMADDUBSW    Z7, Z5, Z5
-	VPMADDUBSW    Z7, Z0, Z8
-	VPSUBW        Z8, Z5, Z5
-	VPMADDWD      ones16<>+0(SB), Z5, Z5
-	VCVTDQ2PS     Z5, Z5
-	VMULPS        Z6, Z5, Z5
-	VPBROADCASTW  (CX), Y6
-	VPBROADCASTW  34(CX), K1, Y6
-	VCVTPH2PS     Y6, Z6
-	VFMADD231PS   Z6, Z5, Z3
+	VPADDB        Z0, Z6, K2, Z6
+	VPBROADCASTW  (AX), Y7
+	VPBROADCASTW  22(AX), K1, Y7
+	VCVTPH2PS     Y7, Z7
+	VMOVDQU64     2(CX), Y8
+	VINSERTI64X4  $0x01, 36(CX), Z8, Z8
+	VPMADDUBSW    Z8, Z6, Z6
+	VPMADDUBSW    Z8, Z0, Z9
+	VPSUBW        Z9, Z6, Z6
+	VPMADDWD      Z3, Z6, Z6
+	VCVTDQ2PS     Z6, Z6
+	VMULPS        Z7, Z6, Z6
+	VPBROADCASTW  (CX), Y7
+	VPBROADCASTW  34(CX), K1, Y7
+	VCVTPH2PS     Y7, Z7
+	VFMADD231PS   Z7, Z6, Z4
 	ADDQ          $0x0000002c, AX
 	ADDQ          $0x00000044, CX
 	DECQ          DX
 	JNZ           q50pDotZ_block
-	VEXTRACTF64X4 $0x01, Z3, Y0
-	VADDPS        Y0, Y3, Y0
+	VEXTRACTF64X4 $0x01, Z4, Y0
+	VADDPS        Y0, Y4, Y0
 	VEXTRACTF32X4 $0x01, Y0, X1
 	VADDPS        X0, X1, X1
 	VMOVHLPS      X1, X1, X0
@@ -8362,63 +8420,65 @@ GLOBL ones16<>(SB), RODATA|NOPTR, $64
 // func q50pTile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·q50pTile1Z(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), CX
-	MOVQ      xStride+40(FP), DX
-	LEAQ      (DX)(DX*2), DX
-	MOVQ      w+16(FP), DX
-	MOVL      $0x0000ff00, BX
-	KMOVW     BX, K1
-	VMOVDQU64 bytes16<>+0(SB), Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q50_pair_shift<>+0(SB), Z2
+	MOVQ         dst+0(FP), AX
+	MOVQ         dstStride+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+24(FP), CX
+	MOVQ         xStride+40(FP), DX
+	LEAQ         (DX)(DX*2), DX
+	MOVQ         w+16(FP), DX
+	MOVL         $0x0000ff00, BX
+	KMOVW        BX, K1
+	VMOVDQU64    bytes16<>+0(SB), Z0
+	VMOVDQU64    nibble_mask<>+0(SB), Z1
+	VMOVDQU64    q50_pair_shift<>+0(SB), Z2
+	VMOVDQU64    ones16<>+0(SB), Y3
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z3, Z3
 
 q50pTile1Z_row:
-	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
 	MOVQ   x+32(FP), BX
 	MOVQ   nb+48(FP), SI
 
 q50pTile1Z_block:
-	VMOVDQU64     6(DX), X4
-	VINSERTI32X4  $0x01, 28(DX), Y4, Y4
-	VSHUFI32X4    $0x50, Z4, Z4, Z5
-	VPSRLVW       Z2, Z5, Z5
-	VPANDD        Z1, Z5, Z5
+	VMOVDQU64     6(DX), X5
+	VINSERTI32X4  $0x01, 28(DX), Y5, Y5
+	VSHUFI32X4    $0x50, Z5, Z5, Z6
+	VPSRLVW       Z2, Z6, Z6
+	VPANDD        Z1, Z6, Z6
 	KMOVD         2(DX), K2
 	KMOVD         24(DX), K3
 	KUNPCKDQ      K2, K3, K2
-	VPADDB        Z0, Z5, K2, Z5
-	VPBROADCASTW  (DX), Y6
-	VPBROADCASTW  22(DX), K1, Y6
-	VCVTPH2PS     Y6, Z6
-	VMOVDQU64     2(BX), Y7
-	VINSERTI64X4  $0x01, 36(BX), Z7, Z7
-	VPMADDUBSW    Z7, Z5, Z5
-	VPMADDUBSW    Z7, Z0, Z8
-	VPSUBW        Z8, Z5, Z5
-	VPMADDWD      ones16<>+0(SB), Z5, Z5
-	VCVTDQ2PS     Z5, Z5
-	VMULPS        Z6, Z5, Z5
-	VPBROADCASTW  (BX), Y6
-	VPBROADCASTW  34(BX), K1, Y6
-	VCVTPH2PS     Y6, Z6
-	VFMADD231PS   Z6, Z5, Z3
+	VPADDB        Z0, Z6, K2, Z6
+	VPBROADCASTW  (DX), Y7
+	VPBROADCASTW  22(DX), K1, Y7
+	VCVTPH2PS     Y7, Z7
+	VMOVDQU64     2(BX), Y8
+	VINSERTI64X4  $0x01, 36(BX), Z8, Z8
+	VPMADDUBSW    Z8, Z6, Z6
+	VPMADDUBSW    Z8, Z0, Z9
+	VPSUBW        Z9, Z6, Z6
+	VPMADDWD      Z3, Z6, Z6
+	VCVTDQ2PS     Z6, Z6
+	VMULPS        Z7, Z6, Z6
+	VPBROADCASTW  (BX), Y7
+	VPBROADCASTW  34(BX), K1, Y7
+	VCVTPH2PS     Y7, Z7
+	VFMADD231PS   Z7, Z6, Z4
 	ADDQ          $0x0000002c, DX
 	ADDQ          $0x00000044, BX
 	DECQ          SI
 	JNZ           q50pTile1Z_block
 	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z3, Y5
-	VADDPS        Y5, Y3, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (BX)
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (BX)
 	ADDQ          $0x04, AX
 	DECQ          CX
 	JNZ           q50pTile1Z_row
@@ -8428,86 +8488,88 @@ q50pTile1Z_block:
 // func q50pTile2Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·q50pTile2Z(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), SI
-	MOVL      $0x0000ff00, DI
-	KMOVW     DI, K1
-	VMOVDQU64 bytes16<>+0(SB), Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q50_pair_shift<>+0(SB), Z2
+	MOVQ         dst+0(FP), AX
+	MOVQ         dstStride+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+24(FP), DX
+	MOVQ         xStride+40(FP), BX
+	LEAQ         (BX)(BX*2), SI
+	MOVQ         w+16(FP), SI
+	MOVL         $0x0000ff00, DI
+	KMOVW        DI, K1
+	VMOVDQU64    bytes16<>+0(SB), Z0
+	VMOVDQU64    nibble_mask<>+0(SB), Z1
+	VMOVDQU64    q50_pair_shift<>+0(SB), Z2
+	VMOVDQU64    ones16<>+0(SB), Y3
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z3, Z3
 
 q50pTile2Z_row:
-	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
 	MOVQ   x+32(FP), DI
 	MOVQ   nb+48(FP), R8
 
 q50pTile2Z_block:
-	VMOVDQU64     6(SI), X5
-	VINSERTI32X4  $0x01, 28(SI), Y5, Y5
-	VSHUFI32X4    $0x50, Z5, Z5, Z6
-	VPSRLVW       Z2, Z6, Z6
-	VPANDD        Z1, Z6, Z6
+	VMOVDQU64     6(SI), X6
+	VINSERTI32X4  $0x01, 28(SI), Y6, Y6
+	VSHUFI32X4    $0x50, Z6, Z6, Z7
+	VPSRLVW       Z2, Z7, Z7
+	VPANDD        Z1, Z7, Z7
 	KMOVD         2(SI), K2
 	KMOVD         24(SI), K3
 	KUNPCKDQ      K2, K3, K2
-	VPADDB        Z0, Z6, K2, Z6
-	VPBROADCASTW  (SI), Y7
-	VPBROADCASTW  22(SI), K1, Y7
-	VCVTPH2PS     Y7, Z7
-	VMOVDQU64     2(DI), Y8
-	VINSERTI64X4  $0x01, 36(DI), Z8, Z8
-	VPMADDUBSW    Z8, Z6, Z9
-	VPMADDUBSW    Z8, Z0, Z10
-	VPSUBW        Z10, Z9, Z9
-	VPMADDWD      ones16<>+0(SB), Z9, Z9
-	VCVTDQ2PS     Z9, Z9
-	VMULPS        Z7, Z9, Z9
-	VPBROADCASTW  (DI), Y8
-	VPBROADCASTW  34(DI), K1, Y8
-	VCVTPH2PS     Y8, Z10
-	VFMADD231PS   Z10, Z9, Z3
-	VMOVDQU64     2(DI)(BX*1), Y11
-	VINSERTI64X4  $0x01, 36(DI)(BX*1), Z11, Z11
-	VPMADDUBSW    Z11, Z6, Z6
-	VPMADDUBSW    Z11, Z0, Z9
-	VPSUBW        Z9, Z6, Z6
-	VPMADDWD      ones16<>+0(SB), Z6, Z6
-	VCVTDQ2PS     Z6, Z6
-	VMULPS        Z7, Z6, Z6
-	VPBROADCASTW  (DI)(BX*1), Y7
-	VPBROADCASTW  34(DI)(BX*1), K1, Y7
-	VCVTPH2PS     Y7, Z7
-	VFMADD231PS   Z7, Z6, Z4
+	VPADDB        Z0, Z7, K2, Z7
+	VPBROADCASTW  (SI), Y8
+	VPBROADCASTW  22(SI), K1, Y8
+	VCVTPH2PS     Y8, Z8
+	VMOVDQU64     2(DI), Y9
+	VINSERTI64X4  $0x01, 36(DI), Z9, Z9
+	VPMADDUBSW    Z9, Z7, Z10
+	VPMADDUBSW    Z9, Z0, Z11
+	VPSUBW        Z11, Z10, Z10
+	VPMADDWD      Z3, Z10, Z10
+	VCVTDQ2PS     Z10, Z10
+	VMULPS        Z8, Z10, Z10
+	VPBROADCASTW  (DI), Y9
+	VPBROADCASTW  34(DI), K1, Y9
+	VCVTPH2PS     Y9, Z11
+	VFMADD231PS   Z11, Z10, Z4
+	VMOVDQU64     2(DI)(BX*1), Y12
+	VINSERTI64X4  $0x01, 36(DI)(BX*1), Z12, Z12
+	VPMADDUBSW    Z12, Z7, Z7
+	VPMADDUBSW    Z12, Z0, Z10
+	VPSUBW        Z10, Z7, Z7
+	VPMADDWD      Z3, Z7, Z7
+	VCVTDQ2PS     Z7, Z7
+	VMULPS        Z8, Z7, Z7
+	VPBROADCASTW  (DI)(BX*1), Y8
+	VPBROADCASTW  34(DI)(BX*1), K1, Y8
+	VCVTPH2PS     Y8, Z8
+	VFMADD231PS   Z8, Z7, Z5
 	ADDQ          $0x0000002c, SI
 	ADDQ          $0x00000044, DI
 	DECQ          R8
 	JNZ           q50pTile2Z_block
 	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z3, Y6
-	VADDPS        Y6, Y3, Y6
-	VEXTRACTF32X4 $0x01, Y6, X5
-	VADDPS        X6, X5, X5
-	VMOVHLPS      X5, X5, X6
-	VADDPS        X6, X5, X5
-	VMOVSHDUP     X5, X6
-	VADDSS        X6, X5, X5
-	VMOVSS        X5, (DI)
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
 	ADDQ          CX, DI
-	VEXTRACTF64X4 $0x01, Z4, Y6
-	VADDPS        Y6, Y4, Y6
-	VEXTRACTF32X4 $0x01, Y6, X5
-	VADDPS        X6, X5, X5
-	VMOVHLPS      X5, X5, X6
-	VADDPS        X6, X5, X5
-	VMOVSHDUP     X5, X6
-	VADDSS        X6, X5, X5
-	VMOVSS        X5, (DI)
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile2Z_row
@@ -8517,132 +8579,134 @@ q50pTile2Z_block:
 // func q50pTile4Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·q50pTile4Z(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	MOVL      $0x0000ff00, R8
-	KMOVW     R8, K1
-	VMOVDQU64 bytes16<>+0(SB), Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q50_pair_shift<>+0(SB), Z2
+	MOVQ         dst+0(FP), AX
+	MOVQ         dstStride+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+24(FP), DX
+	MOVQ         xStride+40(FP), BX
+	LEAQ         (BX)(BX*2), SI
+	MOVQ         w+16(FP), DI
+	MOVL         $0x0000ff00, R8
+	KMOVW        R8, K1
+	VMOVDQU64    bytes16<>+0(SB), Z0
+	VMOVDQU64    nibble_mask<>+0(SB), Z1
+	VMOVDQU64    q50_pair_shift<>+0(SB), Z2
+	VMOVDQU64    ones16<>+0(SB), Y3
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z3, Z3
 
 q50pTile4Z_row:
-	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
 	MOVQ   x+32(FP), R8
 	MOVQ   nb+48(FP), R9
 
 q50pTile4Z_block:
-	VMOVDQU64     6(DI), X7
-	VINSERTI32X4  $0x01, 28(DI), Y7, Y7
-	VSHUFI32X4    $0x50, Z7, Z7, Z8
-	VPSRLVW       Z2, Z8, Z8
-	VPANDD        Z1, Z8, Z8
+	VMOVDQU64     6(DI), X8
+	VINSERTI32X4  $0x01, 28(DI), Y8, Y8
+	VSHUFI32X4    $0x50, Z8, Z8, Z9
+	VPSRLVW       Z2, Z9, Z9
+	VPANDD        Z1, Z9, Z9
 	KMOVD         2(DI), K2
 	KMOVD         24(DI), K3
 	KUNPCKDQ      K2, K3, K2
-	VPADDB        Z0, Z8, K2, Z8
-	VPBROADCASTW  (DI), Y9
-	VPBROADCASTW  22(DI), K1, Y9
-	VCVTPH2PS     Y9, Z9
-	VMOVDQU64     2(R8), Y10
-	VINSERTI64X4  $0x01, 36(R8), Z10, Z10
-	VPMADDUBSW    Z10, Z8, Z11
-	VPMADDUBSW    Z10, Z0, Z12
-	VPSUBW        Z12, Z11, Z11
-	VPMADDWD      ones16<>+0(SB), Z11, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z9, Z11, Z11
-	VPBROADCASTW  (R8), Y10
-	VPBROADCASTW  34(R8), K1, Y10
-	VCVTPH2PS     Y10, Z12
-	VFMADD231PS   Z12, Z11, Z3
-	VMOVDQU64     2(R8)(BX*1), Y13
-	VINSERTI64X4  $0x01, 36(R8)(BX*1), Z13, Z13
-	VPMADDUBSW    Z13, Z8, Z11
-	VPMADDUBSW    Z13, Z0, Z12
-	VPSUBW        Z12, Z11, Z11
-	VPMADDWD      ones16<>+0(SB), Z11, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z9, Z11, Z11
-	VPBROADCASTW  (R8)(BX*1), Y10
-	VPBROADCASTW  34(R8)(BX*1), K1, Y10
-	VCVTPH2PS     Y10, Z12
-	VFMADD231PS   Z12, Z11, Z4
-	VMOVDQU64     2(R8)(BX*2), Y14
-	VINSERTI64X4  $0x01, 36(R8)(BX*2), Z14, Z14
-	VPMADDUBSW    Z14, Z8, Z11
-	VPMADDUBSW    Z14, Z0, Z12
-	VPSUBW        Z12, Z11, Z11
-	VPMADDWD      ones16<>+0(SB), Z11, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z9, Z11, Z11
-	VPBROADCASTW  (R8)(BX*2), Y10
-	VPBROADCASTW  34(R8)(BX*2), K1, Y10
-	VCVTPH2PS     Y10, Z12
-	VFMADD231PS   Z12, Z11, Z5
-	VMOVDQU64     2(R8)(SI*1), Y15
-	VINSERTI64X4  $0x01, 36(R8)(SI*1), Z15, Z15
-	VPMADDUBSW    Z15, Z8, Z8
-	VPMADDUBSW    Z15, Z0, Z11
-	VPSUBW        Z11, Z8, Z8
-	VPMADDWD      ones16<>+0(SB), Z8, Z8
-	VCVTDQ2PS     Z8, Z8
-	VMULPS        Z9, Z8, Z8
-	VPBROADCASTW  (R8)(SI*1), Y9
-	VPBROADCASTW  34(R8)(SI*1), K1, Y9
-	VCVTPH2PS     Y9, Z9
-	VFMADD231PS   Z9, Z8, Z6
+	VPADDB        Z0, Z9, K2, Z9
+	VPBROADCASTW  (DI), Y10
+	VPBROADCASTW  22(DI), K1, Y10
+	VCVTPH2PS     Y10, Z10
+	VMOVDQU64     2(R8), Y11
+	VINSERTI64X4  $0x01, 36(R8), Z11, Z11
+	VPMADDUBSW    Z11, Z9, Z12
+	VPMADDUBSW    Z11, Z0, Z13
+	VPSUBW        Z13, Z12, Z12
+	VPMADDWD      Z3, Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z10, Z12, Z12
+	VPBROADCASTW  (R8), Y11
+	VPBROADCASTW  34(R8), K1, Y11
+	VCVTPH2PS     Y11, Z13
+	VFMADD231PS   Z13, Z12, Z4
+	VMOVDQU64     2(R8)(BX*1), Y14
+	VINSERTI64X4  $0x01, 36(R8)(BX*1), Z14, Z14
+	VPMADDUBSW    Z14, Z9, Z12
+	VPMADDUBSW    Z14, Z0, Z13
+	VPSUBW        Z13, Z12, Z12
+	VPMADDWD      Z3, Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z10, Z12, Z12
+	VPBROADCASTW  (R8)(BX*1), Y11
+	VPBROADCASTW  34(R8)(BX*1), K1, Y11
+	VCVTPH2PS     Y11, Z13
+	VFMADD231PS   Z13, Z12, Z5
+	VMOVDQU64     2(R8)(BX*2), Y15
+	VINSERTI64X4  $0x01, 36(R8)(BX*2), Z15, Z15
+	VPMADDUBSW    Z15, Z9, Z12
+	VPMADDUBSW    Z15, Z0, Z13
+	VPSUBW        Z13, Z12, Z12
+	VPMADDWD      Z3, Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z10, Z12, Z12
+	VPBROADCASTW  (R8)(BX*2), Y11
+	VPBROADCASTW  34(R8)(BX*2), K1, Y11
+	VCVTPH2PS     Y11, Z13
+	VFMADD231PS   Z13, Z12, Z6
+	VMOVDQU64     2(R8)(SI*1), Y16
+	VINSERTI64X4  $0x01, 36(R8)(SI*1), Z16, Z16
+	VPMADDUBSW    Z16, Z9, Z9
+	VPMADDUBSW    Z16, Z0, Z12
+	VPSUBW        Z12, Z9, Z9
+	VPMADDWD      Z3, Z9, Z9
+	VCVTDQ2PS     Z9, Z9
+	VMULPS        Z10, Z9, Z9
+	VPBROADCASTW  (R8)(SI*1), Y10
+	VPBROADCASTW  34(R8)(SI*1), K1, Y10
+	VCVTPH2PS     Y10, Z10
+	VFMADD231PS   Z10, Z9, Z7
 	ADDQ          $0x0000002c, DI
 	ADDQ          $0x00000044, R8
 	DECQ          R9
 	JNZ           q50pTile4Z_block
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y8
-	VADDPS        Y8, Y3, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (R8)
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y8
-	VADDPS        Y8, Y4, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (R8)
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y8
-	VADDPS        Y8, Y5, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (R8)
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y8
-	VADDPS        Y8, Y6, Y8
-	VEXTRACTF32X4 $0x01, Y8, X7
-	VADDPS        X8, X7, X7
-	VMOVHLPS      X7, X7, X8
-	VADDPS        X8, X7, X7
-	VMOVSHDUP     X7, X8
-	VADDSS        X8, X7, X7
-	VMOVSS        X7, (R8)
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile4Z_row
@@ -8652,21 +8716,22 @@ q50pTile4Z_block:
 // func q50pTile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
 TEXT ·q50pTile8Z(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	MOVL      $0x0000ff00, R8
-	KMOVW     R8, K1
-	VMOVDQU64 bytes16<>+0(SB), Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q50_pair_shift<>+0(SB), Z2
+	MOVQ         dst+0(FP), AX
+	MOVQ         dstStride+8(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         rows+24(FP), DX
+	MOVQ         xStride+40(FP), BX
+	LEAQ         (BX)(BX*2), SI
+	MOVQ         w+16(FP), DI
+	MOVL         $0x0000ff00, R8
+	KMOVW        R8, K1
+	VMOVDQU64    bytes16<>+0(SB), Z0
+	VMOVDQU64    nibble_mask<>+0(SB), Z1
+	VMOVDQU64    q50_pair_shift<>+0(SB), Z2
+	VMOVDQU64    ones16<>+0(SB), Y3
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z3, Z3
 
 q50pTile8Z_row:
-	VPXORD Z3, Z3, Z3
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
 	VPXORD Z6, Z6, Z6
@@ -8674,204 +8739,205 @@ q50pTile8Z_row:
 	VPXORD Z8, Z8, Z8
 	VPXORD Z9, Z9, Z9
 	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
 	MOVQ   x+32(FP), R8
 	LEAQ   (R8)(BX*4), R9
 	MOVQ   nb+48(FP), R10
 
 q50pTile8Z_block:
-	VMOVDQU64     6(DI), X11
-	VINSERTI32X4  $0x01, 28(DI), Y11, Y11
-	VSHUFI32X4    $0x50, Z11, Z11, Z12
-	VPSRLVW       Z2, Z12, Z12
-	VPANDD        Z1, Z12, Z12
+	VMOVDQU64     6(DI), X12
+	VINSERTI32X4  $0x01, 28(DI), Y12, Y12
+	VSHUFI32X4    $0x50, Z12, Z12, Z13
+	VPSRLVW       Z2, Z13, Z13
+	VPANDD        Z1, Z13, Z13
 	KMOVD         2(DI), K2
 	KMOVD         24(DI), K3
 	KUNPCKDQ      K2, K3, K2
-	VPADDB        Z0, Z12, K2, Z12
-	VPBROADCASTW  (DI), Y13
-	VPBROADCASTW  22(DI), K1, Y13
-	VCVTPH2PS     Y13, Z13
-	VMOVDQU64     2(R8), Y14
-	VINSERTI64X4  $0x01, 36(R8), Z14, Z14
-	VPMADDUBSW    Z14, Z12, Z15
-	VPMADDUBSW    Z14, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R8), Y14
-	VPBROADCASTW  34(R8), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z3
-	VMOVDQU64     2(R8)(BX*1), Y17
-	VINSERTI64X4  $0x01, 36(R8)(BX*1), Z17, Z17
-	VPMADDUBSW    Z17, Z12, Z15
-	VPMADDUBSW    Z17, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R8)(BX*1), Y14
-	VPBROADCASTW  34(R8)(BX*1), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z4
-	VMOVDQU64     2(R8)(BX*2), Y18
-	VINSERTI64X4  $0x01, 36(R8)(BX*2), Z18, Z18
-	VPMADDUBSW    Z18, Z12, Z15
-	VPMADDUBSW    Z18, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R8)(BX*2), Y14
-	VPBROADCASTW  34(R8)(BX*2), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z5
-	VMOVDQU64     2(R8)(SI*1), Y19
-	VINSERTI64X4  $0x01, 36(R8)(SI*1), Z19, Z19
-	VPMADDUBSW    Z19, Z12, Z15
-	VPMADDUBSW    Z19, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R8)(SI*1), Y14
-	VPBROADCASTW  34(R8)(SI*1), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z6
-	VMOVDQU64     2(R9), Y20
-	VINSERTI64X4  $0x01, 36(R9), Z20, Z20
-	VPMADDUBSW    Z20, Z12, Z15
-	VPMADDUBSW    Z20, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R9), Y14
-	VPBROADCASTW  34(R9), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z7
-	VMOVDQU64     2(R9)(BX*1), Y21
-	VINSERTI64X4  $0x01, 36(R9)(BX*1), Z21, Z21
-	VPMADDUBSW    Z21, Z12, Z15
-	VPMADDUBSW    Z21, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R9)(BX*1), Y14
-	VPBROADCASTW  34(R9)(BX*1), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z8
-	VMOVDQU64     2(R9)(BX*2), Y22
-	VINSERTI64X4  $0x01, 36(R9)(BX*2), Z22, Z22
-	VPMADDUBSW    Z22, Z12, Z15
-	VPMADDUBSW    Z22, Z0, Z16
-	VPSUBW        Z16, Z15, Z15
-	VPMADDWD      ones16<>+0(SB), Z15, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z13, Z15, Z15
-	VPBROADCASTW  (R9)(BX*2), Y14
-	VPBROADCASTW  34(R9)(BX*2), K1, Y14
-	VCVTPH2PS     Y14, Z16
-	VFMADD231PS   Z16, Z15, Z9
-	VMOVDQU64     2(R9)(SI*1), Y23
-	VINSERTI64X4  $0x01, 36(R9)(SI*1), Z23, Z23
-	VPMADDUBSW    Z23, Z12, Z12
-	VPMADDUBSW    Z23, Z0, Z15
-	VPSUBW        Z15, Z12, Z12
-	VPMADDWD      ones16<>+0(SB), Z12, Z12
-	VCVTDQ2PS     Z12, Z12
-	VMULPS        Z13, Z12, Z12
-	VPBROADCASTW  (R9)(SI*1), Y13
-	VPBROADCASTW  34(R9)(SI*1), K1, Y13
-	VCVTPH2PS     Y13, Z13
-	VFMADD231PS   Z13, Z12, Z10
+	VPADDB        Z0, Z13, K2, Z13
+	VPBROADCASTW  (DI), Y14
+	VPBROADCASTW  22(DI), K1, Y14
+	VCVTPH2PS     Y14, Z14
+	VMOVDQU64     2(R8), Y15
+	VINSERTI64X4  $0x01, 36(R8), Z15, Z15
+	VPMADDUBSW    Z15, Z13, Z16
+	VPMADDUBSW    Z15, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R8), Y15
+	VPBROADCASTW  34(R8), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z4
+	VMOVDQU64     2(R8)(BX*1), Y18
+	VINSERTI64X4  $0x01, 36(R8)(BX*1), Z18, Z18
+	VPMADDUBSW    Z18, Z13, Z16
+	VPMADDUBSW    Z18, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R8)(BX*1), Y15
+	VPBROADCASTW  34(R8)(BX*1), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z5
+	VMOVDQU64     2(R8)(BX*2), Y19
+	VINSERTI64X4  $0x01, 36(R8)(BX*2), Z19, Z19
+	VPMADDUBSW    Z19, Z13, Z16
+	VPMADDUBSW    Z19, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R8)(BX*2), Y15
+	VPBROADCASTW  34(R8)(BX*2), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z6
+	VMOVDQU64     2(R8)(SI*1), Y20
+	VINSERTI64X4  $0x01, 36(R8)(SI*1), Z20, Z20
+	VPMADDUBSW    Z20, Z13, Z16
+	VPMADDUBSW    Z20, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R8)(SI*1), Y15
+	VPBROADCASTW  34(R8)(SI*1), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z7
+	VMOVDQU64     2(R9), Y21
+	VINSERTI64X4  $0x01, 36(R9), Z21, Z21
+	VPMADDUBSW    Z21, Z13, Z16
+	VPMADDUBSW    Z21, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R9), Y15
+	VPBROADCASTW  34(R9), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z8
+	VMOVDQU64     2(R9)(BX*1), Y22
+	VINSERTI64X4  $0x01, 36(R9)(BX*1), Z22, Z22
+	VPMADDUBSW    Z22, Z13, Z16
+	VPMADDUBSW    Z22, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R9)(BX*1), Y15
+	VPBROADCASTW  34(R9)(BX*1), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z9
+	VMOVDQU64     2(R9)(BX*2), Y23
+	VINSERTI64X4  $0x01, 36(R9)(BX*2), Z23, Z23
+	VPMADDUBSW    Z23, Z13, Z16
+	VPMADDUBSW    Z23, Z0, Z17
+	VPSUBW        Z17, Z16, Z16
+	VPMADDWD      Z3, Z16, Z16
+	VCVTDQ2PS     Z16, Z16
+	VMULPS        Z14, Z16, Z16
+	VPBROADCASTW  (R9)(BX*2), Y15
+	VPBROADCASTW  34(R9)(BX*2), K1, Y15
+	VCVTPH2PS     Y15, Z17
+	VFMADD231PS   Z17, Z16, Z10
+	VMOVDQU64     2(R9)(SI*1), Y24
+	VINSERTI64X4  $0x01, 36(R9)(SI*1), Z24, Z24
+	VPMADDUBSW    Z24, Z13, Z13
+	VPMADDUBSW    Z24, Z0, Z16
+	VPSUBW        Z16, Z13, Z13
+	VPMADDWD      Z3, Z13, Z13
+	VCVTDQ2PS     Z13, Z13
+	VMULPS        Z14, Z13, Z13
+	VPBROADCASTW  (R9)(SI*1), Y14
+	VPBROADCASTW  34(R9)(SI*1), K1, Y14
+	VCVTPH2PS     Y14, Z14
+	VFMADD231PS   Z14, Z13, Z11
 	ADDQ          $0x0000002c, DI
 	ADDQ          $0x00000044, R8
 	ADDQ          $0x00000044, R9
 	DECQ          R10
 	JNZ           q50pTile8Z_block
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y12
-	VADDPS        Y12, Y3, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y13, Y4, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y12
-	VADDPS        Y12, Y4, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z5, Y13
+	VADDPS        Y13, Y5, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y12
-	VADDPS        Y12, Y5, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z6, Y13
+	VADDPS        Y13, Y6, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y12
-	VADDPS        Y12, Y6, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z7, Y13
+	VADDPS        Y13, Y7, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y12
-	VADDPS        Y12, Y7, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z8, Y13
+	VADDPS        Y13, Y8, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y12
-	VADDPS        Y12, Y8, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z9, Y13
+	VADDPS        Y13, Y9, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y12
-	VADDPS        Y12, Y9, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z10, Y13
+	VADDPS        Y13, Y10, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z10, Y12
-	VADDPS        Y12, Y10, Y12
-	VEXTRACTF32X4 $0x01, Y12, X11
-	VADDPS        X12, X11, X11
-	VMOVHLPS      X11, X11, X12
-	VADDPS        X12, X11, X11
-	VMOVSHDUP     X11, X12
-	VADDSS        X12, X11, X11
-	VMOVSS        X11, (R8)
+	VEXTRACTF64X4 $0x01, Z11, Y13
+	VADDPS        Y13, Y11, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile8Z_row
@@ -12457,7 +12523,7 @@ f16FromFloatY_loop:
 	RET
 
 // func q8kFromFloatZ(dst *byte, src *float32, nb int) int
-// Requires: AVX, AVX512BW, AVX512F, BMI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, BMI
 TEXT ·q8kFromFloatZ(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), AX
 	MOVQ src+8(FP), CX
@@ -12473,47 +12539,47 @@ q8kFromFloatZ_block:
 	VMOVUPS     64(CX), Z3
 	VPANDD.BCST abs_mask4<>+0(SB), Z3, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     128(CX), Z5
-	VPANDD.BCST abs_mask4<>+0(SB), Z5, Z2
-	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     192(CX), Z6
+	VMOVUPS     128(CX), Z6
 	VPANDD.BCST abs_mask4<>+0(SB), Z6, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     256(CX), Z7
+	VMOVUPS     192(CX), Z7
 	VPANDD.BCST abs_mask4<>+0(SB), Z7, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     320(CX), Z8
+	VMOVUPS     256(CX), Z8
 	VPANDD.BCST abs_mask4<>+0(SB), Z8, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     384(CX), Z9
+	VMOVUPS     320(CX), Z9
 	VPANDD.BCST abs_mask4<>+0(SB), Z9, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     448(CX), Z10
+	VMOVUPS     384(CX), Z10
 	VPANDD.BCST abs_mask4<>+0(SB), Z10, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     512(CX), Z11
+	VMOVUPS     448(CX), Z11
 	VPANDD.BCST abs_mask4<>+0(SB), Z11, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     576(CX), Z12
+	VMOVUPS     512(CX), Z12
 	VPANDD.BCST abs_mask4<>+0(SB), Z12, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     640(CX), Z13
+	VMOVUPS     576(CX), Z13
 	VPANDD.BCST abs_mask4<>+0(SB), Z13, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     704(CX), Z14
+	VMOVUPS     640(CX), Z14
 	VPANDD.BCST abs_mask4<>+0(SB), Z14, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     768(CX), Z15
+	VMOVUPS     704(CX), Z15
 	VPANDD.BCST abs_mask4<>+0(SB), Z15, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     832(CX), Z16
+	VMOVUPS     768(CX), Z16
 	VPANDD.BCST abs_mask4<>+0(SB), Z16, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     896(CX), Z17
+	VMOVUPS     832(CX), Z17
 	VPANDD.BCST abs_mask4<>+0(SB), Z17, Z2
 	VPMAXUD     Z2, Z0, Z0
-	VMOVUPS     960(CX), Z18
+	VMOVUPS     896(CX), Z18
 	VPANDD.BCST abs_mask4<>+0(SB), Z18, Z2
+	VPMAXUD     Z2, Z0, Z0
+	VMOVUPS     960(CX), Z19
+	VPANDD.BCST abs_mask4<>+0(SB), Z19, Z2
 	VPMAXUD     Z2, Z0, Z0
 	VSHUFI64X2  $0x4e, Z0, Z0, Z2
 	VPMAXUD     Z2, Z0, Z0
@@ -12548,7 +12614,7 @@ q8kFromFloatZ_not0:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not1:
-	VPANDD.BCST abs_mask4<>+0(SB), Z5, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z6, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12558,7 +12624,7 @@ q8kFromFloatZ_not1:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not2:
-	VPANDD.BCST abs_mask4<>+0(SB), Z6, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z7, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12568,7 +12634,7 @@ q8kFromFloatZ_not2:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not3:
-	VPANDD.BCST abs_mask4<>+0(SB), Z7, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z8, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12578,7 +12644,7 @@ q8kFromFloatZ_not3:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not4:
-	VPANDD.BCST abs_mask4<>+0(SB), Z8, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z9, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12588,7 +12654,7 @@ q8kFromFloatZ_not4:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not5:
-	VPANDD.BCST abs_mask4<>+0(SB), Z9, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z10, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12598,7 +12664,7 @@ q8kFromFloatZ_not5:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not6:
-	VPANDD.BCST abs_mask4<>+0(SB), Z10, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z11, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12608,7 +12674,7 @@ q8kFromFloatZ_not6:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not7:
-	VPANDD.BCST abs_mask4<>+0(SB), Z11, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z12, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12618,7 +12684,7 @@ q8kFromFloatZ_not7:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not8:
-	VPANDD.BCST abs_mask4<>+0(SB), Z12, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z13, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12628,7 +12694,7 @@ q8kFromFloatZ_not8:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not9:
-	VPANDD.BCST abs_mask4<>+0(SB), Z13, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z14, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12638,7 +12704,7 @@ q8kFromFloatZ_not9:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not10:
-	VPANDD.BCST abs_mask4<>+0(SB), Z14, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z15, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12648,7 +12714,7 @@ q8kFromFloatZ_not10:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not11:
-	VPANDD.BCST abs_mask4<>+0(SB), Z15, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z16, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12658,7 +12724,7 @@ q8kFromFloatZ_not11:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not12:
-	VPANDD.BCST abs_mask4<>+0(SB), Z16, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z17, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12668,7 +12734,7 @@ q8kFromFloatZ_not12:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not13:
-	VPANDD.BCST abs_mask4<>+0(SB), Z17, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z18, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12678,7 +12744,7 @@ q8kFromFloatZ_not13:
 	JMP         q8kFromFloatZ_found
 
 q8kFromFloatZ_not14:
-	VPANDD.BCST abs_mask4<>+0(SB), Z18, Z2
+	VPANDD.BCST abs_mask4<>+0(SB), Z19, Z2
 	VPCMPEQD    Z0, Z2, K1
 	KMOVW       K1, SI
 	TESTL       SI, SI
@@ -12705,50 +12771,52 @@ q8kFromFloatZ_found:
 	VMULPS       Z0, Z3, Z3
 	VCVTPS2DQ    Z3, Z3
 	VPMOVSDB     Z3, 20(AX)
-	VMULPS       Z0, Z5, Z5
-	VCVTPS2DQ    Z5, Z5
-	VPMOVSDB     Z5, 36(AX)
 	VMULPS       Z0, Z6, Z6
 	VCVTPS2DQ    Z6, Z6
-	VPMOVSDB     Z6, 52(AX)
+	VPMOVSDB     Z6, 36(AX)
 	VMULPS       Z0, Z7, Z7
 	VCVTPS2DQ    Z7, Z7
-	VPMOVSDB     Z7, 68(AX)
+	VPMOVSDB     Z7, 52(AX)
 	VMULPS       Z0, Z8, Z8
 	VCVTPS2DQ    Z8, Z8
-	VPMOVSDB     Z8, 84(AX)
+	VPMOVSDB     Z8, 68(AX)
 	VMULPS       Z0, Z9, Z9
 	VCVTPS2DQ    Z9, Z9
-	VPMOVSDB     Z9, 100(AX)
+	VPMOVSDB     Z9, 84(AX)
 	VMULPS       Z0, Z10, Z10
 	VCVTPS2DQ    Z10, Z10
-	VPMOVSDB     Z10, 116(AX)
+	VPMOVSDB     Z10, 100(AX)
 	VMULPS       Z0, Z11, Z11
 	VCVTPS2DQ    Z11, Z11
-	VPMOVSDB     Z11, 132(AX)
+	VPMOVSDB     Z11, 116(AX)
 	VMULPS       Z0, Z12, Z12
 	VCVTPS2DQ    Z12, Z12
-	VPMOVSDB     Z12, 148(AX)
+	VPMOVSDB     Z12, 132(AX)
 	VMULPS       Z0, Z13, Z13
 	VCVTPS2DQ    Z13, Z13
-	VPMOVSDB     Z13, 164(AX)
+	VPMOVSDB     Z13, 148(AX)
 	VMULPS       Z0, Z14, Z14
 	VCVTPS2DQ    Z14, Z14
-	VPMOVSDB     Z14, 180(AX)
+	VPMOVSDB     Z14, 164(AX)
 	VMULPS       Z0, Z15, Z15
 	VCVTPS2DQ    Z15, Z15
-	VPMOVSDB     Z15, 196(AX)
+	VPMOVSDB     Z15, 180(AX)
 	VMULPS       Z0, Z16, Z16
 	VCVTPS2DQ    Z16, Z16
-	VPMOVSDB     Z16, 212(AX)
+	VPMOVSDB     Z16, 196(AX)
 	VMULPS       Z0, Z17, Z17
 	VCVTPS2DQ    Z17, Z17
-	VPMOVSDB     Z17, 228(AX)
+	VPMOVSDB     Z17, 212(AX)
 	VMULPS       Z0, Z18, Z18
 	VCVTPS2DQ    Z18, Z18
-	VPMOVSDB     Z18, 244(AX)
-	VMOVDQU64    ones8<>+0(SB), Z0
-	VMOVDQU64    ones16<>+0(SB), Z1
+	VPMOVSDB     Z18, 228(AX)
+	VMULPS       Z0, Z19, Z19
+	VCVTPS2DQ    Z19, Z19
+	VPMOVSDB     Z19, 244(AX)
+	VMOVDQU64    ones8<>+0(SB), Y5
+	VINSERTI64X4 $0x01, ones8<>+32(SB), Z5, Z0
+	VMOVDQU64    ones16<>+0(SB), Y5
+	VINSERTI64X4 $0x01, ones16<>+32(SB), Z5, Z1
 	VPMADDUBSW   4(AX), Z0, Z2
 	VPMADDWD     Z1, Z2, Z2
 	VPSHUFD      $0xb1, Z2, Z3
@@ -12757,27 +12825,29 @@ q8kFromFloatZ_found:
 	VPADDD       Z3, Z2, Z2
 	VPMADDUBSW   68(AX), Z0, Z3
 	VPMADDWD     Z1, Z3, Z3
-	VPSHUFD      $0xb1, Z3, Z5
-	VPADDD       Z5, Z3, Z3
-	VPSHUFD      $0x4e, Z3, Z5
-	VPADDD       Z5, Z3, Z3
-	VPMADDUBSW   132(AX), Z0, Z5
-	VPMADDWD     Z1, Z5, Z5
-	VPSHUFD      $0xb1, Z5, Z6
-	VPADDD       Z6, Z5, Z5
-	VPSHUFD      $0x4e, Z5, Z6
-	VPADDD       Z6, Z5, Z5
+	VPSHUFD      $0xb1, Z3, Z6
+	VPADDD       Z6, Z3, Z3
+	VPSHUFD      $0x4e, Z3, Z6
+	VPADDD       Z6, Z3, Z3
+	VPMADDUBSW   132(AX), Z0, Z6
+	VPMADDWD     Z1, Z6, Z6
+	VPSHUFD      $0xb1, Z6, Z7
+	VPADDD       Z7, Z6, Z6
+	VPSHUFD      $0x4e, Z6, Z7
+	VPADDD       Z7, Z6, Z6
 	VPMADDUBSW   196(AX), Z0, Z0
 	VPMADDWD     Z1, Z0, Z0
 	VPSHUFD      $0xb1, Z0, Z1
 	VPADDD       Z1, Z0, Z0
 	VPSHUFD      $0x4e, Z0, Z1
 	VPADDD       Z1, Z0, Z0
-	VMOVDQU64    bsum_idx1<>+0(SB), Z1
+	VMOVDQU64    bsum_idx1<>+0(SB), Y5
+	VINSERTI64X4 $0x01, bsum_idx1<>+32(SB), Z5, Z1
 	VPERMT2D     Z3, Z1, Z2
-	VPERMT2D     Z0, Z1, Z5
-	VMOVDQU64    bsum_idx2<>+0(SB), Z0
-	VPERMT2D     Z5, Z0, Z2
+	VPERMT2D     Z0, Z1, Z6
+	VMOVDQU64    bsum_idx2<>+0(SB), Y5
+	VINSERTI64X4 $0x01, bsum_idx2<>+32(SB), Z5, Z0
+	VPERMT2D     Z6, Z0, Z2
 	VPMOVDW      Z2, 260(AX)
 	ADDQ         $0x00000400, CX
 	ADDQ         $0x00000124, AX
@@ -12818,52 +12888,53 @@ GLOBL bsum_idx2<>(SB), RODATA|NOPTR, $64
 // func q80FromFloatZ(dst *byte, src *float32, nb int) int
 // Requires: AVX, AVX512F, AVX512VL, F16C
 TEXT ·q80FromFloatZ(SB), NOSPLIT, $0-32
-	MOVQ      dst+0(FP), AX
-	MOVQ      src+8(FP), CX
-	MOVQ      nb+16(FP), DX
-	XORQ      BX, BX
-	VMOVDQU64 abs_mask<>+0(SB), Z0
-	VMOVSS    plus127<>+0(SB), X1
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	MOVQ         nb+16(FP), DX
+	XORQ         BX, BX
+	VMOVDQU64    abs_mask<>+0(SB), Y0
+	VINSERTI64X4 $0x01, abs_mask<>+32(SB), Z0, Z0
+	VMOVSS       plus127<>+0(SB), X2
 
 q80FromFloatZ_block:
 	CMPQ       BX, DX
 	JEQ        q80FromFloatZ_end
-	VMOVUPS    (CX), Z3
-	VPANDD     Z0, Z3, Z2
-	VMOVDQA64  Z2, Z2
-	VMOVUPS    64(CX), Z4
-	VPANDD     Z0, Z4, Z5
-	VPMAXUD    Z5, Z2, Z2
-	VSHUFI64X2 $0x4e, Z2, Z2, Z5
-	VPMAXUD    Z5, Z2, Z2
-	VSHUFI64X2 $0xb1, Z2, Z2, Z5
-	VPMAXUD    Z5, Z2, Z2
-	VPSHUFD    $0x4e, Z2, Z5
-	VPMAXUD    Z5, Z2, Z2
-	VPSHUFD    $0xb1, Z2, Z5
-	VPMAXUD    Z5, Z2, Z2
-	VMOVD      X2, SI
+	VMOVUPS    (CX), Z4
+	VPANDD     Z0, Z4, Z3
+	VMOVDQA64  Z3, Z3
+	VMOVUPS    64(CX), Z5
+	VPANDD     Z0, Z5, Z6
+	VPMAXUD    Z6, Z3, Z3
+	VSHUFI64X2 $0x4e, Z3, Z3, Z6
+	VPMAXUD    Z6, Z3, Z3
+	VSHUFI64X2 $0xb1, Z3, Z3, Z6
+	VPMAXUD    Z6, Z3, Z3
+	VPSHUFD    $0x4e, Z3, Z6
+	VPMAXUD    Z6, Z3, Z3
+	VPSHUFD    $0xb1, Z3, Z6
+	VPMAXUD    Z6, Z3, Z3
+	VMOVD      X3, SI
 	CMPL       SI, $0x7f800000
 	JAE        q80FromFloatZ_end
-	VDIVSS     X1, X2, X5
-	VCVTPS2PH  $0x00, X5, X5
-	VPEXTRW    $0x00, X5, (AX)
-	VPXORD     X6, X6, X6
+	VDIVSS     X2, X3, X6
+	VCVTPS2PH  $0x00, X6, X6
+	VPEXTRW    $0x00, X6, (AX)
+	VPXORD     X1, X1, X1
 	TESTL      SI, SI
 	JZ         q80FromFloatZ_zero
-	VDIVSS     X2, X1, X6
-	VMOVD      X6, SI
+	VDIVSS     X3, X2, X1
+	VMOVD      X1, SI
 	CMPL       SI, $0x7f800000
 	JAE        q80FromFloatZ_end
 
 q80FromFloatZ_zero:
-	VBROADCASTSS X6, Z2
-	VMULPS       Z2, Z3, Z3
-	VCVTPS2DQ    Z3, Z3
-	VPMOVSDB     Z3, 2(AX)
-	VMULPS       Z2, Z4, Z4
+	VBROADCASTSS X1, Z3
+	VMULPS       Z3, Z4, Z4
 	VCVTPS2DQ    Z4, Z4
-	VPMOVSDB     Z4, 18(AX)
+	VPMOVSDB     Z4, 2(AX)
+	VMULPS       Z3, Z5, Z5
+	VCVTPS2DQ    Z5, Z5
+	VPMOVSDB     Z5, 18(AX)
 	ADDQ         $0x00000080, CX
 	ADDQ         $0x00000022, AX
 	INCQ         BX

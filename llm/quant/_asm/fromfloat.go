@@ -189,12 +189,10 @@ func q8kFromFloat(a isa) {
 			VPSHUFD(U8(0x4e), t[j], u)
 			VPADDD(u, t[j], t[j]) // lane k: the sum of group 4j+k
 		}
-		idx1 := ZMM()
-		VMOVDQU64(constDwords("bsum_idx1", []uint32{0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0}), idx1)
+		idx1 := loadZ64(constDwords("bsum_idx1", []uint32{0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0}))
 		VPERMT2D(t[1], idx1, t[0])
 		VPERMT2D(t[3], idx1, t[2])
-		idx2 := ZMM()
-		VMOVDQU64(constDwords("bsum_idx2", []uint32{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}), idx2)
+		idx2 := loadZ64(constDwords("bsum_idx2", []uint32{0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23}))
 		VPERMT2D(t[2], idx2, t[0])
 		VPMOVDW(t[0], Mem{Base: dst}.Offset(260))
 	} else {
@@ -233,12 +231,11 @@ func q8kFromFloat(a isa) {
 // loadConst puts a constant in a register (AVX2 instructions take memory
 // only as their first operand).
 func loadConst(a isa, m Mem) VecVirtual {
-	v := a.vec()
 	if a.zmm {
-		VMOVDQU64(m, v)
-	} else {
-		VMOVDQU(m, v)
+		return loadZ64(m)
 	}
+	v := a.vec()
+	VMOVDQU(m, v)
 	return v
 }
 

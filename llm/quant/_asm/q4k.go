@@ -56,6 +56,11 @@ type q4kConsts struct {
 	mask, shift VecVirtual    // zmm: 0x0f bytes; word shifts [0×16, 4×16]
 	didx        [4]VecVirtual // zmm: VPERMPS indices broadcasting float 0, 1, 8, 9
 	scratch     Mem           // ymm: unpacked nibbles (256 bytes), then 8 scale vectors (256)
+	// zmm: the scale shuffles, kept in registers (loaded with loadZ64)
+	// rather than 64-byte memory operands that may straddle two cache
+	// lines; kernels of up to 2 columns only, wider ones have no
+	// registers to spare.
+	sshuf [4]VecVirtual // q4kScaleShuffle(0..3)
 }
 
 type q4kBlock struct {
@@ -90,14 +95,30 @@ func q4kSetup(a isa, cols int) any {
 	k.mask, k.shift = ZMM(), ZMM()
 	VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
 	VMOVDQU64(constWords("q4k_shift", append(make([]int, 16), 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)), k.shift)
+	if cols > 2 {
+		// No registers to spare: the shuffles stay memory operands,
+		// used once per block for 4 or 8 columns; q4kBlock4 is unused.
+		return k
+	}
+	for c := range k.sshuf {
+		k.sshuf[c] = loadZ64(q4kScaleShuffle(c))
+	}
 	for i, e := range []uint32{0, 1, 8, 9} {
-		if cols > 2 {
-			break // only q4kBlock4 needs them
-		}
 		k.didx[i] = ZMM()
 		VPBROADCASTD(constDwords(fmt.Sprint("idx", e), []uint32{e}), k.didx[i])
 	}
 	return k
+}
+
+// q4kScales4 is decodeKScales' shift, low mask and high mask for four
+// block headers in one zmm.
+func q4kScales4() [3]Mem {
+	rep := func(d []uint32) []uint32 { return append(append(append(d[:4:4], d...), d...), d...) }
+	return [3]Mem{
+		constDwords("kscale_shift4", rep([]uint32{0, 0, 0, 4})),
+		constDwords("kscale_masklo4", rep([]uint32{0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f})),
+		constDwords("kscale_maskhi4", rep([]uint32{0, 0x30303030, 0, 0x30303030})),
+	}
 }
 
 // q4kScaleShuffle is the VPSHUFB control making chunk c's scale vector,
@@ -138,7 +159,11 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 		VSHUFI32X4(U8(0), u.AsZ(), u.AsZ(), ub)
 		for c := range 4 {
 			b.s[c] = ZMM()
-			VPSHUFB(q4kScaleShuffle(c), ub, b.s[c])
+			if k.sshuf[c] != nil {
+				VPSHUFB(k.sshuf[c], ub, b.s[c])
+			} else {
+				VPSHUFB(q4kScaleShuffle(c), ub, b.s[c])
+			}
 		}
 		b.m = YMM()
 		VPSHUFB(q4kScaleShuffle(4), ub.AsY(), b.m)
@@ -213,12 +238,15 @@ func q4kBlock4(a isa, kc any, w Mem) any {
 	u, v := ZMM(), ZMM()
 	VPSHUFD(U8(1|3<<2|2<<4|3<<6), h, u)
 	VPSHUFD(U8(1|1<<2|2<<4|2<<6), h, v)
-	rep := func(d []uint32) []uint32 { return append(append(append(d[:4:4], d...), d...), d...) }
-	VPSRLVD(constDwords("kscale_shift4", rep([]uint32{0, 0, 0, 4})), u, u)
+	// No registers are left to keep the masks (see loadZ64).
+	var ks [3]VecVirtual
+	for i, c := range q4kScales4() {
+		ks[i] = loadZ64(c)
+	}
+	VPSRLVD(ks[0], u, u)
 	VPSRLD(U8(2), v, v)
-	VPANDD(constDwords("kscale_masklo4", rep([]uint32{0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f})), u, u)
-	VPTERNLOGD(ternlog(func(a, b, c bool) bool { return a || b && c }),
-		constDwords("kscale_maskhi4", rep([]uint32{0, 0x30303030, 0, 0x30303030})), v, u)
+	VPANDD(ks[1], u, u)
+	VPTERNLOGD(ternlog(func(a, b, c bool) bool { return a || b && c }), ks[2], v, u)
 	// d and dmin of block b are floats 8b and 8b+1 of f (blocks 0, 1)
 	// and f2 (blocks 2, 3).
 	f, f2, hh := ZMM(), ZMM(), YMM()
@@ -239,7 +267,7 @@ func q4kBlockOf4(a isa, kc, shared any, w Mem, b int) any {
 		VSHUFI32X4(U8(0x55*b), u, u, ub)
 		for c := range 4 {
 			st.s[c] = ZMM()
-			VPSHUFB(q4kScaleShuffle(c), ub, st.s[c])
+			VPSHUFB(k.sshuf[c], ub, st.s[c])
 		}
 		st.m = YMM()
 		VPSHUFB(q4kScaleShuffle(4), ub.AsY(), st.m)

@@ -122,6 +122,10 @@ var q5_0 = tileKind{
 type pairConsts struct {
 	upper             Register   // opmask 0xff00: the upper 8 lanes of 16
 	mask, shift, bias VecVirtual // Q5_0: 0x0f, nibble word shifts, the constant bytes 16 (or 0x80)
+	// ones: words of 1 (Q5_0 without VNNI), in a register: a 64-byte
+	// memory operand may straddle two cache lines (the linker aligns
+	// read-only data to 32 bytes only), which slows a loop by build.
+	ones VecVirtual
 	// zero is copied into accumulators: avo takes VPXORD x, x, x for a
 	// read of x, which would keep every column's temporaries live.
 	zero VecVirtual
@@ -165,6 +169,9 @@ func pairSetup(q5 bool) func(a isa, _ int) any {
 				sh[i] = 4 * (i / 8 % 2) // 0 in lanes 0 and 2, 4 in lanes 1 and 3
 			}
 			VMOVDQU64(constWords("q50_pair_shift", sh), k.shift)
+			if !a.vnni {
+				k.ones = loadZ64(constWords("ones16", splatInt(32, 1)))
+			}
 		} else {
 			VMOVDQU64(constBytes("bytes80", splat(64, 0x80)), k.bias)
 		}
@@ -195,7 +202,7 @@ func pairColumn(q5 bool) func(a isa, kc, st any, x Mem, acc VecVirtual) {
 			VPMADDUBSW(act, b.q, p)
 			VPMADDUBSW(act, k.bias, s)
 			VPSUBW(s, p, p)
-			VPMADDWD(constWords("ones16", splatInt(32, 1)), p, p)
+			VPMADDWD(k.ones, p, p)
 		default:
 			// Q8_0 without VNNI: 128·a pairs would saturate VPMADDUBSW;
 			// widen both sides to words instead.
