@@ -146,7 +146,7 @@ func (d diagnoser) run(ctx context.Context, env *Env, args []string) int {
 		}
 		return 0
 	}
-	dg.write(env.Stdout)
+	dg.write(env.Stdout, textWidth(env, env.Stdout))
 	return 0
 }
 
@@ -252,17 +252,18 @@ func summarise(s *sysinfo.Snapshot, found []Finding) string {
 }
 
 // write prints the report for a person: the summary, then each finding
-// with its details and proposed fixes, worst first.
-func (dg Diagnosis) write(w io.Writer) {
-	fmt.Fprintln(w, dg.Summary)
+// with its details and proposed fixes, worst first; prose wrapped to width
+// (0: not wrapped), commands never.
+func (dg Diagnosis) write(w io.Writer, width int) {
+	hanging(w, "", 0, dg.Summary, width)
 	fmt.Fprintln(w)
 	for _, f := range dg.Findings {
-		fmt.Fprintf(w, "%-8s %s\n", f.Severity, f.Title)
+		hanging(w, string(f.Severity), 9, f.Title, width)
 		if f.Detail != "" {
-			fmt.Fprintf(w, "%-8s %s\n", "", f.Detail)
+			hanging(w, "", 9, f.Detail, width)
 		}
 		for _, fx := range f.Fixes {
-			fmt.Fprintf(w, "%-8s fix: %s\n", "", fx.Explanation)
+			hanging(w, "         fix: ", 14, fx.Explanation, width)
 			fmt.Fprintf(w, "%-8s      %s\n", "", fixLine(fx))
 		}
 	}
@@ -270,12 +271,11 @@ func (dg Diagnosis) write(w io.Writer) {
 		fmt.Fprintf(w, "%-8s %s\n", "unknown", u)
 	}
 	fmt.Fprintln(w)
+	end := "Averages since boot (no sample). "
 	if dg.Measured.SampleMS > 0 {
-		fmt.Fprintf(w, "Watched for %s. ", seconds(time.Duration(dg.Measured.SampleMS)*time.Millisecond))
-	} else {
-		fmt.Fprint(w, "Averages since boot (no sample). ")
+		end = fmt.Sprintf("Watched for %s. ", seconds(time.Duration(dg.Measured.SampleMS)*time.Millisecond))
 	}
-	fmt.Fprintln(w, "diagnose changed nothing: to apply a fix, type its command or ask lsh to.")
+	hanging(w, "", 0, end+"diagnose changed nothing: to apply a fix, type its command or ask lsh to.", width)
 }
 
 // seconds formats a short duration as "0.5 s".

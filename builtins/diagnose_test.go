@@ -521,7 +521,7 @@ func TestDiagnoseUnsampled(t *testing.T) {
 		t.Errorf("unsampled hog %q", h.Title)
 	}
 	var out bytes.Buffer
-	dg.write(&out)
+	dg.write(&out, 0)
 	if !strings.Contains(out.String(), "unknown  pressure of cpu: permission denied") || !strings.Contains(out.String(), "Averages since boot") {
 		t.Errorf("report:\n%s", out.String())
 	}
