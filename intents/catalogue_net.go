@@ -100,6 +100,15 @@ var catalogueNet = []*entry{
 		},
 	},
 	{
+		name: "net.web-search",
+		says: []string{"search|google|look_up|find|check the? google|web|internet|online|duckduckgo|bing for|about? {q:text}", "google {q:text}"},
+		build: func(c *call) outcome {
+			q, _ := c.str("q")
+			return c.answer(fmt.Sprintf("lsh answers offline and does not search the web. In a browser: https://duckduckgo.com/?q=%s", url.QueryEscape(q)),
+				"Web searches need a browser; lsh only proposes commands for this computer.")
+		},
+	},
+	{
 		name: "net.download",
 		says: []string{
 			"download|fetch|get|grab|save|pull|wget|curl {url}",

@@ -66,6 +66,12 @@ var catalogueProc = []*entry{
 		build: buildKillPort,
 	},
 	{
+		name: "proc.open-files",
+		says: []string{"open|opened files|file_handles|file_descriptors|fds", "files are|that_are|which_are open|opened", "lsof"},
+		also: "show list all which what are",
+		run:  []alt{{cmd: "lsof -nP", explain: "Lists the open files, sockets and pipes of every process you may see (-n -P: addresses and ports as numbers, which is faster)."}},
+	},
+	{
 		name: "proc.list",
 		says: []string{
 			"running? processes|tasks",

@@ -15,6 +15,7 @@ var catalogueSystem = []*entry{
 			"os|distro|distribution|operating_system|linux_distribution|linux_version|os_version|release",
 			"what|which linux|system",
 			"version|release of? the? os|linux|ubuntu|debian|fedora|macos|centos|mint|alpine|arch|distro",
+			"system|computer|machine info|information|details|specs|summary",
 		},
 		also: "linux running using installed version am this kind flavor flavour on of",
 		build: func(c *call) outcome {

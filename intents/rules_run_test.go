@@ -247,6 +247,8 @@ var runCases = []runCase{
 	{say: "what is using the most space in my home", dir: "src", rule: "disk.items", check: func(r *ran) { r.line(0, "Downloads") }},
 	{say: "disk usage by folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},
 	{say: "list users", rule: "system.users", check: func(r *ran) { r.has("root") }},
+	{say: "show open files", rule: "proc.open-files", check: func(r *ran) { r.has("COMMAND") }},
+	{say: "show system info", rule: "system.os"},
 	{say: "which users exist", rule: "system.users", check: func(r *ran) { r.has("root") }},
 	{say: "clear the screen", rule: "system.clear", norun: true}, // needs a terminal
 	{say: "show disk usage of each folder", rule: "disk.items", check: func(r *ran) { r.has("./Pictures", "./src") }},

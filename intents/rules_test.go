@@ -76,6 +76,7 @@ var intentCases = []intentCase{
 	{say: "what is a symlink", rule: "concept", kind: KindAnswer, check: mentions("“what is a symlink?”", "docs/models.md")},
 	{say: "what's a zombie process?", rule: "concept", kind: KindAnswer, check: mentions("“what is a zombie process?”")},
 	{say: "what are hard links", rule: "concept", kind: KindAnswer, check: mentions("do not define terms")},
+	{say: "search google for cats", rule: "net.web-search", kind: KindAnswer, check: mentions("does not search the web", "duckduckgo.com/?q=cats")},
 }
 
 // action checks an action intent's name and arguments.
