@@ -78,6 +78,12 @@ var catalogueEdit = []*entry{
 		build: buildMkdir,
 	},
 	{
+		name:  "edit.append",
+		says:  []string{"append|add|write {t:text} to|at_the_end_of|onto {f:file}", "append {t:quoted} to? {f:file}"},
+		takes: "path",
+		build: buildAppend,
+	},
+	{
 		name:  "edit.touch",
 		says:  []string{"make|create|new|add an? new? empty|blank? file called|named? {f:newpath}", "touch {f:newpath}", "create|make {f:file}"},
 		takes: "path",
@@ -447,6 +453,45 @@ func buildTouch(c *call) outcome {
 		return c.command("touch "+c.fs.arg(f.abs), c.fs.show(f.abs)+" already exists: this only sets its modification time to now.")
 	}
 	return c.command("touch "+c.fs.arg(f.abs), "Creates the empty file "+c.fs.show(f.abs)+".")
+}
+
+// buildAppend adds a line of text at the end of a file, creating the file
+// if it does not exist (as >> does).
+func buildAppend(c *call) outcome {
+	t, _ := c.str("t")
+	if c.binds["t"].it.kind != kindQuoted {
+		t = appendedText(c.req.Text, t)
+	}
+	f := c.inside(c.path("f"))
+	line := "printf '%s\\n' " + shellQuote(t) + " >> " + c.fs.arg(f.abs)
+	if !f.exists {
+		return c.command(line, "Creates "+c.fs.show(f.abs)+" with the line “"+t+"”.")
+	}
+	return c.command(line, "Adds the line “"+t+"” at the end of "+c.fs.show(f.abs)+".")
+}
+
+// appendedText is the text of "append TEXT to FILE" exactly as typed:
+// the words between the verb and the last "to" or "onto". The text slot
+// drops filler words ("append it's done" would lose "it's"), which in
+// text to be written are words like any other. It falls back to slot
+// when the request does not have that shape.
+func appendedText(request, slot string) string {
+	f := strings.Fields(request)
+	verb, to := -1, -1
+	for i, w := range f {
+		switch strings.ToLower(w) {
+		case "append", "add", "write":
+			if verb < 0 {
+				verb = i
+			}
+		case "to", "onto":
+			to = i
+		}
+	}
+	if verb < 0 || to <= verb+1 {
+		return slot
+	}
+	return strings.Join(f[verb+1:to], " ")
 }
 
 // buildExecutable makes a file executable. "the script" is the one script

@@ -321,6 +321,8 @@ var runCases = []runCase{
 	{say: "make a new directory named drafts in documents", rule: "edit.mkdir", check: func(r *ran) { r.exists("Documents/drafts") }},
 	{say: `create a folder called "Tax Returns"`, dir: "Documents", rule: "edit.mkdir", check: func(r *ran) { r.exists("Documents/Tax Returns") }},
 	{say: "create an empty file called todo.txt", rule: "edit.touch", check: func(r *ran) { r.file("todo.txt", "") }},
+	{say: "append all done to notes.txt", rule: "edit.append", check: func(r *ran) { r.file("notes.txt", "hello world\nfoo bar\nfoo baz\nall done\n") }},
+	{say: "add 'buy milk; eggs' to todo.txt", rule: "edit.append", check: func(r *ran) { r.file("todo.txt", "buy milk; eggs\n") }},
 	{say: "create new.md in documents", rule: "edit.touch", check: func(r *ran) { r.exists("Documents/new.md") }},
 	{say: "make the script executable", rule: "edit.executable", check: func(r *ran) { r.mode("deploy.sh", 0o755) }},
 	{say: "make deploy.sh executable", rule: "edit.executable", check: func(r *ran) { r.mode("deploy.sh", 0o755) }},

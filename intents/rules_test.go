@@ -400,3 +400,19 @@ func TestConceptQuestion(t *testing.T) {
 		}
 	}
 }
+
+// The text to append is what was typed between the verb and "to", filler
+// words included: in text to be written they are words like any other.
+func TestAppendedText(t *testing.T) {
+	for _, c := range []struct{ req, slot, want string }{
+		{"append it's done to notes.txt", "done", "it's done"},
+		{"please append the meeting is at 10 to notes.txt", "meeting 10", "the meeting is at 10"},
+		{"write hello world onto log.txt", "hello world", "hello world"},
+		{"append hello at the end of notes.txt", "hello", "hello"},
+		{"append to notes.txt", "", ""},
+	} {
+		if got := appendedText(c.req, c.slot); got != c.want {
+			t.Errorf("appendedText(%q, %q) = %q, want %q", c.req, c.slot, got, c.want)
+		}
+	}
+}
