@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/llamashell/lsh/shell/promptfmt"
 )
 
 // Default prompts, used while PS1 and PS2 are unset.
@@ -61,87 +62,39 @@ func (s *Session) Prompt(name string) string {
 	return out
 }
 
+// promptEscapes expands ps's backslash escapes; the session's state is
+// read only for the escapes ps uses.
 func (s *Session) promptEscapes(ps string) string {
-	if !strings.Contains(ps, `\`) {
-		return ps
-	}
-	var b strings.Builder
-	now := time.Now()
 	home := s.runner.Vars["HOME"].String()
-	for i := 0; i < len(ps); i++ {
-		if ps[i] != '\\' || i+1 == len(ps) {
-			b.WriteByte(ps[i])
-			continue
-		}
-		i++
-		switch c := ps[i]; c {
+	return promptfmt.Expand(ps, time.Now(), func(c byte) (string, bool) {
+		switch c {
 		case 'u':
-			b.WriteString(userName(s.runner.Vars["USER"].String()))
+			return userName(s.runner.Vars["USER"].String()), true
 		case 'h', 'H':
 			host, _ := os.Hostname()
 			if c == 'h' {
-				host, _, _ = strings.Cut(host, ".")
+				host = promptfmt.ShortHost(host)
 			}
-			b.WriteString(host)
-		case 'w', 'W':
-			dir := s.runner.Dir
-			if c == 'W' && dir != "/" && dir != home {
-				dir = filepath.Base(dir)
-			} else if home != "" && home != "/" && (dir == home || strings.HasPrefix(dir, home+"/")) {
-				dir = "~" + dir[len(home):]
-			}
-			b.WriteString(dir)
+			return host, true
+		case 'w':
+			return promptfmt.ShortDir(s.runner.Dir, home), true
+		case 'W':
+			return promptfmt.BaseDir(s.runner.Dir, home), true
 		case '$':
 			if os.Geteuid() == 0 {
-				b.WriteByte('#')
-			} else {
-				b.WriteByte('$')
+				return "#", true
 			}
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteString(now.Format("15:04:05"))
-		case 'T':
-			b.WriteString(now.Format("03:04:05"))
-		case '@':
-			b.WriteString(now.Format("03:04 PM"))
-		case 'A':
-			b.WriteString(now.Format("15:04"))
-		case 'd':
-			b.WriteString(now.Format("Mon Jan 02"))
-		case 's':
-			b.WriteString("lsh")
+			return "$", true
 		case 'j':
-			b.WriteString(strconv.Itoa(len(s.jobs.snapshot())))
+			return strconv.Itoa(len(s.jobs.snapshot())), true
 		case '!', '#':
 			s.mu.Lock()
 			n := len(s.history) + 1
 			s.mu.Unlock()
-			b.WriteString(strconv.Itoa(n))
-		case 'e':
-			b.WriteByte(0x1b)
-		case 'a':
-			b.WriteByte(0x07)
-		case '\\':
-			b.WriteByte('\\')
-		case '[', ']':
-			// Markers of non-printing text, for line editors that count.
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
-			for j < len(ps) && j < i+3 && ps[j] >= '0' && ps[j] <= '7' {
-				j++
-			}
-			n, _ := strconv.ParseUint(ps[i:j], 8, 8)
-			b.WriteByte(byte(n))
-			i = j - 1
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			return strconv.Itoa(n), true
 		}
-	}
-	return b.String()
+		return "", false
+	})
 }
 
 func userName(env string) string {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llamashell/lsh/shell/promptfmt"
 )
 
 // The prompt. Without a format it is
@@ -19,20 +21,6 @@ import (
 // as bash's PS1, with the escapes below; colours come from \e[…m escapes
 // between \[ and \]. See docs/tui.md.
 
-// ShortDir is dir with the home directory replaced by "~".
-func ShortDir(dir, home string) string {
-	if home != "" && home != "/" {
-		home = strings.TrimSuffix(home, "/")
-		if dir == home {
-			return "~"
-		}
-		if strings.HasPrefix(dir, home+"/") {
-			return "~" + dir[len(home):]
-		}
-	}
-	return dir
-}
-
 // renderPrompt draws the prompt for facts; natural is true while the line
 // typed reads as natural language.
 func (s *Styles) renderPrompt(f Facts, natural bool, now time.Time) string {
@@ -40,7 +28,7 @@ func (s *Styles) renderPrompt(f Facts, natural bool, now time.Time) string {
 		return ExpandFormat(f.Format, f, now)
 	}
 	var b strings.Builder
-	b.WriteString(s.Dir.Render(ShortDir(f.Dir, f.Home)))
+	b.WriteString(s.Dir.Render(promptfmt.ShortDir(f.Dir, f.Home)))
 	if f.Branch != "" {
 		b.WriteString(" " + s.Branch.Render(f.Branch))
 	}
@@ -80,9 +68,10 @@ type styleRenderer interface{ Render(...string) string }
 // bash's escapes that make sense in lsh:
 //
 //	\u user  \h host up to the first "."  \H host  \w directory with "~"
-//	\W its last element  \$ "#" for root, else "$"  \n newline  \t HH:MM:SS
-//	\T hh:mm:ss  \@ hh:mm AM  \A HH:MM  \d "Tue May 26"  \j jobs  \\ backslash
-//	\e escape  \a bell  \nnn octal byte  \[ \] around non-printing text
+//	\W its last element  \$ "#" for root, else "$"  \j jobs
+//
+// the escapes of promptfmt.Expand (\n \r \t \T \@ \A \d \s \e \a \\ \nnn,
+// \[ \] around non-printing text)
 //
 // and lsh's own:
 //
@@ -94,82 +83,35 @@ type styleRenderer interface{ Render(...string) string }
 // substitution are not done: the prompt is drawn at every keystroke and
 // must never start a process.
 func ExpandFormat(format string, f Facts, now time.Time) string {
-	var b strings.Builder
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '\\' || i+1 == len(format) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		switch e := format[i]; e {
+	return promptfmt.Expand(format, now, func(c byte) (string, bool) {
+		switch c {
 		case 'u':
-			b.WriteString(f.User)
+			return f.User, true
 		case 'h':
-			h, _, _ := strings.Cut(f.Host, ".")
-			b.WriteString(h)
+			return promptfmt.ShortHost(f.Host), true
 		case 'H':
-			b.WriteString(f.Host)
+			return f.Host, true
 		case 'w':
-			b.WriteString(ShortDir(f.Dir, f.Home))
+			return promptfmt.ShortDir(f.Dir, f.Home), true
 		case 'W':
-			d := f.Dir
-			if d != "/" && d != f.Home {
-				d = d[strings.LastIndexByte(strings.TrimSuffix(d, "/"), '/')+1:]
-			} else if d == f.Home && d != "" {
-				d = "~"
-			}
-			b.WriteString(d)
+			return promptfmt.BaseDir(f.Dir, f.Home), true
 		case '$':
 			if f.Root {
-				b.WriteByte('#')
-			} else {
-				b.WriteByte('$')
+				return "#", true
 			}
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteString(now.Format("15:04:05"))
-		case 'T':
-			b.WriteString(now.Format("03:04:05"))
-		case '@':
-			b.WriteString(now.Format("03:04 PM"))
-		case 'A':
-			b.WriteString(now.Format("15:04"))
-		case 'd':
-			b.WriteString(now.Format("Mon Jan 02"))
+			return "$", true
 		case 'j':
-			b.WriteString(strconv.Itoa(f.Jobs))
-		case 's':
-			b.WriteString("lsh")
+			return strconv.Itoa(f.Jobs), true
 		case 'g':
-			b.WriteString(f.Branch)
+			return f.Branch, true
 		case '?':
 			if f.Status != 0 {
-				b.WriteString(strconv.Itoa(f.Status))
+				return strconv.Itoa(f.Status), true
 			}
+			return "", true
 		case 'S':
-			b.WriteString(f.Source)
-		case 'e':
-			b.WriteByte(0x1b)
-		case 'a':
-			b.WriteByte(0x07)
-		case '\\':
-			b.WriteByte('\\')
-		case '[', ']':
-			// Non-printing markers: lsh measures escapes itself.
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			j := i
-			for j < len(format) && j < i+3 && format[j] >= '0' && format[j] <= '7' {
-				j++
-			}
-			n, _ := strconv.ParseUint(format[i:j], 8, 8)
-			b.WriteByte(byte(n))
-			i = j - 1
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(e)
+			return f.Source, true
 		}
-	}
-	return b.String()
+		return "", false
+	})
 }

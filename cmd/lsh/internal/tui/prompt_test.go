@@ -46,22 +46,6 @@ func TestExpandFormat(t *testing.T) {
 	}
 }
 
-func TestShortDir(t *testing.T) {
-	for _, tc := range []struct{ dir, home, want string }{
-		{"/home/ada", "/home/ada", "~"},
-		{"/home/ada/src", "/home/ada", "~/src"},
-		{"/home/ada/src", "/home/ada/", "~/src"},
-		{"/home/adam", "/home/ada", "/home/adam"},
-		{"/etc", "/home/ada", "/etc"},
-		{"/etc", "", "/etc"},
-		{"/x", "/", "/x"},
-	} {
-		if got := ShortDir(tc.dir, tc.home); got != tc.want {
-			t.Errorf("ShortDir(%q, %q) = %q, want %q", tc.dir, tc.home, got, tc.want)
-		}
-	}
-}
-
 func TestDefaultPrompt(t *testing.T) {
 	st, _ := NewStyles(StyleOptions{Dark: true})
 	for _, tc := range []struct {
