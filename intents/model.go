@@ -126,15 +126,9 @@ func NewModelResolver(m *llm.Model, opts ModelOptions) (*ModelResolver, error) {
 	if opts.MaxTokens <= 0 {
 		opts.MaxTokens = 512
 	}
-	tmpl := chat.Detect(m.File(), tok)
-	if opts.Template != "" {
-		eos := ""
-		if tok.EOS() >= 0 {
-			eos = tok.Token(tok.EOS())
-		}
-		if tmpl, err = chat.ForFamily(opts.Template, eos); err != nil {
-			return nil, err
-		}
+	tmpl, err := chat.Choose(m.File(), tok, opts.Template)
+	if err != nil {
+		return nil, err
 	}
 	if tok.VocabSize() > m.Config.Vocab {
 		return nil, fmt.Errorf("intents: %s: the tokenizer has %d tokens but the model scores only %d", m.Path, tok.VocabSize(), m.Config.Vocab)

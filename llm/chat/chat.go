@@ -84,6 +84,20 @@ func ForFamily(name, eos string) (Template, error) {
 	return Template{}, fmt.Errorf("chat: unknown template family %q (known: zephyr, chatml, llama3, llama2, plain)", name)
 }
 
+// Choose is the template for a model: the family named, when a person
+// named one (ForFamily, with the vocabulary's end-of-sequence text), else
+// the one its metadata and vocabulary show (Detect).
+func Choose(f *gguf.File, tok *tokenizer.Tokenizer, family string) (Template, error) {
+	if family == "" {
+		return Detect(f, tok), nil
+	}
+	eos := ""
+	if tok.EOS() >= 0 {
+		eos = tok.Token(tok.EOS())
+	}
+	return ForFamily(family, eos)
+}
+
 // Detect recognises the chat family of a model from its metadata and
 // vocabulary.
 func Detect(f *gguf.File, tok *tokenizer.Tokenizer) Template {

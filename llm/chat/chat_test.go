@@ -145,6 +145,22 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// A family a person names wins over the metadata, and its Zephyr turns end
+// with the vocabulary's own end-of-sequence text; no name, the metadata's.
+func TestChoose(t *testing.T) {
+	f, tok := openVocab(t, "ggml-vocab-qwen2.gguf", nil)
+	if tm, err := Choose(f, tok, ""); err != nil || tm.Family != Detect(f, tok).Family {
+		t.Errorf("no name: %s, %v; want the detected %s", tm.Family, err, Detect(f, tok).Family)
+	}
+	tm, err := Choose(f, tok, "zephyr")
+	if err != nil || tm.Family != Zephyr || tm.eot != tok.Token(tok.EOS()) {
+		t.Errorf("zephyr named: %s (eot %q), %v; want zephyr ending turns with %q", tm.Family, tm.eot, err, tok.Token(tok.EOS()))
+	}
+	if _, err := Choose(f, tok, "vicuna"); err == nil {
+		t.Error("an unknown family named: no error")
+	}
+}
+
 // A message cannot forge a turn: control tokens' texts inside content (a
 // hostile file name in the directory listing the prompt carries) tokenize
 // as plain text, and only the template's own markers are control tokens.

@@ -73,15 +73,9 @@ func New(m *llm.Model, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpl := chat.Detect(m.File(), tok)
-	if opts.Template != "" {
-		eos := ""
-		if tok.EOS() >= 0 {
-			eos = tok.Token(tok.EOS())
-		}
-		if tmpl, err = chat.ForFamily(opts.Template, eos); err != nil {
-			return nil, err
-		}
+	tmpl, err := chat.Choose(m.File(), tok, opts.Template)
+	if err != nil {
+		return nil, err
 	}
 	sess, err := m.NewSession(opts.Context)
 	if err != nil {
