@@ -1,7 +1,7 @@
 // Package builtins holds lsh's own commands — llama, explain, diagnose, why,
 // model … — each in a small file of its own. They are plain functions over
 // an Env, so they run the same from the interactive shell, from `lsh -c`,
-// and from tests; cmd/lsh registers them with the shell session.
+// and from tests; cmd/lsh-full registers them with the shell session.
 package builtins
 
 import (

@@ -31,7 +31,7 @@ type NaturalFunc func(ctx context.Context, env *Env, run Runner, request string)
 var natural atomic.Pointer[NaturalFunc]
 
 // SetNatural installs the natural-language path llama hands its requests
-// to. cmd/lsh installs it at start-up.
+// to. cmd/lsh-full installs it at start-up.
 func SetNatural(fn NaturalFunc) { natural.Store(&fn) }
 
 type runnerKey struct{}

@@ -11,7 +11,7 @@ import (
 )
 
 // EngineOptions configure a shell session's intent engine: which engines
-// exist and how they combine. cmd/lsh fills them from its flags, the
+// exist and how they combine. cmd/lsh-full fills them from its flags, the
 // environment and the config file (flags winning).
 type EngineOptions struct {
 	// ModelPath is a local GGUF model (--model, LSH_MODEL, config model,
@@ -112,7 +112,7 @@ func (e *Engine) Resolve(ctx context.Context, req Request, progress func(Progres
 
 // Prepare loads the local model and makes the prompt's opening ready (from
 // the disk cache, or computed), so that even the first request is a warm
-// one. cmd/lsh may call it in the background when an interactive session
+// one. cmd/lsh-full may call it in the background when an interactive session
 // with a model starts: the cold start then overlaps the person's typing,
 // and a request arriving meanwhile waits for it. With an endpoint, or in
 // rules mode, it does nothing.

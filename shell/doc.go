@@ -3,7 +3,7 @@
 // commands: variables, working directory, options, functions, aliases, jobs,
 // traps, the last exit status and the history of what ran.
 //
-// Every other package goes through a Session: the command line (cmd/lsh)
+// Every other package goes through a Session: the command line (cmd/internal/cli)
 // runs -c strings, scripts and typed lines with it; lsh's own commands
 // (llama, explain, …) are registered with RegisterBuiltin; the natural-language
 // classifier asks Resolve what a word would run; the risk guard sees each

@@ -9,7 +9,7 @@ import (
 )
 
 // SyntaxError is a program that could not be parsed. Its message has the form
-// FILE:LINE:COL: msg, which cmd/lsh prints after "lsh: " with exit status 2,
+// FILE:LINE:COL: msg, which lsh prints after "lsh: " with exit status 2,
 // as sh does for a syntax error.
 type SyntaxError struct {
 	File string // the script's name, "-c" for a command string

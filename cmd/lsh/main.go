@@ -3,17 +3,19 @@
 // invocation, startup files and signals, docs/compatibility.md for what
 // differs from sh).
 //
-// Without a terminal lsh never prompts, decorates or loads a model: it is
-// safe as a login shell that ssh, scp, cron and editors run with -c.
+// This executable is small on purpose: `$SHELL -c`, scripts and pipes run
+// here with only the interpreter linked in, so they start fast; the
+// interactive terminal, natural-language requests and lsh's own builtins
+// run in lsh-full, which lsh becomes (exec) or calls when they are needed
+// (package cmd/internal/cli).
 package main
 
 import (
 	"os"
+
+	"github.com/llamashell/lsh/cmd/internal/cli"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
-
 func main() {
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

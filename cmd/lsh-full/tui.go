@@ -14,8 +14,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
-	"github.com/llamashell/lsh/cmd/lsh/internal/tui"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/tui"
 	lshconfig "github.com/llamashell/lsh/config"
 	"github.com/llamashell/lsh/intents"
 	"github.com/llamashell/lsh/intents/classify"
@@ -27,7 +27,7 @@ import (
 // input, output and error are terminals, TERM is not dumb, and --plain was
 // not given.
 func useTUI(cfg *config, in, out, errw *os.File) bool {
-	if cfg.plain {
+	if cfg.Plain {
 		return false
 	}
 	switch os.Getenv("TERM") {

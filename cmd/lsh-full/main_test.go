@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -13,14 +14,28 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/llamashell/lsh/builtins"
+	"github.com/llamashell/lsh/cmd/internal/cli"
 )
 
-// TestMain makes the test binary double as lsh: testscript puts a copy
-// named lsh in PATH, and running it runs main.
+// TestMain makes the test binary double as lsh and lsh-full: testscript
+// puts copies named after each in PATH, and running one runs its main. The
+// scripts run lsh, as a person does; lsh hands over to lsh-full what it
+// does not do itself, finding it in PATH.
 func TestMain(m *testing.M) {
-	main := func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
+	lsh := func() { os.Exit(cli.Run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
+	full := func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) }
 	// "-lsh" is lsh started the way login and sshd start a login shell.
-	testscript.Main(m, map[string]func(){"lsh": main, "-lsh": main})
+	testscript.Main(m, map[string]func(){"lsh": lsh, "-lsh": lsh, cli.FullName: full})
+}
+
+// TestFullBuiltins: lsh's list of lsh-full's builtins, which it runs
+// through lsh-full, is the list package builtins has.
+func TestFullBuiltins(t *testing.T) {
+	if got, want := cli.FullBuiltins, builtins.Names(); !slices.Equal(got, want) {
+		t.Errorf("cli.FullBuiltins = %q, builtins.Names() = %q", got, want)
+	}
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: each runs the

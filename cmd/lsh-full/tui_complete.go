@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/llamashell/lsh/builtins"
-	"github.com/llamashell/lsh/cmd/lsh/internal/tui"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/tui"
 	"github.com/llamashell/lsh/shell"
 )
 

@@ -12,7 +12,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/builtins"
-	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	lshconfig "github.com/llamashell/lsh/config"
 	"github.com/llamashell/lsh/intents"
 	"github.com/llamashell/lsh/intents/classify"
@@ -50,7 +50,7 @@ func newNLPath(cfg *config, stdin, stdout, stderr *os.File) *nlPath {
 		engine: natural.NewEngine(s),
 		config: s.Config,
 		yes:    cfg.yes,
-		json:   cfg.json,
+		json:   cfg.JSON,
 		stdout: stdout,
 		stderr: stderr,
 		canAsk: isTTY(stdin) || isTTY(stderr),

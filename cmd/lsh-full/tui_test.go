@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
-	"github.com/llamashell/lsh/cmd/lsh/internal/tui"
+	"github.com/llamashell/lsh/cmd/internal/cli"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/tui"
 	lshconfig "github.com/llamashell/lsh/config"
 	"github.com/llamashell/lsh/intents"
 	"github.com/llamashell/lsh/intents/risk"
@@ -219,17 +220,17 @@ func TestUseTUI(t *testing.T) {
 	f, _ := os.CreateTemp(t.TempDir(), "x")
 	defer f.Close()
 	t.Setenv("TERM", "xterm-256color")
-	if useTUI(&config{}, f, f, f) {
+	if useTUI(&config{Config: &cli.Config{}}, f, f, f) {
 		t.Error("the TUI was chosen without a terminal")
 	}
 	for _, term := range []string{"dumb", ""} {
 		t.Setenv("TERM", term)
-		if useTUI(&config{}, os.Stdin, os.Stdout, os.Stderr) {
+		if useTUI(&config{Config: &cli.Config{}}, os.Stdin, os.Stdout, os.Stderr) {
 			t.Errorf("the TUI was chosen with TERM=%q", term)
 		}
 	}
 	t.Setenv("TERM", "xterm-256color")
-	if useTUI(&config{plain: true}, os.Stdin, os.Stdout, os.Stderr) {
+	if useTUI(&config{Config: &cli.Config{Plain: true}}, os.Stdin, os.Stdout, os.Stderr) {
 		t.Error("the TUI was chosen with --plain")
 	}
 	if strings.Contains(os.Getenv("TERM"), "dumb") {

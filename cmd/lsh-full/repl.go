@@ -8,7 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 
-	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	"github.com/llamashell/lsh/intents/classify"
 	"github.com/llamashell/lsh/shell"
 )

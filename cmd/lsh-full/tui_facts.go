@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/llamashell/lsh/cmd/lsh/internal/natural"
+	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	lshconfig "github.com/llamashell/lsh/config"
 	"github.com/llamashell/lsh/llm/store"
 )

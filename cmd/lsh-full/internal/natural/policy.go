@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/llamashell/lsh/cmd/internal/cli"
 	"github.com/llamashell/lsh/intents"
 )
 
@@ -13,7 +14,7 @@ const (
 	// StatusNotConfirmed: a command needed the person's yes and could not
 	// get it: no terminal to ask on, or --yes without =force for a
 	// system-destroying rating. Nothing ran.
-	StatusNotConfirmed = 3
+	StatusNotConfirmed = cli.StatusNotConfirmed
 	// StatusCancelled: the person said no at the card (or the guard's
 	// question). Nothing ran.
 	StatusCancelled = 1
