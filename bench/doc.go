@@ -6,7 +6,8 @@
 //
 //	go test ./bench -bench . -benchtime 200x
 //
-// It builds cmd/lsh once into a temporary directory and runs each shell as
+// It builds cmd/lsh once into a temporary directory (CGO_ENABLED=0, as the
+// README installs it, unless CGO_ENABLED is set) and runs each shell as
 // a separate process per iteration; a shell that is not installed is
 // skipped. LSH_BENCH_BASE=/path/to/an/older/lsh adds that binary to the
 // same rounds, to compare a change with its base under the same load.
