@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/llamashell/lsh/cmd/internal/cli"
@@ -21,6 +22,7 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 		if len(argv) > 0 {
 			argv = append([]string{a}, argv[1:]...)
 		}
+		setProcessName(strings.TrimPrefix(filepath.Base(a), "-"))
 	}
 	cfg, err := parseArgs(argv)
 	if err != nil {
