@@ -49,6 +49,14 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 			out:    make([]float32, n*group*c.HeadDim),
 		}
 	}
+	for _, x := range [][]float32{s.x, s.q, s.k, s.v, s.cos, s.sin} {
+		populateSlice(x)
+	}
+	for _, b := range s.attn {
+		for _, x := range [][]float32{b.q, b.scores, b.v, b.out} {
+			populateSlice(x)
+		}
+	}
 }
 
 // bytes is the memory the scratch holds (activation encodings and
@@ -71,11 +79,21 @@ func (m *Model) forward(ctx context.Context, kv *kvCache, s *scratch, tokens []i
 	c := &m.Config
 	n, E := len(tokens), c.Embed
 	s.grow(m, n, kv.span)
+	kv.reserve(pos + n)
 	m.readWeights()
 	defer m.doneWeights()
 	defer m.startCopy()
 
 	// Token embeddings: x[i] = row tokens[i] of token_embd.      [n][Embed]
+	// The prefault goroutine leaves this table alone (a token reads one
+	// row of it): a prompt's rows are mapped first, in one call each,
+	// rather than by a page fault each (~0.3 ms against ~10 ms for 300
+	// tokens of TinyLlama on this VM).
+	if n > 1 {
+		for _, t := range tokens {
+			populate(m.embed.data[int(t)*m.embed.rowBytes : (int(t)+1)*m.embed.rowBytes])
+		}
+	}
 	for i, t := range tokens {
 		m.embed.row(int(t), s.x[i*E:(i+1)*E])
 	}

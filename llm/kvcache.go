@@ -29,6 +29,7 @@ import "unsafe"
 // 2·22·2048·256·4 = 92 MB).
 type kvCache struct {
 	k, v   []float32
+	ready  int // positions whose pages reserve has populated (a multiple of kvBlock, or span)
 	layers int
 	heads  int // HeadsKV
 	hd     int // HeadDim
@@ -84,6 +85,23 @@ func (c *kvCache) valueRows(l, h, n int, dst []float32) {
 			copy(dst[d*n+b*kvBlock:d*n+b*kvBlock+w], src[:w])
 		}
 	}
+}
+
+// reserve populates the pages of positions [0, end) not yet populated,
+// in steps of kvBlock positions, before they are first written (see
+// populateSlice): with K and V laid out as above, positions [a, b) of a
+// head are one run of (b-a)·HeadDim floats in each.
+func (c *kvCache) reserve(end int) {
+	if end <= c.ready {
+		return
+	}
+	to := min(c.span, (end+kvBlock-1)/kvBlock*kvBlock)
+	for lh := range c.layers * c.heads {
+		off := lh * c.span * c.hd
+		populateSlice(c.k[off+c.ready*c.hd : off+to*c.hd])
+		populateSlice(c.v[off+c.ready*c.hd : off+to*c.hd])
+	}
+	c.ready = to
 }
 
 // put stores the keys and values of n positions from pos on, given in the

@@ -85,6 +85,7 @@ func (a *acts) set(n, d int) {
 	a.n, a.d = n, d
 	if cap(a.x) < n*d {
 		a.x = make([]float32, n*d)
+		populateSlice(a.x)
 	}
 	a.x = a.x[:n*d]
 	for i := range a.enc {
@@ -116,6 +117,7 @@ func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix)
 		rb := m.acts.RowBytes(a.d)
 		if cap(e.buf) < a.n*rb {
 			e.buf = make([]byte, a.n*rb)
+			populateSlice(e.buf)
 		}
 		e.buf = e.buf[:a.n*rb]
 		e.valid = true
@@ -246,6 +248,7 @@ func chunkRows(rows, cols, n, threads int) int {
 func (j *mmJob) tile(w, size int) []float32 {
 	if cap(j.tiles[w]) < size {
 		j.tiles[w] = make([]float32, size)
+		populateSlice(j.tiles[w])
 	}
 	return j.tiles[w][:size]
 }

@@ -39,3 +39,14 @@ func (m *Model) startPrefault() {
 		}
 	}()
 }
+
+// populateSlice is populateWrite for the elements of x. On this VM a page
+// fault of fresh anonymous memory costs ~17 µs, MADV_POPULATE_WRITE
+// ~0.9 µs a page plus ~3 µs at its first access: a cold intent took ~9 000
+// such faults in llm (the KV cache, the batch's scratch, the saved prompt
+// state, the sampler), ~0.15 s of CPU.
+func populateSlice[T any](x []T) {
+	if len(x) > 0 {
+		populateWrite(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(x[0]))))
+	}
+}

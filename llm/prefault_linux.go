@@ -5,12 +5,25 @@ import (
 	"unsafe"
 )
 
-// madvPopulateRead is Linux 5.14's MADV_POPULATE_READ.
-const madvPopulateRead = 22
+// madvPopulateRead and madvPopulateWrite are Linux 5.14's
+// MADV_POPULATE_READ and MADV_POPULATE_WRITE.
+const (
+	madvPopulateRead  = 22
+	madvPopulateWrite = 23
+)
 
 // populate fills the page tables for the pages holding b (a part of a
 // read-only file mapping), and reports whether the kernel could.
-func populate(b []byte) bool {
+func populate(b []byte) bool { return madvise(b, madvPopulateRead) }
+
+// populateWrite maps writable, zero-filled pages under b (anonymous memory
+// about to be written for the first time, such as a fresh part of the Go
+// heap). Best effort: where the kernel refuses, the writes fault the pages
+// in as before.
+func populateWrite(b []byte) { madvise(b, madvPopulateWrite) }
+
+// madvise applies advice to the pages holding b.
+func madvise(b []byte, advice uintptr) bool {
 	if len(b) == 0 {
 		return true
 	}
@@ -18,6 +31,6 @@ func populate(b []byte) bool {
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	first := start &^ (page - 1)
 	end := start + uintptr(len(b))
-	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, first, end-first, madvPopulateRead)
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, first, end-first, advice)
 	return errno == 0
 }

@@ -66,6 +66,11 @@ func (s *Sampler) Config() SamplerConfig { return s.cfg }
 // a constraint) are never chosen unless every logit is -Inf.
 func (s *Sampler) Sample(logits []float32, history []int32) int32 {
 	c := s.cfg
+	if cap(s.cand) < len(logits) {
+		// Once, whole: appending doubled it a dozen times over fresh pages.
+		s.cand = make([]candidate, 0, len(logits))
+		populateSlice(s.cand[:len(logits)])
+	}
 	s.cand = s.cand[:0]
 	for i, l := range logits {
 		s.cand = append(s.cand, candidate{id: int32(i), logit: l})

@@ -36,6 +36,8 @@ func (s *Session) Save(n int) (*State, error) {
 	c := s.kv
 	st := &State{Model: s.model.fingerprint, Tokens: append([]int32(nil), s.tokens[:n]...), layers: c.layers, dim: c.dim,
 		k: make([]float32, c.layers*n*c.dim), v: make([]float32, c.layers*n*c.dim)}
+	populateSlice(st.k)
+	populateSlice(st.v)
 	for l := range c.layers {
 		c.get(l, 0, n, st.k[l*n*c.dim:(l+1)*n*c.dim], st.v[l*n*c.dim:(l+1)*n*c.dim])
 	}
@@ -55,6 +57,7 @@ func (s *Session) Restore(st *State) error {
 	case n > s.ctxSize:
 		return fmt.Errorf("llm: the saved state holds %d tokens, more than the context of %d: %w", n, s.ctxSize, ErrContextFull)
 	}
+	c.reserve(n)
 	for l := range c.layers {
 		c.put(l, 0, st.k[l*n*c.dim:(l+1)*n*c.dim], st.v[l*n*c.dim:(l+1)*n*c.dim])
 	}

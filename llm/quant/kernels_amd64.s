@@ -4193,31 +4193,42 @@ q6kpTile1V_row:
 	MOVQ    nb+48(FP), R9
 
 q6kpTile1V_block:
+	VPXORD           Z10, Z10, Z11
 	VPMOVSXBW        192(DX), Y11
 	VPMOVSXBW        192(SI), Y12
-	VINSERTI64X4     $0x01, Y12, Z11, Z12
-	VPERMW           Z12, Z4, Z14
-	VPERMW           Z12, Z5, Z15
-	VPERMW           Z12, Z6, Z16
-	VPERMW           Z12, Z7, Z17
-	VPERMW           Z12, Z8, Z12
-	VPSLLW           $0x05, Z12, Z12
-	VPSUBW           Z12, Z0, Z12
-	VPINSRW          $0x00, 208(DX), X0, X11
-	VPINSRW          $0x01, 208(SI), X11, X11
-	VCVTPH2PS        X11, X13
-	VPERMPS          Z13, Z9, Z18
-	VMOVDQU64        (DX), Z19
-	VBROADCASTI64X4  128(DX), Z20
-	VPSRLW           $0x04, Z19, Z21
+	VINSERTI64X4     $0x01, Y12, Z11, Z11
+	VPERMW           Z11, Z4, Z12
+	VPERMW           Z11, Z5, Z13
+	VPERMW           Z11, Z6, Z14
+	VPERMW           Z11, Z7, Z15
+	VPERMW           Z11, Z8, Z11
+	VPSLLW           $0x05, Z11, Z11
+	VPSUBW           Z11, Z0, Z11
+	VPINSRW          $0x00, 208(DX), X0, X16
+	VPINSRW          $0x01, 208(SI), X16, X16
+	VPXORD           Z10, Z10, Z17
+	VCVTPH2PS        X16, X17
+	VPERMPS          Z17, Z9, Z16
+	VMOVDQU64        (DX), Z17
+	VBROADCASTI64X4  128(DX), Z18
+	VPSRLW           $0x04, Z17, Z19
+	VPSLLVW          Z1, Z18, Z20
+	VPSRLVW          Z2, Z18, Z18
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z20, Z20
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z18, Z18
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z20, Z17
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z18, Z19
+	VMOVDQU64        64(DX), Z18
+	VBROADCASTI64X4  160(DX), Z20
+	VPSRLW           $0x04, Z18, Z21
 	VPSLLVW          Z1, Z20, Z22
 	VPSRLVW          Z2, Z20, Z20
 	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z22, Z22
 	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z20, Z20
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z22, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z22, Z18
 	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z20, Z21
-	VMOVDQU64        64(DX), Z20
-	VBROADCASTI64X4  160(DX), Z22
+	VMOVDQU64        (SI), Z20
+	VBROADCASTI64X4  128(SI), Z22
 	VPSRLW           $0x04, Z20, Z23
 	VPSLLVW          Z1, Z22, Z24
 	VPSRLVW          Z2, Z22, Z22
@@ -4225,8 +4236,8 @@ q6kpTile1V_block:
 	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z22, Z22
 	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z24, Z20
 	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z22, Z23
-	VMOVDQU64        (SI), Z22
-	VBROADCASTI64X4  128(SI), Z24
+	VMOVDQU64        64(SI), Z22
+	VBROADCASTI64X4  160(SI), Z24
 	VPSRLW           $0x04, Z22, Z25
 	VPSLLVW          Z1, Z24, Z26
 	VPSRLVW          Z2, Z24, Z24
@@ -4234,66 +4245,62 @@ q6kpTile1V_block:
 	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z24, Z24
 	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z26, Z22
 	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z24, Z25
-	VMOVDQU64        64(SI), Z24
-	VBROADCASTI64X4  160(SI), Z26
-	VPSRLW           $0x04, Z24, Z27
-	VPSLLVW          Z1, Z26, Z28
-	VPSRLVW          Z2, Z26, Z26
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z28, Z28
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z26, Z26
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z28, Z24
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z26, Z27
+	VPXORD           Z0, Z0, Z24
 	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z28
-	VMOVDQU64        4(R8), Z29
-	VPDPBUSD         Z29, Z19, Z26
-	VPDPBUSD         Z29, Z22, Z28
-	VPACKSSDW        Z28, Z26, Z26
-	VPMADDWD         Z14, Z26, Z14
-	VPXORD           Z0, Z0, Z19
-	VPXORD           Z0, Z0, Z22
-	VMOVDQU64        68(R8), Z26
-	VPDPBUSD         Z26, Z21, Z19
-	VPDPBUSD         Z26, Z25, Z22
-	VPACKSSDW        Z22, Z19, Z19
-	VPDPWSSD         Z15, Z19, Z14
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z19
-	VMOVDQU64        132(R8), Z21
-	VPDPBUSD         Z21, Z20, Z15
-	VPDPBUSD         Z21, Z24, Z19
-	VPACKSSDW        Z19, Z15, Z15
-	VPDPWSSD         Z16, Z15, Z14
-	VPXORD           Z0, Z0, Z15
-	VPXORD           Z0, Z0, Z16
-	VMOVDQU64        196(R8), Z19
-	VPDPBUSD         Z19, Z23, Z15
-	VPDPBUSD         Z19, Z27, Z16
-	VPACKSSDW        Z16, Z15, Z15
-	VPDPWSSD         Z17, Z15, Z14
-	VBROADCASTI64X4  260(R8), Z15
-	VPSHUFB          Z3, Z15, Z15
-	VPDPWSSD         Z12, Z15, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VFMADD231PS.BCST (R8), Z14, Z10
+	VMOVDQU64        4(R8), Z27
+	VPDPBUSD         Z27, Z17, Z24
+	VPDPBUSD         Z27, Z20, Z26
+	VPACKSSDW        Z26, Z24, Z24
+	VPMADDWD         Z12, Z24, Z12
+	VPXORD           Z0, Z0, Z17
+	VPXORD           Z0, Z0, Z20
+	VMOVDQU64        68(R8), Z24
+	VPDPBUSD         Z24, Z19, Z17
+	VPDPBUSD         Z24, Z23, Z20
+	VPACKSSDW        Z20, Z17, Z17
+	VPDPWSSD         Z13, Z17, Z12
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z17
+	VMOVDQU64        132(R8), Z19
+	VPDPBUSD         Z19, Z18, Z13
+	VPDPBUSD         Z19, Z22, Z17
+	VPACKSSDW        Z17, Z13, Z13
+	VPDPWSSD         Z14, Z13, Z12
+	VPXORD           Z0, Z0, Z13
+	VPXORD           Z0, Z0, Z14
+	VMOVDQU64        196(R8), Z17
+	VPDPBUSD         Z17, Z21, Z13
+	VPDPBUSD         Z17, Z25, Z14
+	VPACKSSDW        Z14, Z13, Z13
+	VPDPWSSD         Z15, Z13, Z12
+	VBROADCASTI64X4  260(R8), Z13
+	VPSHUFB          Z3, Z13, Z13
+	VPDPWSSD         Z11, Z13, Z12
+	VSHUFPS          $0x88, Z12, Z12, Z11
+	VSHUFPS          $0xdd, Z12, Z12, Z12
+	VPADDD           Z12, Z11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z16, Z11, Z11
+	VFMADD231PS.BCST (R8), Z11, Z10
 	ADDQ             $0x000000d2, DX
 	ADDQ             $0x000000d2, SI
 	ADDQ             $0x00000124, R8
 	DECQ             R9
 	JNZ              q6kpTile1V_block
-	MOVQ             AX, R8
-	VPERMILPS        $0xb1, Z10, Z12
-	VADDPS           Z12, Z10, Z12
-	VEXTRACTF64X4    $0x01, Z12, Y11
-	VADDPS           Y11, Y12, Y11
+	MOVQ             DI, R8
+	MOVQ             $0x00000000, R9
+	CMPQ             BX, $0x00
+	CMOVQEQ          R9, R8
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
 	VEXTRACTF32X4    $0x01, Y11, X12
 	VADDPS           X11, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVAPS          X12, X11
+	VEXTRACTPS       $0x01, X11, (R9)(R8*1)
+	VMOVSS           X11, (R9)
 	CMPQ             BX, $0x00
 	JEQ              q6kpTile1V_done
-	MOVQ             AX, R8
-	VEXTRACTPS       $0x02, X12, (R8)(DI*1)
 	ADDQ             $0x04, AX
 	DECQ             BX
 	DECQ             CX
@@ -4363,14 +4370,14 @@ DATA q6kp_sb<>+48(SB)/8, $0x000f000e000d000c
 DATA q6kp_sb<>+56(SB)/8, $0x001f001e001d001c
 GLOBL q6kp_sb<>(SB), RODATA|NOPTR, $64
 
-DATA q6kp_didx<>+0(SB)/8, $0x0000000000000000
-DATA q6kp_didx<>+8(SB)/8, $0x0000000100000001
-DATA q6kp_didx<>+16(SB)/8, $0x0000000000000000
-DATA q6kp_didx<>+24(SB)/8, $0x0000000100000001
-DATA q6kp_didx<>+32(SB)/8, $0x0000000000000000
-DATA q6kp_didx<>+40(SB)/8, $0x0000000100000001
-DATA q6kp_didx<>+48(SB)/8, $0x0000000000000000
-DATA q6kp_didx<>+56(SB)/8, $0x0000000100000001
+DATA q6kp_didx<>+0(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+8(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+16(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+24(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+32(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+40(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+48(SB)/8, $0x0000000100000000
+DATA q6kp_didx<>+56(SB)/8, $0x0000000100000000
 GLOBL q6kp_didx<>(SB), RODATA|NOPTR, $64
 
 DATA nibble_mask4<>+0(SB)/1, $0x0f
@@ -4420,160 +4427,159 @@ q6kpTile2V_row:
 	CMPQ    DI, $0x00
 	CMOVQEQ SI, R8
 	VPXORD  Z10, Z10, Z10
-	VPXORD  Z11, Z11, Z11
 	MOVQ    x+32(FP), R10
 	MOVQ    nb+48(FP), R11
 
 q6kpTile2V_block:
-	VPMOVSXBW        192(SI), Y12
-	VPMOVSXBW        192(R8), Y13
-	VINSERTI64X4     $0x01, Y13, Z12, Z13
-	VPERMW           Z13, Z4, Z15
-	VPERMW           Z13, Z5, Z16
-	VPERMW           Z13, Z6, Z17
-	VPERMW           Z13, Z7, Z18
-	VPERMW           Z13, Z8, Z13
-	VPSLLW           $0x05, Z13, Z13
-	VPSUBW           Z13, Z0, Z13
-	VPINSRW          $0x00, 208(SI), X0, X12
-	VPINSRW          $0x01, 208(R8), X12, X12
-	VCVTPH2PS        X12, X14
-	VPERMPS          Z14, Z9, Z19
-	VMOVDQU64        (SI), Z20
-	VBROADCASTI64X4  128(SI), Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPSLLVW          Z1, Z21, Z23
-	VPSRLVW          Z2, Z21, Z21
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z20
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
-	VMOVDQU64        64(SI), Z21
-	VBROADCASTI64X4  160(SI), Z23
-	VPSRLW           $0x04, Z21, Z24
-	VPSLLVW          Z1, Z23, Z25
-	VPSRLVW          Z2, Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
-	VMOVDQU64        (R8), Z23
-	VBROADCASTI64X4  128(R8), Z25
-	VPSRLW           $0x04, Z23, Z26
-	VPSLLVW          Z1, Z25, Z27
-	VPSRLVW          Z2, Z25, Z25
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
-	VMOVDQU64        64(R8), Z25
-	VBROADCASTI64X4  160(R8), Z27
-	VPSRLW           $0x04, Z25, Z28
-	VPSLLVW          Z1, Z27, Z29
-	VPSRLVW          Z2, Z27, Z27
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z29, Z29
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z29, Z25
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z28
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R10), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R10), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R10), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R10), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R10), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R10), Z27, Z10
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R10)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z15
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z23
-	VMOVDQU64        68(R10)(BX*1), Z27
-	VPDPBUSD         Z27, Z22, Z20
-	VPDPBUSD         Z27, Z26, Z23
-	VPACKSSDW        Z23, Z20, Z20
-	VPDPWSSD         Z16, Z20, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z20
-	VMOVDQU64        132(R10)(BX*1), Z22
-	VPDPBUSD         Z22, Z21, Z16
-	VPDPBUSD         Z22, Z25, Z20
-	VPACKSSDW        Z20, Z16, Z16
-	VPDPWSSD         Z17, Z16, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z17
-	VMOVDQU64        196(R10)(BX*1), Z20
-	VPDPBUSD         Z20, Z24, Z16
-	VPDPBUSD         Z20, Z28, Z17
-	VPACKSSDW        Z17, Z16, Z16
-	VPDPWSSD         Z18, Z16, Z15
-	VBROADCASTI64X4  260(R10)(BX*1), Z16
-	VPSHUFB          Z3, Z16, Z16
-	VPDPWSSD         Z13, Z16, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z19, Z15, Z15
-	VFMADD231PS.BCST (R10)(BX*1), Z15, Z11
-	ADDQ             $0x000000d2, SI
-	ADDQ             $0x000000d2, R8
-	ADDQ             $0x00000124, R10
-	DECQ             R11
-	JNZ              q6kpTile2V_block
-	MOVQ             AX, R10
-	VPERMILPS        $0xb1, Z10, Z13
-	VADDPS           Z13, Z10, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X14
-	VADDPS           X12, X14, X14
-	VMOVSS           X14, (R10)
-	ADDQ             CX, R10
-	VPERMILPS        $0xb1, Z11, Z13
-	VADDPS           Z13, Z11, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X13
-	VADDPS           X12, X13, X13
-	VMOVSS           X13, (R10)
-	CMPQ             DI, $0x00
-	JEQ              q6kpTile2V_done
-	MOVQ             AX, R10
-	VEXTRACTPS       $0x02, X14, (R10)(R9*1)
-	ADDQ             CX, R10
-	VEXTRACTPS       $0x02, X13, (R10)(R9*1)
-	ADDQ             $0x04, AX
-	DECQ             DI
-	DECQ             DX
-	JNZ              q6kpTile2V_row
+	VPXORD          Z10, Z10, Z11
+	VPMOVSXBW       192(SI), Y11
+	VPMOVSXBW       192(R8), Y12
+	VINSERTI64X4    $0x01, Y12, Z11, Z11
+	VPERMW          Z11, Z4, Z12
+	VPERMW          Z11, Z5, Z13
+	VPERMW          Z11, Z6, Z14
+	VPERMW          Z11, Z7, Z15
+	VPERMW          Z11, Z8, Z11
+	VPSLLW          $0x05, Z11, Z11
+	VPSUBW          Z11, Z0, Z11
+	VPINSRW         $0x00, 208(SI), X0, X16
+	VPINSRW         $0x01, 208(R8), X16, X16
+	VPXORD          Z10, Z10, Z17
+	VCVTPH2PS       X16, X17
+	VPERMPS         Z17, Z9, Z16
+	VMOVDQU64       (SI), Z17
+	VBROADCASTI64X4 128(SI), Z18
+	VPSRLW          $0x04, Z17, Z19
+	VPSLLVW         Z1, Z18, Z20
+	VPSRLVW         Z2, Z18, Z18
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z20, Z20
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z18, Z18
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z20, Z17
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z18, Z19
+	VMOVDQU64       64(SI), Z18
+	VBROADCASTI64X4 160(SI), Z20
+	VPSRLW          $0x04, Z18, Z21
+	VPSLLVW         Z1, Z20, Z22
+	VPSRLVW         Z2, Z20, Z20
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z22, Z22
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z20, Z20
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z22, Z18
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z20, Z21
+	VMOVDQU64       (R8), Z20
+	VBROADCASTI64X4 128(R8), Z22
+	VPSRLW          $0x04, Z20, Z23
+	VPSLLVW         Z1, Z22, Z24
+	VPSRLVW         Z2, Z22, Z22
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z24, Z24
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z22, Z22
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z24, Z20
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z22, Z23
+	VMOVDQU64       64(R8), Z22
+	VBROADCASTI64X4 160(R8), Z24
+	VPSRLW          $0x04, Z22, Z25
+	VPSLLVW         Z1, Z24, Z26
+	VPSRLVW         Z2, Z24, Z24
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z26, Z26
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z24, Z24
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z26, Z22
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z24, Z25
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z26
+	VMOVDQU64       4(R10), Z27
+	VPDPBUSD        Z27, Z17, Z24
+	VPDPBUSD        Z27, Z20, Z26
+	VPACKSSDW       Z26, Z24, Z24
+	VPMADDWD        Z12, Z24, Z24
+	VPXORD          Z0, Z0, Z26
+	VPXORD          Z0, Z0, Z27
+	VMOVDQU64       68(R10), Z28
+	VPDPBUSD        Z28, Z19, Z26
+	VPDPBUSD        Z28, Z23, Z27
+	VPACKSSDW       Z27, Z26, Z26
+	VPDPWSSD        Z13, Z26, Z24
+	VPXORD          Z0, Z0, Z26
+	VPXORD          Z0, Z0, Z27
+	VMOVDQU64       132(R10), Z28
+	VPDPBUSD        Z28, Z18, Z26
+	VPDPBUSD        Z28, Z22, Z27
+	VPACKSSDW       Z27, Z26, Z26
+	VPDPWSSD        Z14, Z26, Z24
+	VPXORD          Z0, Z0, Z26
+	VPXORD          Z0, Z0, Z27
+	VMOVDQU64       196(R10), Z28
+	VPDPBUSD        Z28, Z21, Z26
+	VPDPBUSD        Z28, Z25, Z27
+	VPACKSSDW       Z27, Z26, Z26
+	VPDPWSSD        Z15, Z26, Z24
+	VBROADCASTI64X4 260(R10), Z26
+	VPSHUFB         Z3, Z26, Z26
+	VPDPWSSD        Z11, Z26, Z24
+	VPXORD          Z0, Z0, Z26
+	VPXORD          Z0, Z0, Z27
+	VMOVDQU64       4(R10)(BX*1), Z28
+	VPDPBUSD        Z28, Z17, Z26
+	VPDPBUSD        Z28, Z20, Z27
+	VPACKSSDW       Z27, Z26, Z26
+	VPMADDWD        Z12, Z26, Z12
+	VPXORD          Z0, Z0, Z17
+	VPXORD          Z0, Z0, Z20
+	VMOVDQU64       68(R10)(BX*1), Z26
+	VPDPBUSD        Z26, Z19, Z17
+	VPDPBUSD        Z26, Z23, Z20
+	VPACKSSDW       Z20, Z17, Z17
+	VPDPWSSD        Z13, Z17, Z12
+	VPXORD          Z0, Z0, Z13
+	VPXORD          Z0, Z0, Z17
+	VMOVDQU64       132(R10)(BX*1), Z19
+	VPDPBUSD        Z19, Z18, Z13
+	VPDPBUSD        Z19, Z22, Z17
+	VPACKSSDW       Z17, Z13, Z13
+	VPDPWSSD        Z14, Z13, Z12
+	VPXORD          Z0, Z0, Z13
+	VPXORD          Z0, Z0, Z14
+	VMOVDQU64       196(R10)(BX*1), Z17
+	VPDPBUSD        Z17, Z21, Z13
+	VPDPBUSD        Z17, Z25, Z14
+	VPACKSSDW       Z14, Z13, Z13
+	VPDPWSSD        Z15, Z13, Z12
+	VBROADCASTI64X4 260(R10)(BX*1), Z13
+	VPSHUFB         Z3, Z13, Z13
+	VPDPWSSD        Z11, Z13, Z12
+	VSHUFPS         $0x88, Z12, Z24, Z11
+	VSHUFPS         $0xdd, Z12, Z24, Z24
+	VPADDD          Z24, Z11, Z11
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z16, Z11, Z11
+	VBROADCASTSS    (R10), Z12
+	VSHUFPS.BCST    $0x00, (R10)(BX*1), Z12, Z12
+	VFMADD231PS     Z12, Z11, Z10
+	ADDQ            $0x000000d2, SI
+	ADDQ            $0x000000d2, R8
+	ADDQ            $0x00000124, R10
+	DECQ            R11
+	JNZ             q6kpTile2V_block
+	MOVQ            R9, R10
+	MOVQ            $0x00000000, R11
+	CMPQ            DI, $0x00
+	CMOVQEQ         R11, R10
+	MOVQ            AX, R11
+	VEXTRACTF64X4   $0x01, Z10, Y11
+	VADDPS          Y11, Y10, Y11
+	VEXTRACTF32X4   $0x01, Y11, X12
+	VADDPS          X11, X12, X12
+	VMOVAPS         X12, X11
+	VEXTRACTPS      $0x01, X11, (R11)(R10*1)
+	VMOVSS          X11, (R11)
+	ADDQ            CX, R11
+	VMOVHLPS        X12, X12, X11
+	VEXTRACTPS      $0x01, X11, (R11)(R10*1)
+	VMOVSS          X11, (R11)
+	CMPQ            DI, $0x00
+	JEQ             q6kpTile2V_done
+	ADDQ            $0x04, AX
+	DECQ            DI
+	DECQ            DX
+	JNZ             q6kpTile2V_row
 
 q6kpTile2V_done:
 	VZEROUPPER
@@ -4609,255 +4615,247 @@ q6kpTile4V_row:
 	CMOVQEQ DI, R9
 	VPXORD  Z4, Z4, Z4
 	VPXORD  Z5, Z5, Z5
-	VPXORD  Z6, Z6, Z6
-	VPXORD  Z7, Z7, Z7
 	MOVQ    x+32(FP), R11
 	MOVQ    nb+48(FP), R12
 
 q6kpTile4V_block:
-	VPMOVSXBW        192(DI), Y8
-	VPMOVSXBW        192(R9), Y9
-	VINSERTI64X4     $0x01, Y9, Z8, Z9
-	VMOVDQU64        q6kp_s0<>+0(SB), Z11
-	VPERMW           Z9, Z11, Z11
-	VMOVDQU64        q6kp_s1<>+0(SB), Z12
-	VPERMW           Z9, Z12, Z12
-	VMOVDQU64        q6kp_s2<>+0(SB), Z13
-	VPERMW           Z9, Z13, Z13
-	VMOVDQU64        q6kp_s3<>+0(SB), Z14
-	VPERMW           Z9, Z14, Z14
-	VMOVDQU64        q6kp_sb<>+0(SB), Z15
-	VPERMW           Z9, Z15, Z9
-	VPSLLW           $0x05, Z9, Z9
-	VPSUBW           Z9, Z0, Z9
-	VPINSRW          $0x00, 208(DI), X0, X8
-	VPINSRW          $0x01, 208(R9), X8, X8
-	VCVTPH2PS        X8, X10
-	VMOVDQU64        q6kp_didx<>+0(SB), Z15
-	VPERMPS          Z10, Z15, Z15
-	VMOVDQU64        (DI), Z16
-	VBROADCASTI64X4  128(DI), Z17
-	VPSRLW           $0x04, Z16, Z18
-	VPSLLVW          Z1, Z17, Z19
-	VPSRLVW          Z2, Z17, Z17
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z17, Z17
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z16
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z17, Z18
-	VMOVDQU64        64(DI), Z17
-	VBROADCASTI64X4  160(DI), Z19
-	VPSRLW           $0x04, Z17, Z20
-	VPSLLVW          Z1, Z19, Z21
-	VPSRLVW          Z2, Z19, Z19
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z17
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z20
-	VMOVDQU64        (R9), Z19
-	VBROADCASTI64X4  128(R9), Z21
-	VPSRLW           $0x04, Z19, Z22
-	VPSLLVW          Z1, Z21, Z23
-	VPSRLVW          Z2, Z21, Z21
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z19
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
-	VMOVDQU64        64(R9), Z21
-	VBROADCASTI64X4  160(R9), Z23
-	VPSRLW           $0x04, Z21, Z24
-	VPSLLVW          Z1, Z23, Z25
-	VPSRLVW          Z2, Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        4(R11), Z26
-	VPDPBUSD         Z26, Z16, Z23
-	VPDPBUSD         Z26, Z19, Z25
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z11, Z23, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        68(R11), Z27
-	VPDPBUSD         Z27, Z18, Z25
-	VPDPBUSD         Z27, Z22, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z12, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        132(R11), Z27
-	VPDPBUSD         Z27, Z17, Z25
-	VPDPBUSD         Z27, Z21, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z13, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        196(R11), Z27
-	VPDPBUSD         Z27, Z20, Z25
-	VPDPBUSD         Z27, Z24, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z14, Z25, Z23
-	VBROADCASTI64X4  260(R11), Z25
-	VPSHUFB          Z3, Z25, Z25
-	VPDPWSSD         Z9, Z25, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z15, Z23, Z23
-	VFMADD231PS.BCST (R11), Z23, Z4
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        4(R11)(BX*1), Z26
-	VPDPBUSD         Z26, Z16, Z23
-	VPDPBUSD         Z26, Z19, Z25
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z11, Z23, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        68(R11)(BX*1), Z27
-	VPDPBUSD         Z27, Z18, Z25
-	VPDPBUSD         Z27, Z22, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z12, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        132(R11)(BX*1), Z27
-	VPDPBUSD         Z27, Z17, Z25
-	VPDPBUSD         Z27, Z21, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z13, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        196(R11)(BX*1), Z27
-	VPDPBUSD         Z27, Z20, Z25
-	VPDPBUSD         Z27, Z24, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z14, Z25, Z23
-	VBROADCASTI64X4  260(R11)(BX*1), Z25
-	VPSHUFB          Z3, Z25, Z25
-	VPDPWSSD         Z9, Z25, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z15, Z23, Z23
-	VFMADD231PS.BCST (R11)(BX*1), Z23, Z5
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        4(R11)(BX*2), Z26
-	VPDPBUSD         Z26, Z16, Z23
-	VPDPBUSD         Z26, Z19, Z25
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z11, Z23, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        68(R11)(BX*2), Z27
-	VPDPBUSD         Z27, Z18, Z25
-	VPDPBUSD         Z27, Z22, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z12, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        132(R11)(BX*2), Z27
-	VPDPBUSD         Z27, Z17, Z25
-	VPDPBUSD         Z27, Z21, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z13, Z25, Z23
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        196(R11)(BX*2), Z27
-	VPDPBUSD         Z27, Z20, Z25
-	VPDPBUSD         Z27, Z24, Z26
-	VPACKSSDW        Z26, Z25, Z25
-	VPDPWSSD         Z14, Z25, Z23
-	VBROADCASTI64X4  260(R11)(BX*2), Z25
-	VPSHUFB          Z3, Z25, Z25
-	VPDPWSSD         Z9, Z25, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z15, Z23, Z23
-	VFMADD231PS.BCST (R11)(BX*2), Z23, Z6
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        4(R11)(SI*1), Z26
-	VPDPBUSD         Z26, Z16, Z23
-	VPDPBUSD         Z26, Z19, Z25
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z11, Z23, Z11
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z19
-	VMOVDQU64        68(R11)(SI*1), Z23
-	VPDPBUSD         Z23, Z18, Z16
-	VPDPBUSD         Z23, Z22, Z19
-	VPACKSSDW        Z19, Z16, Z16
-	VPDPWSSD         Z12, Z16, Z11
-	VPXORD           Z0, Z0, Z12
-	VPXORD           Z0, Z0, Z16
-	VMOVDQU64        132(R11)(SI*1), Z18
-	VPDPBUSD         Z18, Z17, Z12
-	VPDPBUSD         Z18, Z21, Z16
-	VPACKSSDW        Z16, Z12, Z12
-	VPDPWSSD         Z13, Z12, Z11
-	VPXORD           Z0, Z0, Z12
-	VPXORD           Z0, Z0, Z13
-	VMOVDQU64        196(R11)(SI*1), Z16
-	VPDPBUSD         Z16, Z20, Z12
-	VPDPBUSD         Z16, Z24, Z13
-	VPACKSSDW        Z13, Z12, Z12
-	VPDPWSSD         Z14, Z12, Z11
-	VBROADCASTI64X4  260(R11)(SI*1), Z12
-	VPSHUFB          Z3, Z12, Z12
-	VPDPWSSD         Z9, Z12, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z15, Z11, Z11
-	VFMADD231PS.BCST (R11)(SI*1), Z11, Z7
-	ADDQ             $0x000000d2, DI
-	ADDQ             $0x000000d2, R9
-	ADDQ             $0x00000124, R11
-	DECQ             R12
-	JNZ              q6kpTile4V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z4, Z9
-	VADDPS           Z9, Z4, Z9
-	VEXTRACTF64X4    $0x01, Z9, Y8
-	VADDPS           Y8, Y9, Y8
-	VEXTRACTF32X4    $0x01, Y8, X10
-	VADDPS           X8, X10, X10
-	VMOVSS           X10, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z5, Z9
-	VADDPS           Z9, Z5, Z9
-	VEXTRACTF64X4    $0x01, Z9, Y8
-	VADDPS           Y8, Y9, Y8
-	VEXTRACTF32X4    $0x01, Y8, X9
-	VADDPS           X8, X9, X9
-	VMOVSS           X9, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z6, Z11
-	VADDPS           Z11, Z6, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y8
-	VADDPS           Y8, Y11, Y8
-	VEXTRACTF32X4    $0x01, Y8, X11
-	VADDPS           X8, X11, X11
-	VMOVSS           X11, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z7, Z12
-	VADDPS           Z12, Z7, Z12
-	VEXTRACTF64X4    $0x01, Z12, Y8
-	VADDPS           Y8, Y12, Y8
-	VEXTRACTF32X4    $0x01, Y8, X12
-	VADDPS           X8, X12, X12
-	VMOVSS           X12, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q6kpTile4V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X9, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q6kpTile4V_row
+	VPXORD          Z4, Z4, Z6
+	VPMOVSXBW       192(DI), Y6
+	VPMOVSXBW       192(R9), Y7
+	VINSERTI64X4    $0x01, Y7, Z6, Z6
+	VMOVDQU64       q6kp_s0<>+0(SB), Z7
+	VPERMW          Z6, Z7, Z7
+	VMOVDQU64       q6kp_s1<>+0(SB), Z8
+	VPERMW          Z6, Z8, Z8
+	VMOVDQU64       q6kp_s2<>+0(SB), Z9
+	VPERMW          Z6, Z9, Z9
+	VMOVDQU64       q6kp_s3<>+0(SB), Z10
+	VPERMW          Z6, Z10, Z10
+	VMOVDQU64       q6kp_sb<>+0(SB), Z11
+	VPERMW          Z6, Z11, Z6
+	VPSLLW          $0x05, Z6, Z6
+	VPSUBW          Z6, Z0, Z6
+	VPINSRW         $0x00, 208(DI), X0, X11
+	VPINSRW         $0x01, 208(R9), X11, X11
+	VPXORD          Z4, Z4, Z12
+	VCVTPH2PS       X11, X12
+	VMOVDQU64       q6kp_didx<>+0(SB), Z11
+	VPERMPS         Z12, Z11, Z11
+	VMOVDQU64       (DI), Z12
+	VBROADCASTI64X4 128(DI), Z13
+	VPSRLW          $0x04, Z12, Z14
+	VPSLLVW         Z1, Z13, Z15
+	VPSRLVW         Z2, Z13, Z13
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z15, Z15
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z13, Z13
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z15, Z12
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z13, Z14
+	VMOVDQU64       64(DI), Z13
+	VBROADCASTI64X4 160(DI), Z15
+	VPSRLW          $0x04, Z13, Z16
+	VPSLLVW         Z1, Z15, Z17
+	VPSRLVW         Z2, Z15, Z15
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z17, Z17
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z15, Z15
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z17, Z13
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z15, Z16
+	VMOVDQU64       (R9), Z15
+	VBROADCASTI64X4 128(R9), Z17
+	VPSRLW          $0x04, Z15, Z18
+	VPSLLVW         Z1, Z17, Z19
+	VPSRLVW         Z2, Z17, Z17
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z19, Z19
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z17, Z17
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z19, Z15
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z17, Z18
+	VMOVDQU64       64(R9), Z17
+	VBROADCASTI64X4 160(R9), Z19
+	VPSRLW          $0x04, Z17, Z20
+	VPSLLVW         Z1, Z19, Z21
+	VPSRLVW         Z2, Z19, Z19
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z21, Z21
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z19, Z19
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z21, Z17
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z19, Z20
+	VPXORD          Z0, Z0, Z19
+	VPXORD          Z0, Z0, Z21
+	VMOVDQU64       4(R11), Z22
+	VPDPBUSD        Z22, Z12, Z19
+	VPDPBUSD        Z22, Z15, Z21
+	VPACKSSDW       Z21, Z19, Z19
+	VPMADDWD        Z7, Z19, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       68(R11), Z23
+	VPDPBUSD        Z23, Z14, Z21
+	VPDPBUSD        Z23, Z18, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z8, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       132(R11), Z23
+	VPDPBUSD        Z23, Z13, Z21
+	VPDPBUSD        Z23, Z17, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z9, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       196(R11), Z23
+	VPDPBUSD        Z23, Z16, Z21
+	VPDPBUSD        Z23, Z20, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z10, Z21, Z19
+	VBROADCASTI64X4 260(R11), Z21
+	VPSHUFB         Z3, Z21, Z21
+	VPDPWSSD        Z6, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       4(R11)(BX*1), Z23
+	VPDPBUSD        Z23, Z12, Z21
+	VPDPBUSD        Z23, Z15, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPMADDWD        Z7, Z21, Z21
+	VPXORD          Z0, Z0, Z22
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       68(R11)(BX*1), Z24
+	VPDPBUSD        Z24, Z14, Z22
+	VPDPBUSD        Z24, Z18, Z23
+	VPACKSSDW       Z23, Z22, Z22
+	VPDPWSSD        Z8, Z22, Z21
+	VPXORD          Z0, Z0, Z22
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       132(R11)(BX*1), Z24
+	VPDPBUSD        Z24, Z13, Z22
+	VPDPBUSD        Z24, Z17, Z23
+	VPACKSSDW       Z23, Z22, Z22
+	VPDPWSSD        Z9, Z22, Z21
+	VPXORD          Z0, Z0, Z22
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       196(R11)(BX*1), Z24
+	VPDPBUSD        Z24, Z16, Z22
+	VPDPBUSD        Z24, Z20, Z23
+	VPACKSSDW       Z23, Z22, Z22
+	VPDPWSSD        Z10, Z22, Z21
+	VBROADCASTI64X4 260(R11)(BX*1), Z22
+	VPSHUFB         Z3, Z22, Z22
+	VPDPWSSD        Z6, Z22, Z21
+	VSHUFPS         $0x88, Z21, Z19, Z22
+	VSHUFPS         $0xdd, Z21, Z19, Z19
+	VPADDD          Z19, Z22, Z22
+	VCVTDQ2PS       Z22, Z22
+	VMULPS          Z11, Z22, Z22
+	VBROADCASTSS    (R11), Z19
+	VSHUFPS.BCST    $0x00, (R11)(BX*1), Z19, Z19
+	VFMADD231PS     Z19, Z22, Z4
+	VPXORD          Z0, Z0, Z19
+	VPXORD          Z0, Z0, Z21
+	VMOVDQU64       4(R11)(BX*2), Z22
+	VPDPBUSD        Z22, Z12, Z19
+	VPDPBUSD        Z22, Z15, Z21
+	VPACKSSDW       Z21, Z19, Z19
+	VPMADDWD        Z7, Z19, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       68(R11)(BX*2), Z23
+	VPDPBUSD        Z23, Z14, Z21
+	VPDPBUSD        Z23, Z18, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z8, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       132(R11)(BX*2), Z23
+	VPDPBUSD        Z23, Z13, Z21
+	VPDPBUSD        Z23, Z17, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z9, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       196(R11)(BX*2), Z23
+	VPDPBUSD        Z23, Z16, Z21
+	VPDPBUSD        Z23, Z20, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPDPWSSD        Z10, Z21, Z19
+	VBROADCASTI64X4 260(R11)(BX*2), Z21
+	VPSHUFB         Z3, Z21, Z21
+	VPDPWSSD        Z6, Z21, Z19
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z22
+	VMOVDQU64       4(R11)(SI*1), Z23
+	VPDPBUSD        Z23, Z12, Z21
+	VPDPBUSD        Z23, Z15, Z22
+	VPACKSSDW       Z22, Z21, Z21
+	VPMADDWD        Z7, Z21, Z7
+	VPXORD          Z0, Z0, Z12
+	VPXORD          Z0, Z0, Z15
+	VMOVDQU64       68(R11)(SI*1), Z21
+	VPDPBUSD        Z21, Z14, Z12
+	VPDPBUSD        Z21, Z18, Z15
+	VPACKSSDW       Z15, Z12, Z12
+	VPDPWSSD        Z8, Z12, Z7
+	VPXORD          Z0, Z0, Z8
+	VPXORD          Z0, Z0, Z12
+	VMOVDQU64       132(R11)(SI*1), Z14
+	VPDPBUSD        Z14, Z13, Z8
+	VPDPBUSD        Z14, Z17, Z12
+	VPACKSSDW       Z12, Z8, Z8
+	VPDPWSSD        Z9, Z8, Z7
+	VPXORD          Z0, Z0, Z8
+	VPXORD          Z0, Z0, Z9
+	VMOVDQU64       196(R11)(SI*1), Z12
+	VPDPBUSD        Z12, Z16, Z8
+	VPDPBUSD        Z12, Z20, Z9
+	VPACKSSDW       Z9, Z8, Z8
+	VPDPWSSD        Z10, Z8, Z7
+	VBROADCASTI64X4 260(R11)(SI*1), Z8
+	VPSHUFB         Z3, Z8, Z8
+	VPDPWSSD        Z6, Z8, Z7
+	VSHUFPS         $0x88, Z7, Z19, Z6
+	VSHUFPS         $0xdd, Z7, Z19, Z19
+	VPADDD          Z19, Z6, Z6
+	VCVTDQ2PS       Z6, Z6
+	VMULPS          Z11, Z6, Z6
+	VBROADCASTSS    (R11)(BX*2), Z7
+	VSHUFPS.BCST    $0x00, (R11)(SI*1), Z7, Z7
+	VFMADD231PS     Z7, Z6, Z5
+	ADDQ            $0x000000d2, DI
+	ADDQ            $0x000000d2, R9
+	ADDQ            $0x00000124, R11
+	DECQ            R12
+	JNZ             q6kpTile4V_block
+	MOVQ            R10, R11
+	MOVQ            $0x00000000, R12
+	CMPQ            R8, $0x00
+	CMOVQEQ         R12, R11
+	MOVQ            AX, R12
+	VEXTRACTF64X4   $0x01, Z4, Y6
+	VADDPS          Y6, Y4, Y6
+	VEXTRACTF32X4   $0x01, Y6, X7
+	VADDPS          X6, X7, X7
+	VMOVAPS         X7, X6
+	VEXTRACTPS      $0x01, X6, (R12)(R11*1)
+	VMOVSS          X6, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X7, X7, X6
+	VEXTRACTPS      $0x01, X6, (R12)(R11*1)
+	VMOVSS          X6, (R12)
+	ADDQ            CX, R12
+	VEXTRACTF64X4   $0x01, Z5, Y6
+	VADDPS          Y6, Y5, Y6
+	VEXTRACTF32X4   $0x01, Y6, X7
+	VADDPS          X6, X7, X7
+	VMOVAPS         X7, X6
+	VEXTRACTPS      $0x01, X6, (R12)(R11*1)
+	VMOVSS          X6, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X7, X7, X6
+	VEXTRACTPS      $0x01, X6, (R12)(R11*1)
+	VMOVSS          X6, (R12)
+	CMPQ            R8, $0x00
+	JEQ             q6kpTile4V_done
+	ADDQ            $0x04, AX
+	DECQ            R8
+	DECQ            DX
+	JNZ             q6kpTile4V_row
 
 q6kpTile4V_done:
 	VZEROUPPER
@@ -4895,435 +4893,413 @@ q6kpTile8V_row:
 	VPXORD  Z5, Z5, Z5
 	VPXORD  Z6, Z6, Z6
 	VPXORD  Z7, Z7, Z7
-	VPXORD  Z8, Z8, Z8
-	VPXORD  Z9, Z9, Z9
-	VPXORD  Z10, Z10, Z10
-	VPXORD  Z11, Z11, Z11
 	MOVQ    x+32(FP), R11
 	LEAQ    (R11)(BX*4), R12
 	MOVQ    nb+48(FP), R13
 
 q6kpTile8V_block:
-	VPMOVSXBW        192(DI), Y12
-	VPMOVSXBW        192(R9), Y13
-	VINSERTI64X4     $0x01, Y13, Z12, Z13
-	VMOVDQU64        q6kp_s0<>+0(SB), Z15
-	VPERMW           Z13, Z15, Z15
-	VMOVDQU64        q6kp_s1<>+0(SB), Z16
-	VPERMW           Z13, Z16, Z16
-	VMOVDQU64        q6kp_s2<>+0(SB), Z17
-	VPERMW           Z13, Z17, Z17
-	VMOVDQU64        q6kp_s3<>+0(SB), Z18
-	VPERMW           Z13, Z18, Z18
-	VMOVDQU64        q6kp_sb<>+0(SB), Z19
-	VPERMW           Z13, Z19, Z13
-	VPSLLW           $0x05, Z13, Z13
-	VPSUBW           Z13, Z0, Z13
-	VPINSRW          $0x00, 208(DI), X0, X12
-	VPINSRW          $0x01, 208(R9), X12, X12
-	VCVTPH2PS        X12, X14
-	VMOVDQU64        q6kp_didx<>+0(SB), Z19
-	VPERMPS          Z14, Z19, Z19
-	VMOVDQU64        (DI), Z20
-	VBROADCASTI64X4  128(DI), Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPSLLVW          Z1, Z21, Z23
-	VPSRLVW          Z2, Z21, Z21
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z20
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
-	VMOVDQU64        64(DI), Z21
-	VBROADCASTI64X4  160(DI), Z23
-	VPSRLW           $0x04, Z21, Z24
-	VPSLLVW          Z1, Z23, Z25
-	VPSRLVW          Z2, Z23, Z23
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
-	VMOVDQU64        (R9), Z23
-	VBROADCASTI64X4  128(R9), Z25
-	VPSRLW           $0x04, Z23, Z26
-	VPSLLVW          Z1, Z25, Z27
-	VPSRLVW          Z2, Z25, Z25
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
-	VMOVDQU64        64(R9), Z25
-	VBROADCASTI64X4  160(R9), Z27
-	VPSRLW           $0x04, Z25, Z28
-	VPSLLVW          Z1, Z27, Z29
-	VPSRLVW          Z2, Z27, Z27
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z29, Z29
-	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z29, Z25
-	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z28
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R11), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R11), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R11), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R11), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R11), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R11), Z27, Z4
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R11)(BX*1), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R11)(BX*1), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R11)(BX*1), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R11)(BX*1), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R11)(BX*1), Z27, Z5
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R11)(BX*2), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R11)(BX*2), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R11)(BX*2), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R11)(BX*2), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R11)(BX*2), Z27, Z6
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R11)(SI*1), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R11)(SI*1), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R11)(SI*1), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R11)(SI*1), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R11)(SI*1), Z27, Z7
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R12), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R12), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R12), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R12), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R12), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R12), Z27, Z8
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R12)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R12)(BX*1), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R12)(BX*1), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R12)(BX*1), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R12)(BX*1), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R12)(BX*1), Z27, Z9
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R12)(BX*2), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        68(R12)(BX*2), Z31
-	VPDPBUSD         Z31, Z22, Z29
-	VPDPBUSD         Z31, Z26, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z16, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        132(R12)(BX*2), Z31
-	VPDPBUSD         Z31, Z21, Z29
-	VPDPBUSD         Z31, Z25, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z17, Z29, Z27
-	VPXORD           Z0, Z0, Z29
-	VPXORD           Z0, Z0, Z30
-	VMOVDQU64        196(R12)(BX*2), Z31
-	VPDPBUSD         Z31, Z24, Z29
-	VPDPBUSD         Z31, Z28, Z30
-	VPACKSSDW        Z30, Z29, Z29
-	VPDPWSSD         Z18, Z29, Z27
-	VBROADCASTI64X4  260(R12)(BX*2), Z29
-	VPSHUFB          Z3, Z29, Z29
-	VPDPWSSD         Z13, Z29, Z27
-	VCVTDQ2PS        Z27, Z27
-	VMULPS           Z19, Z27, Z27
-	VFMADD231PS.BCST (R12)(BX*2), Z27, Z10
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        4(R12)(SI*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z23, Z29
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z15, Z27, Z15
-	VPXORD           Z0, Z0, Z20
-	VPXORD           Z0, Z0, Z23
-	VMOVDQU64        68(R12)(SI*1), Z27
-	VPDPBUSD         Z27, Z22, Z20
-	VPDPBUSD         Z27, Z26, Z23
-	VPACKSSDW        Z23, Z20, Z20
-	VPDPWSSD         Z16, Z20, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z20
-	VMOVDQU64        132(R12)(SI*1), Z22
-	VPDPBUSD         Z22, Z21, Z16
-	VPDPBUSD         Z22, Z25, Z20
-	VPACKSSDW        Z20, Z16, Z16
-	VPDPWSSD         Z17, Z16, Z15
-	VPXORD           Z0, Z0, Z16
-	VPXORD           Z0, Z0, Z17
-	VMOVDQU64        196(R12)(SI*1), Z20
-	VPDPBUSD         Z20, Z24, Z16
-	VPDPBUSD         Z20, Z28, Z17
-	VPACKSSDW        Z17, Z16, Z16
-	VPDPWSSD         Z18, Z16, Z15
-	VBROADCASTI64X4  260(R12)(SI*1), Z16
-	VPSHUFB          Z3, Z16, Z16
-	VPDPWSSD         Z13, Z16, Z15
-	VCVTDQ2PS        Z15, Z15
-	VMULPS           Z19, Z15, Z15
-	VFMADD231PS.BCST (R12)(SI*1), Z15, Z11
-	ADDQ             $0x000000d2, DI
-	ADDQ             $0x000000d2, R9
-	ADDQ             $0x00000124, R11
-	ADDQ             $0x00000124, R12
-	DECQ             R13
-	JNZ              q6kpTile8V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z4, Z13
-	VADDPS           Z13, Z4, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X14
-	VADDPS           X12, X14, X14
-	VMOVSS           X14, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z5, Z13
-	VADDPS           Z13, Z5, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X13
-	VADDPS           X12, X13, X13
-	VMOVSS           X13, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z6, Z15
-	VADDPS           Z15, Z6, Z15
-	VEXTRACTF64X4    $0x01, Z15, Y12
-	VADDPS           Y12, Y15, Y12
-	VEXTRACTF32X4    $0x01, Y12, X15
-	VADDPS           X12, X15, X15
-	VMOVSS           X15, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z7, Z16
-	VADDPS           Z16, Z7, Z16
-	VEXTRACTF64X4    $0x01, Z16, Y12
-	VADDPS           Y12, Y16, Y12
-	VEXTRACTF32X4    $0x01, Y12, X16
-	VADDPS           X12, X16, X16
-	VMOVSS           X16, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z8, Z17
-	VADDPS           Z17, Z8, Z17
-	VEXTRACTF64X4    $0x01, Z17, Y12
-	VADDPS           Y12, Y17, Y12
-	VEXTRACTF32X4    $0x01, Y12, X17
-	VADDPS           X12, X17, X17
-	VMOVSS           X17, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z9, Z18
-	VADDPS           Z18, Z9, Z18
-	VEXTRACTF64X4    $0x01, Z18, Y12
-	VADDPS           Y12, Y18, Y12
-	VEXTRACTF32X4    $0x01, Y12, X18
-	VADDPS           X12, X18, X18
-	VMOVSS           X18, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z10, Z19
-	VADDPS           Z19, Z10, Z19
-	VEXTRACTF64X4    $0x01, Z19, Y12
-	VADDPS           Y12, Y19, Y12
-	VEXTRACTF32X4    $0x01, Y12, X19
-	VADDPS           X12, X19, X19
-	VMOVSS           X19, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z11, Z20
-	VADDPS           Z20, Z11, Z20
-	VEXTRACTF64X4    $0x01, Z20, Y12
-	VADDPS           Y12, Y20, Y12
-	VEXTRACTF32X4    $0x01, Y12, X20
-	VADDPS           X12, X20, X20
-	VMOVSS           X20, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q6kpTile8V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X19, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X20, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q6kpTile8V_row
+	VPXORD          Z4, Z4, Z8
+	VPMOVSXBW       192(DI), Y8
+	VPMOVSXBW       192(R9), Y9
+	VINSERTI64X4    $0x01, Y9, Z8, Z8
+	VMOVDQU64       q6kp_s0<>+0(SB), Z9
+	VPERMW          Z8, Z9, Z9
+	VMOVDQU64       q6kp_s1<>+0(SB), Z10
+	VPERMW          Z8, Z10, Z10
+	VMOVDQU64       q6kp_s2<>+0(SB), Z11
+	VPERMW          Z8, Z11, Z11
+	VMOVDQU64       q6kp_s3<>+0(SB), Z12
+	VPERMW          Z8, Z12, Z12
+	VMOVDQU64       q6kp_sb<>+0(SB), Z13
+	VPERMW          Z8, Z13, Z8
+	VPSLLW          $0x05, Z8, Z8
+	VPSUBW          Z8, Z0, Z8
+	VPINSRW         $0x00, 208(DI), X0, X13
+	VPINSRW         $0x01, 208(R9), X13, X13
+	VPXORD          Z4, Z4, Z14
+	VCVTPH2PS       X13, X14
+	VMOVDQU64       q6kp_didx<>+0(SB), Z13
+	VPERMPS         Z14, Z13, Z13
+	VMOVDQU64       (DI), Z14
+	VBROADCASTI64X4 128(DI), Z15
+	VPSRLW          $0x04, Z14, Z16
+	VPSLLVW         Z1, Z15, Z17
+	VPSRLVW         Z2, Z15, Z15
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z17, Z17
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z15, Z15
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z17, Z14
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z15, Z16
+	VMOVDQU64       64(DI), Z15
+	VBROADCASTI64X4 160(DI), Z17
+	VPSRLW          $0x04, Z15, Z18
+	VPSLLVW         Z1, Z17, Z19
+	VPSRLVW         Z2, Z17, Z17
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z19, Z19
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z17, Z17
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z19, Z15
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z17, Z18
+	VMOVDQU64       (R9), Z17
+	VBROADCASTI64X4 128(R9), Z19
+	VPSRLW          $0x04, Z17, Z20
+	VPSLLVW         Z1, Z19, Z21
+	VPSRLVW         Z2, Z19, Z19
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z21, Z21
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z19, Z19
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z21, Z17
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z19, Z20
+	VMOVDQU64       64(R9), Z19
+	VBROADCASTI64X4 160(R9), Z21
+	VPSRLW          $0x04, Z19, Z22
+	VPSLLVW         Z1, Z21, Z23
+	VPSRLVW         Z2, Z21, Z21
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST     q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z23, Z19
+	VPTERNLOGD.BCST $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       4(R11), Z24
+	VPDPBUSD        Z24, Z14, Z21
+	VPDPBUSD        Z24, Z17, Z23
+	VPACKSSDW       Z23, Z21, Z21
+	VPMADDWD        Z9, Z21, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       68(R11), Z25
+	VPDPBUSD        Z25, Z16, Z23
+	VPDPBUSD        Z25, Z20, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z10, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       132(R11), Z25
+	VPDPBUSD        Z25, Z15, Z23
+	VPDPBUSD        Z25, Z19, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z11, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       196(R11), Z25
+	VPDPBUSD        Z25, Z18, Z23
+	VPDPBUSD        Z25, Z22, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z12, Z23, Z21
+	VBROADCASTI64X4 260(R11), Z23
+	VPSHUFB         Z3, Z23, Z23
+	VPDPWSSD        Z8, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       4(R11)(BX*1), Z25
+	VPDPBUSD        Z25, Z14, Z23
+	VPDPBUSD        Z25, Z17, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPMADDWD        Z9, Z23, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       68(R11)(BX*1), Z26
+	VPDPBUSD        Z26, Z16, Z24
+	VPDPBUSD        Z26, Z20, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z10, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       132(R11)(BX*1), Z26
+	VPDPBUSD        Z26, Z15, Z24
+	VPDPBUSD        Z26, Z19, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z11, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       196(R11)(BX*1), Z26
+	VPDPBUSD        Z26, Z18, Z24
+	VPDPBUSD        Z26, Z22, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z12, Z24, Z23
+	VBROADCASTI64X4 260(R11)(BX*1), Z24
+	VPSHUFB         Z3, Z24, Z24
+	VPDPWSSD        Z8, Z24, Z23
+	VSHUFPS         $0x88, Z23, Z21, Z24
+	VSHUFPS         $0xdd, Z23, Z21, Z21
+	VPADDD          Z21, Z24, Z24
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z13, Z24, Z24
+	VBROADCASTSS    (R11), Z21
+	VSHUFPS.BCST    $0x00, (R11)(BX*1), Z21, Z21
+	VFMADD231PS     Z21, Z24, Z4
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       4(R11)(BX*2), Z24
+	VPDPBUSD        Z24, Z14, Z21
+	VPDPBUSD        Z24, Z17, Z23
+	VPACKSSDW       Z23, Z21, Z21
+	VPMADDWD        Z9, Z21, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       68(R11)(BX*2), Z25
+	VPDPBUSD        Z25, Z16, Z23
+	VPDPBUSD        Z25, Z20, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z10, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       132(R11)(BX*2), Z25
+	VPDPBUSD        Z25, Z15, Z23
+	VPDPBUSD        Z25, Z19, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z11, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       196(R11)(BX*2), Z25
+	VPDPBUSD        Z25, Z18, Z23
+	VPDPBUSD        Z25, Z22, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z12, Z23, Z21
+	VBROADCASTI64X4 260(R11)(BX*2), Z23
+	VPSHUFB         Z3, Z23, Z23
+	VPDPWSSD        Z8, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       4(R11)(SI*1), Z25
+	VPDPBUSD        Z25, Z14, Z23
+	VPDPBUSD        Z25, Z17, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPMADDWD        Z9, Z23, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       68(R11)(SI*1), Z26
+	VPDPBUSD        Z26, Z16, Z24
+	VPDPBUSD        Z26, Z20, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z10, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       132(R11)(SI*1), Z26
+	VPDPBUSD        Z26, Z15, Z24
+	VPDPBUSD        Z26, Z19, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z11, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       196(R11)(SI*1), Z26
+	VPDPBUSD        Z26, Z18, Z24
+	VPDPBUSD        Z26, Z22, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z12, Z24, Z23
+	VBROADCASTI64X4 260(R11)(SI*1), Z24
+	VPSHUFB         Z3, Z24, Z24
+	VPDPWSSD        Z8, Z24, Z23
+	VSHUFPS         $0x88, Z23, Z21, Z24
+	VSHUFPS         $0xdd, Z23, Z21, Z21
+	VPADDD          Z21, Z24, Z24
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z13, Z24, Z24
+	VBROADCASTSS    (R11)(BX*2), Z21
+	VSHUFPS.BCST    $0x00, (R11)(SI*1), Z21, Z21
+	VFMADD231PS     Z21, Z24, Z5
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       4(R12), Z24
+	VPDPBUSD        Z24, Z14, Z21
+	VPDPBUSD        Z24, Z17, Z23
+	VPACKSSDW       Z23, Z21, Z21
+	VPMADDWD        Z9, Z21, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       68(R12), Z25
+	VPDPBUSD        Z25, Z16, Z23
+	VPDPBUSD        Z25, Z20, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z10, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       132(R12), Z25
+	VPDPBUSD        Z25, Z15, Z23
+	VPDPBUSD        Z25, Z19, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z11, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       196(R12), Z25
+	VPDPBUSD        Z25, Z18, Z23
+	VPDPBUSD        Z25, Z22, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z12, Z23, Z21
+	VBROADCASTI64X4 260(R12), Z23
+	VPSHUFB         Z3, Z23, Z23
+	VPDPWSSD        Z8, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       4(R12)(BX*1), Z25
+	VPDPBUSD        Z25, Z14, Z23
+	VPDPBUSD        Z25, Z17, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPMADDWD        Z9, Z23, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       68(R12)(BX*1), Z26
+	VPDPBUSD        Z26, Z16, Z24
+	VPDPBUSD        Z26, Z20, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z10, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       132(R12)(BX*1), Z26
+	VPDPBUSD        Z26, Z15, Z24
+	VPDPBUSD        Z26, Z19, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z11, Z24, Z23
+	VPXORD          Z0, Z0, Z24
+	VPXORD          Z0, Z0, Z25
+	VMOVDQU64       196(R12)(BX*1), Z26
+	VPDPBUSD        Z26, Z18, Z24
+	VPDPBUSD        Z26, Z22, Z25
+	VPACKSSDW       Z25, Z24, Z24
+	VPDPWSSD        Z12, Z24, Z23
+	VBROADCASTI64X4 260(R12)(BX*1), Z24
+	VPSHUFB         Z3, Z24, Z24
+	VPDPWSSD        Z8, Z24, Z23
+	VSHUFPS         $0x88, Z23, Z21, Z24
+	VSHUFPS         $0xdd, Z23, Z21, Z21
+	VPADDD          Z21, Z24, Z24
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z13, Z24, Z24
+	VBROADCASTSS    (R12), Z21
+	VSHUFPS.BCST    $0x00, (R12)(BX*1), Z21, Z21
+	VFMADD231PS     Z21, Z24, Z6
+	VPXORD          Z0, Z0, Z21
+	VPXORD          Z0, Z0, Z23
+	VMOVDQU64       4(R12)(BX*2), Z24
+	VPDPBUSD        Z24, Z14, Z21
+	VPDPBUSD        Z24, Z17, Z23
+	VPACKSSDW       Z23, Z21, Z21
+	VPMADDWD        Z9, Z21, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       68(R12)(BX*2), Z25
+	VPDPBUSD        Z25, Z16, Z23
+	VPDPBUSD        Z25, Z20, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z10, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       132(R12)(BX*2), Z25
+	VPDPBUSD        Z25, Z15, Z23
+	VPDPBUSD        Z25, Z19, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z11, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       196(R12)(BX*2), Z25
+	VPDPBUSD        Z25, Z18, Z23
+	VPDPBUSD        Z25, Z22, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPDPWSSD        Z12, Z23, Z21
+	VBROADCASTI64X4 260(R12)(BX*2), Z23
+	VPSHUFB         Z3, Z23, Z23
+	VPDPWSSD        Z8, Z23, Z21
+	VPXORD          Z0, Z0, Z23
+	VPXORD          Z0, Z0, Z24
+	VMOVDQU64       4(R12)(SI*1), Z25
+	VPDPBUSD        Z25, Z14, Z23
+	VPDPBUSD        Z25, Z17, Z24
+	VPACKSSDW       Z24, Z23, Z23
+	VPMADDWD        Z9, Z23, Z9
+	VPXORD          Z0, Z0, Z14
+	VPXORD          Z0, Z0, Z17
+	VMOVDQU64       68(R12)(SI*1), Z23
+	VPDPBUSD        Z23, Z16, Z14
+	VPDPBUSD        Z23, Z20, Z17
+	VPACKSSDW       Z17, Z14, Z14
+	VPDPWSSD        Z10, Z14, Z9
+	VPXORD          Z0, Z0, Z10
+	VPXORD          Z0, Z0, Z14
+	VMOVDQU64       132(R12)(SI*1), Z16
+	VPDPBUSD        Z16, Z15, Z10
+	VPDPBUSD        Z16, Z19, Z14
+	VPACKSSDW       Z14, Z10, Z10
+	VPDPWSSD        Z11, Z10, Z9
+	VPXORD          Z0, Z0, Z10
+	VPXORD          Z0, Z0, Z11
+	VMOVDQU64       196(R12)(SI*1), Z14
+	VPDPBUSD        Z14, Z18, Z10
+	VPDPBUSD        Z14, Z22, Z11
+	VPACKSSDW       Z11, Z10, Z10
+	VPDPWSSD        Z12, Z10, Z9
+	VBROADCASTI64X4 260(R12)(SI*1), Z10
+	VPSHUFB         Z3, Z10, Z10
+	VPDPWSSD        Z8, Z10, Z9
+	VSHUFPS         $0x88, Z9, Z21, Z8
+	VSHUFPS         $0xdd, Z9, Z21, Z21
+	VPADDD          Z21, Z8, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VBROADCASTSS    (R12)(BX*2), Z9
+	VSHUFPS.BCST    $0x00, (R12)(SI*1), Z9, Z9
+	VFMADD231PS     Z9, Z8, Z7
+	ADDQ            $0x000000d2, DI
+	ADDQ            $0x000000d2, R9
+	ADDQ            $0x00000124, R11
+	ADDQ            $0x00000124, R12
+	DECQ            R13
+	JNZ             q6kpTile8V_block
+	MOVQ            R10, R11
+	MOVQ            $0x00000000, R12
+	CMPQ            R8, $0x00
+	CMOVQEQ         R12, R11
+	MOVQ            AX, R12
+	VEXTRACTF64X4   $0x01, Z4, Y8
+	VADDPS          Y8, Y4, Y8
+	VEXTRACTF32X4   $0x01, Y8, X9
+	VADDPS          X8, X9, X9
+	VMOVAPS         X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X9, X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VEXTRACTF64X4   $0x01, Z5, Y8
+	VADDPS          Y8, Y5, Y8
+	VEXTRACTF32X4   $0x01, Y8, X9
+	VADDPS          X8, X9, X9
+	VMOVAPS         X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X9, X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VEXTRACTF64X4   $0x01, Z6, Y8
+	VADDPS          Y8, Y6, Y8
+	VEXTRACTF32X4   $0x01, Y8, X9
+	VADDPS          X8, X9, X9
+	VMOVAPS         X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X9, X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VEXTRACTF64X4   $0x01, Z7, Y8
+	VADDPS          Y8, Y7, Y8
+	VEXTRACTF32X4   $0x01, Y8, X9
+	VADDPS          X8, X9, X9
+	VMOVAPS         X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	ADDQ            CX, R12
+	VMOVHLPS        X9, X9, X8
+	VEXTRACTPS      $0x01, X8, (R12)(R11*1)
+	VMOVSS          X8, (R12)
+	CMPQ            R8, $0x00
+	JEQ             q6kpTile8V_done
+	ADDQ            $0x04, AX
+	DECQ            R8
+	DECQ            DX
+	JNZ             q6kpTile8V_row
 
 q6kpTile8V_done:
 	VZEROUPPER
@@ -5339,14 +5315,11 @@ TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), DX
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      CX, BX
 	SHRQ      $0x01, BX
 	SUBQ      BX, CX
@@ -5361,94 +5334,109 @@ TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
 q4kxTile1V_row:
 	CMPQ    BX, $0x00
 	CMOVQEQ DX, SI
-	VPXORD  Z8, Z8, Z8
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
 	MOVQ    x+32(FP), R8
 	MOVQ    nb+48(FP), R9
 
 q4kxTile1V_block:
-	VMOVDQU          (DX), X9
-	VINSERTI128      $0x01, (SI), Y9, Y9
-	VPSHUFD          $0xed, Y9, Y10
-	VPSHUFD          $0xa5, Y9, Y11
-	VPSRLVD          kscale_shift4<>+0(SB), Y10, Y10
-	VPSRLD           $0x02, Y11, Y11
-	VPANDD           kscale_masklo4<>+0(SB), Y10, Y10
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y11, Y10
-	VPERMQ           $0xd8, Y10, Y10
-	VEXTRACTI128     $0x01, Y10, X11
-	VPSHUFD          $0x10, X9, X9
-	VPINSRD          $0x01, (SI), X9, X9
-	VSHUFI32X4       $0x00, Z10, Z10, Z12
-	VPSHUFB          Z4, Z12, Z13
-	VPSHUFB          Z5, Z12, Z12
-	VCVTPH2PS        X9, Y10
-	VPERMPS          Z10, Z6, Z14
-	VPERMPS          Z10, Z7, Z15
-	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
-	VPMOVZXBD        X11, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z15, Z11, Z11
-	VMOVDQU64        16(DX), Z15
-	VPERMT2Q         80(DX), Z2, Z15
-	VMOVDQU64        16(DX), Z16
-	VPERMT2Q         80(DX), Z3, Z16
+	VPXORD           Z5, Z5, Z7
+	VPXORD           Z5, Z5, Z8
+	VMOVDQU32        (DX), X7
+	VINSERTI32X4     $0x01, (SI), Y7, Y7
+	VPSHUFD          $0xed, Y7, Y8
+	VPSHUFD          $0xa5, Y7, Y9
+	VPSRLVD          kscale_shift4<>+0(SB), Y8, Y8
+	VPSRLD           $0x02, Y9, Y9
+	VPANDD           kscale_masklo4<>+0(SB), Y8, Y8
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y9, Y8
+	VPERMQ           $0xd8, Y8, Y8
+	VEXTRACTI32X4    $0x01, Y8, X9
+	VPSHUFD          $0x10, X7, X7
+	VPINSRD          $0x01, (SI), X7, X7
+	VSHUFI32X4       $0x00, Z8, Z8, Z8
+	VPSHUFB          Z1, Z8, Z10
+	VPSHUFB          Z2, Z8, Z8
+	VPXORD           Z5, Z5, Z11
+	VCVTPH2PS        X7, Y11
+	VPERMPS          Z11, Z3, Z7
+	VPERMPS          Z11, Z4, Z11
+	VPSHUFB          q4kx_mshuf<>+0(SB), X9, X9
+	VPMOVZXBD        X9, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z11, Z9, Z9
+	VMOVDQU64        16(DX), Z12
+	VSHUFI64X2       $0x88, 80(DX), Z12, Z11
+	VSHUFI64X2       $0xdd, 80(DX), Z12, Z12
+	VPSRLW           $0x04, Z11, Z13
+	VPANDD           Z0, Z11, Z11
+	VPANDD           Z0, Z13, Z13
+	VPSRLW           $0x04, Z12, Z14
+	VPANDD           Z0, Z12, Z12
+	VPANDD           Z0, Z14, Z14
+	VMOVDQU64        16(SI), Z16
+	VSHUFI64X2       $0x88, 80(SI), Z16, Z15
+	VSHUFI64X2       $0xdd, 80(SI), Z16, Z16
 	VPSRLW           $0x04, Z15, Z17
-	VPANDD           Z1, Z15, Z15
-	VPANDD           Z1, Z17, Z17
+	VPANDD           Z0, Z15, Z15
+	VPANDD           Z0, Z17, Z17
 	VPSRLW           $0x04, Z16, Z18
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z18, Z18
-	VMOVDQU64        16(SI), Z19
-	VPERMT2Q         80(SI), Z2, Z19
-	VMOVDQU64        16(SI), Z20
-	VPERMT2Q         80(SI), Z3, Z20
-	VPSRLW           $0x04, Z19, Z21
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z21, Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z22, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VMOVDQU64        (R8), Z27
-	VPDPBUSD         Z27, Z15, Z23
-	VPDPBUSD         Z27, Z19, Z25
+	VPANDD           Z0, Z16, Z16
+	VPANDD           Z0, Z18, Z18
+	VPXORD           Z11, Z11, Z19
+	VPXORD           Z11, Z11, Z20
+	VMOVDQU64        (R8), Z21
+	VPDPBUSD         Z21, Z11, Z19
+	VPDPBUSD         Z21, Z15, Z20
 	VMOVDQU64        64(R8), Z15
-	VPDPBUSD         Z15, Z16, Z23
-	VPDPBUSD         Z15, Z20, Z25
+	VPDPBUSD         Z15, Z12, Z19
+	VPDPBUSD         Z15, Z16, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPXORD           Z11, Z11, Z12
+	VPXORD           Z11, Z11, Z11
 	VMOVDQU64        128(R8), Z15
-	VPDPBUSD         Z15, Z17, Z24
-	VPDPBUSD         Z15, Z21, Z26
-	VMOVDQU64        192(R8), Z15
-	VPDPBUSD         Z15, Z18, Z24
-	VPDPBUSD         Z15, Z22, Z26
-	VPACKSSDW        Z25, Z23, Z23
-	VPACKSSDW        Z26, Z24, Z24
-	VPMADDWD         Z13, Z23, Z23
-	VPDPWSSD         Z12, Z24, Z23
-	VCVTDQ2PS        Z23, Z23
-	VMULPS           Z14, Z23, Z23
-	VFMADD231PS.BCST 320(R8), Z23, Z8
-	VFNMADD231PS     256(R8), Z11, Z8
+	VPDPBUSD         Z15, Z13, Z12
+	VPDPBUSD         Z15, Z17, Z11
+	VMOVDQU64        192(R8), Z13
+	VPDPBUSD         Z13, Z14, Z12
+	VPDPBUSD         Z13, Z18, Z11
+	VPACKSSDW        Z11, Z12, Z12
+	VPMADDWD         Z10, Z19, Z19
+	VPDPWSSD         Z8, Z12, Z19
+	VSHUFPS          $0x88, Z19, Z19, Z8
+	VSHUFPS          $0xdd, Z19, Z19, Z19
+	VPADDD           Z19, Z8, Z8
+	VCVTDQ2PS        Z8, Z8
+	VMULPS           Z7, Z8, Z8
+	VFMADD231PS.BCST 320(R8), Z8, Z5
+	VFNMADD231PS     256(R8), Z9, Z6
 	ADDQ             $0x00000090, DX
 	ADDQ             $0x00000090, SI
 	ADDQ             $0x00000180, R8
 	DECQ             R9
 	JNZ              q4kxTile1V_block
-	MOVQ             AX, R8
-	VPERMILPS        $0xb1, Z8, Z11
-	VADDPS           Z11, Z8, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y10
-	VADDPS           Y10, Y11, Y10
-	VEXTRACTF32X4    $0x01, Y10, X9
-	VADDPS           X10, X9, X9
-	VMOVSS           X9, (R8)
+	MOVQ             DI, R8
+	MOVQ             $0x00000000, R9
+	CMPQ             BX, $0x00
+	CMOVQEQ          R9, R8
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z5, Y7
+	VADDPS           Y7, Y5, Y7
+	VEXTRACTF32X4    $0x01, Y7, X8
+	VADDPS           X7, X8, X8
+	VMOVAPS          X8, X7
+	VPERMILPS        $0xb1, Z6, Z8
+	VADDPS           Z8, Z6, Z8
+	VEXTRACTF64X4    $0x01, Z8, Y9
+	VADDPS           Y9, Y8, Y9
+	VEXTRACTF32X4    $0x01, Y9, X8
+	VADDPS           X9, X8, X8
+	VPERMILPS        $0x08, X8, X8
+	VADDPS           X8, X7, X7
+	VEXTRACTPS       $0x01, X7, (R9)(R8*1)
+	VMOVSS           X7, (R9)
 	CMPQ             BX, $0x00
 	JEQ              q4kxTile1V_done
-	MOVQ             AX, R8
-	VEXTRACTPS       $0x02, X9, (R8)(DI*1)
 	ADDQ             $0x04, AX
 	DECQ             BX
 	DECQ             CX
@@ -5457,26 +5445,6 @@ q4kxTile1V_block:
 q4kxTile1V_done:
 	VZEROUPPER
 	RET
-
-DATA q4kx_idxa<>+0(SB)/8, $0x0000000000000000
-DATA q4kx_idxa<>+8(SB)/8, $0x0000000000000001
-DATA q4kx_idxa<>+16(SB)/8, $0x0000000000000004
-DATA q4kx_idxa<>+24(SB)/8, $0x0000000000000005
-DATA q4kx_idxa<>+32(SB)/8, $0x0000000000000008
-DATA q4kx_idxa<>+40(SB)/8, $0x0000000000000009
-DATA q4kx_idxa<>+48(SB)/8, $0x000000000000000c
-DATA q4kx_idxa<>+56(SB)/8, $0x000000000000000d
-GLOBL q4kx_idxa<>(SB), RODATA|NOPTR, $64
-
-DATA q4kx_idxb<>+0(SB)/8, $0x0000000000000002
-DATA q4kx_idxb<>+8(SB)/8, $0x0000000000000003
-DATA q4kx_idxb<>+16(SB)/8, $0x0000000000000006
-DATA q4kx_idxb<>+24(SB)/8, $0x0000000000000007
-DATA q4kx_idxb<>+32(SB)/8, $0x000000000000000a
-DATA q4kx_idxb<>+40(SB)/8, $0x000000000000000b
-DATA q4kx_idxb<>+48(SB)/8, $0x000000000000000e
-DATA q4kx_idxb<>+56(SB)/8, $0x000000000000000f
-GLOBL q4kx_idxb<>(SB), RODATA|NOPTR, $64
 
 DATA q4kx_sshuf0<>+0(SB)/8, $0x8000800080008000
 DATA q4kx_sshuf0<>+8(SB)/8, $0x8008800880088008
@@ -5498,14 +5466,14 @@ DATA q4kx_sshuf1<>+48(SB)/8, $0x8007800780078007
 DATA q4kx_sshuf1<>+56(SB)/8, $0x800f800f800f800f
 GLOBL q4kx_sshuf1<>(SB), RODATA|NOPTR, $64
 
-DATA q4kx_idxd<>+0(SB)/8, $0x0000000000000000
-DATA q4kx_idxd<>+8(SB)/8, $0x0000000200000002
-DATA q4kx_idxd<>+16(SB)/8, $0x0000000000000000
-DATA q4kx_idxd<>+24(SB)/8, $0x0000000200000002
-DATA q4kx_idxd<>+32(SB)/8, $0x0000000000000000
-DATA q4kx_idxd<>+40(SB)/8, $0x0000000200000002
-DATA q4kx_idxd<>+48(SB)/8, $0x0000000000000000
-DATA q4kx_idxd<>+56(SB)/8, $0x0000000200000002
+DATA q4kx_idxd<>+0(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+8(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+16(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+24(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+32(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+40(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+48(SB)/8, $0x0000000200000000
+DATA q4kx_idxd<>+56(SB)/8, $0x0000000200000000
 GLOBL q4kx_idxd<>(SB), RODATA|NOPTR, $64
 
 DATA q4kx_idxm<>+0(SB)/8, $0x0000000100000001
@@ -5532,12 +5500,11 @@ TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), DX
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      CX, BX
 	SHRQ      $0x01, BX
 	SUBQ      BX, CX
@@ -5552,84 +5519,100 @@ TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
 q4krTile1V_row:
 	CMPQ    BX, $0x00
 	CMOVQEQ DX, SI
+	VPXORD  Z5, Z5, Z5
 	VPXORD  Z6, Z6, Z6
 	MOVQ    x+32(FP), R8
 	MOVQ    nb+48(FP), R9
 
 q4krTile1V_block:
+	VPXORD           Z5, Z5, Z7
 	VMOVQ            4(DX), X7
 	VPINSRQ          $0x01, 4(SI), X7, X7
 	VMOVQ            12(DX), X8
 	VPINSRQ          $0x01, 12(SI), X8, X8
 	VMOVD            (DX), X9
 	VPINSRD          $0x01, (SI), X9, X9
-	VSHUFI32X4       $0x00, Z7, Z7, Z10
-	VPSHUFB          Z2, Z10, Z11
-	VPSHUFB          Z3, Z10, Z10
-	VCVTPH2PS        X9, Y9
-	VPERMPS          Z9, Z4, Z12
-	VPERMPS          Z9, Z5, Z13
+	VSHUFI32X4       $0x00, Z7, Z7, Z7
+	VPSHUFB          Z1, Z7, Z10
+	VPSHUFB          Z2, Z7, Z7
+	VPXORD           Z5, Z5, Z11
+	VCVTPH2PS        X9, Y11
+	VPERMPS          Z11, Z3, Z9
+	VPERMPS          Z11, Z4, Z11
 	VPSHUFB          q4kx_mshuf<>+0(SB), X8, X8
 	VPMOVZXBD        X8, Z8
 	VCVTDQ2PS        Z8, Z8
-	VMULPS           Z13, Z8, Z8
-	VMOVDQU64        20(DX), Z13
+	VMULPS           Z11, Z8, Z8
+	VMOVDQU64        20(DX), Z11
+	VPSRLW           $0x04, Z11, Z12
+	VPANDD           Z0, Z11, Z11
+	VPANDD           Z0, Z12, Z12
+	VMOVDQU64        84(DX), Z13
 	VPSRLW           $0x04, Z13, Z14
-	VPANDD           Z1, Z13, Z13
-	VPANDD           Z1, Z14, Z14
-	VMOVDQU64        84(DX), Z15
+	VPANDD           Z0, Z13, Z13
+	VPANDD           Z0, Z14, Z14
+	VMOVDQU64        20(SI), Z15
 	VPSRLW           $0x04, Z15, Z16
-	VPANDD           Z1, Z15, Z15
-	VPANDD           Z1, Z16, Z16
-	VMOVDQU64        20(SI), Z17
+	VPANDD           Z0, Z15, Z15
+	VPANDD           Z0, Z16, Z16
+	VMOVDQU64        84(SI), Z17
 	VPSRLW           $0x04, Z17, Z18
-	VPANDD           Z1, Z17, Z17
-	VPANDD           Z1, Z18, Z18
-	VMOVDQU64        84(SI), Z19
-	VPSRLW           $0x04, Z19, Z20
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z20, Z20
-	VPXORD           Z0, Z0, Z21
-	VPXORD           Z0, Z0, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VMOVDQU64        (R8), Z25
-	VPDPBUSD         Z25, Z13, Z21
-	VPDPBUSD         Z25, Z17, Z23
-	VMOVDQU64        64(R8), Z13
-	VPDPBUSD         Z13, Z15, Z21
-	VPDPBUSD         Z13, Z19, Z23
-	VMOVDQU64        128(R8), Z13
-	VPDPBUSD         Z13, Z14, Z22
-	VPDPBUSD         Z13, Z18, Z24
-	VMOVDQU64        192(R8), Z13
-	VPDPBUSD         Z13, Z16, Z22
-	VPDPBUSD         Z13, Z20, Z24
-	VPACKSSDW        Z23, Z21, Z21
-	VPACKSSDW        Z24, Z22, Z22
-	VPMADDWD         Z11, Z21, Z21
-	VPDPWSSD         Z10, Z22, Z21
-	VCVTDQ2PS        Z21, Z21
-	VMULPS           Z12, Z21, Z21
-	VFMADD231PS.BCST 320(R8), Z21, Z6
+	VPANDD           Z0, Z17, Z17
+	VPANDD           Z0, Z18, Z18
+	VPXORD           Z11, Z11, Z19
+	VPXORD           Z11, Z11, Z20
+	VMOVDQU64        (R8), Z21
+	VPDPBUSD         Z21, Z11, Z19
+	VPDPBUSD         Z21, Z15, Z20
+	VMOVDQU64        64(R8), Z15
+	VPDPBUSD         Z15, Z13, Z19
+	VPDPBUSD         Z15, Z17, Z20
+	VPACKSSDW        Z20, Z19, Z19
+	VPXORD           Z11, Z11, Z13
+	VPXORD           Z11, Z11, Z11
+	VMOVDQU64        128(R8), Z15
+	VPDPBUSD         Z15, Z12, Z13
+	VPDPBUSD         Z15, Z16, Z11
+	VMOVDQU64        192(R8), Z12
+	VPDPBUSD         Z12, Z14, Z13
+	VPDPBUSD         Z12, Z18, Z11
+	VPACKSSDW        Z11, Z13, Z13
+	VPMADDWD         Z10, Z19, Z19
+	VPDPWSSD         Z7, Z13, Z19
+	VSHUFPS          $0x88, Z19, Z19, Z7
+	VSHUFPS          $0xdd, Z19, Z19, Z19
+	VPADDD           Z19, Z7, Z7
+	VCVTDQ2PS        Z7, Z7
+	VMULPS           Z9, Z7, Z7
+	VFMADD231PS.BCST 320(R8), Z7, Z5
 	VFNMADD231PS     256(R8), Z8, Z6
 	ADDQ             $0x00000094, DX
 	ADDQ             $0x00000094, SI
 	ADDQ             $0x00000180, R8
 	DECQ             R9
 	JNZ              q4krTile1V_block
-	MOVQ             AX, R8
+	MOVQ             DI, R8
+	MOVQ             $0x00000000, R9
+	CMPQ             BX, $0x00
+	CMOVQEQ          R9, R8
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z5, Y7
+	VADDPS           Y7, Y5, Y7
+	VEXTRACTF32X4    $0x01, Y7, X8
+	VADDPS           X7, X8, X8
+	VMOVAPS          X8, X7
 	VPERMILPS        $0xb1, Z6, Z8
 	VADDPS           Z8, Z6, Z8
 	VEXTRACTF64X4    $0x01, Z8, Y9
 	VADDPS           Y9, Y8, Y9
-	VEXTRACTF32X4    $0x01, Y9, X7
-	VADDPS           X9, X7, X7
-	VMOVSS           X7, (R8)
+	VEXTRACTF32X4    $0x01, Y9, X8
+	VADDPS           X9, X8, X8
+	VPERMILPS        $0x08, X8, X8
+	VADDPS           X8, X7, X7
+	VEXTRACTPS       $0x01, X7, (R9)(R8*1)
+	VMOVSS           X7, (R9)
 	CMPQ             BX, $0x00
 	JEQ              q4krTile1V_done
-	MOVQ             AX, R8
-	VEXTRACTPS       $0x02, X7, (R8)(DI*1)
 	ADDQ             $0x04, AX
 	DECQ             BX
 	DECQ             CX
@@ -5649,14 +5632,11 @@ TEXT ·q4kxTile2V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      DX, DI
 	SHRQ      $0x01, DI
 	SUBQ      DI, DX
@@ -5671,133 +5651,149 @@ TEXT ·q4kxTile2V(SB), NOSPLIT, $0-56
 q4kxTile2V_row:
 	CMPQ    DI, $0x00
 	CMOVQEQ SI, R8
-	VPXORD  Z8, Z8, Z8
-	VPXORD  Z9, Z9, Z9
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
 	MOVQ    x+32(FP), R10
 	MOVQ    nb+48(FP), R11
 
 q4kxTile2V_block:
-	VMOVDQU          (SI), X10
-	VINSERTI128      $0x01, (R8), Y10, Y10
-	VPSHUFD          $0xed, Y10, Y11
-	VPSHUFD          $0xa5, Y10, Y12
-	VPSRLVD          kscale_shift4<>+0(SB), Y11, Y11
-	VPSRLD           $0x02, Y12, Y12
-	VPANDD           kscale_masklo4<>+0(SB), Y11, Y11
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y12, Y11
-	VPERMQ           $0xd8, Y11, Y11
-	VEXTRACTI128     $0x01, Y11, X12
-	VPSHUFD          $0x10, X10, X10
-	VPINSRD          $0x01, (R8), X10, X10
-	VSHUFI32X4       $0x00, Z11, Z11, Z13
-	VPSHUFB          Z4, Z13, Z14
-	VPSHUFB          Z5, Z13, Z13
-	VCVTPH2PS        X10, Y11
-	VPERMPS          Z11, Z6, Z15
-	VPERMPS          Z11, Z7, Z16
-	VPSHUFB          q4kx_mshuf<>+0(SB), X12, X12
-	VPMOVZXBD        X12, Z12
-	VCVTDQ2PS        Z12, Z12
-	VMULPS           Z16, Z12, Z12
-	VMOVDQU64        16(SI), Z16
-	VPERMT2Q         80(SI), Z2, Z16
-	VMOVDQU64        16(SI), Z17
-	VPERMT2Q         80(SI), Z3, Z17
-	VPSRLW           $0x04, Z16, Z18
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z18, Z18
-	VPSRLW           $0x04, Z17, Z19
-	VPANDD           Z1, Z17, Z17
-	VPANDD           Z1, Z19, Z19
-	VMOVDQU64        16(R8), Z20
-	VPERMT2Q         80(R8), Z2, Z20
-	VMOVDQU64        16(R8), Z21
-	VPERMT2Q         80(R8), Z3, Z21
-	VPSRLW           $0x04, Z20, Z22
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z22, Z22
-	VPSRLW           $0x04, Z21, Z23
-	VPANDD           Z1, Z21, Z21
-	VPANDD           Z1, Z23, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R10), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R10), Z28
-	VPDPBUSD         Z28, Z17, Z24
-	VPDPBUSD         Z28, Z21, Z26
-	VMOVDQU64        128(R10), Z28
-	VPDPBUSD         Z28, Z18, Z25
-	VPDPBUSD         Z28, Z22, Z27
-	VMOVDQU64        192(R10), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R10), Z24, Z8
-	VFNMADD231PS     256(R10), Z12, Z8
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R10)(BX*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R10)(BX*1), Z16
-	VPDPBUSD         Z16, Z17, Z24
-	VPDPBUSD         Z16, Z21, Z26
-	VMOVDQU64        128(R10)(BX*1), Z16
-	VPDPBUSD         Z16, Z18, Z25
-	VPDPBUSD         Z16, Z22, Z27
-	VMOVDQU64        192(R10)(BX*1), Z16
-	VPDPBUSD         Z16, Z19, Z25
-	VPDPBUSD         Z16, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R10)(BX*1), Z24, Z9
-	VFNMADD231PS     256(R10)(BX*1), Z12, Z9
-	ADDQ             $0x00000090, SI
-	ADDQ             $0x00000090, R8
-	ADDQ             $0x00000180, R10
-	DECQ             R11
-	JNZ              q4kxTile2V_block
-	MOVQ             AX, R10
-	VPERMILPS        $0xb1, Z8, Z12
-	VADDPS           Z12, Z8, Z12
-	VEXTRACTF64X4    $0x01, Z12, Y11
-	VADDPS           Y11, Y12, Y11
-	VEXTRACTF32X4    $0x01, Y11, X10
-	VADDPS           X11, X10, X10
-	VMOVSS           X10, (R10)
-	ADDQ             CX, R10
-	VPERMILPS        $0xb1, Z9, Z12
-	VADDPS           Z12, Z9, Z12
-	VEXTRACTF64X4    $0x01, Z12, Y11
-	VADDPS           Y11, Y12, Y11
-	VEXTRACTF32X4    $0x01, Y11, X12
-	VADDPS           X11, X12, X12
-	VMOVSS           X12, (R10)
-	CMPQ             DI, $0x00
-	JEQ              q4kxTile2V_done
-	MOVQ             AX, R10
-	VEXTRACTPS       $0x02, X10, (R10)(R9*1)
-	ADDQ             CX, R10
-	VEXTRACTPS       $0x02, X12, (R10)(R9*1)
-	ADDQ             $0x04, AX
-	DECQ             DI
-	DECQ             DX
-	JNZ              q4kxTile2V_row
+	VPXORD        Z5, Z5, Z8
+	VPXORD        Z5, Z5, Z9
+	VMOVDQU32     (SI), X8
+	VINSERTI32X4  $0x01, (R8), Y8, Y8
+	VPSHUFD       $0xed, Y8, Y9
+	VPSHUFD       $0xa5, Y8, Y10
+	VPSRLVD       kscale_shift4<>+0(SB), Y9, Y9
+	VPSRLD        $0x02, Y10, Y10
+	VPANDD        kscale_masklo4<>+0(SB), Y9, Y9
+	VPTERNLOGD    $0xf8, kscale_maskhi4<>+0(SB), Y10, Y9
+	VPERMQ        $0xd8, Y9, Y9
+	VEXTRACTI32X4 $0x01, Y9, X10
+	VPSHUFD       $0x10, X8, X8
+	VPINSRD       $0x01, (R8), X8, X8
+	VSHUFI32X4    $0x00, Z9, Z9, Z9
+	VPSHUFB       Z1, Z9, Z11
+	VPSHUFB       Z2, Z9, Z9
+	VPXORD        Z5, Z5, Z12
+	VCVTPH2PS     X8, Y12
+	VPERMPS       Z12, Z3, Z8
+	VPERMPS       Z12, Z4, Z12
+	VPSHUFB       q4kx_mshuf<>+0(SB), X10, X10
+	VPMOVZXBD     X10, Z10
+	VCVTDQ2PS     Z10, Z10
+	VMULPS        Z12, Z10, Z10
+	VMOVDQU64     16(SI), Z13
+	VSHUFI64X2    $0x88, 80(SI), Z13, Z12
+	VSHUFI64X2    $0xdd, 80(SI), Z13, Z13
+	VPSRLW        $0x04, Z12, Z14
+	VPANDD        Z0, Z12, Z12
+	VPANDD        Z0, Z14, Z14
+	VPSRLW        $0x04, Z13, Z15
+	VPANDD        Z0, Z13, Z13
+	VPANDD        Z0, Z15, Z15
+	VMOVDQU64     16(R8), Z17
+	VSHUFI64X2    $0x88, 80(R8), Z17, Z16
+	VSHUFI64X2    $0xdd, 80(R8), Z17, Z17
+	VPSRLW        $0x04, Z16, Z18
+	VPANDD        Z0, Z16, Z16
+	VPANDD        Z0, Z18, Z18
+	VPSRLW        $0x04, Z17, Z19
+	VPANDD        Z0, Z17, Z17
+	VPANDD        Z0, Z19, Z19
+	VPXORD        Z12, Z12, Z20
+	VPXORD        Z12, Z12, Z21
+	VMOVDQU64     (R10), Z22
+	VPDPBUSD      Z22, Z12, Z20
+	VPDPBUSD      Z22, Z16, Z21
+	VMOVDQU64     64(R10), Z22
+	VPDPBUSD      Z22, Z13, Z20
+	VPDPBUSD      Z22, Z17, Z21
+	VPACKSSDW     Z21, Z20, Z20
+	VPXORD        Z12, Z12, Z21
+	VPXORD        Z12, Z12, Z22
+	VMOVDQU64     128(R10), Z23
+	VPDPBUSD      Z23, Z14, Z21
+	VPDPBUSD      Z23, Z18, Z22
+	VMOVDQU64     192(R10), Z23
+	VPDPBUSD      Z23, Z15, Z21
+	VPDPBUSD      Z23, Z19, Z22
+	VPACKSSDW     Z22, Z21, Z21
+	VPMADDWD      Z11, Z20, Z20
+	VPDPWSSD      Z9, Z21, Z20
+	VPXORD        Z12, Z12, Z21
+	VPXORD        Z12, Z12, Z22
+	VMOVDQU64     (R10)(BX*1), Z23
+	VPDPBUSD      Z23, Z12, Z21
+	VPDPBUSD      Z23, Z16, Z22
+	VMOVDQU64     64(R10)(BX*1), Z16
+	VPDPBUSD      Z16, Z13, Z21
+	VPDPBUSD      Z16, Z17, Z22
+	VPACKSSDW     Z22, Z21, Z21
+	VPXORD        Z12, Z12, Z13
+	VPXORD        Z12, Z12, Z12
+	VMOVDQU64     128(R10)(BX*1), Z16
+	VPDPBUSD      Z16, Z14, Z13
+	VPDPBUSD      Z16, Z18, Z12
+	VMOVDQU64     192(R10)(BX*1), Z14
+	VPDPBUSD      Z14, Z15, Z13
+	VPDPBUSD      Z14, Z19, Z12
+	VPACKSSDW     Z12, Z13, Z13
+	VPMADDWD      Z11, Z21, Z21
+	VPDPWSSD      Z9, Z13, Z21
+	VSHUFPS       $0x88, Z21, Z20, Z9
+	VSHUFPS       $0xdd, Z21, Z20, Z20
+	VPADDD        Z20, Z9, Z9
+	VCVTDQ2PS     Z9, Z9
+	VMULPS        Z8, Z9, Z9
+	VBROADCASTSS  320(R10), Z8
+	VSHUFPS.BCST  $0x00, 320(R10)(BX*1), Z8, Z8
+	VFMADD231PS   Z8, Z9, Z5
+	VFNMADD231PS  256(R10), Z10, Z6
+	VFNMADD231PS  256(R10)(BX*1), Z10, Z7
+	ADDQ          $0x00000090, SI
+	ADDQ          $0x00000090, R8
+	ADDQ          $0x00000180, R10
+	DECQ          R11
+	JNZ           q4kxTile2V_block
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
+	VEXTRACTF64X4 $0x01, Z5, Y8
+	VADDPS        Y8, Y5, Y8
+	VEXTRACTF32X4 $0x01, Y8, X9
+	VADDPS        X8, X9, X9
+	VMOVAPS       X9, X8
+	VPERMILPS     $0xb1, Z6, Z10
+	VADDPS        Z10, Z6, Z10
+	VEXTRACTF64X4 $0x01, Z10, Y11
+	VADDPS        Y11, Y10, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VPERMILPS     $0x08, X10, X10
+	VADDPS        X10, X8, X8
+	VEXTRACTPS    $0x01, X8, (R11)(R10*1)
+	VMOVSS        X8, (R11)
+	ADDQ          CX, R11
+	VMOVHLPS      X9, X9, X8
+	VPERMILPS     $0xb1, Z7, Z9
+	VADDPS        Z9, Z7, Z9
+	VEXTRACTF64X4 $0x01, Z9, Y10
+	VADDPS        Y10, Y9, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VPERMILPS     $0x08, X9, X9
+	VADDPS        X9, X8, X8
+	VEXTRACTPS    $0x01, X8, (R11)(R10*1)
+	VMOVSS        X8, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q4kxTile2V_done
+	ADDQ          $0x04, AX
+	DECQ          DI
+	DECQ          DX
+	JNZ           q4kxTile2V_row
 
 q4kxTile2V_done:
 	VZEROUPPER
@@ -5813,12 +5809,11 @@ TEXT ·q4krTile2V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      DX, DI
 	SHRQ      $0x01, DI
 	SUBQ      DI, DX
@@ -5833,123 +5828,140 @@ TEXT ·q4krTile2V(SB), NOSPLIT, $0-56
 q4krTile2V_row:
 	CMPQ    DI, $0x00
 	CMOVQEQ SI, R8
+	VPXORD  Z5, Z5, Z5
 	VPXORD  Z6, Z6, Z6
 	VPXORD  Z7, Z7, Z7
 	MOVQ    x+32(FP), R10
 	MOVQ    nb+48(FP), R11
 
 q4krTile2V_block:
-	VMOVQ            4(SI), X8
-	VPINSRQ          $0x01, 4(R8), X8, X8
-	VMOVQ            12(SI), X9
-	VPINSRQ          $0x01, 12(R8), X9, X9
-	VMOVD            (SI), X10
-	VPINSRD          $0x01, (R8), X10, X10
-	VSHUFI32X4       $0x00, Z8, Z8, Z11
-	VPSHUFB          Z2, Z11, Z12
-	VPSHUFB          Z3, Z11, Z11
-	VCVTPH2PS        X10, Y10
-	VPERMPS          Z10, Z4, Z13
-	VPERMPS          Z10, Z5, Z14
-	VPSHUFB          q4kx_mshuf<>+0(SB), X9, X9
-	VPMOVZXBD        X9, Z9
-	VCVTDQ2PS        Z9, Z9
-	VMULPS           Z14, Z9, Z9
-	VMOVDQU64        20(SI), Z14
-	VPSRLW           $0x04, Z14, Z15
-	VPANDD           Z1, Z14, Z14
-	VPANDD           Z1, Z15, Z15
-	VMOVDQU64        84(SI), Z16
-	VPSRLW           $0x04, Z16, Z17
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z17, Z17
-	VMOVDQU64        20(R8), Z18
-	VPSRLW           $0x04, Z18, Z19
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z19, Z19
-	VMOVDQU64        84(R8), Z20
-	VPSRLW           $0x04, Z20, Z21
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z21, Z21
-	VPXORD           Z0, Z0, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        (R10), Z26
-	VPDPBUSD         Z26, Z14, Z22
-	VPDPBUSD         Z26, Z18, Z24
-	VMOVDQU64        64(R10), Z26
-	VPDPBUSD         Z26, Z16, Z22
-	VPDPBUSD         Z26, Z20, Z24
-	VMOVDQU64        128(R10), Z26
-	VPDPBUSD         Z26, Z15, Z23
-	VPDPBUSD         Z26, Z19, Z25
-	VMOVDQU64        192(R10), Z26
-	VPDPBUSD         Z26, Z17, Z23
-	VPDPBUSD         Z26, Z21, Z25
-	VPACKSSDW        Z24, Z22, Z22
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z12, Z22, Z22
-	VPDPWSSD         Z11, Z23, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z13, Z22, Z22
-	VFMADD231PS.BCST 320(R10), Z22, Z6
-	VFNMADD231PS     256(R10), Z9, Z6
-	VPXORD           Z0, Z0, Z22
-	VPXORD           Z0, Z0, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VMOVDQU64        (R10)(BX*1), Z26
-	VPDPBUSD         Z26, Z14, Z22
-	VPDPBUSD         Z26, Z18, Z24
-	VMOVDQU64        64(R10)(BX*1), Z14
-	VPDPBUSD         Z14, Z16, Z22
-	VPDPBUSD         Z14, Z20, Z24
-	VMOVDQU64        128(R10)(BX*1), Z14
-	VPDPBUSD         Z14, Z15, Z23
-	VPDPBUSD         Z14, Z19, Z25
-	VMOVDQU64        192(R10)(BX*1), Z14
-	VPDPBUSD         Z14, Z17, Z23
-	VPDPBUSD         Z14, Z21, Z25
-	VPACKSSDW        Z24, Z22, Z22
-	VPACKSSDW        Z25, Z23, Z23
-	VPMADDWD         Z12, Z22, Z22
-	VPDPWSSD         Z11, Z23, Z22
-	VCVTDQ2PS        Z22, Z22
-	VMULPS           Z13, Z22, Z22
-	VFMADD231PS.BCST 320(R10)(BX*1), Z22, Z7
-	VFNMADD231PS     256(R10)(BX*1), Z9, Z7
-	ADDQ             $0x00000094, SI
-	ADDQ             $0x00000094, R8
-	ADDQ             $0x00000180, R10
-	DECQ             R11
-	JNZ              q4krTile2V_block
-	MOVQ             AX, R10
-	VPERMILPS        $0xb1, Z6, Z9
-	VADDPS           Z9, Z6, Z9
-	VEXTRACTF64X4    $0x01, Z9, Y10
-	VADDPS           Y10, Y9, Y10
-	VEXTRACTF32X4    $0x01, Y10, X8
-	VADDPS           X10, X8, X8
-	VMOVSS           X8, (R10)
-	ADDQ             CX, R10
-	VPERMILPS        $0xb1, Z7, Z9
-	VADDPS           Z9, Z7, Z9
-	VEXTRACTF64X4    $0x01, Z9, Y10
-	VADDPS           Y10, Y9, Y10
-	VEXTRACTF32X4    $0x01, Y10, X9
-	VADDPS           X10, X9, X9
-	VMOVSS           X9, (R10)
-	CMPQ             DI, $0x00
-	JEQ              q4krTile2V_done
-	MOVQ             AX, R10
-	VEXTRACTPS       $0x02, X8, (R10)(R9*1)
-	ADDQ             CX, R10
-	VEXTRACTPS       $0x02, X9, (R10)(R9*1)
-	ADDQ             $0x04, AX
-	DECQ             DI
-	DECQ             DX
-	JNZ              q4krTile2V_row
+	VPXORD        Z5, Z5, Z8
+	VMOVQ         4(SI), X8
+	VPINSRQ       $0x01, 4(R8), X8, X8
+	VMOVQ         12(SI), X9
+	VPINSRQ       $0x01, 12(R8), X9, X9
+	VMOVD         (SI), X10
+	VPINSRD       $0x01, (R8), X10, X10
+	VSHUFI32X4    $0x00, Z8, Z8, Z8
+	VPSHUFB       Z1, Z8, Z11
+	VPSHUFB       Z2, Z8, Z8
+	VPXORD        Z5, Z5, Z12
+	VCVTPH2PS     X10, Y12
+	VPERMPS       Z12, Z3, Z10
+	VPERMPS       Z12, Z4, Z12
+	VPSHUFB       q4kx_mshuf<>+0(SB), X9, X9
+	VPMOVZXBD     X9, Z9
+	VCVTDQ2PS     Z9, Z9
+	VMULPS        Z12, Z9, Z9
+	VMOVDQU64     20(SI), Z12
+	VPSRLW        $0x04, Z12, Z13
+	VPANDD        Z0, Z12, Z12
+	VPANDD        Z0, Z13, Z13
+	VMOVDQU64     84(SI), Z14
+	VPSRLW        $0x04, Z14, Z15
+	VPANDD        Z0, Z14, Z14
+	VPANDD        Z0, Z15, Z15
+	VMOVDQU64     20(R8), Z16
+	VPSRLW        $0x04, Z16, Z17
+	VPANDD        Z0, Z16, Z16
+	VPANDD        Z0, Z17, Z17
+	VMOVDQU64     84(R8), Z18
+	VPSRLW        $0x04, Z18, Z19
+	VPANDD        Z0, Z18, Z18
+	VPANDD        Z0, Z19, Z19
+	VPXORD        Z12, Z12, Z20
+	VPXORD        Z12, Z12, Z21
+	VMOVDQU64     (R10), Z22
+	VPDPBUSD      Z22, Z12, Z20
+	VPDPBUSD      Z22, Z16, Z21
+	VMOVDQU64     64(R10), Z22
+	VPDPBUSD      Z22, Z14, Z20
+	VPDPBUSD      Z22, Z18, Z21
+	VPACKSSDW     Z21, Z20, Z20
+	VPXORD        Z12, Z12, Z21
+	VPXORD        Z12, Z12, Z22
+	VMOVDQU64     128(R10), Z23
+	VPDPBUSD      Z23, Z13, Z21
+	VPDPBUSD      Z23, Z17, Z22
+	VMOVDQU64     192(R10), Z23
+	VPDPBUSD      Z23, Z15, Z21
+	VPDPBUSD      Z23, Z19, Z22
+	VPACKSSDW     Z22, Z21, Z21
+	VPMADDWD      Z11, Z20, Z20
+	VPDPWSSD      Z8, Z21, Z20
+	VPXORD        Z12, Z12, Z21
+	VPXORD        Z12, Z12, Z22
+	VMOVDQU64     (R10)(BX*1), Z23
+	VPDPBUSD      Z23, Z12, Z21
+	VPDPBUSD      Z23, Z16, Z22
+	VMOVDQU64     64(R10)(BX*1), Z16
+	VPDPBUSD      Z16, Z14, Z21
+	VPDPBUSD      Z16, Z18, Z22
+	VPACKSSDW     Z22, Z21, Z21
+	VPXORD        Z12, Z12, Z14
+	VPXORD        Z12, Z12, Z12
+	VMOVDQU64     128(R10)(BX*1), Z16
+	VPDPBUSD      Z16, Z13, Z14
+	VPDPBUSD      Z16, Z17, Z12
+	VMOVDQU64     192(R10)(BX*1), Z13
+	VPDPBUSD      Z13, Z15, Z14
+	VPDPBUSD      Z13, Z19, Z12
+	VPACKSSDW     Z12, Z14, Z14
+	VPMADDWD      Z11, Z21, Z21
+	VPDPWSSD      Z8, Z14, Z21
+	VSHUFPS       $0x88, Z21, Z20, Z8
+	VSHUFPS       $0xdd, Z21, Z20, Z20
+	VPADDD        Z20, Z8, Z8
+	VCVTDQ2PS     Z8, Z8
+	VMULPS        Z10, Z8, Z8
+	VBROADCASTSS  320(R10), Z10
+	VSHUFPS.BCST  $0x00, 320(R10)(BX*1), Z10, Z10
+	VFMADD231PS   Z10, Z8, Z5
+	VFNMADD231PS  256(R10), Z9, Z6
+	VFNMADD231PS  256(R10)(BX*1), Z9, Z7
+	ADDQ          $0x00000094, SI
+	ADDQ          $0x00000094, R8
+	ADDQ          $0x00000180, R10
+	DECQ          R11
+	JNZ           q4krTile2V_block
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
+	VEXTRACTF64X4 $0x01, Z5, Y8
+	VADDPS        Y8, Y5, Y8
+	VEXTRACTF32X4 $0x01, Y8, X9
+	VADDPS        X8, X9, X9
+	VMOVAPS       X9, X8
+	VPERMILPS     $0xb1, Z6, Z10
+	VADDPS        Z10, Z6, Z10
+	VEXTRACTF64X4 $0x01, Z10, Y11
+	VADDPS        Y11, Y10, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VPERMILPS     $0x08, X10, X10
+	VADDPS        X10, X8, X8
+	VEXTRACTPS    $0x01, X8, (R11)(R10*1)
+	VMOVSS        X8, (R11)
+	ADDQ          CX, R11
+	VMOVHLPS      X9, X9, X8
+	VPERMILPS     $0xb1, Z7, Z9
+	VADDPS        Z9, Z7, Z9
+	VEXTRACTF64X4 $0x01, Z9, Y10
+	VADDPS        Y10, Y9, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VPERMILPS     $0x08, X9, X9
+	VADDPS        X9, X8, X8
+	VEXTRACTPS    $0x01, X8, (R11)(R10*1)
+	VMOVSS        X8, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q4krTile2V_done
+	ADDQ          $0x04, AX
+	DECQ          DI
+	DECQ          DX
+	JNZ           q4krTile2V_row
 
 q4krTile2V_done:
 	VZEROUPPER
@@ -5965,14 +5977,11 @@ TEXT ·q4kxTile4V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z4
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z5
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z6
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z7
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      DX, R8
 	SHRQ      $0x01, R8
 	SUBQ      R8, DX
@@ -5987,203 +5996,230 @@ TEXT ·q4kxTile4V(SB), NOSPLIT, $0-56
 q4kxTile4V_row:
 	CMPQ    R8, $0x00
 	CMOVQEQ DI, R9
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
 	VPXORD  Z8, Z8, Z8
 	VPXORD  Z9, Z9, Z9
 	VPXORD  Z10, Z10, Z10
-	VPXORD  Z11, Z11, Z11
 	MOVQ    x+32(FP), R11
 	MOVQ    nb+48(FP), R12
 
 q4kxTile4V_block:
-	VMOVDQU          (DI), X12
-	VINSERTI128      $0x01, (R9), Y12, Y12
-	VPSHUFD          $0xed, Y12, Y13
-	VPSHUFD          $0xa5, Y12, Y14
-	VPSRLVD          kscale_shift4<>+0(SB), Y13, Y13
-	VPSRLD           $0x02, Y14, Y14
-	VPANDD           kscale_masklo4<>+0(SB), Y13, Y13
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y14, Y13
-	VPERMQ           $0xd8, Y13, Y13
-	VEXTRACTI128     $0x01, Y13, X14
-	VPSHUFD          $0x10, X12, X12
-	VPINSRD          $0x01, (R9), X12, X12
-	VSHUFI32X4       $0x00, Z13, Z13, Z15
-	VPSHUFB          Z4, Z15, Z16
-	VPSHUFB          Z5, Z15, Z15
-	VCVTPH2PS        X12, Y13
-	VPERMPS          Z13, Z6, Z17
-	VPERMPS          Z13, Z7, Z18
-	VPSHUFB          q4kx_mshuf<>+0(SB), X14, X14
-	VPMOVZXBD        X14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VMOVDQU64        16(DI), Z18
-	VPERMT2Q         80(DI), Z2, Z18
-	VMOVDQU64        16(DI), Z19
-	VPERMT2Q         80(DI), Z3, Z19
-	VPSRLW           $0x04, Z18, Z20
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z20, Z20
-	VPSRLW           $0x04, Z19, Z21
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z21, Z21
-	VMOVDQU64        16(R9), Z22
-	VPERMT2Q         80(R9), Z2, Z22
-	VMOVDQU64        16(R9), Z23
-	VPERMT2Q         80(R9), Z3, Z23
-	VPSRLW           $0x04, Z22, Z24
-	VPANDD           Z1, Z22, Z22
-	VPANDD           Z1, Z24, Z24
-	VPSRLW           $0x04, Z23, Z25
-	VPANDD           Z1, Z23, Z23
-	VPANDD           Z1, Z25, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11), Z26, Z8
-	VFNMADD231PS     256(R11), Z14, Z8
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(BX*1), Z26, Z9
-	VFNMADD231PS     256(R11)(BX*1), Z14, Z9
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(BX*2), Z26, Z10
-	VFNMADD231PS     256(R11)(BX*2), Z14, Z10
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(SI*1), Z18
-	VPDPBUSD         Z18, Z19, Z26
-	VPDPBUSD         Z18, Z23, Z28
-	VMOVDQU64        128(R11)(SI*1), Z18
-	VPDPBUSD         Z18, Z20, Z27
-	VPDPBUSD         Z18, Z24, Z29
-	VMOVDQU64        192(R11)(SI*1), Z18
-	VPDPBUSD         Z18, Z21, Z27
-	VPDPBUSD         Z18, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(SI*1), Z26, Z11
-	VFNMADD231PS     256(R11)(SI*1), Z14, Z11
-	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000090, R9
-	ADDQ             $0x00000180, R11
-	DECQ             R12
-	JNZ              q4kxTile4V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z8, Z14
-	VADDPS           Z14, Z8, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y13
-	VADDPS           Y13, Y14, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVSS           X12, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z9, Z14
-	VADDPS           Z14, Z9, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y13
-	VADDPS           Y13, Y14, Y13
-	VEXTRACTF32X4    $0x01, Y13, X14
-	VADDPS           X13, X14, X14
-	VMOVSS           X14, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z10, Z15
-	VADDPS           Z15, Z10, Z15
-	VEXTRACTF64X4    $0x01, Z15, Y13
-	VADDPS           Y13, Y15, Y13
-	VEXTRACTF32X4    $0x01, Y13, X15
-	VADDPS           X13, X15, X15
-	VMOVSS           X15, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z11, Z16
-	VADDPS           Z16, Z11, Z16
-	VEXTRACTF64X4    $0x01, Z16, Y13
-	VADDPS           Y13, Y16, Y13
-	VEXTRACTF32X4    $0x01, Y13, X16
-	VADDPS           X13, X16, X16
-	VMOVSS           X16, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q4kxTile4V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q4kxTile4V_row
+	VPXORD        Z5, Z5, Z11
+	VPXORD        Z5, Z5, Z12
+	VMOVDQU32     (DI), X11
+	VINSERTI32X4  $0x01, (R9), Y11, Y11
+	VPSHUFD       $0xed, Y11, Y12
+	VPSHUFD       $0xa5, Y11, Y13
+	VPSRLVD       kscale_shift4<>+0(SB), Y12, Y12
+	VPSRLD        $0x02, Y13, Y13
+	VPANDD        kscale_masklo4<>+0(SB), Y12, Y12
+	VPTERNLOGD    $0xf8, kscale_maskhi4<>+0(SB), Y13, Y12
+	VPERMQ        $0xd8, Y12, Y12
+	VEXTRACTI32X4 $0x01, Y12, X13
+	VPSHUFD       $0x10, X11, X11
+	VPINSRD       $0x01, (R9), X11, X11
+	VSHUFI32X4    $0x00, Z12, Z12, Z12
+	VPSHUFB       Z1, Z12, Z14
+	VPSHUFB       Z2, Z12, Z12
+	VPXORD        Z5, Z5, Z15
+	VCVTPH2PS     X11, Y15
+	VPERMPS       Z15, Z3, Z11
+	VPERMPS       Z15, Z4, Z15
+	VPSHUFB       q4kx_mshuf<>+0(SB), X13, X13
+	VPMOVZXBD     X13, Z13
+	VCVTDQ2PS     Z13, Z13
+	VMULPS        Z15, Z13, Z13
+	VMOVDQU64     16(DI), Z16
+	VSHUFI64X2    $0x88, 80(DI), Z16, Z15
+	VSHUFI64X2    $0xdd, 80(DI), Z16, Z16
+	VPSRLW        $0x04, Z15, Z17
+	VPANDD        Z0, Z15, Z15
+	VPANDD        Z0, Z17, Z17
+	VPSRLW        $0x04, Z16, Z18
+	VPANDD        Z0, Z16, Z16
+	VPANDD        Z0, Z18, Z18
+	VMOVDQU64     16(R9), Z20
+	VSHUFI64X2    $0x88, 80(R9), Z20, Z19
+	VSHUFI64X2    $0xdd, 80(R9), Z20, Z20
+	VPSRLW        $0x04, Z19, Z21
+	VPANDD        Z0, Z19, Z19
+	VPANDD        Z0, Z21, Z21
+	VPSRLW        $0x04, Z20, Z22
+	VPANDD        Z0, Z20, Z20
+	VPANDD        Z0, Z22, Z22
+	VPXORD        Z15, Z15, Z23
+	VPXORD        Z15, Z15, Z24
+	VMOVDQU64     (R11), Z25
+	VPDPBUSD      Z25, Z15, Z23
+	VPDPBUSD      Z25, Z19, Z24
+	VMOVDQU64     64(R11), Z25
+	VPDPBUSD      Z25, Z16, Z23
+	VPDPBUSD      Z25, Z20, Z24
+	VPACKSSDW     Z24, Z23, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     128(R11), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VMOVDQU64     192(R11), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPMADDWD      Z14, Z23, Z23
+	VPDPWSSD      Z12, Z24, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     (R11)(BX*1), Z26
+	VPDPBUSD      Z26, Z15, Z24
+	VPDPBUSD      Z26, Z19, Z25
+	VMOVDQU64     64(R11)(BX*1), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z15, Z15, Z25
+	VPXORD        Z15, Z15, Z26
+	VMOVDQU64     128(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VMOVDQU64     192(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z14, Z24, Z24
+	VPDPWSSD      Z12, Z25, Z24
+	VSHUFPS       $0x88, Z24, Z23, Z25
+	VSHUFPS       $0xdd, Z24, Z23, Z23
+	VPADDD        Z23, Z25, Z25
+	VCVTDQ2PS     Z25, Z25
+	VMULPS        Z11, Z25, Z25
+	VBROADCASTSS  320(R11), Z23
+	VSHUFPS.BCST  $0x00, 320(R11)(BX*1), Z23, Z23
+	VFMADD231PS   Z23, Z25, Z5
+	VFNMADD231PS  256(R11), Z13, Z7
+	VFNMADD231PS  256(R11)(BX*1), Z13, Z8
+	VPXORD        Z15, Z15, Z23
+	VPXORD        Z15, Z15, Z24
+	VMOVDQU64     (R11)(BX*2), Z25
+	VPDPBUSD      Z25, Z15, Z23
+	VPDPBUSD      Z25, Z19, Z24
+	VMOVDQU64     64(R11)(BX*2), Z25
+	VPDPBUSD      Z25, Z16, Z23
+	VPDPBUSD      Z25, Z20, Z24
+	VPACKSSDW     Z24, Z23, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     128(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VMOVDQU64     192(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPMADDWD      Z14, Z23, Z23
+	VPDPWSSD      Z12, Z24, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     (R11)(SI*1), Z26
+	VPDPBUSD      Z26, Z15, Z24
+	VPDPBUSD      Z26, Z19, Z25
+	VMOVDQU64     64(R11)(SI*1), Z19
+	VPDPBUSD      Z19, Z16, Z24
+	VPDPBUSD      Z19, Z20, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z15, Z15, Z16
+	VPXORD        Z15, Z15, Z15
+	VMOVDQU64     128(R11)(SI*1), Z19
+	VPDPBUSD      Z19, Z17, Z16
+	VPDPBUSD      Z19, Z21, Z15
+	VMOVDQU64     192(R11)(SI*1), Z17
+	VPDPBUSD      Z17, Z18, Z16
+	VPDPBUSD      Z17, Z22, Z15
+	VPACKSSDW     Z15, Z16, Z16
+	VPMADDWD      Z14, Z24, Z24
+	VPDPWSSD      Z12, Z16, Z24
+	VSHUFPS       $0x88, Z24, Z23, Z12
+	VSHUFPS       $0xdd, Z24, Z23, Z23
+	VPADDD        Z23, Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VBROADCASTSS  320(R11)(BX*2), Z11
+	VSHUFPS.BCST  $0x00, 320(R11)(SI*1), Z11, Z11
+	VFMADD231PS   Z11, Z12, Z6
+	VFNMADD231PS  256(R11)(BX*2), Z13, Z9
+	VFNMADD231PS  256(R11)(SI*1), Z13, Z10
+	ADDQ          $0x00000090, DI
+	ADDQ          $0x00000090, R9
+	ADDQ          $0x00000180, R11
+	DECQ          R12
+	JNZ           q4kxTile4V_block
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y11
+	VADDPS        Y11, Y5, Y11
+	VEXTRACTF32X4 $0x01, Y11, X12
+	VADDPS        X11, X12, X12
+	VMOVAPS       X12, X11
+	VPERMILPS     $0xb1, Z7, Z13
+	VADDPS        Z13, Z7, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X12, X12, X11
+	VPERMILPS     $0xb1, Z8, Z12
+	VADDPS        Z12, Z8, Z12
+	VEXTRACTF64X4 $0x01, Z12, Y13
+	VADDPS        Y13, Y12, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VPERMILPS     $0x08, X12, X12
+	VADDPS        X12, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z6, Y11
+	VADDPS        Y11, Y6, Y11
+	VEXTRACTF32X4 $0x01, Y11, X12
+	VADDPS        X11, X12, X12
+	VMOVAPS       X12, X11
+	VPERMILPS     $0xb1, Z9, Z13
+	VADDPS        Z13, Z9, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X12, X12, X11
+	VPERMILPS     $0xb1, Z10, Z12
+	VADDPS        Z12, Z10, Z12
+	VEXTRACTF64X4 $0x01, Z12, Y13
+	VADDPS        Y13, Y12, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VPERMILPS     $0x08, X12, X12
+	VADDPS        X12, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q4kxTile4V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q4kxTile4V_row
 
 q4kxTile4V_done:
 	VZEROUPPER
@@ -6199,12 +6235,11 @@ TEXT ·q4krTile4V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z2
-	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z3
-	VMOVDQU64 q4kx_idxd<>+0(SB), Z4
-	VMOVDQU64 q4kx_idxm<>+0(SB), Z5
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
 	MOVQ      DX, R8
 	SHRQ      $0x01, R8
 	SUBQ      R8, DX
@@ -6219,193 +6254,221 @@ TEXT ·q4krTile4V(SB), NOSPLIT, $0-56
 q4krTile4V_row:
 	CMPQ    R8, $0x00
 	CMOVQEQ DI, R9
+	VPXORD  Z5, Z5, Z5
 	VPXORD  Z6, Z6, Z6
 	VPXORD  Z7, Z7, Z7
 	VPXORD  Z8, Z8, Z8
 	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
 	MOVQ    x+32(FP), R11
 	MOVQ    nb+48(FP), R12
 
 q4krTile4V_block:
-	VMOVQ            4(DI), X10
-	VPINSRQ          $0x01, 4(R9), X10, X10
-	VMOVQ            12(DI), X11
-	VPINSRQ          $0x01, 12(R9), X11, X11
-	VMOVD            (DI), X12
-	VPINSRD          $0x01, (R9), X12, X12
-	VSHUFI32X4       $0x00, Z10, Z10, Z13
-	VPSHUFB          Z2, Z13, Z14
-	VPSHUFB          Z3, Z13, Z13
-	VCVTPH2PS        X12, Y12
-	VPERMPS          Z12, Z4, Z15
-	VPERMPS          Z12, Z5, Z16
-	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
-	VPMOVZXBD        X11, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z16, Z11, Z11
-	VMOVDQU64        20(DI), Z16
-	VPSRLW           $0x04, Z16, Z17
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z17, Z17
-	VMOVDQU64        84(DI), Z18
-	VPSRLW           $0x04, Z18, Z19
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z19, Z19
-	VMOVDQU64        20(R9), Z20
-	VPSRLW           $0x04, Z20, Z21
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z21, Z21
-	VMOVDQU64        84(R9), Z22
-	VPSRLW           $0x04, Z22, Z23
-	VPANDD           Z1, Z22, Z22
-	VPANDD           Z1, Z23, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11), Z24, Z6
-	VFNMADD231PS     256(R11), Z11, Z6
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(BX*1), Z24, Z7
-	VFNMADD231PS     256(R11)(BX*1), Z11, Z7
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(BX*2), Z24, Z8
-	VFNMADD231PS     256(R11)(BX*2), Z11, Z8
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(SI*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(SI*1), Z16
-	VPDPBUSD         Z16, Z18, Z24
-	VPDPBUSD         Z16, Z22, Z26
-	VMOVDQU64        128(R11)(SI*1), Z16
-	VPDPBUSD         Z16, Z17, Z25
-	VPDPBUSD         Z16, Z21, Z27
-	VMOVDQU64        192(R11)(SI*1), Z16
-	VPDPBUSD         Z16, Z19, Z25
-	VPDPBUSD         Z16, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(SI*1), Z24, Z9
-	VFNMADD231PS     256(R11)(SI*1), Z11, Z9
-	ADDQ             $0x00000094, DI
-	ADDQ             $0x00000094, R9
-	ADDQ             $0x00000180, R11
-	DECQ             R12
-	JNZ              q4krTile4V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z6, Z11
-	VADDPS           Z11, Z6, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y12
-	VADDPS           Y12, Y11, Y12
-	VEXTRACTF32X4    $0x01, Y12, X10
-	VADDPS           X12, X10, X10
-	VMOVSS           X10, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z7, Z11
-	VADDPS           Z11, Z7, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y12
-	VADDPS           Y12, Y11, Y12
-	VEXTRACTF32X4    $0x01, Y12, X11
-	VADDPS           X12, X11, X11
-	VMOVSS           X11, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z8, Z13
-	VADDPS           Z13, Z8, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X13
-	VADDPS           X12, X13, X13
-	VMOVSS           X13, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z9, Z14
-	VADDPS           Z14, Z9, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y12
-	VADDPS           Y12, Y14, Y12
-	VEXTRACTF32X4    $0x01, Y12, X14
-	VADDPS           X12, X14, X14
-	VMOVSS           X14, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q4krTile4V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q4krTile4V_row
+	VPXORD        Z5, Z5, Z11
+	VMOVQ         4(DI), X11
+	VPINSRQ       $0x01, 4(R9), X11, X11
+	VMOVQ         12(DI), X12
+	VPINSRQ       $0x01, 12(R9), X12, X12
+	VMOVD         (DI), X13
+	VPINSRD       $0x01, (R9), X13, X13
+	VSHUFI32X4    $0x00, Z11, Z11, Z11
+	VPSHUFB       Z1, Z11, Z14
+	VPSHUFB       Z2, Z11, Z11
+	VPXORD        Z5, Z5, Z15
+	VCVTPH2PS     X13, Y15
+	VPERMPS       Z15, Z3, Z13
+	VPERMPS       Z15, Z4, Z15
+	VPSHUFB       q4kx_mshuf<>+0(SB), X12, X12
+	VPMOVZXBD     X12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z15, Z12, Z12
+	VMOVDQU64     20(DI), Z15
+	VPSRLW        $0x04, Z15, Z16
+	VPANDD        Z0, Z15, Z15
+	VPANDD        Z0, Z16, Z16
+	VMOVDQU64     84(DI), Z17
+	VPSRLW        $0x04, Z17, Z18
+	VPANDD        Z0, Z17, Z17
+	VPANDD        Z0, Z18, Z18
+	VMOVDQU64     20(R9), Z19
+	VPSRLW        $0x04, Z19, Z20
+	VPANDD        Z0, Z19, Z19
+	VPANDD        Z0, Z20, Z20
+	VMOVDQU64     84(R9), Z21
+	VPSRLW        $0x04, Z21, Z22
+	VPANDD        Z0, Z21, Z21
+	VPANDD        Z0, Z22, Z22
+	VPXORD        Z15, Z15, Z23
+	VPXORD        Z15, Z15, Z24
+	VMOVDQU64     (R11), Z25
+	VPDPBUSD      Z25, Z15, Z23
+	VPDPBUSD      Z25, Z19, Z24
+	VMOVDQU64     64(R11), Z25
+	VPDPBUSD      Z25, Z17, Z23
+	VPDPBUSD      Z25, Z21, Z24
+	VPACKSSDW     Z24, Z23, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     128(R11), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     192(R11), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPMADDWD      Z14, Z23, Z23
+	VPDPWSSD      Z11, Z24, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     (R11)(BX*1), Z26
+	VPDPBUSD      Z26, Z15, Z24
+	VPDPBUSD      Z26, Z19, Z25
+	VMOVDQU64     64(R11)(BX*1), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z15, Z15, Z25
+	VPXORD        Z15, Z15, Z26
+	VMOVDQU64     128(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     192(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z14, Z24, Z24
+	VPDPWSSD      Z11, Z25, Z24
+	VSHUFPS       $0x88, Z24, Z23, Z25
+	VSHUFPS       $0xdd, Z24, Z23, Z23
+	VPADDD        Z23, Z25, Z25
+	VCVTDQ2PS     Z25, Z25
+	VMULPS        Z13, Z25, Z25
+	VBROADCASTSS  320(R11), Z23
+	VSHUFPS.BCST  $0x00, 320(R11)(BX*1), Z23, Z23
+	VFMADD231PS   Z23, Z25, Z5
+	VFNMADD231PS  256(R11), Z12, Z7
+	VFNMADD231PS  256(R11)(BX*1), Z12, Z8
+	VPXORD        Z15, Z15, Z23
+	VPXORD        Z15, Z15, Z24
+	VMOVDQU64     (R11)(BX*2), Z25
+	VPDPBUSD      Z25, Z15, Z23
+	VPDPBUSD      Z25, Z19, Z24
+	VMOVDQU64     64(R11)(BX*2), Z25
+	VPDPBUSD      Z25, Z17, Z23
+	VPDPBUSD      Z25, Z21, Z24
+	VPACKSSDW     Z24, Z23, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     128(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     192(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPMADDWD      Z14, Z23, Z23
+	VPDPWSSD      Z11, Z24, Z23
+	VPXORD        Z15, Z15, Z24
+	VPXORD        Z15, Z15, Z25
+	VMOVDQU64     (R11)(SI*1), Z26
+	VPDPBUSD      Z26, Z15, Z24
+	VPDPBUSD      Z26, Z19, Z25
+	VMOVDQU64     64(R11)(SI*1), Z19
+	VPDPBUSD      Z19, Z17, Z24
+	VPDPBUSD      Z19, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z15, Z15, Z17
+	VPXORD        Z15, Z15, Z15
+	VMOVDQU64     128(R11)(SI*1), Z19
+	VPDPBUSD      Z19, Z16, Z17
+	VPDPBUSD      Z19, Z20, Z15
+	VMOVDQU64     192(R11)(SI*1), Z16
+	VPDPBUSD      Z16, Z18, Z17
+	VPDPBUSD      Z16, Z22, Z15
+	VPACKSSDW     Z15, Z17, Z17
+	VPMADDWD      Z14, Z24, Z24
+	VPDPWSSD      Z11, Z17, Z24
+	VSHUFPS       $0x88, Z24, Z23, Z11
+	VSHUFPS       $0xdd, Z24, Z23, Z23
+	VPADDD        Z23, Z11, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z13, Z11, Z11
+	VBROADCASTSS  320(R11)(BX*2), Z13
+	VSHUFPS.BCST  $0x00, 320(R11)(SI*1), Z13, Z13
+	VFMADD231PS   Z13, Z11, Z6
+	VFNMADD231PS  256(R11)(BX*2), Z12, Z9
+	VFNMADD231PS  256(R11)(SI*1), Z12, Z10
+	ADDQ          $0x00000094, DI
+	ADDQ          $0x00000094, R9
+	ADDQ          $0x00000180, R11
+	DECQ          R12
+	JNZ           q4krTile4V_block
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y11
+	VADDPS        Y11, Y5, Y11
+	VEXTRACTF32X4 $0x01, Y11, X12
+	VADDPS        X11, X12, X12
+	VMOVAPS       X12, X11
+	VPERMILPS     $0xb1, Z7, Z13
+	VADDPS        Z13, Z7, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X12, X12, X11
+	VPERMILPS     $0xb1, Z8, Z12
+	VADDPS        Z12, Z8, Z12
+	VEXTRACTF64X4 $0x01, Z12, Y13
+	VADDPS        Y13, Y12, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VPERMILPS     $0x08, X12, X12
+	VADDPS        X12, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z6, Y11
+	VADDPS        Y11, Y6, Y11
+	VEXTRACTF32X4 $0x01, Y11, X12
+	VADDPS        X11, X12, X12
+	VMOVAPS       X12, X11
+	VPERMILPS     $0xb1, Z9, Z13
+	VADDPS        Z13, Z9, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X12, X12, X11
+	VPERMILPS     $0xb1, Z10, Z12
+	VADDPS        Z12, Z10, Z12
+	VEXTRACTF64X4 $0x01, Z12, Y13
+	VADDPS        Y13, Y12, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VPERMILPS     $0x08, X12, X12
+	VADDPS        X12, X11, X11
+	VEXTRACTPS    $0x01, X11, (R12)(R11*1)
+	VMOVSS        X11, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q4krTile4V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q4krTile4V_row
 
 q4krTile4V_done:
 	VZEROUPPER
@@ -6414,31 +6477,31 @@ q4krTile4V_done:
 // func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4kxTile8V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	VMOVDQU64 q4kx_idxa<>+0(SB), Z2
-	VMOVDQU64 q4kx_idxb<>+0(SB), Z3
-	MOVQ      DX, R8
-	SHRQ      $0x01, R8
-	SUBQ      R8, DX
-	MOVQ      DX, R9
-	IMUL3Q    $0x00000090, R9, R9
-	MOVQ      nb+48(FP), R10
-	IMULQ     R10, R9
-	ADDQ      DI, R9
-	MOVQ      DX, R10
-	SHLQ      $0x02, R10
+	MOVQ   dst+0(FP), AX
+	MOVQ   dstStride+8(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   rows+24(FP), DX
+	MOVQ   xStride+40(FP), BX
+	LEAQ   (BX)(BX*2), SI
+	MOVQ   w+16(FP), DI
+	MOVQ   DX, R8
+	SHRQ   $0x01, R8
+	SUBQ   R8, DX
+	MOVQ   DX, R9
+	IMUL3Q $0x00000090, R9, R9
+	MOVQ   nb+48(FP), R10
+	IMULQ  R10, R9
+	ADDQ   DI, R9
+	MOVQ   DX, R10
+	SHLQ   $0x02, R10
 
 q4kxTile8V_row:
 	CMPQ    R8, $0x00
 	CMOVQEQ DI, R9
+	VPXORD  Z0, Z0, Z0
+	VPXORD  Z1, Z1, Z1
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
 	VPXORD  Z4, Z4, Z4
 	VPXORD  Z5, Z5, Z5
 	VPXORD  Z6, Z6, Z6
@@ -6452,336 +6515,381 @@ q4kxTile8V_row:
 	MOVQ    nb+48(FP), R13
 
 q4kxTile8V_block:
-	VMOVDQU          (DI), X12
-	VINSERTI128      $0x01, (R9), Y12, Y12
-	VPSHUFD          $0xed, Y12, Y13
-	VPSHUFD          $0xa5, Y12, Y14
-	VPSRLVD          kscale_shift4<>+0(SB), Y13, Y13
-	VPSRLD           $0x02, Y14, Y14
-	VPANDD           kscale_masklo4<>+0(SB), Y13, Y13
-	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y14, Y13
-	VPERMQ           $0xd8, Y13, Y13
-	VEXTRACTI128     $0x01, Y13, X14
-	VPSHUFD          $0x10, X12, X12
-	VPINSRD          $0x01, (R9), X12, X12
-	VSHUFI32X4       $0x00, Z13, Z13, Z15
-	VMOVDQU64        q4kx_sshuf0<>+0(SB), Z16
-	VPSHUFB          Z16, Z15, Z16
-	VMOVDQU64        q4kx_sshuf1<>+0(SB), Z17
-	VPSHUFB          Z17, Z15, Z15
-	VCVTPH2PS        X12, Y13
-	VMOVDQU64        q4kx_idxd<>+0(SB), Z17
-	VPERMPS          Z13, Z17, Z17
-	VMOVDQU64        q4kx_idxm<>+0(SB), Z18
-	VPERMPS          Z13, Z18, Z18
-	VPSHUFB          q4kx_mshuf<>+0(SB), X14, X14
-	VPMOVZXBD        X14, Z14
-	VCVTDQ2PS        Z14, Z14
-	VMULPS           Z18, Z14, Z14
-	VMOVDQU64        16(DI), Z18
-	VPERMT2Q         80(DI), Z2, Z18
-	VMOVDQU64        16(DI), Z19
-	VPERMT2Q         80(DI), Z3, Z19
-	VPSRLW           $0x04, Z18, Z20
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z20, Z20
-	VPSRLW           $0x04, Z19, Z21
-	VPANDD           Z1, Z19, Z19
-	VPANDD           Z1, Z21, Z21
-	VMOVDQU64        16(R9), Z22
-	VPERMT2Q         80(R9), Z2, Z22
-	VMOVDQU64        16(R9), Z23
-	VPERMT2Q         80(R9), Z3, Z23
-	VPSRLW           $0x04, Z22, Z24
-	VPANDD           Z1, Z22, Z22
-	VPANDD           Z1, Z24, Z24
-	VPSRLW           $0x04, Z23, Z25
-	VPANDD           Z1, Z23, Z23
-	VPANDD           Z1, Z25, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11), Z26, Z4
-	VFNMADD231PS     256(R11), Z14, Z4
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11)(BX*1), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(BX*1), Z26, Z5
-	VFNMADD231PS     256(R11)(BX*1), Z14, Z5
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11)(BX*2), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(BX*2), Z26, Z6
-	VFNMADD231PS     256(R11)(BX*2), Z14, Z6
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R11)(SI*1), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R11)(SI*1), Z26, Z7
-	VFNMADD231PS     256(R11)(SI*1), Z14, Z7
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R12), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R12), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R12), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R12), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R12), Z26, Z8
-	VFNMADD231PS     256(R12), Z14, Z8
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R12)(BX*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R12)(BX*1), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R12)(BX*1), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R12)(BX*1), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R12)(BX*1), Z26, Z9
-	VFNMADD231PS     256(R12)(BX*1), Z14, Z9
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R12)(BX*2), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R12)(BX*2), Z30
-	VPDPBUSD         Z30, Z19, Z26
-	VPDPBUSD         Z30, Z23, Z28
-	VMOVDQU64        128(R12)(BX*2), Z30
-	VPDPBUSD         Z30, Z20, Z27
-	VPDPBUSD         Z30, Z24, Z29
-	VMOVDQU64        192(R12)(BX*2), Z30
-	VPDPBUSD         Z30, Z21, Z27
-	VPDPBUSD         Z30, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R12)(BX*2), Z26, Z10
-	VFNMADD231PS     256(R12)(BX*2), Z14, Z10
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VPXORD           Z0, Z0, Z28
-	VPXORD           Z0, Z0, Z29
-	VMOVDQU64        (R12)(SI*1), Z30
-	VPDPBUSD         Z30, Z18, Z26
-	VPDPBUSD         Z30, Z22, Z28
-	VMOVDQU64        64(R12)(SI*1), Z18
-	VPDPBUSD         Z18, Z19, Z26
-	VPDPBUSD         Z18, Z23, Z28
-	VMOVDQU64        128(R12)(SI*1), Z18
-	VPDPBUSD         Z18, Z20, Z27
-	VPDPBUSD         Z18, Z24, Z29
-	VMOVDQU64        192(R12)(SI*1), Z18
-	VPDPBUSD         Z18, Z21, Z27
-	VPDPBUSD         Z18, Z25, Z29
-	VPACKSSDW        Z28, Z26, Z26
-	VPACKSSDW        Z29, Z27, Z27
-	VPMADDWD         Z16, Z26, Z26
-	VPDPWSSD         Z15, Z27, Z26
-	VCVTDQ2PS        Z26, Z26
-	VMULPS           Z17, Z26, Z26
-	VFMADD231PS.BCST 320(R12)(SI*1), Z26, Z11
-	VFNMADD231PS     256(R12)(SI*1), Z14, Z11
-	ADDQ             $0x00000090, DI
-	ADDQ             $0x00000090, R9
-	ADDQ             $0x00000180, R11
-	ADDQ             $0x00000180, R12
-	DECQ             R13
-	JNZ              q4kxTile8V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z4, Z14
-	VADDPS           Z14, Z4, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y13
-	VADDPS           Y13, Y14, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVSS           X12, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z5, Z14
-	VADDPS           Z14, Z5, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y13
-	VADDPS           Y13, Y14, Y13
-	VEXTRACTF32X4    $0x01, Y13, X14
-	VADDPS           X13, X14, X14
-	VMOVSS           X14, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z6, Z15
-	VADDPS           Z15, Z6, Z15
-	VEXTRACTF64X4    $0x01, Z15, Y13
-	VADDPS           Y13, Y15, Y13
-	VEXTRACTF32X4    $0x01, Y13, X15
-	VADDPS           X13, X15, X15
-	VMOVSS           X15, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z7, Z16
-	VADDPS           Z16, Z7, Z16
-	VEXTRACTF64X4    $0x01, Z16, Y13
-	VADDPS           Y13, Y16, Y13
-	VEXTRACTF32X4    $0x01, Y13, X16
-	VADDPS           X13, X16, X16
-	VMOVSS           X16, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z8, Z17
-	VADDPS           Z17, Z8, Z17
-	VEXTRACTF64X4    $0x01, Z17, Y13
-	VADDPS           Y13, Y17, Y13
-	VEXTRACTF32X4    $0x01, Y13, X17
-	VADDPS           X13, X17, X17
-	VMOVSS           X17, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z9, Z18
-	VADDPS           Z18, Z9, Z18
-	VEXTRACTF64X4    $0x01, Z18, Y13
-	VADDPS           Y13, Y18, Y13
-	VEXTRACTF32X4    $0x01, Y13, X18
-	VADDPS           X13, X18, X18
-	VMOVSS           X18, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z10, Z19
-	VADDPS           Z19, Z10, Z19
-	VEXTRACTF64X4    $0x01, Z19, Y13
-	VADDPS           Y13, Y19, Y13
-	VEXTRACTF32X4    $0x01, Y13, X19
-	VADDPS           X13, X19, X19
-	VMOVSS           X19, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z11, Z20
-	VADDPS           Z20, Z11, Z20
-	VEXTRACTF64X4    $0x01, Z20, Y13
-	VADDPS           Y13, Y20, Y13
-	VEXTRACTF32X4    $0x01, Y13, X20
-	VADDPS           X13, X20, X20
-	VMOVSS           X20, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q4kxTile8V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X12, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X19, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X20, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q4kxTile8V_row
+	VPXORD        Z0, Z0, Z12
+	VPXORD        Z0, Z0, Z13
+	VMOVDQU32     (DI), X12
+	VINSERTI32X4  $0x01, (R9), Y12, Y12
+	VPSHUFD       $0xed, Y12, Y13
+	VPSHUFD       $0xa5, Y12, Y14
+	VPSRLVD       kscale_shift4<>+0(SB), Y13, Y13
+	VPSRLD        $0x02, Y14, Y14
+	VPANDD        kscale_masklo4<>+0(SB), Y13, Y13
+	VPTERNLOGD    $0xf8, kscale_maskhi4<>+0(SB), Y14, Y13
+	VPERMQ        $0xd8, Y13, Y13
+	VEXTRACTI32X4 $0x01, Y13, X14
+	VPSHUFD       $0x10, X12, X12
+	VPINSRD       $0x01, (R9), X12, X12
+	VSHUFI32X4    $0x00, Z13, Z13, Z13
+	VMOVDQU64     q4kx_sshuf0<>+0(SB), Z15
+	VPSHUFB       Z15, Z13, Z15
+	VMOVDQU64     q4kx_sshuf1<>+0(SB), Z16
+	VPSHUFB       Z16, Z13, Z13
+	VPXORD        Z0, Z0, Z16
+	VCVTPH2PS     X12, Y16
+	VMOVDQU64     q4kx_idxd<>+0(SB), Z12
+	VPERMPS       Z16, Z12, Z12
+	VMOVDQU64     q4kx_idxm<>+0(SB), Z17
+	VPERMPS       Z16, Z17, Z16
+	VPSHUFB       q4kx_mshuf<>+0(SB), X14, X14
+	VPMOVZXBD     X14, Z14
+	VCVTDQ2PS     Z14, Z14
+	VMULPS        Z16, Z14, Z14
+	VMOVDQU64     16(DI), Z17
+	VSHUFI64X2    $0x88, 80(DI), Z17, Z16
+	VSHUFI64X2    $0xdd, 80(DI), Z17, Z17
+	VPSRLW        $0x04, Z16, Z18
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z16, Z16
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z18, Z18
+	VPSRLW        $0x04, Z17, Z19
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z17, Z17
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z19, Z19
+	VMOVDQU64     16(R9), Z21
+	VSHUFI64X2    $0x88, 80(R9), Z21, Z20
+	VSHUFI64X2    $0xdd, 80(R9), Z21, Z21
+	VPSRLW        $0x04, Z20, Z22
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z20, Z20
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z22, Z22
+	VPSRLW        $0x04, Z21, Z23
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z21, Z21
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z23, Z23
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R11), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R11), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R11), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VMOVDQU64     192(R11), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z13, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R11)(BX*1), Z28
+	VPDPBUSD      Z28, Z18, Z26
+	VPDPBUSD      Z28, Z22, Z27
+	VMOVDQU64     192(R11)(BX*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z13, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z12, Z26, Z26
+	VBROADCASTSS  320(R11), Z24
+	VSHUFPS.BCST  $0x00, 320(R11)(BX*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z0
+	VFNMADD231PS  256(R11), Z14, Z4
+	VFNMADD231PS  256(R11)(BX*1), Z14, Z5
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R11)(BX*2), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VMOVDQU64     192(R11)(BX*2), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z13, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R11)(SI*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R11)(SI*1), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R11)(SI*1), Z28
+	VPDPBUSD      Z28, Z18, Z26
+	VPDPBUSD      Z28, Z22, Z27
+	VMOVDQU64     192(R11)(SI*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z13, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z12, Z26, Z26
+	VBROADCASTSS  320(R11)(BX*2), Z24
+	VSHUFPS.BCST  $0x00, 320(R11)(SI*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z1
+	VFNMADD231PS  256(R11)(BX*2), Z14, Z6
+	VFNMADD231PS  256(R11)(SI*1), Z14, Z7
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R12), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R12), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R12), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VMOVDQU64     192(R12), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z13, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R12)(BX*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R12)(BX*1), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R12)(BX*1), Z28
+	VPDPBUSD      Z28, Z18, Z26
+	VPDPBUSD      Z28, Z22, Z27
+	VMOVDQU64     192(R12)(BX*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z13, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z12, Z26, Z26
+	VBROADCASTSS  320(R12), Z24
+	VSHUFPS.BCST  $0x00, 320(R12)(BX*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z2
+	VFNMADD231PS  256(R12), Z14, Z8
+	VFNMADD231PS  256(R12)(BX*1), Z14, Z9
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R12)(BX*2), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R12)(BX*2), Z26
+	VPDPBUSD      Z26, Z17, Z24
+	VPDPBUSD      Z26, Z21, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R12)(BX*2), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VMOVDQU64     192(R12)(BX*2), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z13, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R12)(SI*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R12)(SI*1), Z20
+	VPDPBUSD      Z20, Z17, Z25
+	VPDPBUSD      Z20, Z21, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z17
+	VPXORD        Z16, Z16, Z16
+	VMOVDQU64     128(R12)(SI*1), Z20
+	VPDPBUSD      Z20, Z18, Z17
+	VPDPBUSD      Z20, Z22, Z16
+	VMOVDQU64     192(R12)(SI*1), Z18
+	VPDPBUSD      Z18, Z19, Z17
+	VPDPBUSD      Z18, Z23, Z16
+	VPACKSSDW     Z16, Z17, Z17
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z13, Z17, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z13
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z13, Z13
+	VCVTDQ2PS     Z13, Z13
+	VMULPS        Z12, Z13, Z13
+	VBROADCASTSS  320(R12)(BX*2), Z12
+	VSHUFPS.BCST  $0x00, 320(R12)(SI*1), Z12, Z12
+	VFMADD231PS   Z12, Z13, Z3
+	VFNMADD231PS  256(R12)(BX*2), Z14, Z10
+	VFNMADD231PS  256(R12)(SI*1), Z14, Z11
+	ADDQ          $0x00000090, DI
+	ADDQ          $0x00000090, R9
+	ADDQ          $0x00000180, R11
+	ADDQ          $0x00000180, R12
+	DECQ          R13
+	JNZ           q4kxTile8V_block
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y12, Y0, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z4, Z14
+	VADDPS        Z14, Z4, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z5, Z13
+	VADDPS        Z13, Z5, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z1, Y12
+	VADDPS        Y12, Y1, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z6, Z14
+	VADDPS        Z14, Z6, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z7, Z13
+	VADDPS        Z13, Z7, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z2, Y12
+	VADDPS        Y12, Y2, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z8, Z14
+	VADDPS        Z14, Z8, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z9, Z13
+	VADDPS        Z13, Z9, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z3, Y12
+	VADDPS        Y12, Y3, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z10, Z14
+	VADDPS        Z14, Z10, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z11, Z13
+	VADDPS        Z13, Z11, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q4kxTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q4kxTile8V_row
 
 q4kxTile8V_done:
 	VZEROUPPER
@@ -6790,29 +6898,29 @@ q4kxTile8V_done:
 // func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
 TEXT ·q4krTile8V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VPXORD    Z0, Z0, Z0
-	VMOVDQU64 nibble_mask<>+0(SB), Z1
-	MOVQ      DX, R8
-	SHRQ      $0x01, R8
-	SUBQ      R8, DX
-	MOVQ      DX, R9
-	IMUL3Q    $0x00000094, R9, R9
-	MOVQ      nb+48(FP), R10
-	IMULQ     R10, R9
-	ADDQ      DI, R9
-	MOVQ      DX, R10
-	SHLQ      $0x02, R10
+	MOVQ   dst+0(FP), AX
+	MOVQ   dstStride+8(FP), CX
+	SHLQ   $0x02, CX
+	MOVQ   rows+24(FP), DX
+	MOVQ   xStride+40(FP), BX
+	LEAQ   (BX)(BX*2), SI
+	MOVQ   w+16(FP), DI
+	MOVQ   DX, R8
+	SHRQ   $0x01, R8
+	SUBQ   R8, DX
+	MOVQ   DX, R9
+	IMUL3Q $0x00000094, R9, R9
+	MOVQ   nb+48(FP), R10
+	IMULQ  R10, R9
+	ADDQ   DI, R9
+	MOVQ   DX, R10
+	SHLQ   $0x02, R10
 
 q4krTile8V_row:
 	CMPQ    R8, $0x00
 	CMOVQEQ DI, R9
+	VPXORD  Z0, Z0, Z0
+	VPXORD  Z1, Z1, Z1
 	VPXORD  Z2, Z2, Z2
 	VPXORD  Z3, Z3, Z3
 	VPXORD  Z4, Z4, Z4
@@ -6821,331 +6929,379 @@ q4krTile8V_row:
 	VPXORD  Z7, Z7, Z7
 	VPXORD  Z8, Z8, Z8
 	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
 	MOVQ    x+32(FP), R11
 	LEAQ    (R11)(BX*4), R12
 	MOVQ    nb+48(FP), R13
 
 q4krTile8V_block:
-	VMOVQ            4(DI), X10
-	VPINSRQ          $0x01, 4(R9), X10, X10
-	VMOVQ            12(DI), X11
-	VPINSRQ          $0x01, 12(R9), X11, X11
-	VMOVD            (DI), X12
-	VPINSRD          $0x01, (R9), X12, X12
-	VSHUFI32X4       $0x00, Z10, Z10, Z13
-	VMOVDQU64        q4kx_sshuf0<>+0(SB), Z14
-	VPSHUFB          Z14, Z13, Z14
-	VMOVDQU64        q4kx_sshuf1<>+0(SB), Z15
-	VPSHUFB          Z15, Z13, Z13
-	VCVTPH2PS        X12, Y12
-	VMOVDQU64        q4kx_idxd<>+0(SB), Z15
-	VPERMPS          Z12, Z15, Z15
-	VMOVDQU64        q4kx_idxm<>+0(SB), Z16
-	VPERMPS          Z12, Z16, Z16
-	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
-	VPMOVZXBD        X11, Z11
-	VCVTDQ2PS        Z11, Z11
-	VMULPS           Z16, Z11, Z11
-	VMOVDQU64        20(DI), Z16
-	VPSRLW           $0x04, Z16, Z17
-	VPANDD           Z1, Z16, Z16
-	VPANDD           Z1, Z17, Z17
-	VMOVDQU64        84(DI), Z18
-	VPSRLW           $0x04, Z18, Z19
-	VPANDD           Z1, Z18, Z18
-	VPANDD           Z1, Z19, Z19
-	VMOVDQU64        20(R9), Z20
-	VPSRLW           $0x04, Z20, Z21
-	VPANDD           Z1, Z20, Z20
-	VPANDD           Z1, Z21, Z21
-	VMOVDQU64        84(R9), Z22
-	VPSRLW           $0x04, Z22, Z23
-	VPANDD           Z1, Z22, Z22
-	VPANDD           Z1, Z23, Z23
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11), Z24, Z2
-	VFNMADD231PS     256(R11), Z11, Z2
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11)(BX*1), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(BX*1), Z24, Z3
-	VFNMADD231PS     256(R11)(BX*1), Z11, Z3
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11)(BX*2), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(BX*2), Z24, Z4
-	VFNMADD231PS     256(R11)(BX*2), Z11, Z4
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R11)(SI*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R11)(SI*1), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R11)(SI*1), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R11)(SI*1), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R11)(SI*1), Z24, Z5
-	VFNMADD231PS     256(R11)(SI*1), Z11, Z5
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R12), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R12), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R12), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R12), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R12), Z24, Z6
-	VFNMADD231PS     256(R12), Z11, Z6
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R12)(BX*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R12)(BX*1), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R12)(BX*1), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R12)(BX*1), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R12)(BX*1), Z24, Z7
-	VFNMADD231PS     256(R12)(BX*1), Z11, Z7
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R12)(BX*2), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R12)(BX*2), Z28
-	VPDPBUSD         Z28, Z18, Z24
-	VPDPBUSD         Z28, Z22, Z26
-	VMOVDQU64        128(R12)(BX*2), Z28
-	VPDPBUSD         Z28, Z17, Z25
-	VPDPBUSD         Z28, Z21, Z27
-	VMOVDQU64        192(R12)(BX*2), Z28
-	VPDPBUSD         Z28, Z19, Z25
-	VPDPBUSD         Z28, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R12)(BX*2), Z24, Z8
-	VFNMADD231PS     256(R12)(BX*2), Z11, Z8
-	VPXORD           Z0, Z0, Z24
-	VPXORD           Z0, Z0, Z25
-	VPXORD           Z0, Z0, Z26
-	VPXORD           Z0, Z0, Z27
-	VMOVDQU64        (R12)(SI*1), Z28
-	VPDPBUSD         Z28, Z16, Z24
-	VPDPBUSD         Z28, Z20, Z26
-	VMOVDQU64        64(R12)(SI*1), Z16
-	VPDPBUSD         Z16, Z18, Z24
-	VPDPBUSD         Z16, Z22, Z26
-	VMOVDQU64        128(R12)(SI*1), Z16
-	VPDPBUSD         Z16, Z17, Z25
-	VPDPBUSD         Z16, Z21, Z27
-	VMOVDQU64        192(R12)(SI*1), Z16
-	VPDPBUSD         Z16, Z19, Z25
-	VPDPBUSD         Z16, Z23, Z27
-	VPACKSSDW        Z26, Z24, Z24
-	VPACKSSDW        Z27, Z25, Z25
-	VPMADDWD         Z14, Z24, Z24
-	VPDPWSSD         Z13, Z25, Z24
-	VCVTDQ2PS        Z24, Z24
-	VMULPS           Z15, Z24, Z24
-	VFMADD231PS.BCST 320(R12)(SI*1), Z24, Z9
-	VFNMADD231PS     256(R12)(SI*1), Z11, Z9
-	ADDQ             $0x00000094, DI
-	ADDQ             $0x00000094, R9
-	ADDQ             $0x00000180, R11
-	ADDQ             $0x00000180, R12
-	DECQ             R13
-	JNZ              q4krTile8V_block
-	MOVQ             AX, R11
-	VPERMILPS        $0xb1, Z2, Z11
-	VADDPS           Z11, Z2, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y12
-	VADDPS           Y12, Y11, Y12
-	VEXTRACTF32X4    $0x01, Y12, X10
-	VADDPS           X12, X10, X10
-	VMOVSS           X10, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z3, Z11
-	VADDPS           Z11, Z3, Z11
-	VEXTRACTF64X4    $0x01, Z11, Y12
-	VADDPS           Y12, Y11, Y12
-	VEXTRACTF32X4    $0x01, Y12, X11
-	VADDPS           X12, X11, X11
-	VMOVSS           X11, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z4, Z13
-	VADDPS           Z13, Z4, Z13
-	VEXTRACTF64X4    $0x01, Z13, Y12
-	VADDPS           Y12, Y13, Y12
-	VEXTRACTF32X4    $0x01, Y12, X13
-	VADDPS           X12, X13, X13
-	VMOVSS           X13, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z5, Z14
-	VADDPS           Z14, Z5, Z14
-	VEXTRACTF64X4    $0x01, Z14, Y12
-	VADDPS           Y12, Y14, Y12
-	VEXTRACTF32X4    $0x01, Y12, X14
-	VADDPS           X12, X14, X14
-	VMOVSS           X14, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z6, Z15
-	VADDPS           Z15, Z6, Z15
-	VEXTRACTF64X4    $0x01, Z15, Y12
-	VADDPS           Y12, Y15, Y12
-	VEXTRACTF32X4    $0x01, Y12, X15
-	VADDPS           X12, X15, X15
-	VMOVSS           X15, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z7, Z16
-	VADDPS           Z16, Z7, Z16
-	VEXTRACTF64X4    $0x01, Z16, Y12
-	VADDPS           Y12, Y16, Y12
-	VEXTRACTF32X4    $0x01, Y12, X16
-	VADDPS           X12, X16, X16
-	VMOVSS           X16, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z8, Z17
-	VADDPS           Z17, Z8, Z17
-	VEXTRACTF64X4    $0x01, Z17, Y12
-	VADDPS           Y12, Y17, Y12
-	VEXTRACTF32X4    $0x01, Y12, X17
-	VADDPS           X12, X17, X17
-	VMOVSS           X17, (R11)
-	ADDQ             CX, R11
-	VPERMILPS        $0xb1, Z9, Z18
-	VADDPS           Z18, Z9, Z18
-	VEXTRACTF64X4    $0x01, Z18, Y12
-	VADDPS           Y12, Y18, Y12
-	VEXTRACTF32X4    $0x01, Y12, X18
-	VADDPS           X12, X18, X18
-	VMOVSS           X18, (R11)
-	CMPQ             R8, $0x00
-	JEQ              q4krTile8V_done
-	MOVQ             AX, R11
-	VEXTRACTPS       $0x02, X10, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X11, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X13, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X14, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X15, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X16, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X17, (R11)(R10*1)
-	ADDQ             CX, R11
-	VEXTRACTPS       $0x02, X18, (R11)(R10*1)
-	ADDQ             $0x04, AX
-	DECQ             R8
-	DECQ             DX
-	JNZ              q4krTile8V_row
+	VPXORD        Z0, Z0, Z12
+	VMOVQ         4(DI), X12
+	VPINSRQ       $0x01, 4(R9), X12, X12
+	VMOVQ         12(DI), X13
+	VPINSRQ       $0x01, 12(R9), X13, X13
+	VMOVD         (DI), X14
+	VPINSRD       $0x01, (R9), X14, X14
+	VSHUFI32X4    $0x00, Z12, Z12, Z12
+	VMOVDQU64     q4kx_sshuf0<>+0(SB), Z15
+	VPSHUFB       Z15, Z12, Z15
+	VMOVDQU64     q4kx_sshuf1<>+0(SB), Z16
+	VPSHUFB       Z16, Z12, Z12
+	VPXORD        Z0, Z0, Z16
+	VCVTPH2PS     X14, Y16
+	VMOVDQU64     q4kx_idxd<>+0(SB), Z14
+	VPERMPS       Z16, Z14, Z14
+	VMOVDQU64     q4kx_idxm<>+0(SB), Z17
+	VPERMPS       Z16, Z17, Z16
+	VPSHUFB       q4kx_mshuf<>+0(SB), X13, X13
+	VPMOVZXBD     X13, Z13
+	VCVTDQ2PS     Z13, Z13
+	VMULPS        Z16, Z13, Z13
+	VMOVDQU64     20(DI), Z16
+	VPSRLW        $0x04, Z16, Z17
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z16, Z16
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z17, Z17
+	VMOVDQU64     84(DI), Z18
+	VPSRLW        $0x04, Z18, Z19
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z18, Z18
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z19, Z19
+	VMOVDQU64     20(R9), Z20
+	VPSRLW        $0x04, Z20, Z21
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z20, Z20
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z21, Z21
+	VMOVDQU64     84(R9), Z22
+	VPSRLW        $0x04, Z22, Z23
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z22, Z22
+	VPANDD.BCST   nibble_mask4<>+0(SB), Z23, Z23
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R11), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R11), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R11), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VMOVDQU64     192(R11), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z12, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R11)(BX*1), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R11)(BX*1), Z28
+	VPDPBUSD      Z28, Z17, Z26
+	VPDPBUSD      Z28, Z21, Z27
+	VMOVDQU64     192(R11)(BX*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z12, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z14, Z26, Z26
+	VBROADCASTSS  320(R11), Z24
+	VSHUFPS.BCST  $0x00, 320(R11)(BX*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z0
+	VFNMADD231PS  256(R11), Z13, Z4
+	VFNMADD231PS  256(R11)(BX*1), Z13, Z5
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R11)(BX*2), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R11)(BX*2), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VMOVDQU64     192(R11)(BX*2), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z12, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R11)(SI*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R11)(SI*1), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R11)(SI*1), Z28
+	VPDPBUSD      Z28, Z17, Z26
+	VPDPBUSD      Z28, Z21, Z27
+	VMOVDQU64     192(R11)(SI*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z12, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z14, Z26, Z26
+	VBROADCASTSS  320(R11)(BX*2), Z24
+	VSHUFPS.BCST  $0x00, 320(R11)(SI*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z1
+	VFNMADD231PS  256(R11)(BX*2), Z13, Z6
+	VFNMADD231PS  256(R11)(SI*1), Z13, Z7
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R12), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R12), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R12), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VMOVDQU64     192(R12), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z12, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R12)(BX*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R12)(BX*1), Z27
+	VPDPBUSD      Z27, Z18, Z25
+	VPDPBUSD      Z27, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z26
+	VPXORD        Z16, Z16, Z27
+	VMOVDQU64     128(R12)(BX*1), Z28
+	VPDPBUSD      Z28, Z17, Z26
+	VPDPBUSD      Z28, Z21, Z27
+	VMOVDQU64     192(R12)(BX*1), Z28
+	VPDPBUSD      Z28, Z19, Z26
+	VPDPBUSD      Z28, Z23, Z27
+	VPACKSSDW     Z27, Z26, Z26
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z12, Z26, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z26
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z26, Z26
+	VCVTDQ2PS     Z26, Z26
+	VMULPS        Z14, Z26, Z26
+	VBROADCASTSS  320(R12), Z24
+	VSHUFPS.BCST  $0x00, 320(R12)(BX*1), Z24, Z24
+	VFMADD231PS   Z24, Z26, Z2
+	VFNMADD231PS  256(R12), Z13, Z8
+	VFNMADD231PS  256(R12)(BX*1), Z13, Z9
+	VPXORD        Z16, Z16, Z24
+	VPXORD        Z16, Z16, Z25
+	VMOVDQU64     (R12)(BX*2), Z26
+	VPDPBUSD      Z26, Z16, Z24
+	VPDPBUSD      Z26, Z20, Z25
+	VMOVDQU64     64(R12)(BX*2), Z26
+	VPDPBUSD      Z26, Z18, Z24
+	VPDPBUSD      Z26, Z22, Z25
+	VPACKSSDW     Z25, Z24, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     128(R12)(BX*2), Z27
+	VPDPBUSD      Z27, Z17, Z25
+	VPDPBUSD      Z27, Z21, Z26
+	VMOVDQU64     192(R12)(BX*2), Z27
+	VPDPBUSD      Z27, Z19, Z25
+	VPDPBUSD      Z27, Z23, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPMADDWD      Z15, Z24, Z24
+	VPDPWSSD      Z12, Z25, Z24
+	VPXORD        Z16, Z16, Z25
+	VPXORD        Z16, Z16, Z26
+	VMOVDQU64     (R12)(SI*1), Z27
+	VPDPBUSD      Z27, Z16, Z25
+	VPDPBUSD      Z27, Z20, Z26
+	VMOVDQU64     64(R12)(SI*1), Z20
+	VPDPBUSD      Z20, Z18, Z25
+	VPDPBUSD      Z20, Z22, Z26
+	VPACKSSDW     Z26, Z25, Z25
+	VPXORD        Z16, Z16, Z18
+	VPXORD        Z16, Z16, Z16
+	VMOVDQU64     128(R12)(SI*1), Z20
+	VPDPBUSD      Z20, Z17, Z18
+	VPDPBUSD      Z20, Z21, Z16
+	VMOVDQU64     192(R12)(SI*1), Z17
+	VPDPBUSD      Z17, Z19, Z18
+	VPDPBUSD      Z17, Z23, Z16
+	VPACKSSDW     Z16, Z18, Z18
+	VPMADDWD      Z15, Z25, Z25
+	VPDPWSSD      Z12, Z18, Z25
+	VSHUFPS       $0x88, Z25, Z24, Z12
+	VSHUFPS       $0xdd, Z25, Z24, Z24
+	VPADDD        Z24, Z12, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z14, Z12, Z12
+	VBROADCASTSS  320(R12)(BX*2), Z14
+	VSHUFPS.BCST  $0x00, 320(R12)(SI*1), Z14, Z14
+	VFMADD231PS   Z14, Z12, Z3
+	VFNMADD231PS  256(R12)(BX*2), Z13, Z10
+	VFNMADD231PS  256(R12)(SI*1), Z13, Z11
+	ADDQ          $0x00000094, DI
+	ADDQ          $0x00000094, R9
+	ADDQ          $0x00000180, R11
+	ADDQ          $0x00000180, R12
+	DECQ          R13
+	JNZ           q4krTile8V_block
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z0, Y12
+	VADDPS        Y12, Y0, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z4, Z14
+	VADDPS        Z14, Z4, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z5, Z13
+	VADDPS        Z13, Z5, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z1, Y12
+	VADDPS        Y12, Y1, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z6, Z14
+	VADDPS        Z14, Z6, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z7, Z13
+	VADDPS        Z13, Z7, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z2, Y12
+	VADDPS        Y12, Y2, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z8, Z14
+	VADDPS        Z14, Z8, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z9, Z13
+	VADDPS        Z13, Z9, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z3, Y12
+	VADDPS        Y12, Y3, Y12
+	VEXTRACTF32X4 $0x01, Y12, X13
+	VADDPS        X12, X13, X13
+	VMOVAPS       X13, X12
+	VPERMILPS     $0xb1, Z10, Z14
+	VADDPS        Z14, Z10, Z14
+	VEXTRACTF64X4 $0x01, Z14, Y15
+	VADDPS        Y15, Y14, Y15
+	VEXTRACTF32X4 $0x01, Y15, X14
+	VADDPS        X15, X14, X14
+	VPERMILPS     $0x08, X14, X14
+	VADDPS        X14, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VMOVHLPS      X13, X13, X12
+	VPERMILPS     $0xb1, Z11, Z13
+	VADDPS        Z13, Z11, Z13
+	VEXTRACTF64X4 $0x01, Z13, Y14
+	VADDPS        Y14, Y13, Y14
+	VEXTRACTF32X4 $0x01, Y14, X13
+	VADDPS        X14, X13, X13
+	VPERMILPS     $0x08, X13, X13
+	VADDPS        X13, X12, X12
+	VEXTRACTPS    $0x01, X12, (R12)(R11*1)
+	VMOVSS        X12, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q4krTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q4krTile8V_row
 
 q4krTile8V_done:
 	VZEROUPPER

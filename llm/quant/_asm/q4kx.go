@@ -20,27 +20,31 @@ import (
 // and four of B side by side as words, and one VPMADDWD with the words
 // [scA_2q ×4, scB_2q ×4] applies the 6-bit scales exactly; a VPDPWSSD adds
 // the io sums scaled by sc_2q+1 the same way. So in the int32 vector m,
-// lanes 4q and 4q+1 hold row A's scaled sums, 4q+2 and 4q+3 row B's, and
-// then, in float, once for both rows:
+// lanes 4q and 4q+1 hold row A's scaled sums, 4q+2 and 4q+3 row B's; the
+// float work is pair.go's, two columns at a time:
 //
-//	acc += dy·(D ⊙ m)  -  DM ⊙ gsf2
+//	accP += [dy, dy, dy', dy'] ⊙ D ⊙ float(m₀ + m₁)    per 128-bit lane
+//	accX -= DM ⊙ gsf2                                   per column
 //
-// where D is [dA, dA, dB, dB] per 128-bit lane, DM the rows' dmin·m_g in
-// the same lanes (lane 4q+i: group 2q+i%2) and gsf2 dy times the sum of
-// those groups' activations (Q8_KX keeps it in that order). A row's dot
-// product is the sum of its eight lanes.
+// where m₀ + m₁ adds each row's two partial sums of both columns ([A, B,
+// A', B']), D is [dA, dB, dA, dB], DM the rows' dmin·m_g in m's lanes
+// (lane 4q+i: group 2q+i%2) and gsf2 dy times the sum of those groups'
+// activations (Q8_KX keeps it in that order). A row's dot product is the
+// sum of its slot of accP and its lanes of accX.
 //
 // The units that multiply (VPDPBUSD, VPMADDWD, VMULPS, the FMAs) are what
 // bound these kernels: a row and column of one block costs 4 VPDPBUSD
-// plus 2.5 other multiplications here, against 4 plus 4 one row at a
-// time, and each activation operand is loaded once for both rows. Eight
-// columns on one core (112 rows of 2048): Q4_K 176 → 230 GMAC/s, Q4_KR
-// 197 → 259. A row's float arithmetic does not depend on the row it is
-// paired with nor on the number of columns, so every width gives the same
-// results bit for bit, and Q4_KR gives Q4_K's.
+// plus 2.5 other multiplications one column at a time (1.75 two at a
+// time), against 4 plus 4 one row at a time, and each activation operand
+// is loaded once for both rows. Eight columns on one core (112 rows of
+// 2048): Q4_K 176 → 230 GMAC/s, Q4_KR 197 → 259 (rows in pairs), then
+// columns in pairs 15.0–15.2 → 15.2–16.3 GB/s of weights (n = 2048) and
+// 14.8–15.0 → 15.3–15.9 (n = 5632). A row's float arithmetic does not
+// depend on the row it is paired with nor on the number of columns, so
+// every width gives the same results bit for bit, and Q4_KR gives Q4_K's.
 //
 // The weights: operand k's lane q is qs bytes 32q+16(k&1)… (low nibbles
-// for k < 2, high for k ≥ 2), so one VPERMT2Q of the 128 qs bytes makes
+// for k < 2, high for k ≥ 2), so one VSHUFI64X2 of the 128 qs bytes makes
 // the low and high nibbles of operands 0 and 2, another those of 1 and 3.
 
 // q4kxConsts are the kernels' constants in registers. The 64-byte ones
@@ -49,11 +53,24 @@ import (
 // for them, else once per block: the linker aligns read-only data to 32
 // bytes only, so a 64-byte constant may straddle two cache lines, and a
 // memory operand that does in every block and column is slow.
+//
+// Eight columns need every register but one (4 column-pair and 8 minimum
+// accumulators, the decoded pair's 12, a column's integer sums kept while
+// the next column's are made, 4 temporaries): there the nibble mask is a
+// broadcast dword operand, and zero idioms take their source from a
+// register that is live anyway.
 type q4kxConsts struct {
-	zero       VecVirtual // zeroes: see zeroed
-	mask       VecVirtual // 0x0f bytes
-	idxA, idxB VecVirtual // VPERMT2Q qword indices of operands 0/2 and 1/3 (Q4_K only)
-	held       map[string]VecVirtual
+	mask VecVirtual // 0x0f bytes; nil: a broadcast operand
+	held map[string]VecVirtual
+}
+
+// and4 clears the bits of v outside the nibble mask.
+func (k q4kxConsts) and4(v VecVirtual) {
+	if k.mask == nil {
+		VPANDD_BCST(constDwords("nibble_mask4", []uint32{0x0f0f0f0f}), v, v)
+		return
+	}
+	VPANDD(k.mask, v, v)
 }
 
 // get returns the named 64-byte constant in a register: k's, or
@@ -77,7 +94,7 @@ func q4kxConstant(name string) Mem {
 	case "q4kx_sshuf1":
 		return q4kxScaleShuffle(1)
 	case "q4kx_idxd":
-		return constDwords(name, rep(0, 0, 2, 2))
+		return constDwords(name, rep(0, 2, 0, 2))
 	case "q4kx_idxm":
 		return constDwords(name, rep(1, 1, 3, 3))
 	}
@@ -88,7 +105,7 @@ func q4kxConstant(name string) Mem {
 type q4kxPair struct {
 	a, b   [4]VecVirtual // the operands' nibbles of rows A and B
 	s1, s2 VecVirtual    // words [scA_2q ×4, scB_2q ×4] and [scA_2q+1 ×4, scB_2q+1 ×4] in lane q
-	d      VecVirtual    // [dA, dA, dB, dB] per lane
+	d      VecVirtual    // [dA, dB, dA, dB] per lane
 	dm     VecVirtual    // lane 4q+i: dmin·m_{2q+i%2} of row A (i < 2) or B
 }
 
@@ -98,7 +115,7 @@ type q4kxLayout struct {
 	// header loads the pair's scales and minimums as [scA0-7, scB0-7]
 	// (the low 128 bits of sc) and the xmm [mA0-7, mB0-7], and its d and
 	// dmin as the xmm [dA|dminA, dB|dminB] of float16 pairs.
-	header func(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual)
+	header func(k q4kxConsts, wa, wb Mem, live VecVirtual) (sc, m, h VecVirtual)
 	// operands unpacks one block's quants into its four operands.
 	operands func(k q4kxConsts, w Mem, o *[4]VecVirtual)
 }
@@ -110,30 +127,24 @@ var (
 
 func q4kxKind(name string, wBytes int, l q4kxLayout) pairKind {
 	return pairKind{name: name, wBytes: wBytes, xBytes: q8kxBytes,
-		setup:  func(cols int) any { return q4kxSetup(l.repacked, cols) },
-		decode: func(k any, wa, wb Mem) any { return q4kxDecode(l, k.(q4kxConsts), wa, wb) },
-		column: func(k, p any, x Mem, acc VecVirtual) { q4kxColumn(k.(q4kxConsts), p.(q4kxPair), x, acc) },
+		dy:     q8kxD,
+		setup:  func(cols int) any { return q4kxSetup(cols) },
+		decode: func(k any, wa, wb Mem, live VecVirtual) any { return q4kxDecode(l, k.(q4kxConsts), wa, wb, live) },
+		ints:   func(k, p any, x Mem) VecVirtual { return q4kxInts(p.(q4kxPair), x) },
+		d:      func(p any) VecVirtual { return p.(q4kxPair).d },
+		extra: func(k, p any, x Mem, acc VecVirtual) {
+			VFNMADD231PS(x.Offset(q8kxGsf2), p.(q4kxPair).dm, acc)
+		},
 	}
 }
 
 const q8kxBytes, q8kxGsf2, q8kxD = 384, 256, 320
 
-func q4kxSetup(repacked bool, cols int) q4kxConsts {
+func q4kxSetup(cols int) q4kxConsts {
 	k := q4kxConsts{held: map[string]VecVirtual{}}
-	k.zero, k.mask = ZMM(), ZMM()
-	VPXORD(k.zero, k.zero, k.zero)
-	VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
-	if !repacked {
-		q := func(v ...uint32) []uint32 { // qword indices as dwords
-			var d []uint32
-			for _, x := range v {
-				d = append(d, x, 0)
-			}
-			return d
-		}
-		k.idxA, k.idxB = ZMM(), ZMM()
-		VMOVDQU64(constDwords("q4kx_idxa", q(0, 1, 4, 5, 8, 9, 12, 13)), k.idxA)
-		VMOVDQU64(constDwords("q4kx_idxb", q(2, 3, 6, 7, 10, 11, 14, 15)), k.idxB)
+	if cols < 8 {
+		k.mask = ZMM()
+		VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
 	}
 	if cols <= 4 {
 		for _, name := range []string{"q4kx_sshuf0", "q4kx_sshuf1", "q4kx_idxd", "q4kx_idxm"} {
@@ -147,10 +158,13 @@ func q4kxSetup(repacked bool, cols int) q4kxConsts {
 // q4kxHeader decodes two Q4_K headers (12 bytes of 6-bit scales and
 // minimums each) together, one per 128-bit lane, as q4k.go's
 // decodeKScales does one.
-func q4kxHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
-	x, u, v := YMM(), YMM(), YMM()
-	VMOVDQU(wa, x.AsX())
-	VINSERTI128(U8(1), wb, x, x)
+func q4kxHeader(k q4kxConsts, wa, wb Mem, live VecVirtual) (sc, m, h VecVirtual) {
+	// u is read whole below (VSHUFI32X4), x whole by VINSERTI32X4: zeroed
+	// first, or avo, which takes a ymm write for a write of that half,
+	// would keep them live around the loop and out of the columns' reach.
+	x, u, v := zeroedY(live), zeroedY(live), YMM()
+	VMOVDQU32(wa, x.AsX())
+	VINSERTI32X4(U8(1), wb, x, x)
 	VPSHUFD(U8(1|3<<2|2<<4|3<<6), x, u) // [a, c, b, c]
 	VPSHUFD(U8(1|1<<2|2<<4|2<<6), x, v) // [a, a, b, b]
 	rep := func(d []uint32) []uint32 { return append(append(append(d[:4:4], d...), d...), d...) }
@@ -162,7 +176,7 @@ func q4kxHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
 	// u is [scA, mA | scB, mB] by quadwords: make it [scA, scB | mA, mB].
 	VPERMQ(U8(0|2<<2|1<<4|3<<6), u, u)
 	sc, m, h = u, XMM(), XMM() // sc: the low lane of u
-	VEXTRACTI128(U8(1), u, m)
+	VEXTRACTI32X4(U8(1), u, m)
 	VPSHUFD(U8(0|4<<2), x.AsX(), h) // dword 0: hA
 	VPINSRD(U8(1), wb, h, h)
 	return sc, m, h
@@ -171,23 +185,23 @@ func q4kxHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
 // q4kxOperands loads and unpacks the 128 qs bytes of the Q4_K block at w.
 func q4kxOperands(k q4kxConsts, w Mem, o *[4]VecVirtual) {
 	pa, pb := ZMM(), ZMM()
-	VMOVDQU64(w.Offset(16), pa)
-	VPERMT2Q(w.Offset(80), k.idxA, pa)
+	// 16-byte pieces 0, 2 | 4, 6 and 1, 3 | 5, 7 of the 128 bytes.
 	VMOVDQU64(w.Offset(16), pb)
-	VPERMT2Q(w.Offset(80), k.idxB, pb)
+	VSHUFI64X2(U8(0|2<<2|0<<4|2<<6), w.Offset(80), pb, pa)
+	VSHUFI64X2(U8(1|3<<2|1<<4|3<<6), w.Offset(80), pb, pb)
 	for i, p := range []VecVirtual{pa, pb} {
 		hi := ZMM()
 		VPSRLW(U8(4), p, hi)
-		VPANDD(k.mask, p, p)
-		VPANDD(k.mask, hi, hi)
+		k.and4(p)
+		k.and4(hi)
 		o[i], o[i+2] = p, hi
 	}
 }
 
 // q4krHeader reads two Q4_KR headers, whose scales and minimums are
 // already bytes.
-func q4krHeader(k q4kxConsts, wa, wb Mem) (sc, m, h VecVirtual) {
-	sc, m, h = XMM(), XMM(), XMM()
+func q4krHeader(k q4kxConsts, wa, wb Mem, live VecVirtual) (sc, m, h VecVirtual) {
+	sc, m, h = zeroedY(live).AsX().(VecVirtual), XMM(), XMM() // zeroed: see q4kxHeader
 	VMOVQ(wa.Offset(4), sc)
 	VPINSRQ(U8(1), wb.Offset(4), sc, sc)
 	VMOVQ(wa.Offset(12), m)
@@ -203,24 +217,24 @@ func q4krOperands(k q4kxConsts, w Mem, o *[4]VecVirtual) {
 		p, hi := ZMM(), ZMM()
 		VMOVDQU64(w.Offset(20+64*i), p)
 		VPSRLW(U8(4), p, hi)
-		VPANDD(k.mask, p, p)
-		VPANDD(k.mask, hi, hi)
+		k.and4(p)
+		k.and4(hi)
 		o[i], o[i+2] = p, hi
 	}
 }
 
 // q4kxDecode decodes the blocks at wa (row A) and wb (row B).
-func q4kxDecode(pk q4kxLayout, k q4kxConsts, wa, wb Mem) q4kxPair {
+func q4kxDecode(pk q4kxLayout, k q4kxConsts, wa, wb Mem, live VecVirtual) q4kxPair {
 	var p q4kxPair
-	sc, m, h := pk.header(k, wa, wb)
+	sc, m, h := pk.header(k, wa, wb, live)
 	scz := ZMM()
 	VSHUFI32X4(U8(0), sc.AsZ(), sc.AsZ(), scz)
 	p.s1, p.s2 = ZMM(), ZMM()
 	VPSHUFB(k.get("q4kx_sshuf0"), scz, p.s1)
 	VPSHUFB(k.get("q4kx_sshuf1"), scz, p.s2)
-	f := YMM()
+	f := zeroedY(live) // zeroed: see q4kxHeader
 	VCVTPH2PS(h, f)
-	// D = [dA, dA, dB, dB] and dmin likewise in every lane.
+	// D = [dA, dB, dA, dB] and dmin as [dA, dA, dB, dB] in every lane.
 	p.d = ZMM()
 	VPERMPS(f.AsZ(), k.get("q4kx_idxd"), p.d)
 	dmin := ZMM()
@@ -256,27 +270,35 @@ func q4kxScaleShuffle(odd int) Mem {
 	return constBytes(fmt.Sprintf("q4kx_sshuf%d", odd), ctl)
 }
 
-// q4kxColumn adds the pair's products with the activation block at x to
-// acc.
-func q4kxColumn(k q4kxConsts, p q4kxPair, x Mem, acc VecVirtual) {
-	ea, oa, eb, ob := zeroed(k.zero), zeroed(k.zero), zeroed(k.zero), zeroed(k.zero)
-	for j, acc := range []VecVirtual{ea, ea, oa, oa} {
-		// Loaded once for both rows: a memory operand each time ran
-		// 1.3× slower.
-		xj := ZMM()
-		VMOVDQU64(x.Offset(64*j), xj)
-		VPDPBUSD(xj, p.a[j], acc)
-		VPDPBUSD(xj, p.b[j], []VecVirtual{eb, eb, ob, ob}[j])
+// q4kxInts returns the pair's integer sums with the activation block at
+// x (pairKind.ints).
+func q4kxInts(p q4kxPair, x Mem) VecVirtual {
+	zero := p.a[0] // a zero idiom ignores its source's value
+	// The even groups' sums are packed before the odd ones start: a
+	// column's sums wait in a register while the next column's are made,
+	// and eight columns have four temporaries for that, not five.
+	var packed [2]VecVirtual
+	for h := range 2 {
+		ea, eb := zeroed(zero), zeroed(zero)
+		for j := 2 * h; j < 2*h+2; j++ {
+			// Loaded once for both rows: a memory operand each time ran
+			// 1.3× slower.
+			xj := ZMM()
+			VMOVDQU64(x.Offset(64*j), xj)
+			VPDPBUSD(xj, p.a[j], ea)
+			VPDPBUSD(xj, p.b[j], eb)
+		}
+		VPACKSSDW(eb, ea, ea)
+		packed[h] = ea
 	}
-	VPACKSSDW(eb, ea, ea)
-	VPACKSSDW(ob, oa, oa)
-	VPMADDWD(p.s1, ea, ea)
-	VPDPWSSD(p.s2, oa, ea)
-	VCVTDQ2PS(ea, ea)
-	VMULPS(p.d, ea, ea)
-	VFMADD231PS_BCST(x.Offset(q8kxD), ea, acc)
-	VFNMADD231PS(x.Offset(q8kxGsf2), p.dm, acc)
+	m := packed[0]
+	VPMADDWD(p.s1, m, m)
+	VPDPWSSD(p.s2, packed[1], m)
+	return m
 }
+
+// zeroedY is zeroed's ymm.
+func zeroedY(zero VecVirtual) VecVirtual { return zeroed(zero).AsY().(VecVirtual) }
 
 // zeroed returns a new register set to zero by a zero idiom on the
 // register zero. (avo does not know that VPXORD of a register with itself

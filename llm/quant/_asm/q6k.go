@@ -218,9 +218,9 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 // more VPDPWSSD of Q8_K's bsums (lane L: groups G_L…G_L+3 for both rows,
 // G = 0, 8, 4, 12, what one broadcast and an in-lane shuffle make of the
 // 16 bsums) with the rows' scales times -32. Then, in float, once for both
-// rows:
+// rows and two columns (pair.go):
 //
-//	acc += dy·(D ⊙ m)      D = [dA, dA, dB, dB] per lane
+//	acc += [dy, dy, dy', dy'] ⊙ D ⊙ float(m₀ + m₁)    D = [dA, dB, dA, dB] per lane
 //
 // A row and column of one block cost 4 VPDPBUSD and 3.5 other
 // multiplications, against 4 VPMADDUBSW, 4 VPDPWSSD and 3 others one row
@@ -232,17 +232,18 @@ type q6kPair struct {
 	a, b [4]VecVirtual // 6-bit values of elements 64j…64j+63 of rows A and B
 	s    [4]VecVirtual // words [scA_4j+L ×4, scB_4j+L ×4] in lane L
 	sb   VecVirtual    // words -32·[scA_G_L+i, i < 4; scB_G_L+i, i < 4] in lane L
-	d    VecVirtual    // [dA, dA, dB, dB] per lane
+	d    VecVirtual    // [dA, dB, dA, dB] per lane
 }
 
 // q6kBsumGroups is G: the first of the four groups whose bsums lane L
 // takes.
 var q6kBsumGroups = [4]int{0, 8, 4, 12}
 
-var q6kPairs = pairKind{name: "q6kp", wBytes: 210, xBytes: 292,
+var q6kPairs = pairKind{name: "q6kp", wBytes: 210, xBytes: 292, dy: 0,
 	setup:  q6kPairSetup,
 	decode: q6kPairDecode,
-	column: q6kPairColumn,
+	ints:   q6kPairInts,
+	d:      func(p any) VecVirtual { return p.(q6kPair).d },
 }
 
 // q6kPairConsts: a zero register, the word shifts and bsum shuffle in
@@ -294,7 +295,7 @@ func q6kPairSetup(cols int) any {
 // B's), or the VPERMPS indices making D from [dA, dB].
 func q6kPairIndex(name string) Mem {
 	if name == "q6kp_didx" {
-		return constDwords(name, []uint32{0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1})
+		return constDwords(name, []uint32{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1})
 	}
 	word := func(L, i int) int { return 16*(i/4) + 4*int(name[len(name)-1]-'0') + L } // s_j
 	if name == "q6kp_sb" {
@@ -337,11 +338,12 @@ func q6kValues(k q6kPairConsts, w Mem, q *[4]VecVirtual) {
 	}
 }
 
-func q6kPairDecode(kc any, wa, wb Mem) any {
+func q6kPairDecode(kc any, wa, wb Mem, live VecVirtual) any {
 	k := kc.(q6kPairConsts)
 	var p q6kPair
-	// The 32 scales as words: row A's 16, then row B's.
-	ta, tb, sw := YMM(), YMM(), ZMM()
+	// The 32 scales as words: row A's 16, then row B's. (ta and f are
+	// read whole below: zeroed first, see q4kxHeader.)
+	ta, tb, sw := zeroedY(live), YMM(), ZMM()
 	VPMOVSXBW(wa.Offset(192), ta)
 	VPMOVSXBW(wb.Offset(192), tb)
 	VINSERTI64X4(U8(1), tb, ta.AsZ(), sw)
@@ -357,7 +359,7 @@ func q6kPairDecode(kc any, wa, wb Mem) any {
 	h := XMM()
 	VPINSRW(U8(0), wa.Offset(208), k.zero.AsX(), h)
 	VPINSRW(U8(1), wb.Offset(208), h, h)
-	f := XMM()
+	f := zeroedY(live).AsX().(VecVirtual)
 	VCVTPH2PS(h, f)
 	p.d = ZMM()
 	VPERMPS(f.AsZ(), k.index("q6kp_didx"), p.d)
@@ -366,7 +368,9 @@ func q6kPairDecode(kc any, wa, wb Mem) any {
 	return p
 }
 
-func q6kPairColumn(kc, pc any, x Mem, acc VecVirtual) {
+// q6kPairInts returns the pair's integer sums with the activation block
+// at x (pairKind.ints).
+func q6kPairInts(kc, pc any, x Mem) VecVirtual {
 	k, p := kc.(q6kPairConsts), pc.(q6kPair)
 	m := ZMM()
 	for j := range 4 {
@@ -385,9 +389,7 @@ func q6kPairColumn(kc, pc any, x Mem, acc VecVirtual) {
 	VBROADCASTI64X4(x.Offset(260), bs)
 	VPSHUFB(k.bshuf, bs, bs)
 	VPDPWSSD(p.sb, bs, m)
-	VCVTDQ2PS(m, m)
-	VMULPS(p.d, m, m)
-	VFMADD231PS_BCST(x, m, acc)
+	return m
 }
 
 func genQ6K() {
