@@ -29,13 +29,8 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 		fmt.Fprintf(stderr, "lsh: %v\n%s\n", err, cli.UsageLine)
 		return 2
 	}
-	switch {
-	case cfg.Help:
-		printUsage(stdout)
-		return 0
-	case cfg.Version:
-		fmt.Fprintf(stdout, "lsh %s\n", version)
-		return 0
+	if cfg.Help || cfg.Version {
+		return cli.Info(cfg.Config, stdout)
 	}
 
 	nl := newNLPath(cfg, stdin, stdout, stderr)

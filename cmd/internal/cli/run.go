@@ -15,9 +15,8 @@ import (
 // Run is lsh from its arguments to its exit status. It runs what the POSIX
 // interpreter alone can run (-c programs, script files and piped commands
 // that do not call for the natural-language path) and hands everything else
-// to lsh-full: an interactive shell, --help, the natural-language options,
-// a program that names one of lsh-full's builtins or asks "? TEXT", and a
-// command line lsh cannot parse (lsh-full gives the message).
+// to lsh-full: an interactive shell, the natural-language options, and a
+// program that names one of lsh-full's builtins or asks "? TEXT".
 func Run(argv []string, stdin, stdout, stderr *os.File) int {
 	if os.Getenv(Argv0Env) != "" {
 		full, _ := findFull()
@@ -25,7 +24,13 @@ func Run(argv []string, stdin, stdout, stderr *os.File) int {
 		return 126
 	}
 	cfg, err := Parse(argv)
-	if err != nil || cfg.Help || cfg.Version || cfg.Natural() || slices.Contains(cfg.Set, "guard") {
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "lsh: %v\n%s\n", err, UsageLine)
+		return 2
+	case cfg.Help || cfg.Version:
+		return Info(cfg, stdout)
+	case cfg.Natural() || slices.Contains(cfg.Set, "guard"):
 		return handOver(argv, stderr)
 	}
 	m := NewMode(cfg, stdin, stdout, stderr)

@@ -43,9 +43,9 @@ func TestRunWithoutFull(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	for _, argv := range [][]string{
 		{"lsh", "-i"},
-		{"lsh", "--help"},
+		{"lsh", "--yes", "-c", "true"},
 		{"lsh", "-c", "? find big files"},
-		{"lsh", "--bogus"},
+		{"lsh", "-c", "model list"},
 	} {
 		status, out, errOut := run(t, argv...)
 		if status != 127 || out != "" ||
@@ -64,3 +64,26 @@ func TestRunHandedBack(t *testing.T) {
 		t.Errorf("handed back: status %d, stderr %q; want 126 and a message", status, errOut)
 	}
 }
+
+// --help, --version and a bad command line are lsh's own to answer: they
+// work without lsh-full.
+func TestRunInfoAlone(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for _, tt := range []struct {
+		argv         []string
+		status       int
+		out, errText string
+	}{
+		{[]string{"lsh", "--version"}, 0, "lsh " + Version + "\n", ""},
+		{[]string{"lsh", "--help"}, 0, UsageLine + "\n", ""},
+		{[]string{"lsh", "--bogus"}, 2, "", "lsh: --bogus: invalid option\n" + UsageLine + "\n"},
+		{[]string{"lsh", "-c"}, 2, "", "lsh: -c: option requires an argument\n" + UsageLine + "\n"},
+	} {
+		status, out, errOut := run(t, tt.argv...)
+		if status != tt.status || !strings.HasPrefix(out, tt.out) || errOut != tt.errText {
+			t.Errorf("%q: status %d, stdout %q…, stderr %q; want %d, %q…, %q", tt.argv, status, clip(out), errOut, tt.status, tt.out, tt.errText)
+		}
+	}
+}
+
+func clip(s string) string { return s[:min(len(s), 120)] }
