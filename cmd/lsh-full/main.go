@@ -11,7 +11,6 @@ import (
 	"os"
 )
 
-
 func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
