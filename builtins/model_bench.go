@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,10 +29,16 @@ import (
 // starting from an empty session. Tokens per second are the mean ± sample
 // standard deviation over the repetitions.
 //
-// It also measures the machine's streaming-read bandwidth at each thread
-// count and reports what share of it token generation reached (weights
-// read per token × tokens per second ÷ bandwidth), and the time to load
-// the model and evaluate a 32-token prompt (the first answer's latency).
+// It also measures the machine's streaming-read bandwidth around every
+// repetition and reports what share of it token generation reached, and
+// the time to load the model and evaluate a 32-token prompt (the first
+// answer's latency). The bandwidth available on a shared machine moves by
+// 2–3× within minutes, so each repetition is compared with a ceiling of
+// the same moment: the fastest of quant.StreamPasses streaming reads of a
+// 256 MiB buffer right before it and as many right after it (the reads
+// between two repetitions serve both). A repetition's share is its tokens
+// per second × the weight bytes a token reads ÷ its ceiling; the test's
+// share is the mean of its repetitions' (the median is printed too).
 func modelBench(ctx context.Context, env *Env, args []string) int {
 	name := args[0]
 	fs := newModelFlags(env, name)
@@ -41,7 +48,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	tList := fs.String("t", strconv.Itoa(runtime.GOMAXPROCS(0)), "thread `COUNTS`, comma-separated")
 	reps := fs.Int("r", 3, "repetitions of each test")
 	asJSON := fs.Bool("json", false, "print llama-bench's JSON (-o json) instead of the table")
-	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth and report tg as a share of it")
+	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth around every repetition and report tg as a share of it")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the tests to `FILE`")
 	mapOnly := fs.Bool("map-only", false, "read the weights from the file mapping only (no huge-page copy)")
 	rest, err := parseModelArgs(fs, args[1:])
@@ -79,14 +86,18 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 		defer pprof.StopCPUProfile()
 	}
 
-	b := &bench{env: env, file: file, reps: *reps, mapOnly: *mapOnly, rng: rand.New(rand.NewPCG(1, 2)), bw: map[int]float64{}}
+	b := &bench{env: env, file: file, reps: *reps, mapOnly: *mapOnly, rng: rand.New(rand.NewPCG(1, 2))}
 	var results []*benchResult
 	if !*asJSON {
 		b.header()
 	}
 	for _, t := range threads {
+		b.ceiling = nil
 		if *bandwidth {
-			b.bw[t] = quant.StreamBandwidth(t, 256<<20)
+			// Allocated before the model, kept for all of this thread
+			// count's tests: only its passes run between repetitions.
+			meter := quant.NewStreamMeter(t, benchStreamBytes)
+			b.ceiling = func() float64 { return meter.Measure(quant.StreamPasses) }
 		}
 		rs, err := b.run(ctx, t, prompts, gens)
 		for _, r := range rs {
@@ -137,43 +148,62 @@ type bench struct {
 	reps    int
 	mapOnly bool
 	rng     *rand.Rand
-	bw      map[int]float64 // threads → bytes per second; absent when not measured
+	// ceiling measures the streaming-read bandwidth now, in bytes per
+	// second (the best of several passes); nil when not measured.
+	ceiling func() float64
 }
+
+// benchStreamBytes is the buffer the bandwidth ceiling reads, well beyond
+// the last-level cache.
+const benchStreamBytes = 256 << 20
 
 // benchResult is one test, with llama-bench's JSON field names (and its
 // units: sizes in bytes, times in ns), plus lsh's own fields last.
 type benchResult struct {
-	BuildCommit  string    `json:"build_commit"`
-	BuildNumber  int       `json:"build_number"`
-	CPUInfo      string    `json:"cpu_info"`
-	GPUInfo      string    `json:"gpu_info"`
-	Backends     string    `json:"backends"`
-	ModelFile    string    `json:"model_filename"`
-	ModelType    string    `json:"model_type"`
-	ModelSize    uint64    `json:"model_size"`
-	ModelParams  uint64    `json:"model_n_params"`
-	NBatch       int       `json:"n_batch"`
-	NUBatch      int       `json:"n_ubatch"`
-	NThreads     int       `json:"n_threads"`
-	TypeK        string    `json:"type_k"`
-	TypeV        string    `json:"type_v"`
-	UseMmap      bool      `json:"use_mmap"`
-	NPrompt      int       `json:"n_prompt"`
-	NGen         int       `json:"n_gen"`
-	NDepth       int       `json:"n_depth"`
-	TestTime     string    `json:"test_time"`
-	AvgNs        uint64    `json:"avg_ns"`
-	StddevNs     uint64    `json:"stddev_ns"`
-	AvgTs        float64   `json:"avg_ts"`
-	StddevTs     float64   `json:"stddev_ts"`
-	SamplesNs    []uint64  `json:"samples_ns"`
-	SamplesTs    []float64 `json:"samples_ts"`
-	CPULevel     string    `json:"lsh_cpu_level"`           // quant kernels in use
-	LoadNs       uint64    `json:"lsh_load_first_token_ns"` // Load + a 32-token prompt
-	Bandwidth    float64   `json:"lsh_bandwidth_bytes_per_s,omitempty"`
-	StreamBytes  int64     `json:"lsh_weight_bytes_per_token"`
-	BandwidthPct float64   `json:"lsh_bandwidth_pct,omitempty"` // tg only
-	CopyBytes    int64     `json:"lsh_weight_copy_bytes"`       // read from the huge-page copy
+	BuildCommit string    `json:"build_commit"`
+	BuildNumber int       `json:"build_number"`
+	CPUInfo     string    `json:"cpu_info"`
+	GPUInfo     string    `json:"gpu_info"`
+	Backends    string    `json:"backends"`
+	ModelFile   string    `json:"model_filename"`
+	ModelType   string    `json:"model_type"`
+	ModelSize   uint64    `json:"model_size"`
+	ModelParams uint64    `json:"model_n_params"`
+	NBatch      int       `json:"n_batch"`
+	NUBatch     int       `json:"n_ubatch"`
+	NThreads    int       `json:"n_threads"`
+	TypeK       string    `json:"type_k"`
+	TypeV       string    `json:"type_v"`
+	UseMmap     bool      `json:"use_mmap"`
+	NPrompt     int       `json:"n_prompt"`
+	NGen        int       `json:"n_gen"`
+	NDepth      int       `json:"n_depth"`
+	TestTime    string    `json:"test_time"`
+	AvgNs       uint64    `json:"avg_ns"`
+	StddevNs    uint64    `json:"stddev_ns"`
+	AvgTs       float64   `json:"avg_ts"`
+	StddevTs    float64   `json:"stddev_ts"`
+	SamplesNs   []uint64  `json:"samples_ns"`
+	SamplesTs   []float64 `json:"samples_ts"`
+	CPULevel    string    `json:"lsh_cpu_level"`           // quant kernels in use
+	LoadNs      uint64    `json:"lsh_load_first_token_ns"` // Load + a 32-token prompt
+	StreamBytes int64     `json:"lsh_weight_bytes_per_token"`
+	CopyBytes   int64     `json:"lsh_weight_copy_bytes"` // read from the huge-page copy
+
+	// The bandwidth ceiling, when measured (see modelBench): the mean of
+	// the repetitions' ceilings, and each repetition's (the fastest of
+	// the streaming reads right before and right after it), in the order
+	// of samples_ts.
+	Bandwidth        float64   `json:"lsh_bandwidth_bytes_per_s,omitempty"`
+	SamplesBandwidth []float64 `json:"lsh_samples_bandwidth_bytes_per_s,omitempty"`
+	BandwidthPasses  int       `json:"lsh_bandwidth_passes,omitempty"` // streaming reads per ceiling
+
+	// tg only: each repetition's share of its ceiling, in percent
+	// (100 × samples_ts × lsh_weight_bytes_per_token ÷ its ceiling), and
+	// their mean and median.
+	SamplesPct         []float64 `json:"lsh_samples_bandwidth_pct,omitempty"`
+	BandwidthPct       float64   `json:"lsh_bandwidth_pct,omitempty"`
+	BandwidthPctMedian float64   `json:"lsh_bandwidth_pct_median,omitempty"`
 }
 
 func (r *benchResult) test() string {
@@ -217,7 +247,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		BuildCommit: buildCommit(), CPUInfo: cpuModel("/proc/cpuinfo"), Backends: "CPU",
 		ModelFile: b.file, ModelType: modelType(m, sum), ModelSize: sum.TensorBytes, ModelParams: sum.Parameters,
 		NBatch: llm.BatchSize, NUBatch: llm.BatchSize, NThreads: m.Threads(), TypeK: "f32", TypeV: "f32", UseMmap: true,
-		CPULevel: quant.Level(), LoadNs: uint64(load), Bandwidth: b.bw[t], StreamBytes: m.StreamedBytes(),
+		CPULevel: quant.Level(), LoadNs: uint64(load), StreamBytes: m.StreamedBytes(),
 	}
 	var out []*benchResult
 	for _, p := range prompts {
@@ -226,7 +256,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		}
 		r := base
 		r.NPrompt = p
-		if err := b.measure(ctx, s, &r, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
+		if err := b.measure(ctx, &r, s.Reset, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
 			return out, err
 		}
 		r.CopyBytes = m.CopyBytes()
@@ -246,29 +276,33 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 			}
 			return nil
 		}
-		if err := b.measure(ctx, s, &r, generate); err != nil {
+		if err := b.measure(ctx, &r, s.Reset, generate); err != nil {
 			return out, err
 		}
 		r.CopyBytes = m.CopyBytes()
-		if r.Bandwidth > 0 {
-			r.BandwidthPct = 100 * float64(r.StreamBytes) * r.AvgTs / r.Bandwidth
-		}
+		r.share()
 		out = append(out, &r)
 	}
 	return out, nil
 }
 
-// measure runs a warm-up and then b.reps timed runs of work, each from an
-// empty session, and fills r's timings.
-func (b *bench) measure(ctx context.Context, s *llm.Session, r *benchResult, work func() error) error {
+// measure runs a warm-up and then b.reps timed runs of work, each after
+// reset (which empties the session), and fills r's timings and, when b
+// measures it, each repetition's bandwidth ceiling: the best of the
+// measurements right before and right after it.
+func (b *bench) measure(ctx context.Context, r *benchResult, reset func(), work func() error) error {
 	r.TestTime = time.Now().UTC().Format(time.RFC3339)
-	s.Reset()
+	reset()
 	if err := work(); err != nil {
 		return err
 	}
 	tokens := float64(r.NPrompt + r.NGen)
+	var before float64
+	if b.ceiling != nil {
+		before = b.ceiling()
+	}
 	for range b.reps {
-		s.Reset()
+		reset()
 		start := time.Now()
 		if err := work(); err != nil {
 			return err
@@ -276,6 +310,11 @@ func (b *bench) measure(ctx context.Context, s *llm.Session, r *benchResult, wor
 		ns := time.Since(start)
 		r.SamplesNs = append(r.SamplesNs, uint64(ns))
 		r.SamplesTs = append(r.SamplesTs, tokens/ns.Seconds())
+		if b.ceiling != nil {
+			after := b.ceiling()
+			r.SamplesBandwidth = append(r.SamplesBandwidth, max(before, after))
+			before = after
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -287,7 +326,43 @@ func (b *bench) measure(ctx context.Context, s *llm.Session, r *benchResult, wor
 	avg, sd := meanSD(ns)
 	r.AvgNs, r.StddevNs = uint64(avg), uint64(sd)
 	r.AvgTs, r.StddevTs = meanSD(r.SamplesTs)
+	if len(r.SamplesBandwidth) > 0 {
+		r.Bandwidth, _ = meanSD(r.SamplesBandwidth)
+		r.BandwidthPasses = 2 * quant.StreamPasses
+	}
 	return nil
+}
+
+// share fills a tg result's shares of the bandwidth ceiling from its
+// samples: each repetition's weight bytes per second over the ceiling
+// measured around it, then their mean and median.
+func (r *benchResult) share() {
+	if len(r.SamplesBandwidth) == 0 || len(r.SamplesBandwidth) != len(r.SamplesTs) || r.StreamBytes <= 0 {
+		return
+	}
+	r.SamplesPct = nil
+	for i, ts := range r.SamplesTs {
+		if r.SamplesBandwidth[i] <= 0 {
+			r.SamplesPct = nil
+			return
+		}
+		r.SamplesPct = append(r.SamplesPct, 100*ts*float64(r.StreamBytes)/r.SamplesBandwidth[i])
+	}
+	r.BandwidthPct, _ = meanSD(r.SamplesPct)
+	r.BandwidthPctMedian = median(r.SamplesPct)
+}
+
+// median is the middle value of v (the mean of the middle two for an
+// even count); v is not modified.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(v))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 // meanSD is the mean and the sample standard deviation (0 for one value),
@@ -382,19 +457,31 @@ func (b *bench) footer(results []*benchResult) {
 			continue
 		}
 		seen[r.NThreads] = true
-		fmt.Fprintf(w, "threads %d: load + first token of a 32-token prompt %.3f s; weights read from %s", r.NThreads,
-			float64(r.LoadNs)/1e9, map[bool]string{true: "a huge-page copy", false: "the file mapping"}[r.CopyBytes > 0])
-		if r.Bandwidth > 0 {
-			fmt.Fprintf(w, "; memory bandwidth %.1f GB/s, so tg ≤ %.1f t/s (%.0f MB of weights per token)",
-				r.Bandwidth/1e9, r.Bandwidth/float64(r.StreamBytes), float64(r.StreamBytes)/1e6)
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "threads %d: load + first token of a 32-token prompt %.3f s; weights read from %s; %.0f MB of weights per token\n",
+			r.NThreads, float64(r.LoadNs)/1e9, map[bool]string{true: "a huge-page copy", false: "the file mapping"}[r.CopyBytes > 0],
+			float64(r.StreamBytes)/1e6)
 	}
 	for _, r := range results {
-		if r.BandwidthPct > 0 {
-			fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth ceiling\n", r.test(), r.NThreads, r.BandwidthPct)
+		if len(r.SamplesPct) == 0 {
+			continue
 		}
+		lo, hi := slices.Min(r.SamplesBandwidth), slices.Max(r.SamplesBandwidth)
+		fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth ceiling (mean of %d repetitions: %s%%; median %.0f%%)\n",
+			r.test(), r.NThreads, r.BandwidthPct, len(r.SamplesPct), benchFloats(r.SamplesPct, 1, "%.0f"), r.BandwidthPctMedian)
+		fmt.Fprintf(w, "  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of %d streaming reads of %d MiB\n"+
+			"  right before and right after it: %s GB/s (tg ≤ %.1f–%.1f t/s)\n",
+			r.BandwidthPasses, benchStreamBytes>>20, benchFloats(r.SamplesBandwidth, 1e9, "%.1f"),
+			lo/float64(r.StreamBytes), hi/float64(r.StreamBytes))
 	}
+}
+
+// benchFloats formats v ÷ unit, comma-separated.
+func benchFloats(v []float64, unit float64, format string) string {
+	var s []string
+	for _, x := range v {
+		s = append(s, fmt.Sprintf(format, x/unit))
+	}
+	return strings.Join(s, ", ")
 }
 
 // cpuModel is the processor's name as the kernel reports it (the first

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -106,11 +110,141 @@ func TestModelBenchJSON(t *testing.T) {
 		if avg := o["avg_ts"].(float64); avg <= 0 || avg-sum/2 > 1e-9*avg || sum/2-avg > 1e-9*avg {
 			t.Errorf("test %d: avg_ts %v, samples average %v", i, avg, sum/2)
 		}
-		if o["lsh_bandwidth_bytes_per_s"] == nil || o["lsh_bandwidth_bytes_per_s"].(float64) < 1e8 {
-			t.Errorf("test %d: bandwidth %v", i, o["lsh_bandwidth_bytes_per_s"])
+		// One ceiling per repetition, their mean the test's; a tg
+		// repetition's share is its weight bytes per second over its own
+		// ceiling, the test's share their mean.
+		ceilings := floats(t, o["lsh_samples_bandwidth_bytes_per_s"])
+		if len(ceilings) != 2 || slices.Min(ceilings) < 1e8 {
+			t.Fatalf("test %d: ceilings %v, want 2 of at least 0.1 GB/s", i, ceilings)
 		}
-		if want.gen > 0 && (o["lsh_bandwidth_pct"] == nil || o["lsh_bandwidth_pct"].(float64) <= 0) {
-			t.Errorf("tg test: bandwidth share %v", o["lsh_bandwidth_pct"])
+		if bw, _ := o["lsh_bandwidth_bytes_per_s"].(float64); !near(bw, (ceilings[0]+ceilings[1])/2) {
+			t.Errorf("test %d: bandwidth %v, the mean of %v", i, bw, ceilings)
+		}
+		if o["lsh_bandwidth_passes"] != 10.0 {
+			t.Errorf("test %d: %v passes per ceiling, want 10 (5 before and 5 after)", i, o["lsh_bandwidth_passes"])
+		}
+		pcts := floats(t, o["lsh_samples_bandwidth_pct"])
+		if want.gen == 0 {
+			if pcts != nil || o["lsh_bandwidth_pct"] != nil {
+				t.Errorf("pp test has a bandwidth share: %v %v", pcts, o["lsh_bandwidth_pct"])
+			}
+			continue
+		}
+		bytes := o["lsh_weight_bytes_per_token"].(float64)
+		if len(pcts) != 2 {
+			t.Fatalf("tg test: shares %v, want 2", pcts)
+		}
+		for j, ts := range floats(t, o["samples_ts"]) {
+			if w := 100 * ts * bytes / ceilings[j]; !near(pcts[j], w) {
+				t.Errorf("tg test: repetition %d: share %v%%, want %v (%v t/s × %v B ÷ %v B/s)", j, pcts[j], w, ts, bytes, ceilings[j])
+			}
+		}
+		if pct, _ := o["lsh_bandwidth_pct"].(float64); !near(pct, (pcts[0]+pcts[1])/2) {
+			t.Errorf("tg test: share %v, the mean of %v", pct, pcts)
+		}
+		if m, _ := o["lsh_bandwidth_pct_median"].(float64); !near(m, (pcts[0]+pcts[1])/2) {
+			t.Errorf("tg test: median share %v of %v", m, pcts)
+		}
+	}
+}
+
+// floats is a JSON array of numbers (nil for a missing field).
+func floats(t *testing.T, v any) []float64 {
+	t.Helper()
+	if v == nil {
+		return nil
+	}
+	a, ok := v.([]any)
+	if !ok {
+		t.Fatalf("%v is not an array", v)
+	}
+	var out []float64
+	for _, x := range a {
+		out = append(out, x.(float64))
+	}
+	return out
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+
+// The text output says what the tg share compares: one line per tg test
+// with its share and each repetition's, then the ceilings.
+func TestModelBenchBandwidthFooter(t *testing.T) {
+	dir := testdataPath(t, "models")
+	out, errOut, status := runModel(t, context.Background(), dir,
+		"bench", "-m", "tiny-random-q4km.gguf", "-p", "0", "-n", "4", "-r", "3", "-t", "1")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	re := regexp.MustCompile(`(?m)^tg4 at 1 threads: (\d+)% of the bandwidth ceiling \(mean of 3 repetitions: (\d+), (\d+), (\d+)%; median (\d+)%\)\n` +
+		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 10 streaming reads of 256 MiB\n` +
+		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)$`)
+	m := re.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no bandwidth lines:\n%s", out)
+	}
+	var v []float64
+	for _, s := range m[1:] {
+		x, _ := strconv.ParseFloat(s, 64)
+		v = append(v, x)
+	}
+	reps := slices.Sorted(slices.Values(v[1:4]))
+	if mean := (v[1] + v[2] + v[3]) / 3; math.Abs(v[0]-mean) > 1 || v[4] != reps[1] {
+		t.Errorf("share %v%%, median %v%% of %v", v[0], v[4], v[1:4])
+	}
+}
+
+// Each repetition's ceiling is the best of the measurements right before
+// and right after it, and the shares are computed from those.
+func TestBenchCeilingAndShare(t *testing.T) {
+	measured := []float64{10e9, 30e9, 20e9, 40e9} // before rep 1, between, after rep 3
+	b := &bench{reps: 3, ceiling: func() float64 {
+		v := measured[0]
+		measured = measured[1:]
+		return v
+	}}
+	var resets, runs int
+	r := &benchResult{NGen: 8}
+	err := b.measure(context.Background(), r, func() { resets++ }, func() error { runs++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resets != 4 || runs != 4 || len(measured) != 0 {
+		t.Errorf("%d resets, %d runs, %d measurements left; want 4, 4 (warm-up + 3), 0", resets, runs, len(measured))
+	}
+	if want := []float64{30e9, 30e9, 40e9}; !slices.Equal(r.SamplesBandwidth, want) {
+		t.Errorf("ceilings %v, want %v", r.SamplesBandwidth, want)
+	}
+	if !near(r.Bandwidth, 100e9/3) || r.BandwidthPasses != 10 {
+		t.Errorf("bandwidth %v over %d passes, want %v over 10", r.Bandwidth, r.BandwidthPasses, 100e9/3)
+	}
+
+	tests := []struct {
+		name         string
+		ts, ceilings []float64
+		pcts         []float64
+		mean, median float64
+	}{
+		{"three", []float64{60, 50, 70}, []float64{30e9, 30e9, 40e9}, []float64{100, 250.0 / 3, 87.5}, (100 + 250.0/3 + 87.5) / 3, 87.5},
+		{"two", []float64{60, 80}, []float64{60e9, 50e9}, []float64{50, 80}, 65, 65},
+		{"one", []float64{40}, []float64{25e9}, []float64{80}, 80, 80},
+		{"not measured", []float64{40}, nil, nil, 0, 0},
+		{"a zero ceiling", []float64{40, 40}, []float64{25e9, 0}, nil, 0, 0},
+	}
+	for _, tc := range tests {
+		r := &benchResult{StreamBytes: 500e6, SamplesTs: tc.ts, SamplesBandwidth: tc.ceilings}
+		r.share()
+		if len(r.SamplesPct) != len(tc.pcts) {
+			t.Errorf("%s: shares %v, want %v", tc.name, r.SamplesPct, tc.pcts)
+			continue
+		}
+		for i := range tc.pcts {
+			if !near(r.SamplesPct[i], tc.pcts[i]) {
+				t.Errorf("%s: shares %v, want %v", tc.name, r.SamplesPct, tc.pcts)
+			}
+		}
+		if !near(r.BandwidthPct, tc.mean) || !near(r.BandwidthPctMedian, tc.median) {
+			t.Errorf("%s: mean %v median %v, want %v %v", tc.name, r.BandwidthPct, r.BandwidthPctMedian, tc.mean, tc.median)
 		}
 	}
 }

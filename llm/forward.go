@@ -1,6 +1,10 @@
 package llm
 
-import "context"
+import (
+	"context"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
+)
 
 // scratch is the working memory of one session's forward pass, sized for a
 // batch of up to n tokens and the session's context span (it grows on demand,
@@ -50,11 +54,11 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 		}
 	}
 	for _, x := range [][]float32{s.x, s.q, s.k, s.v, s.cos, s.sin} {
-		populateSlice(x)
+		pages.Populate(x)
 	}
 	for _, b := range s.attn {
 		for _, x := range [][]float32{b.q, b.scores, b.v, b.out} {
-			populateSlice(x)
+			pages.Populate(x)
 		}
 	}
 }
@@ -91,7 +95,7 @@ func (m *Model) forward(ctx context.Context, kv *kvCache, s *scratch, tokens []i
 	// tokens of TinyLlama on this VM).
 	if n > 1 {
 		for _, t := range tokens {
-			populate(m.embed.data[int(t)*m.embed.rowBytes : (int(t)+1)*m.embed.rowBytes])
+			pages.PopulateRead(m.embed.data[int(t)*m.embed.rowBytes : (int(t)+1)*m.embed.rowBytes])
 		}
 	}
 	for i, t := range tokens {

@@ -1,6 +1,10 @@
 package llm
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
+)
 
 // kvCache holds the keys and values of every position a session has seen,
 // in float32 (llama.cpp's `--cache-type-k f32 --cache-type-v f32`, the
@@ -89,7 +93,7 @@ func (c *kvCache) valueRows(l, h, n int, dst []float32) {
 
 // reserve populates the pages of positions [0, end) not yet populated,
 // in steps of kvBlock positions, before they are first written (see
-// populateSlice): with K and V laid out as above, positions [a, b) of a
+// pages.Populate): with K and V laid out as above, positions [a, b) of a
 // head are one run of (b-a)·HeadDim floats in each.
 func (c *kvCache) reserve(end int) {
 	if end <= c.ready {
@@ -98,8 +102,8 @@ func (c *kvCache) reserve(end int) {
 	to := min(c.span, (end+kvBlock-1)/kvBlock*kvBlock)
 	for lh := range c.layers * c.heads {
 		off := lh * c.span * c.hd
-		populateSlice(c.k[off+c.ready*c.hd : off+to*c.hd])
-		populateSlice(c.v[off+c.ready*c.hd : off+to*c.hd])
+		pages.Populate(c.k[off+c.ready*c.hd : off+to*c.hd])
+		pages.Populate(c.v[off+c.ready*c.hd : off+to*c.hd])
 	}
 	c.ready = to
 }

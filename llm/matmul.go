@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/internal/pages"
 	"github.com/llamashell/lsh/llm/quant"
 )
 
@@ -85,7 +86,7 @@ func (a *acts) set(n, d int) {
 	a.n, a.d = n, d
 	if cap(a.x) < n*d {
 		a.x = make([]float32, n*d)
-		populateSlice(a.x)
+		pages.Populate(a.x)
 	}
 	a.x = a.x[:n*d]
 	for i := range a.enc {
@@ -117,7 +118,7 @@ func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix)
 		rb := m.acts.RowBytes(a.d)
 		if cap(e.buf) < a.n*rb {
 			e.buf = make([]byte, a.n*rb)
-			populateSlice(e.buf)
+			pages.Populate(e.buf)
 		}
 		e.buf = e.buf[:a.n*rb]
 		e.valid = true
@@ -248,7 +249,7 @@ func chunkRows(rows, cols, n, threads int) int {
 func (j *mmJob) tile(w, size int) []float32 {
 	if cap(j.tiles[w]) < size {
 		j.tiles[w] = make([]float32, size)
-		populateSlice(j.tiles[w])
+		pages.Populate(j.tiles[w])
 	}
 	return j.tiles[w][:size]
 }

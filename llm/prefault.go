@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"unsafe"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // A first forward pass over a freshly mapped model touches every page of
@@ -32,21 +34,10 @@ func (m *Model) startPrefault() {
 		const step = 8 << 20 // bytes per call, so that Close need not wait long
 		for _, b := range parts {
 			for off := 0; off < len(b); off += step {
-				if m.huge.abort.Load() || !populate(b[off:min(off+step, len(b))]) {
+				if m.huge.abort.Load() || !pages.PopulateRead(b[off:min(off+step, len(b))]) {
 					return
 				}
 			}
 		}
 	}()
-}
-
-// populateSlice is populateWrite for the elements of x. On this VM a page
-// fault of fresh anonymous memory costs ~17 µs, MADV_POPULATE_WRITE
-// ~0.9 µs a page plus ~3 µs at its first access: a cold intent took ~9 000
-// such faults in llm (the KV cache, the batch's scratch, the saved prompt
-// state, the sampler), ~0.15 s of CPU.
-func populateSlice[T any](x []T) {
-	if len(x) > 0 {
-		populateWrite(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(x[0]))))
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // SamplerConfig chooses how the next token is drawn from the logits. The
@@ -69,7 +71,7 @@ func (s *Sampler) Sample(logits []float32, history []int32) int32 {
 	if cap(s.cand) < len(logits) {
 		// Once, whole: appending doubled it a dozen times over fresh pages.
 		s.cand = make([]candidate, 0, len(logits))
-		populateSlice(s.cand[:len(logits)])
+		pages.Populate(s.cand[:len(logits)])
 	}
 	s.cand = s.cand[:0]
 	for i, l := range logits {

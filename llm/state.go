@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"unsafe"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // State is a saved session prefix: its tokens and their keys and values,
@@ -36,8 +38,8 @@ func (s *Session) Save(n int) (*State, error) {
 	c := s.kv
 	st := &State{Model: s.model.fingerprint, Tokens: append([]int32(nil), s.tokens[:n]...), layers: c.layers, dim: c.dim,
 		k: make([]float32, c.layers*n*c.dim), v: make([]float32, c.layers*n*c.dim)}
-	populateSlice(st.k)
-	populateSlice(st.v)
+	pages.Populate(st.k)
+	pages.Populate(st.v)
 	for l := range c.layers {
 		c.get(l, 0, n, st.k[l*n*c.dim:(l+1)*n*c.dim], st.v[l*n*c.dim:(l+1)*n*c.dim])
 	}

@@ -4,6 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // ValueType is the type tag of a metadata value (enum gguf_type).
@@ -163,19 +166,41 @@ func (v Value) Interface() any {
 	return nil
 }
 
-// Strings decodes an array of strings.
+// Strings decodes an array of strings. Their bytes are copied out of the
+// file into one allocation that all of them share: a vocabulary's 32k–150k
+// tokens are then one object for the garbage collector, and one run of
+// fresh pages (populated at once) rather than as many small allocations
+// faulting in page after page.
 func (a *Array) Strings() ([]string, error) {
 	if a.Elem != TypeString {
 		return nil, fmt.Errorf("array of %s, not of string", a.Elem)
 	}
-	out := make([]string, a.Len)
 	d := decoder{buf: a.raw}
-	for i := range out {
-		s, err := d.str()
+	total := 0
+	for range a.Len {
+		n, err := d.count("string length", 1)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = s
+		d.pos += n
+		total += n
+	}
+	text := pages.Make[byte](total)
+	d = decoder{buf: a.raw}
+	for off := 0; off < total; {
+		n, _ := d.count("string length", 1) // checked above
+		off += copy(text[off:], d.buf[d.pos:d.pos+n])
+		d.pos += n
+	}
+	all := unsafe.String(unsafe.SliceData(text), total) // text is never written again
+	out := pages.Make[string](a.Len)
+	d = decoder{buf: a.raw}
+	off := 0
+	for i := range out {
+		n, _ := d.count("string length", 1)
+		d.pos += n
+		out[i] = all[off : off+n]
+		off += n
 	}
 	return out, nil
 }
@@ -185,7 +210,7 @@ func (a *Array) Float32s() ([]float32, error) {
 	if a.Elem != TypeFloat32 {
 		return nil, fmt.Errorf("array of %s, not of float32", a.Elem)
 	}
-	out := make([]float32, a.Len)
+	out := pages.Make[float32](a.Len)
 	for i := range out {
 		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(a.raw[4*i:]))
 	}
@@ -198,7 +223,7 @@ func (a *Array) Ints() ([]int64, error) {
 	if size == 0 || a.Elem == TypeFloat32 || a.Elem == TypeFloat64 || a.Elem == TypeBool {
 		return nil, fmt.Errorf("array of %s, not of integers", a.Elem)
 	}
-	out := make([]int64, a.Len)
+	out := pages.Make[int64](a.Len)
 	for i := range out {
 		out[i] = int64(scalarBits(a.Elem, a.raw[i*size:]))
 	}

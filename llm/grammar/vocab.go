@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/llamashell/lsh/llm/internal/pages"
 	"github.com/llamashell/lsh/llm/tokenizer"
 )
 
@@ -68,7 +69,7 @@ func NewVocab(tok *tokenizer.Tokenizer) (*Vocab, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("grammar: the vocabulary is empty")
 	}
-	pieces := make([][]byte, n)
+	pieces := pages.Make[[]byte](n)
 	var eog []int32
 	for id := range int32(n) {
 		if tok.IsEOG(id) {
@@ -100,7 +101,7 @@ func newVocab(pieces [][]byte, eog []int32) *Vocab {
 	for i := range v.single {
 		v.single[i] = -1
 	}
-	ids := make([]int32, 0, len(pieces))
+	ids := pages.MakeCap[int32](len(pieces))
 	for id, p := range pieces {
 		if len(p) > shortPiece {
 			v.long = append(v.long, int32(id))
@@ -124,24 +125,23 @@ func newVocab(pieces [][]byte, eog []int32) *Vocab {
 	// before it, and the tokens ending at a node are consecutive. A
 	// node's children appear in byte order, but interleaved with their
 	// subtrees; counting them first lays each node's edges out together.
-	// Shared prefixes make the trie about a third of the pieces' total
-	// length (Qwen2: 318k nodes for 1.0M bytes); reserve that much.
-	total := 0
+	// The nodes are counted first, so that each array is allocated once,
+	// at its size, and its pages populated (Qwen2: 318k nodes; growing
+	// them by appending faulted in every copy).
+	nodes, prev := 1, []byte(nil)
 	for _, id := range ids {
-		total += len(pieces[id])
+		nodes += len(pieces[id]) - commonPrefix(pieces[id], prev)
+		prev = pieces[id]
 	}
-	parent := append(make([]int32, 0, total/3+1), -1)
-	label := append(make([]byte, 0, total/3+1), 0)
+	parent := append(pages.MakeCap[int32](nodes), -1)
+	label := append(pages.MakeCap[byte](nodes), 0)
 	var stack []int32 // stack[d] is the node for the first d+1 bytes of the previous piece
-	var prev []byte
-	v.nodes = append(make([]vnode, 0, total/3+1), vnode{})
-	v.toks = make([]int32, 0, len(ids))
+	prev = nil
+	v.nodes = append(pages.MakeCap[vnode](nodes), vnode{})
+	v.toks = pages.MakeCap[int32](len(ids))
 	for _, id := range ids {
 		p := pieces[id]
-		common := 0
-		for common < len(p) && common < len(prev) && p[common] == prev[common] {
-			common++
-		}
+		common := commonPrefix(p, prev)
 		stack = stack[:common]
 		for _, b := range p[common:] {
 			up := int32(0)
@@ -168,14 +168,23 @@ func newVocab(pieces [][]byte, eog []int32) *Vocab {
 		v.nodes[n].edge0 = next
 		next += v.nodes[n].nedge
 	}
-	v.edges = make([]vedge, next)
-	fill := make([]int32, len(v.nodes))
+	v.edges = pages.Make[vedge](int(next))
+	fill := pages.Make[int32](len(v.nodes))
 	for n := 1; n < len(v.nodes); n++ {
 		up := parent[n]
 		v.edges[v.nodes[up].edge0+fill[up]] = vedge{label[n], int32(n)}
 		fill[up]++
 	}
 	return v
+}
+
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b []byte) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // Size is the number of tokens (the length of a logits row).

@@ -16,10 +16,40 @@ import (
 // every weight once per token. It allocates and fills the buffer, so it
 // takes a fraction of a second per 100 MiB.
 func StreamBandwidth(threads, bytes int) float64 {
+	return NewStreamMeter(threads, bytes).Measure(StreamPasses)
+}
+
+// StreamPasses is how many passes StreamBandwidth reads, the fastest of
+// which counts: enough for one of them to run undisturbed on a machine
+// shared with other work.
+const StreamPasses = 5
+
+// A StreamMeter measures StreamBandwidth again and again over one buffer,
+// allocated and filled once. On a machine shared with other work the
+// bandwidth available moves by 2–3× within minutes, so a figure to compare
+// a run with must be measured right next to that run: a StreamMeter costs
+// only its passes (a few milliseconds per 256 MiB) each time.
+type StreamMeter struct {
+	buf     []byte
+	per     int // bytes each thread reads
+	threads int
+}
+
+// NewStreamMeter allocates and fills the buffer StreamBandwidth(threads,
+// bytes) would read. It stays allocated as long as the meter is in use.
+func NewStreamMeter(threads, bytes int) *StreamMeter {
+	threads = max(1, threads)
 	buf, per := streamBuffer(threads, bytes)
+	return &StreamMeter{buf: buf, per: per, threads: threads}
+}
+
+// Measure reads the buffer passes times (at least once) and returns the
+// fastest pass in bytes per second: the best the machine does at that
+// moment.
+func (m *StreamMeter) Measure(passes int) float64 {
 	var best float64
-	for range 5 {
-		best = max(best, streamPass(buf, per, threads))
+	for range max(1, passes) {
+		best = max(best, streamPass(m.buf, m.per, m.threads))
 	}
 	return best
 }

@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"hash/maphash"
 	"math/bits"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // The two hash tables the tokenizers live on. Both are open addressing with
@@ -24,7 +26,7 @@ type textIndex struct {
 
 func newTextIndex(texts []string) textIndex {
 	size := uint64(1) << bits.Len64(uint64(len(texts))*3/2+1)
-	return textIndex{seed: maphash.MakeSeed(), slots: make([]uint64, size), mask: size - 1, texts: texts}
+	return textIndex{seed: maphash.MakeSeed(), slots: pages.Make[uint64](int(size)), mask: size - 1, texts: texts}
 }
 
 // insert adds id under its text, or returns the id already there.

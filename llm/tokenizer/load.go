@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // The metadata keys read.
@@ -167,7 +168,7 @@ func (t *Tokenizer) loadTokens(f *gguf.File) error {
 	}
 	n := len(tokens)
 
-	t.scores = make([]float32, n)
+	t.scores = pages.Make[float32](n)
 	if v, ok := f.Get(keyScores); ok {
 		a, isArr := v.Array()
 		if !isArr || (a.Elem != gguf.TypeFloat32 && a.Elem != gguf.TypeInt32) {
@@ -193,8 +194,8 @@ func (t *Tokenizer) loadTokens(f *gguf.File) error {
 		}
 	}
 
-	t.types = make([]TokenType, n)
-	t.attrs = make([]Attr, n)
+	t.types = pages.Make[TokenType](n)
+	t.attrs = pages.Make[Attr](n)
 	for i := range t.types {
 		t.types[i] = TypeNormal
 	}
@@ -231,27 +232,14 @@ func (t *Tokenizer) loadTokens(f *gguf.File) error {
 		}
 	}
 
-	total := 0
+	// The texts share one allocation (Array.Strings): the garbage
+	// collector has one object to mark instead of 150k, for as long as the
+	// tokenizer lives.
 	for i, s := range tokens {
 		if s == "" {
 			// llama.cpp renames empty tokens so that they cannot match.
 			tokens[i] = "[EMPTY_" + strconv.Itoa(i) + "]"
 		}
-		total += len(tokens[i])
-	}
-	// Keep the texts in one string rather than one heap object each: the
-	// garbage collector then has one object to mark instead of 150k, for
-	// as long as the tokenizer lives.
-	var arena strings.Builder
-	arena.Grow(total)
-	for _, s := range tokens {
-		arena.WriteString(s)
-	}
-	all := arena.String()
-	for i, off := 0, 0; i < len(tokens); i++ {
-		n := len(tokens[i])
-		tokens[i] = all[off : off+n]
-		off += n
 	}
 	t.tokens = tokens
 	t.index = newTextIndex(tokens)

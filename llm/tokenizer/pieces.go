@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // What is precomputed per token and per byte so that encoding and decoding
@@ -11,15 +13,15 @@ import (
 // buildPieces renders every token as llama_token_to_piece does with
 // special=true, into one backing array.
 func (t *Tokenizer) buildPieces() {
-	buf := make([]byte, 0, len(t.tokens)*6)
-	offs := make([]int32, len(t.tokens)+1)
+	buf := pages.MakeCap[byte](len(t.tokens) * 6)
+	offs := pages.Make[int32](len(t.tokens) + 1)
 	for id, s := range t.tokens {
 		a := t.attrs[id]
 		switch {
 		case a&(AttrUnknown|AttrControl|AttrUserDefined) != 0:
 			buf = append(buf, s...)
 		case a&AttrNormal != 0 && t.kind == SPM:
-			buf = append(buf, strings.ReplaceAll(s, "▁", " ")...)
+			buf = appendSPMDecoded(buf, s)
 		case a&AttrNormal != 0:
 			buf = appendBPEDecoded(buf, s)
 		case a&AttrByte != 0:
@@ -30,6 +32,20 @@ func (t *Tokenizer) buildPieces() {
 		offs[id+1] = int32(len(buf))
 	}
 	t.pieces, t.pieceAt = buf, offs
+}
+
+// appendSPMDecoded appends s with every "▁" (U+2581, SentencePiece's
+// space) made a space, as strings.ReplaceAll would but without a string
+// per token: 32k of them were fresh heap, page-faulted in, at every load.
+func appendSPMDecoded(buf []byte, s string) []byte {
+	for {
+		i := strings.Index(s, "▁")
+		if i < 0 {
+			return append(buf, s...)
+		}
+		buf = append(append(buf, s[:i]...), ' ')
+		s = s[i+len("▁"):]
+	}
 }
 
 // appendBPEDecoded maps the characters of a byte-level BPE token back to the

@@ -1,4 +1,4 @@
-package llm
+package pages
 
 import (
 	"syscall"
@@ -12,14 +12,11 @@ const (
 	madvPopulateWrite = 23
 )
 
-// populate fills the page tables for the pages holding b (a part of a
-// read-only file mapping), and reports whether the kernel could.
-func populate(b []byte) bool { return madvise(b, madvPopulateRead) }
+// PopulateRead fills the page tables for the pages holding b (a part of a
+// read-only file mapping), reading into the page cache what it does not
+// hold yet, and reports whether the kernel could.
+func PopulateRead(b []byte) bool { return madvise(b, madvPopulateRead) }
 
-// populateWrite maps writable, zero-filled pages under b (anonymous memory
-// about to be written for the first time, such as a fresh part of the Go
-// heap). Best effort: where the kernel refuses, the writes fault the pages
-// in as before.
 func populateWrite(b []byte) { madvise(b, madvPopulateWrite) }
 
 // madvise applies advice to the pages holding b.
