@@ -15,6 +15,30 @@ import (
 // because nobody could confirm it (docs/security.md); lsh-full uses the same.
 const StatusNotConfirmed = 3
 
+// GuardRating is what the guard of either executable decides on: f rated
+// where the shell stands (dir and home; "" for the process's own). When
+// the rating is system-destroying, line is f on one line and reason the
+// rating's first reason in parentheses (or ""), for the message or card.
+func GuardRating(f *syntax.File, dir, home string) (r risk.Rating, line, reason string) {
+	o := risk.Host()
+	if dir != "" {
+		o.Dir = dir
+	}
+	if home != "" {
+		o.Home = home
+	}
+	r = risk.RateFileWith(f, o)
+	if !r.Destroying() {
+		return r, "", ""
+	}
+	var b strings.Builder
+	syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, f)
+	if len(r.Reasons) > 0 {
+		reason = " (" + r.Reasons[0] + ")"
+	}
+	return r, strings.TrimSpace(b.String()), reason
+}
+
 // guardError is the guard's refusal; the line ends with its status.
 type guardError struct{ msg string }
 
@@ -28,21 +52,15 @@ func (e *guardError) ExitStatus() int { return StatusNotConfirmed }
 // rated system-destroying and lets the rest run.
 func guard(sess **shell.Session) func(context.Context, *syntax.File) error {
 	return func(_ context.Context, f *syntax.File) error {
-		o := risk.Host()
+		var dir, home string
 		if s := *sess; s != nil {
-			o.Dir, o.Home = s.Dir(), s.Getenv("HOME")
+			dir, home = s.Dir(), s.Getenv("HOME")
 		}
-		r := risk.RateFileWith(f, o)
+		r, line, reason := GuardRating(f, dir, home)
 		if !r.Destroying() {
 			return nil
 		}
-		var b strings.Builder
-		syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, f)
-		reason := ""
-		if len(r.Reasons) > 0 {
-			reason = " (" + r.Reasons[0] + ")"
-		}
 		return &guardError{fmt.Sprintf("guard: not run: %s is rated system-destroying%s; lsh does not ask to confirm it (%s does, on a terminal)",
-			strings.TrimSpace(b.String()), reason, FullName)}
+			line, reason, FullName)}
 	}
 }

@@ -3,12 +3,11 @@ package natural
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/llamashell/lsh/cmd/internal/cli"
 	"github.com/llamashell/lsh/intents"
-	"github.com/llamashell/lsh/intents/risk"
 )
 
 // GuardError is the guard's refusal of a typed line; the shell exits with
@@ -33,26 +32,14 @@ func (e *GuardError) ExitStatus() int { return e.Status }
 func Guard(yes Yes, ask func() Asker, where func() (dir, home string)) func(ctx context.Context, f *syntax.File) error {
 	return func(ctx context.Context, f *syntax.File) error {
 		dir, home := where()
-		o := risk.Host()
-		if dir != "" {
-			o.Dir = dir
-		}
-		if home != "" {
-			o.Home = home
-		}
-		r := risk.RateFileWith(f, o)
+		r, line, reason := cli.GuardRating(f, dir, home)
 		if !r.Destroying() || yes == YesForce {
 			return nil
 		}
-		line := printLine(f)
 		in := intents.Intent{Kind: intents.KindShell, Command: line, Explanation: shellExplanation, Risk: r, Source: intents.SourceShell}
 		var a Asker
 		if ask != nil {
 			a = ask()
-		}
-		reason := ""
-		if len(r.Reasons) > 0 {
-			reason = " (" + r.Reasons[0] + ")"
 		}
 		if a == nil {
 			return &GuardError{StatusNotConfirmed, fmt.Sprintf("guard: not run: %s is rated system-destroying%s, and there is no terminal to confirm on (--yes=force runs it)", line, reason)}
@@ -66,11 +53,4 @@ func Guard(yes Yes, ask func() Asker, where func() (dir, home string)) func(ctx 
 		}
 		return &GuardError{StatusCancelled, "guard: cancelled; nothing ran"}
 	}
-}
-
-// printLine prints a program on one line, for the card.
-func printLine(f *syntax.File) string {
-	var b strings.Builder
-	syntax.NewPrinter(syntax.SingleLine(true)).Print(&b, f)
-	return strings.TrimSpace(b.String())
 }
