@@ -84,8 +84,6 @@ func run(argv []string, stdin, stdout, stderr *os.File) int {
 	return sess.Exit(ctx, status)
 }
 
-func isTTY(f *os.File) bool { return cli.IsTTY(f) }
-
 // frontEndFunc runs an interactive session until it ends and returns the
 // last status.
 type frontEndFunc func(ctx context.Context, sess *shell.Session, in *os.File, errw io.Writer) int

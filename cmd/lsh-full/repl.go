@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 
+	"github.com/llamashell/lsh/cmd/internal/cli"
 	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	"github.com/llamashell/lsh/intents/classify"
 	"github.com/llamashell/lsh/shell"
@@ -30,7 +31,7 @@ type plain struct {
 func (nl *nlPath) runPlain(ctx context.Context, sess *shell.Session, in *os.File, errw io.Writer) int {
 	p := &plain{sess: sess, in: in, errw: errw, nl: nl}
 	go nl.engine.Prepare(ctx)
-	if isTTY(in) {
+	if cli.IsTTY(in) {
 		// Cards are answered on the terminal the lines come from.
 		nl.front = natural.Prompter{In: in, Out: errw}.Confirm
 	}

@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/llamashell/lsh/cmd/internal/cli"
 	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	"github.com/llamashell/lsh/cmd/lsh-full/internal/tui"
 	lshconfig "github.com/llamashell/lsh/config"
@@ -34,7 +35,7 @@ func useTUI(cfg *config, in, out, errw *os.File) bool {
 	case "", "dumb":
 		return false
 	}
-	return isTTY(in) && isTTY(out) && isTTY(errw)
+	return cli.IsTTY(in) && cli.IsTTY(out) && cli.IsTTY(errw)
 }
 
 // tuiFrontEnd is the interactive front-end on a terminal: package tui

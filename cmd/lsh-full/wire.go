@@ -12,6 +12,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/llamashell/lsh/builtins"
+	"github.com/llamashell/lsh/cmd/internal/cli"
 	"github.com/llamashell/lsh/cmd/lsh-full/internal/natural"
 	lshconfig "github.com/llamashell/lsh/config"
 	"github.com/llamashell/lsh/intents"
@@ -53,7 +54,7 @@ func newNLPath(cfg *config, stdin, stdout, stderr *os.File) *nlPath {
 		json:   cfg.JSON,
 		stdout: stdout,
 		stderr: stderr,
-		canAsk: isTTY(stdin) || isTTY(stderr),
+		canAsk: cli.IsTTY(stdin) || cli.IsTTY(stderr),
 	}
 }
 
@@ -113,7 +114,7 @@ func (nl *nlPath) close() {
 // model loads, so the wait has a reason.
 func progressTo(errw io.Writer) func(intents.Progress) {
 	f, ok := errw.(*os.File)
-	if !ok || !isTTY(f) {
+	if !ok || !cli.IsTTY(f) {
 		return nil
 	}
 	var once sync.Once
@@ -250,5 +251,5 @@ func (nl *nlPath) llama(ctx context.Context, env *builtins.Env, run builtins.Run
 // isTerminal reports whether r or w is a terminal.
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
-	return ok && isTTY(file)
+	return ok && cli.IsTTY(file)
 }
