@@ -3,23 +3,16 @@ package llm
 import (
 	"syscall"
 	"testing"
-	"unsafe"
+
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
-// resident reports, per page of x, whether it is in memory (mincore).
+// resident is pages.Resident, skipping the test where mincore is refused.
 func resident(t *testing.T, x []float32) []bool {
 	t.Helper()
-	page := uintptr(syscall.Getpagesize())
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(x)))
-	first := start &^ (page - 1)
-	end := start + uintptr(4*len(x))
-	vec := make([]byte, (end-first+page-1)/page)
-	if _, _, errno := syscall.Syscall(syscall.SYS_MINCORE, first, end-first, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
-		t.Skipf("mincore: %v", errno)
-	}
-	r := make([]bool, len(vec))
-	for i, v := range vec {
-		r[i] = v&1 != 0
+	r, err := pages.Resident(x)
+	if err != nil {
+		t.Skipf("mincore: %v", err)
 	}
 	return r
 }

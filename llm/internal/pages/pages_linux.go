@@ -31,3 +31,25 @@ func madvise(b []byte, advice uintptr) bool {
 	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, first, end-first, advice)
 	return errno == 0
 }
+
+// Resident reports, for each page holding the elements of x, whether it
+// is mapped (mincore): how tests see what Populate and the code built on
+// it did.
+func Resident[T any](x []T) ([]bool, error) {
+	if len(x) == 0 {
+		return nil, nil
+	}
+	page := uintptr(syscall.Getpagesize())
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(x)))
+	first := start &^ (page - 1)
+	end := start + uintptr(len(x))*unsafe.Sizeof(x[0])
+	vec := make([]byte, (end-first+page-1)/page)
+	if _, _, errno := syscall.Syscall(syscall.SYS_MINCORE, first, end-first, uintptr(unsafe.Pointer(&vec[0]))); errno != 0 {
+		return nil, errno
+	}
+	r := make([]bool, len(vec))
+	for i, v := range vec {
+		r[i] = v&1 != 0
+	}
+	return r, nil
+}
