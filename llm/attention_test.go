@@ -1,8 +1,6 @@
 package llm
 
 import (
-	"context"
-	"slices"
 	"testing"
 )
 
@@ -26,20 +24,6 @@ func TestRopeInAttentionChunks(t *testing.T) {
 				t.Fatalf("%s: %d tokens: RoPE in the attention chunks %v, want %v: the test no longer compares the two paths", name, n, got, want)
 			}
 		}
-		batch := newSession(t, m, 256)
-		rows, err := batch.FeedAll(context.Background(), prompt...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		one := newSession(t, m, 256)
-		V := m.Config.Vocab
-		for i, tok := range prompt {
-			if err := one.Feed(context.Background(), tok); err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(one.Logits(), rows[i*V:(i+1)*V]) {
-				t.Fatalf("%s: position %d: logits with RoPE in the attention chunks differ from the batch's", name, i)
-			}
-		}
+		batchEqualsTokenByToken(t, m, prompt, name+", RoPE in the attention chunks")
 	}
 }

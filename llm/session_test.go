@@ -37,24 +37,32 @@ func TestBatchEqualsTokenByToken(t *testing.T) {
 		for len(prompt) < 150 { // cross the 64-token batch boundary twice
 			prompt = append(prompt, prompt[len(prompt)%10+1])
 		}
-		batch := newSession(t, m, 256)
-		rows, err := batch.FeedAll(context.Background(), prompt...)
-		if err != nil {
+		batchEqualsTokenByToken(t, m, prompt, name)
+	}
+}
+
+// batchEqualsTokenByToken fails the test unless prompt fed as one batch
+// (FeedAll) and token by token gives bit-identical logits at every
+// position; what names the case in a failure.
+func batchEqualsTokenByToken(t *testing.T, m *Model, prompt []int32, what string) {
+	t.Helper()
+	batch := newSession(t, m, 256)
+	rows, err := batch.FeedAll(context.Background(), prompt...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := newSession(t, m, 256)
+	V := m.Config.Vocab
+	for i, tok := range prompt {
+		if err := one.Feed(context.Background(), tok); err != nil {
 			t.Fatal(err)
 		}
-		one := newSession(t, m, 256)
-		V := m.Config.Vocab
-		for i, tok := range prompt {
-			if err := one.Feed(context.Background(), tok); err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(one.Logits(), rows[i*V:(i+1)*V]) {
-				t.Fatalf("%s: position %d: batch and single-token logits differ", name, i)
-			}
+		if !slices.Equal(one.Logits(), rows[i*V:(i+1)*V]) {
+			t.Fatalf("%s: position %d: batch and single-token logits differ", what, i)
 		}
-		if !slices.Equal(batch.Logits(), one.Logits()) {
-			t.Fatalf("%s: final logits differ", name)
-		}
+	}
+	if !slices.Equal(batch.Logits(), one.Logits()) {
+		t.Fatalf("%s: final logits differ", what)
 	}
 }
 
