@@ -1,6 +1,7 @@
 package sysinfo
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,14 +33,7 @@ func TestParseProcStat(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, err := parseProcStat(tc.text)
-		switch {
-		case tc.err != "" && (err == nil || err.Error() != tc.err):
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
-		case tc.err == "" && err != nil:
-			t.Errorf("%s: %v", tc.name, err)
-		case tc.err == "" && got != tc.want:
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
-		}
+		checkParse(t, tc.name, got, err, tc.want, tc.err)
 	}
 }
 
@@ -68,14 +62,7 @@ func TestParsePIDStat(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, err := parsePIDStat(tc.line)
-		switch {
-		case tc.err != "" && (err == nil || err.Error() != tc.err):
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
-		case tc.err == "" && err != nil:
-			t.Errorf("%s: %v", tc.name, err)
-		case tc.err == "" && got != tc.want:
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
-		}
+		checkParse(t, tc.name, got, err, tc.want, tc.err)
 	}
 }
 
@@ -106,12 +93,7 @@ func TestParseStatusUID(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, err := parseStatusUID(tc.text)
-		switch {
-		case tc.err != "" && (err == nil || err.Error() != tc.err):
-			t.Errorf("%q: error %v, want %q", tc.text, err, tc.err)
-		case tc.err == "" && (err != nil || got != tc.want):
-			t.Errorf("%q: %d, %v; want %d", tc.text, got, err, tc.want)
-		}
+		checkParse(t, fmt.Sprintf("%q", tc.text), got, err, tc.want, tc.err)
 	}
 }
 

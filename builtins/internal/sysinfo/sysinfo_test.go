@@ -32,14 +32,7 @@ func TestParsePressure(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, err := ParsePressure(tc.text)
-		switch {
-		case tc.err != "" && (err == nil || err.Error() != tc.err):
-			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
-		case tc.err == "" && err != nil:
-			t.Errorf("%s: %v", tc.name, err)
-		case tc.err == "" && got != tc.want:
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
-		}
+		checkParse(t, tc.name, got, err, tc.want, tc.err)
 	}
 }
 
@@ -128,5 +121,20 @@ func TestCollectCancelled(t *testing.T) {
 	cancel()
 	if _, err := Collect(ctx, time.Second); err == nil {
 		t.Error("a cancelled collection returned no error")
+	}
+}
+
+// checkParse checks one row of a parser's table test: the error wantErr
+// exactly when it is not "", else no error and the value want; name says
+// which row.
+func checkParse[T comparable](t *testing.T, name string, got T, err error, want T, wantErr string) {
+	t.Helper()
+	switch {
+	case wantErr != "" && (err == nil || err.Error() != wantErr):
+		t.Errorf("%s: error %v, want %q", name, err, wantErr)
+	case wantErr == "" && err != nil:
+		t.Errorf("%s: %v", name, err)
+	case wantErr == "" && got != want:
+		t.Errorf("%s: %+v, want %+v", name, got, want)
 	}
 }
