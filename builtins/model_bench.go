@@ -188,7 +188,8 @@ type benchResult struct {
 	CPULevel    string    `json:"lsh_cpu_level"`           // quant kernels in use
 	LoadNs      uint64    `json:"lsh_load_first_token_ns"` // Load + a 32-token prompt
 	StreamBytes int64     `json:"lsh_weight_bytes_per_token"`
-	CopyBytes   int64     `json:"lsh_weight_copy_bytes"` // read from the huge-page copy
+	CopyBytes   int64     `json:"lsh_weight_copy_bytes"`      // read from the huge-page copy
+	HugeBytes   int64     `json:"lsh_file_huge_mapped_bytes"` // of the file mapping, in 2 MiB pages
 
 	// The bandwidth ceiling, when measured (see modelBench): the mean of
 	// the repetitions' ceilings, and each repetition's (the fastest of
@@ -259,7 +260,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		if err := b.measure(ctx, &r, s.Reset, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
 			return out, err
 		}
-		r.CopyBytes = m.CopyBytes()
+		r.CopyBytes, r.HugeBytes = m.CopyBytes(), m.HugeMappedBytes()
 		out = append(out, &r)
 	}
 	for _, n := range gens {
@@ -279,7 +280,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		if err := b.measure(ctx, &r, s.Reset, generate); err != nil {
 			return out, err
 		}
-		r.CopyBytes = m.CopyBytes()
+		r.CopyBytes, r.HugeBytes = m.CopyBytes(), m.HugeMappedBytes()
 		r.share()
 		out = append(out, &r)
 	}
@@ -439,6 +440,20 @@ func benchParams(n uint64) string {
 	return fmt.Sprintf("%.2f B", float64(n)/1e9)
 }
 
+// weightSource says where the test read the weights from, and in which
+// pages (llm.Options.MapOnly, gguf.File.HugePages).
+func (r *benchResult) weightSource() string {
+	switch {
+	case r.CopyBytes > 0:
+		return "a huge-page copy"
+	case r.HugeBytes >= r.StreamBytes:
+		return "the file mapping, in 2 MiB pages"
+	case r.HugeBytes > 0:
+		return fmt.Sprintf("the file mapping, %.0f%% of it in 2 MiB pages", 100*float64(r.HugeBytes)/float64(r.StreamBytes))
+	}
+	return "the file mapping, in 4 KiB pages"
+}
+
 // footer adds what llama-bench does not say: kernels, load latency and
 // how close generation came to the memory-bandwidth ceiling.
 func (b *bench) footer(results []*benchResult) {
@@ -458,8 +473,7 @@ func (b *bench) footer(results []*benchResult) {
 		}
 		seen[r.NThreads] = true
 		fmt.Fprintf(w, "threads %d: load + first token of a 32-token prompt %.3f s; weights read from %s; %.0f MB of weights per token\n",
-			r.NThreads, float64(r.LoadNs)/1e9, map[bool]string{true: "a huge-page copy", false: "the file mapping"}[r.CopyBytes > 0],
-			float64(r.StreamBytes)/1e6)
+			r.NThreads, float64(r.LoadNs)/1e9, r.weightSource(), float64(r.StreamBytes)/1e6)
 	}
 	for _, r := range results {
 		if len(r.SamplesPct) == 0 {

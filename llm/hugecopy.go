@@ -8,13 +8,15 @@ import (
 )
 
 // Generation reads every weight once per token, 630 MB for TinyLlama, and
-// from a file mapping that means 160 000 4 KiB pages per token: the page
-// walks of the TLB misses cost a third of the time (measured: tg 1.3–1.8×
-// faster from the same bytes in 2 MiB pages). The kernel maps page-cache
-// files only in 4 KiB pages here (MADV_COLLAPSE on a file mapping fails),
-// so after its first forward pass a model copies the matrices a token
-// streams into private anonymous memory advised for transparent huge pages,
-// in the background, and switches to the copy between two forward passes.
+// from a file mapping in 4 KiB pages that means 160 000 pages per token:
+// the page walks of the TLB misses cost a third of the time (measured: tg
+// 1.3–1.8× faster from the same bytes in 2 MiB pages). The mapping is in
+// 2 MiB pages where the page cache can hold the file in 2 MiB folios
+// (gguf.File.HugePages, llm/internal/pages); where it cannot (another
+// filesystem, or small folios still mapped by another process), after its
+// first forward pass a model copies the matrices a token streams into
+// private anonymous memory advised for transparent huge pages, in the
+// background, and switches to the copy between two forward passes.
 // The first answer never waits for it, and the copy runs at the lowest
 // priority so that it takes the cores only when generation leaves them
 // (it costs about a second of CPU, mostly the kernel zeroing huge pages);
@@ -58,9 +60,10 @@ func (m *Model) streamed() []*matrix {
 	return ms
 }
 
-// startCopy begins the background copy, once, unless the model maps only.
+// startCopy begins the background copy, once, unless the model maps only
+// or its mapping already reads the weights in 2 MiB pages.
 func (m *Model) startCopy() {
-	if m.mapOnly {
+	if m.mapOnly || m.file.HugePages() {
 		return
 	}
 	h := &m.huge

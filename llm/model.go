@@ -47,10 +47,11 @@ type Options struct {
 	// (GOMAXPROCS, which follows a container's CPU limit).
 	Threads int
 	// MapOnly keeps the weights in the file mapping alone. By default,
-	// after the first forward pass, the model copies the matrices a token
-	// reads into private memory in transparent huge pages, in the
-	// background, which makes generation faster (fewer TLB misses) at the
-	// cost of that much more RAM (see Model.CopyBytes).
+	// when the mapping reads them in 4 KiB pages, after the first forward
+	// pass the model copies the matrices a token reads into private memory
+	// in transparent huge pages, in the background, which makes generation
+	// faster (fewer TLB misses) at the cost of that much more RAM (see
+	// Model.CopyBytes and hugecopy.go).
 	MapOnly bool
 }
 
@@ -134,6 +135,13 @@ func (m *Model) File() *gguf.File { return m.file }
 // MappedBytes is the size of the mapped file: the weights live there, not
 // in the Go heap.
 func (m *Model) MappedBytes() int64 { return m.file.Size }
+
+// HugeMappedBytes is how many bytes of the model file are mapped in 2 MiB
+// pages at this moment (0 where that cannot be known).
+func (m *Model) HugeMappedBytes() int64 {
+	n, _ := m.file.HugeMapped()
+	return n
+}
 
 // StreamedBytes is how many bytes of weights one token reads: every
 // matrix but the token embedding table (of which a token reads one row),

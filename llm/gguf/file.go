@@ -85,6 +85,7 @@ type File struct {
 	tensors map[string]int
 	data    []byte // the whole file, mapped
 	unmap   func() error
+	huge    bool // data is read in 2 MiB pages (see mapFile)
 }
 
 // Open maps and parses the GGUF file at path.
@@ -104,7 +105,7 @@ func Open(path string) (*File, error) {
 	if st.Size() < 4 {
 		return nil, fmt.Errorf("gguf: %s: not a GGUF file (%d bytes)", path, st.Size())
 	}
-	data, unmap, err := mapFile(fd, st.Size())
+	data, unmap, huge, err := mapFile(fd, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("gguf: %s: %w", path, err)
 	}
@@ -113,7 +114,7 @@ func Open(path string) (*File, error) {
 		unmap()
 		return nil, fmt.Errorf("gguf: %s: %w", path, err)
 	}
-	f.Path, f.unmap = path, unmap
+	f.Path, f.unmap, f.huge = path, unmap, huge
 	return f, nil
 }
 
@@ -126,6 +127,15 @@ func Parse(data []byte) (*File, error) {
 	}
 	return f, nil
 }
+
+// HugePages reports whether the mapping reads the file in 2 MiB pages
+// (now, or as it is read back from disk after Open dropped its small
+// folios from the page cache): see mapFile.
+func (f *File) HugePages() bool { return f.huge }
+
+// HugeMapped is how many bytes of the file are mapped in 2 MiB pages at
+// this moment (Linux only).
+func (f *File) HugeMapped() (int64, error) { return hugeMapped(f.data) }
 
 // Close releases the mapping. Tensor data and undecoded arrays obtained from
 // the file must not be used afterwards.

@@ -149,6 +149,13 @@ func (w *Writer) WriteFile(path string) error {
 		// the conventional 0644).
 		err = tmp.Chmod(0o644)
 	}
+	if err == nil {
+		// On disk before it gets its name: a crash cannot leave a model
+		// cut short under the real name, and the page cache then holds
+		// clean pages, which a later load may drop and read back in 2 MiB
+		// folios (mmap_unix.go).
+		err = tmp.Sync()
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

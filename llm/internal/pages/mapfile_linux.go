@@ -1,0 +1,216 @@
+package pages
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Why a model file is mapped in 2 MiB pages, and how.
+//
+// A mapping reads a file in 4 KiB pages unless the page cache holds it in
+// 2 MiB folios, which Linux then maps whole (one page-table entry each).
+// The difference is large on a virtual machine: on the one lsh is measured
+// on, the first touch of each 4 KiB page of a mapping costs ~1.5 µs even
+// when its page-table entry is already there (the hypervisor builds its
+// own entry for it), so a process mapping TinyLlama's 636 MiB pays ~250 ms
+// of CPU before its first answer, and every token after it a TLB miss per
+// 4 KiB. In 2 MiB pages the same first touch took 10 ms.
+//
+// The folios' size is decided when the file is read from disk: through a
+// mapping advised MADV_HUGEPAGE, readahead reads it into 2 MiB folios (on
+// filesystems with large folios: ext4 and XFS in current kernels), and
+// they stay until the cache evicts them. A file read by read(2) or written
+// by cp or a downloader sits in small folios, and the kernel cannot merge
+// those in place (MADV_COLLAPSE refuses page-cache files here). So MapFile
+// advises its mapping, checks whether the cache holds the file in 2 MiB
+// folios, and if it does not, first tests on one 2 MiB piece that reading
+// it again gives one, then drops the file's cached pages: the model's
+// first use reads them back from disk, once, into 2 MiB folios, and every
+// later process maps them in 2 MiB pages. Pages that another process maps
+// or that are not yet written back are not dropped, and stay as they are.
+
+// HugePage is the size of a page that maps a 2 MiB folio whole (amd64
+// and arm64 with 4 KiB base pages).
+const HugePage = 2 << 20
+
+// FilePages says in which pages a file mapping reads its file.
+type FilePages int
+
+const (
+	// SmallPages: 4 KiB pages; the kernel, its settings or the file's
+	// filesystem give no larger ones.
+	SmallPages FilePages = iota
+	// HugePages: the page cache holds the file in 2 MiB folios.
+	HugePages
+	// HugePagesOnRead: the file's small folios were dropped from the page
+	// cache; it is read from disk again, into 2 MiB folios, as it is used.
+	HugePagesOnRead
+)
+
+func (p FilePages) String() string {
+	switch p {
+	case HugePages:
+		return "2 MiB pages"
+	case HugePagesOnRead:
+		return "2 MiB pages once re-read from disk"
+	}
+	return "4 KiB pages"
+}
+
+// FileMap is a read-only shared mapping of a whole file.
+type FileMap struct {
+	Data  []byte
+	Pages FilePages
+	mem   []byte // the whole reservation still mapped (Data is its start)
+}
+
+// MapFile maps the size bytes of fd read-only and shared, at an address
+// aligned to HugePage, in 2 MiB pages wherever it can (see above).
+func MapFile(fd *os.File, size int) (*FileMap, error) {
+	if size <= 0 {
+		return nil, fmt.Errorf("cannot map %d bytes", size)
+	}
+	if size < 2*HugePage { // not one whole, aligned 2 MiB piece: nothing to gain
+		p, err := unix.MmapPtr(int(fd.Fd()), 0, nil, uintptr(size), unix.PROT_READ, unix.MAP_SHARED)
+		if err != nil {
+			return nil, fmt.Errorf("mmap: %w", err)
+		}
+		data := unsafe.Slice((*byte)(p), size)
+		return &FileMap{Data: data, mem: data}, nil
+	}
+	// Reserve HugePage more than needed, then map the file over the
+	// aligned part: a 2 MiB folio is mapped whole only where file offset
+	// and address agree modulo 2 MiB.
+	total := uintptr(size + HugePage)
+	raw, err := unix.MmapPtr(-1, 0, nil, total, unix.PROT_NONE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		return nil, fmt.Errorf("mmap: %w", err)
+	}
+	head := (HugePage - uintptr(raw)%HugePage) % HugePage
+	start := unsafe.Add(raw, head)
+	if _, err := unix.MmapPtr(int(fd.Fd()), 0, start, uintptr(size), unix.PROT_READ, unix.MAP_SHARED|unix.MAP_FIXED); err != nil {
+		unix.MunmapPtr(raw, total)
+		return nil, fmt.Errorf("mmap: %w", err)
+	}
+	// The reservation's slack before and after the file.
+	if head > 0 {
+		unix.MunmapPtr(raw, head)
+	}
+	if tail := total - head - uintptr(size); tail > 0 {
+		unix.MunmapPtr(unsafe.Add(start, size), tail)
+	}
+	data := unsafe.Slice((*byte)(start), size)
+	m := &FileMap{Data: data, mem: data}
+	m.Pages = settle(fd, data)
+	return m, nil
+}
+
+// Unmap releases the mapping; Data must no longer be used.
+func (m *FileMap) Unmap() error {
+	if m.mem == nil {
+		return nil
+	}
+	err := unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(m.mem)), uintptr(len(m.mem)))
+	m.mem, m.Data = nil, nil
+	return err
+}
+
+// settle advises data (fd's mapping) for 2 MiB pages and makes the page
+// cache hold fd in 2 MiB folios if it can (see above), reporting the
+// pages data will be read in.
+func settle(fd *os.File, data []byte) FilePages {
+	if unix.Madvise(data, unix.MADV_HUGEPAGE) != nil {
+		return SmallPages // no transparent huge pages here
+	}
+	// Touch a few whole 2 MiB pieces spread over the file: each is mapped
+	// in one 2 MiB page if its folio is one (a piece not cached yet is
+	// read now, into one).
+	pieces := len(data) / HugePage
+	var samples []int
+	for i := range 4 {
+		o := pieces * (2*i + 1) / 8 * HugePage
+		if len(samples) == 0 || samples[len(samples)-1] != o {
+			samples = append(samples, o)
+		}
+	}
+	for _, o := range samples {
+		touch(data[o])
+	}
+	huge, err := HugeMapped(data)
+	switch {
+	case err != nil:
+		return SmallPages
+	case huge >= int64(len(samples))*HugePage:
+		return HugePages
+	}
+	// Would the cache read a piece back into a 2 MiB folio? Drop one
+	// sample and read it again before dropping the whole file.
+	o := samples[0]
+	if unix.Madvise(data, unix.MADV_DONTNEED) != nil || // unmap the samples, so the cache may drop them
+		unix.Fadvise(int(fd.Fd()), int64(o), HugePage, unix.FADV_DONTNEED) != nil {
+		return SmallPages
+	}
+	touch(data[o])
+	if huge, err := HugeMapped(data); err != nil || huge < HugePage {
+		return SmallPages
+	}
+	if unix.Madvise(data[o:o+HugePage], unix.MADV_DONTNEED) != nil ||
+		unix.Fadvise(int(fd.Fd()), 0, 0, unix.FADV_DONTNEED) != nil {
+		return SmallPages
+	}
+	return HugePagesOnRead
+}
+
+// sink keeps touch's reads from being optimised away.
+var sink byte
+
+// touch reads b, mapping the page that holds it.
+func touch(b byte) { sink += b }
+
+// HugeMapped reports how many bytes of the file mapping b starts are
+// mapped in 2 MiB pages now (FilePmdMapped in /proc/self/smaps).
+func HugeMapped(b []byte) (int64, error) {
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	head := fmt.Appendf(nil, "%x-", uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	s := bufio.NewScanner(f)
+	in := false
+	for s.Scan() {
+		line := s.Bytes()
+		if isMapLine(line) {
+			if in {
+				break
+			}
+			in = bytes.HasPrefix(line, head)
+			continue
+		}
+		if v, ok := bytes.CutPrefix(line, []byte("FilePmdMapped:")); in && ok {
+			kb, err := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("/proc/self/smaps: %q: %w", line, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	if err := s.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("/proc/self/smaps: no FilePmdMapped for the mapping at %s", head[:len(head)-1])
+}
+
+// isMapLine reports whether an smaps line starts a mapping's entry
+// ("7f3af5e00000-7f3b1d600000 r--s …") rather than being one of its
+// fields ("Rss:   651264 kB").
+func isMapLine(line []byte) bool {
+	i := bytes.IndexByte(line, ' ')
+	return i > 0 && bytes.IndexByte(line[:i], '-') > 0 && bytes.IndexByte(line[:i], ':') < 0
+}
