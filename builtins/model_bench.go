@@ -446,10 +446,8 @@ func (r *benchResult) weightSource() string {
 	switch {
 	case r.CopyBytes > 0:
 		return "a huge-page copy"
-	case r.HugeBytes >= r.StreamBytes:
-		return "the file mapping, in 2 MiB pages"
 	case r.HugeBytes > 0:
-		return fmt.Sprintf("the file mapping, %.0f%% of it in 2 MiB pages", 100*float64(r.HugeBytes)/float64(r.StreamBytes))
+		return fmt.Sprintf("the file mapping, %.0f MB of it in 2 MiB pages", float64(r.HugeBytes)/1e6)
 	}
 	return "the file mapping, in 4 KiB pages"
 }

@@ -120,6 +120,9 @@ func TestModelBenchJSON(t *testing.T) {
 		if bw, _ := o["lsh_bandwidth_bytes_per_s"].(float64); !near(bw, (ceilings[0]+ceilings[1])/2) {
 			t.Errorf("test %d: bandwidth %v, the mean of %v", i, bw, ceilings)
 		}
+		if hb, ok := o["lsh_file_huge_mapped_bytes"].(float64); !ok || hb < 0 {
+			t.Errorf("test %d: lsh_file_huge_mapped_bytes = %v", i, o["lsh_file_huge_mapped_bytes"])
+		}
 		if o["lsh_bandwidth_passes"] != 10.0 {
 			t.Errorf("test %d: %v passes per ceiling, want 10 (5 before and 5 after)", i, o["lsh_bandwidth_passes"])
 		}
@@ -144,6 +147,23 @@ func TestModelBenchJSON(t *testing.T) {
 		}
 		if m, _ := o["lsh_bandwidth_pct_median"].(float64); !near(m, (pcts[0]+pcts[1])/2) {
 			t.Errorf("tg test: median share %v of %v", m, pcts)
+		}
+	}
+}
+
+// The footer says where the weights were read from and in which pages.
+func TestBenchWeightSource(t *testing.T) {
+	for _, c := range []struct {
+		copied, huge int64
+		want         string
+	}{
+		{0, 0, "the file mapping, in 4 KiB pages"},
+		{0, 629_145_600, "the file mapping, 629 MB of it in 2 MiB pages"},
+		{660_000_000, 629_145_600, "a huge-page copy"},
+	} {
+		r := benchResult{CopyBytes: c.copied, HugeBytes: c.huge, StreamBytes: 630_000_000}
+		if got := r.weightSource(); got != c.want {
+			t.Errorf("copy %d, 2 MiB pages %d: %q, want %q", c.copied, c.huge, got, c.want)
 		}
 	}
 }
