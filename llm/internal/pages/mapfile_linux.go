@@ -17,8 +17,8 @@ import (
 // 2 MiB folios, which Linux then maps whole (one page-table entry each).
 // The difference is large on a virtual machine: on the one lsh is measured
 // on, the first touch of each 4 KiB page of a mapping costs ~1.5 µs even
-// when its page-table entry is already there (the hypervisor builds its
-// own entry for it), so a process mapping TinyLlama's 636 MiB pays ~250 ms
+// when its page-table entry is already there (the hypervisor's shadow page
+// tables, it seems, build their own entry at that moment), so a process mapping TinyLlama's 636 MiB pays ~250 ms
 // of CPU before its first answer, and every token after it a TLB miss per
 // 4 KiB. In 2 MiB pages the same first touch took 10 ms.
 //
@@ -34,10 +34,6 @@ import (
 // first use reads them back from disk, once, into 2 MiB folios, and every
 // later process maps them in 2 MiB pages. Pages that another process maps
 // or that are not yet written back are not dropped, and stay as they are.
-
-// HugePage is the size of a page that maps a 2 MiB folio whole (amd64
-// and arm64 with 4 KiB base pages).
-const HugePage = 2 << 20
 
 // FilePages says in which pages a file mapping reads its file.
 type FilePages int
@@ -67,7 +63,6 @@ func (p FilePages) String() string {
 type FileMap struct {
 	Data  []byte
 	Pages FilePages
-	mem   []byte // the whole reservation still mapped (Data is its start)
 }
 
 // MapFile maps the size bytes of fd read-only and shared, at an address
@@ -76,13 +71,12 @@ func MapFile(fd *os.File, size int) (*FileMap, error) {
 	if size <= 0 {
 		return nil, fmt.Errorf("cannot map %d bytes", size)
 	}
-	if size < 2*HugePage { // not one whole, aligned 2 MiB piece: nothing to gain
+	if size < 2*HugePage { // too small for 2 MiB pages to matter
 		p, err := unix.MmapPtr(int(fd.Fd()), 0, nil, uintptr(size), unix.PROT_READ, unix.MAP_SHARED)
 		if err != nil {
 			return nil, fmt.Errorf("mmap: %w", err)
 		}
-		data := unsafe.Slice((*byte)(p), size)
-		return &FileMap{Data: data, mem: data}, nil
+		return &FileMap{Data: unsafe.Slice((*byte)(p), size)}, nil
 	}
 	// Reserve HugePage more than needed, then map the file over the
 	// aligned part: a 2 MiB folio is mapped whole only where file offset
@@ -106,18 +100,16 @@ func MapFile(fd *os.File, size int) (*FileMap, error) {
 		unix.MunmapPtr(unsafe.Add(start, size), tail)
 	}
 	data := unsafe.Slice((*byte)(start), size)
-	m := &FileMap{Data: data, mem: data}
-	m.Pages = settle(fd, data)
-	return m, nil
+	return &FileMap{Data: data, Pages: settle(fd, data)}, nil
 }
 
 // Unmap releases the mapping; Data must no longer be used.
 func (m *FileMap) Unmap() error {
-	if m.mem == nil {
+	if m.Data == nil {
 		return nil
 	}
-	err := unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(m.mem)), uintptr(len(m.mem)))
-	m.mem, m.Data = nil, nil
+	err := unix.MunmapPtr(unsafe.Pointer(unsafe.SliceData(m.Data)), uintptr(len(m.Data)))
+	m.Data = nil
 	return err
 }
 

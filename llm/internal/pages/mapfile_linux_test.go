@@ -126,30 +126,23 @@ func TestMapFileSettlesTheCacheInHugeFolios(t *testing.T) {
 	if err != nil || hugeBefore != 0 {
 		t.Fatalf("written 4 KiB at a time, %d bytes of the file are in 2 MiB pages (%v), want 0", hugeBefore, err)
 	}
-	m, err := MapFile(f, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Unmap()
-	if m.Pages != HugePagesOnRead {
-		t.Errorf("MapFile of a file cached in 4 KiB folios: %v, want %v", m.Pages, HugePagesOnRead)
-	}
-	if !bytes.Equal(m.Data, want) {
-		t.Fatal("the mapping differs from the file after its pages were dropped")
-	}
-	if got, err := HugeMapped(m.Data); err != nil || got != 6*HugePage {
-		t.Errorf("after reading the file through the mapping, %d bytes are in 2 MiB pages (%v), want %d", got, err, 6*HugePage)
-	}
-	m2, err := MapFile(f, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m2.Unmap()
-	if m2.Pages != HugePages {
-		t.Errorf("a second mapping finds %v, want %v", m2.Pages, HugePages)
-	}
-	if !bytes.Equal(m2.Data, want) {
-		t.Fatal("the second mapping differs from the file")
+	// The first mapping drops the 4 KiB folios; reading it brings the file
+	// back in 2 MiB ones, which the second mapping finds.
+	for i, wantPages := range []FilePages{HugePagesOnRead, HugePages} {
+		m, err := MapFile(f, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Unmap()
+		if m.Pages != wantPages {
+			t.Errorf("mapping %d: %v, want %v", i+1, m.Pages, wantPages)
+		}
+		if !bytes.Equal(m.Data, want) {
+			t.Fatalf("mapping %d differs from the file", i+1)
+		}
+		if got, err := HugeMapped(m.Data); err != nil || got != 6*HugePage {
+			t.Errorf("mapping %d: after reading the file, %d bytes are in 2 MiB pages (%v), want %d", i+1, got, err, 6*HugePage)
+		}
 	}
 }
 
