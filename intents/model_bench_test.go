@@ -141,3 +141,61 @@ func BenchmarkIntentDiskCache(b *testing.B) {
 	}
 	report(b, first, evaluated, prompt)
 }
+
+// The confirm card: the whole intent, from Enter to the Intent the card
+// shows (ms-to-card), and the reply's tokens (generated, of which sampled
+// were the model's choice). A model of random weights writes its strings
+// to the schema's length bounds, so these are the longest replies the
+// grammar allows; a trained model's are a few dozen tokens.
+
+// cardIntent resolves req on e to its intent.
+func cardIntent(b *testing.B, e *Engine, req Request) RunStats {
+	if _, err := e.Resolve(context.Background(), req, nil); err != nil {
+		b.Fatal(err)
+	}
+	return e.LastRun()
+}
+
+func reportCard(b *testing.B, card time.Duration, generated, sampled int) {
+	b.ReportMetric(float64(card.Microseconds())/1e3/float64(b.N), "ms-to-card")
+	b.ReportMetric(float64(generated)/float64(b.N), "generated")
+	b.ReportMetric(float64(sampled)/float64(b.N), "sampled")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkCardWarm: the model loaded and the opening in the session.
+func BenchmarkCardWarm(b *testing.B) {
+	e := benchEngine(b, modelHost(b), benchModel(b), "")
+	defer e.Close()
+	dir := b.TempDir()
+	cardIntent(b, e, Request{Text: benchRequests[1], Dir: dir})
+	e.model.WaitCopy()
+	var card time.Duration
+	generated, sampled := 0, 0
+	b.ResetTimer()
+	for i := range b.N {
+		st := cardIntent(b, e, Request{Text: benchRequests[i%2], Dir: dir})
+		card += st.Total
+		generated += st.Generated
+		sampled += st.Sampled
+	}
+	reportCard(b, card, generated, sampled)
+}
+
+// BenchmarkCardCold: a new engine, the model not loaded, no prompt cache.
+func BenchmarkCardCold(b *testing.B) {
+	path := benchModel(b)
+	h := modelHost(b)
+	var card time.Duration
+	generated, sampled := 0, 0
+	for i := range b.N {
+		e := benchEngine(b, h, path, "")
+		start := time.Now()
+		st := cardIntent(b, e, Request{Text: benchRequests[i%2], Dir: b.TempDir()})
+		card += time.Since(start) // loading counted too
+		generated += st.Generated
+		sampled += st.Sampled
+		e.Close()
+	}
+	reportCard(b, card, generated, sampled)
+}
