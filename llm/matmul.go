@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/internal/pages"
@@ -192,37 +193,60 @@ type mmJob struct {
 // non-nil, ps is gate and up and the result goes to glu.
 func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 	j.in, j.np, j.glu = in, len(ps), glu
-	chunks := 0
 	for i, pr := range ps {
 		if in.d != pr.w.cols || (glu != nil && pr.w.rows != ps[0].w.rows) {
 			panic(fmt.Sprintf("llm: matmul %s: input width %d, matrix has %d columns", pr.w.name, in.d, pr.w.cols))
 		}
 		j.ps[i] = pr
 	}
-	for i, pr := range ps {
-		j.first[i] = chunks
-		j.span[i] = chunkRows(pr.w.rows, pr.w.cols, in.n, p.threads)
-		chunks += (pr.w.rows + j.span[i] - 1) / j.span[i]
-		if glu != nil {
-			break // up follows gate's chunks
-		}
-	}
-	j.first[j.np] = chunks
-	if glu != nil {
-		j.first[1] = chunks
-	}
+	j.first, j.span = chunkLayout(ps, glu != nil, in.n, p.threads)
+	chunks := j.first[j.np]
 	if len(j.tiles) < p.threads {
 		j.tiles = make([][]float32, p.threads)
 	}
 	p.run(j, chunks)
 }
 
-// chunkRows is how many output rows one chunk computes: enough chunks for
-// every worker to take several (a worker slowed by another process on a
-// shared machine is then overtaken, not waited for), a multiple of 16
-// rows (kernels work on groups of rows), and a tile of at most 2^24
-// multiply-adds, so that no kernel call runs long enough to delay the
-// garbage collector.
+// chunkLayout splits the products ps of a job over n tokens into chunks:
+// product i's chunks start at first[i] (first[len(ps)] is their number)
+// and have span[i] rows. With glu, ps is gate and up, whose chunks are
+// the same rows of both.
+func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]int) {
+	bytes, chunks := 0, 0
+	for _, pr := range ps {
+		bytes += pr.w.rows * pr.w.rowBytes
+	}
+	for i, pr := range ps {
+		first[i] = chunks
+		share := float64(pr.w.rows*pr.w.rowBytes) / float64(bytes)
+		if glu {
+			share = 1 // up follows gate's chunks
+		}
+		span[i] = chunkRows(pr.w.rows, pr.w.cols, n, threads, share)
+		chunks += (pr.w.rows + span[i] - 1) / span[i]
+		if glu {
+			first[1] = chunks
+			break
+		}
+	}
+	first[len(ps)] = chunks
+	return first, span
+}
+
+// chunkRows is how many output rows one chunk of a product computes:
+// enough chunks for every worker to take several (a worker slowed by
+// another process on a shared machine is then overtaken, not waited for),
+// a multiple of 16 rows (kernels work on groups of rows), and a tile of at
+// most 2^24 multiply-adds, so that no kernel call runs long enough to
+// delay the garbage collector.
+//
+// share is the product's part of the job's weight bytes: the products of
+// one job get chunks of about the same bytes, so that the workers'
+// regions (pool.publish) weigh about the same. Counted per product, Q's
+// four chunks of 590 KB and K's and V's of 73 KB (TinyLlama) gave one
+// region 2.5 MB of the 3 MB job; the other worker then waited for a
+// whole Q chunk at the end. Measured in-process (TinyLlama tg, timers
+// around each dispatch, two runs): the Q/K/V job 40.2 → 43.7 GB/s.
 //
 // A one-token product (generation) has two chunks per worker, not
 // eight: its chunks are streamed from memory, two streams per chunk in the
@@ -231,16 +255,22 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 // 3–6% faster than four, four 1–11% faster than eight, sixteen 3–11%
 // slower; with another process spinning on one of the two cores, two per
 // worker was no slower than eight (the other worker still takes over the
-// chunks of one set aside, half its share at a time).
-func chunkRows(rows, cols, n, threads int) int {
+// chunks of one set aside, half its share at a time). One or three per
+// worker measured no better in the same in-process timing.
+func chunkRows(rows, cols, n, threads int, share float64) int {
 	per := 8
 	if n == 1 {
 		per = 2
 	}
-	span := rows / (per * threads)
-	span = min(span, (1<<24)/(n*cols))
-	if span >= 16 {
-		span &^= 15
+	k := max(1, int(math.Round(float64(per*threads)*share)))
+	span := (rows + k - 1) / k
+	if limit := (1 << 24) / (n * cols); span > limit {
+		span = limit
+		if span >= 16 {
+			span &^= 15
+		}
+	} else if span >= 16 {
+		span = (span + 15) &^ 15
 	}
 	return max(span, 1)
 }

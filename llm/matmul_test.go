@@ -115,3 +115,64 @@ func TestMatmulThreads(t *testing.T) {
 		}
 	}
 }
+
+// A job's chunks cover every row of its products once, and the workers'
+// regions (chunks split evenly by count, pool.publish) carry about the
+// same weight bytes, so that no worker is left with most of a job.
+func TestChunkLayoutBalancesRegions(t *testing.T) {
+	mat := func(rows, cols, rowBytes int) product {
+		return product{w: &matrix{rows: rows, cols: cols, rowBytes: rowBytes}}
+	}
+	// TinyLlama's shapes: Q4_K rows of 2048 are 1152 bytes, Q6_K 1680.
+	q, k, v := mat(2048, 2048, 1152), mat(256, 2048, 1152), mat(256, 2048, 1680)
+	gate, up, down := mat(5632, 2048, 1152), mat(5632, 2048, 1152), mat(2048, 5632, 4620)
+	for _, c := range []struct {
+		name    string
+		ps      []product
+		glu     bool
+		n       int
+		threads int
+	}{
+		{"qkv, one token", []product{q, k, v}, false, 1, 2},
+		{"qkv, a batch", []product{q, k, v}, false, 64, 2},
+		{"qkv, four threads", []product{q, k, v}, false, 1, 4},
+		{"gate+up", []product{gate, up}, true, 1, 2},
+		{"down", []product{down}, false, 1, 2},
+		{"down, a batch", []product{down}, false, 64, 3},
+	} {
+		first, span := chunkLayout(c.ps, c.glu, c.n, c.threads)
+		chunks := first[len(c.ps)]
+		bytes := make([]int, chunks) // each chunk's weight bytes
+		np := len(c.ps)
+		if c.glu {
+			np = 1 // a chunk computes the same rows of gate and up
+		}
+		for i := range np {
+			w := c.ps[i].w
+			covered := 0
+			for ch := first[i]; ch < first[i+1]; ch++ {
+				lo := (ch - first[i]) * span[i]
+				hi := min(lo+span[i], w.rows)
+				if lo >= hi {
+					t.Fatalf("%s: product %d chunk %d is empty", c.name, i, ch)
+				}
+				covered += hi - lo
+				bytes[ch] = (hi - lo) * w.rowBytes
+			}
+			if covered != w.rows {
+				t.Errorf("%s: product %d: chunks cover %d rows of %d", c.name, i, covered, w.rows)
+			}
+		}
+		lo, hi := math.MaxInt, 0
+		for r := range c.threads {
+			sum := 0
+			for _, b := range bytes[r*chunks/c.threads : (r+1)*chunks/c.threads] {
+				sum += b
+			}
+			lo, hi = min(lo, sum), max(hi, sum)
+		}
+		if float64(hi) > 1.35*float64(lo) {
+			t.Errorf("%s: %d chunks, regions of %d to %d bytes", c.name, chunks, lo, hi)
+		}
+	}
+}
