@@ -441,15 +441,20 @@ func benchParams(n uint64) string {
 }
 
 // weightSource says where the test read the weights from, and in which
-// pages (llm.Options.MapOnly, gguf.File.HugePages).
+// pages (llm.Options.MapOnly, gguf.File.HugePages): a model mapped in
+// 2 MiB pages copies only its repacked matrices, one in 4 KiB pages all.
 func (r *benchResult) weightSource() string {
+	mapping := "the file mapping, in 4 KiB pages"
+	if r.HugeBytes > 0 {
+		mapping = fmt.Sprintf("the file mapping, %.0f MB of it in 2 MiB pages", float64(r.HugeBytes)/1e6)
+	}
 	switch {
+	case r.CopyBytes > 0 && r.HugeBytes > 0:
+		return fmt.Sprintf("a copy of the repacked matrices (%.0f MB) and %s", float64(r.CopyBytes)/1e6, mapping)
 	case r.CopyBytes > 0:
 		return "a huge-page copy"
-	case r.HugeBytes > 0:
-		return fmt.Sprintf("the file mapping, %.0f MB of it in 2 MiB pages", float64(r.HugeBytes)/1e6)
 	}
-	return "the file mapping, in 4 KiB pages"
+	return mapping
 }
 
 // footer adds what llama-bench does not say: kernels, load latency and

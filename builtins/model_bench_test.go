@@ -159,7 +159,8 @@ func TestBenchWeightSource(t *testing.T) {
 	}{
 		{0, 0, "the file mapping, in 4 KiB pages"},
 		{0, 629_145_600, "the file mapping, 629 MB of it in 2 MiB pages"},
-		{660_000_000, 629_145_600, "a huge-page copy"},
+		{660_000_000, 0, "a huge-page copy"},
+		{482_000_000, 629_145_600, "a copy of the repacked matrices (482 MB) and the file mapping, 629 MB of it in 2 MiB pages"},
 	} {
 		r := benchResult{CopyBytes: c.copied, HugeBytes: c.huge, StreamBytes: 630_000_000}
 		if got := r.weightSource(); got != c.want {

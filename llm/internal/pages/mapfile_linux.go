@@ -120,30 +120,48 @@ func settle(fd *os.File, data []byte) FilePages {
 	if unix.Madvise(data, unix.MADV_HUGEPAGE) != nil {
 		return SmallPages // no transparent huge pages here
 	}
-	// Touch a few whole 2 MiB pieces spread over the file: each is mapped
-	// in one 2 MiB page if its folio is one (a piece not cached yet is
-	// read now, into one).
-	pieces := len(data) / HugePage
-	var samples []int
-	for i := range 4 {
-		o := pieces * (2*i + 1) / 8 * HugePage
-		if len(samples) == 0 || samples[len(samples)-1] != o {
-			samples = append(samples, o)
+	// Touch every whole 2 MiB piece the cache holds: each is mapped in one
+	// 2 MiB page if its folio is one. A piece held only in part was read
+	// in small folios (a 2 MiB folio is cached whole or not at all); one
+	// not held at all will be read through this mapping, into one folio.
+	resident, err := Resident(data)
+	if err != nil {
+		return SmallPages
+	}
+	const perPiece = HugePage / 4096
+	touched, partial, sample := 0, 0, -1
+	for o := 0; o+HugePage <= len(data); o += HugePage {
+		held := 0
+		for _, r := range resident[o/4096 : o/4096+perPiece] {
+			if r {
+				held++
+			}
+		}
+		switch held {
+		case perPiece:
+			touch(data[o])
+			touched++
+			sample = o
+		case 0:
+		default:
+			partial++
+			sample = o
 		}
 	}
-	for _, o := range samples {
-		touch(data[o])
+	if sample < 0 {
+		return HugePages // nothing cached: the first reads fill 2 MiB folios
 	}
 	huge, err := HugeMapped(data)
 	switch {
 	case err != nil:
 		return SmallPages
-	case huge >= int64(len(samples))*HugePage:
+	case partial == 0 && huge >= int64(touched)*HugePage:
 		return HugePages
 	}
 	// Would the cache read a piece back into a 2 MiB folio? Drop one
-	// sample and read it again before dropping the whole file.
-	o := samples[0]
+	// and read it again before dropping the whole file (its folios of
+	// either size: which pieces are small, smaps does not say).
+	o := sample
 	if unix.Madvise(data, unix.MADV_DONTNEED) != nil || // unmap the samples, so the cache may drop them
 		unix.Fadvise(int(fd.Fd()), int64(o), HugePage, unix.FADV_DONTNEED) != nil {
 		return SmallPages
