@@ -65,18 +65,26 @@ func report(b *testing.B, first time.Duration, evaluated, prompt int) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// BenchmarkIntentWarm: the model loaded (and its weights copied, see
-// llm.Options.MapOnly) and the opening's state in the session, as for every
-// request after the first.
-func BenchmarkIntentWarm(b *testing.B) {
+// warmEngine is an engine as every request after the first finds it: the
+// model loaded, the weights' copy (if it makes one) switched to, the
+// opening in the session; dir is the requests' directory.
+func warmEngine(b *testing.B) (*Engine, string) {
 	e := benchEngine(b, modelHost(b), benchModel(b), "")
-	defer e.Close()
+	b.Cleanup(func() { e.Close() })
 	dir := b.TempDir()
 	firstToken(b, e, Request{Text: benchRequests[1], Dir: dir})
 	// Let the engine finish copying the weights into huge pages (it
 	// starts after the first forward pass) and switch to them.
 	e.model.WaitCopy()
 	firstToken(b, e, Request{Text: benchRequests[1], Dir: dir})
+	return e, dir
+}
+
+// BenchmarkIntentWarm: the model loaded (and its weights copied, see
+// llm.Options.MapOnly) and the opening's state in the session, as for every
+// request after the first.
+func BenchmarkIntentWarm(b *testing.B) {
+	e, dir := warmEngine(b)
 	var first time.Duration
 	evaluated, prompt := 0, 0
 	b.ResetTimer()
@@ -89,25 +97,34 @@ func BenchmarkIntentWarm(b *testing.B) {
 	report(b, first, evaluated, prompt)
 }
 
+// eachCold runs b.N requests, each on a new engine (a new lsh: the model
+// not loaded, no prompt cache), with resolve, and passes add its stats
+// and the time from the engine's creation to the end of resolve.
+func eachCold(b *testing.B, resolve func(*testing.B, *Engine, Request) RunStats, add func(RunStats, time.Duration)) {
+	path := benchModel(b)
+	h := modelHost(b)
+	for i := range b.N {
+		e := benchEngine(b, h, path, "")
+		start := time.Now()
+		st := resolve(b, e, Request{Text: benchRequests[i%2], Dir: b.TempDir()})
+		add(st, time.Since(start))
+		e.Close()
+	}
+}
+
 // BenchmarkIntentCold: a new engine, the model not loaded, no prompt
 // cache: load, compute the opening, then the request. (The model file is
 // in the page cache after the first iteration, as it is for a model used
 // daily.)
 func BenchmarkIntentCold(b *testing.B) {
-	path := benchModel(b)
-	h := modelHost(b)
 	var first, load time.Duration
 	evaluated, prompt := 0, 0
-	for i := range b.N {
-		e := benchEngine(b, h, path, "")
-		start := time.Now()
-		st := firstToken(b, e, Request{Text: benchRequests[i%2], Dir: b.TempDir()})
-		first += time.Since(start) - st.Total + st.FirstToken // loading counted too
-		load += time.Since(start) - st.Total
+	eachCold(b, firstToken, func(st RunStats, elapsed time.Duration) {
+		first += elapsed - st.Total + st.FirstToken // loading counted too
+		load += elapsed - st.Total
 		evaluated += st.Evaluated + st.PrefixTokens
 		prompt += st.PromptTokens
-		e.Close()
-	}
+	})
 	report(b, first, evaluated, prompt)
 	// ms-load: mapping the model, its tokenizer, the grammar over its
 	// vocabulary, the commands on $PATH: what lsh adds before the model
@@ -165,11 +182,7 @@ func reportCard(b *testing.B, card time.Duration, generated, sampled int) {
 
 // BenchmarkCardWarm: the model loaded and the opening in the session.
 func BenchmarkCardWarm(b *testing.B) {
-	e := benchEngine(b, modelHost(b), benchModel(b), "")
-	defer e.Close()
-	dir := b.TempDir()
-	cardIntent(b, e, Request{Text: benchRequests[1], Dir: dir})
-	e.model.WaitCopy()
+	e, dir := warmEngine(b)
 	var card time.Duration
 	generated, sampled := 0, 0
 	b.ResetTimer()
@@ -184,18 +197,12 @@ func BenchmarkCardWarm(b *testing.B) {
 
 // BenchmarkCardCold: a new engine, the model not loaded, no prompt cache.
 func BenchmarkCardCold(b *testing.B) {
-	path := benchModel(b)
-	h := modelHost(b)
 	var card time.Duration
 	generated, sampled := 0, 0
-	for i := range b.N {
-		e := benchEngine(b, h, path, "")
-		start := time.Now()
-		st := cardIntent(b, e, Request{Text: benchRequests[i%2], Dir: b.TempDir()})
-		card += time.Since(start) // loading counted too
+	eachCold(b, cardIntent, func(st RunStats, elapsed time.Duration) {
+		card += elapsed // loading counted too
 		generated += st.Generated
 		sampled += st.Sampled
-		e.Close()
-	}
+	})
 	reportCard(b, card, generated, sampled)
 }

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 	"unsafe"
 
@@ -99,10 +97,7 @@ func LoadWith(path string, o Options) (*Model, error) {
 		return nil, fmt.Errorf("llm: %s: %w", path, err)
 	}
 	m.Path = path
-	if err := m.computeFingerprint(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("llm: %s: %w", path, err)
-	}
+	m.computeFingerprint()
 	m.pool = newPool(o.Threads)
 	m.mapOnly = o.MapOnly
 	for _, w := range m.streamed() {
@@ -162,16 +157,9 @@ func (m *Model) HeapBytes() int64 { return m.heapBytes }
 // weights such as two `model synth` seeds.
 func (m *Model) Fingerprint() [32]byte { return m.fingerprint }
 
-func (m *Model) computeFingerprint() error {
+func (m *Model) computeFingerprint() {
 	h := sha256.New()
-	fd, err := os.Open(m.file.Path)
-	if err != nil {
-		return err
-	}
-	defer fd.Close()
-	if _, err := io.CopyN(h, fd, m.file.DataOffset); err != nil {
-		return fmt.Errorf("reading header: %w", err)
-	}
+	h.Write(m.file.Header())
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(m.file.Size))
 	h.Write(n[:])
@@ -180,7 +168,6 @@ func (m *Model) computeFingerprint() error {
 		h.Write(d[:min(len(d), 4096)])
 	}
 	copy(m.fingerprint[:], h.Sum(nil))
-	return nil
 }
 
 // binder looks tensors up by name, checks them, and remembers the first

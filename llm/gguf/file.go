@@ -137,6 +137,12 @@ func (f *File) HugePages() bool { return f.huge }
 // this moment (Linux only).
 func (f *File) HugeMapped() (int64, error) { return hugeMapped(f.data) }
 
+// Header is the file's bytes before the tensor data (its metadata and
+// tensor infos), read through the mapping: a read(2) of them after Open
+// dropped the file's small folios would bring them back as small folios
+// (see mapFile).
+func (f *File) Header() []byte { return f.data[:min(f.DataOffset, int64(len(f.data)))] }
+
 // Close releases the mapping. Tensor data and undecoded arrays obtained from
 // the file must not be used afterwards.
 func (f *File) Close() error {

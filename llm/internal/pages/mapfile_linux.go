@@ -152,10 +152,12 @@ func settle(fd *os.File, data []byte) FilePages {
 		return HugePages // nothing cached: the first reads fill 2 MiB folios
 	}
 	huge, err := HugeMapped(data)
-	switch {
-	case err != nil:
+	if err != nil {
 		return SmallPages
-	case partial == 0 && huge >= int64(touched)*HugePage:
+	}
+	// A few pieces in small folios are not worth reading the whole file
+	// again for (something read the header with read(2), say); more are.
+	if small := int64(touched+partial)*HugePage - huge; small <= max(2*HugePage, int64(len(data))/100) {
 		return HugePages
 	}
 	// Would the cache read a piece back into a 2 MiB folio? Drop one
