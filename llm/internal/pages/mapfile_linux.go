@@ -117,8 +117,9 @@ func (m *FileMap) Unmap() error {
 // cache hold fd in 2 MiB folios if it can (see above), reporting the
 // pages data will be read in.
 func settle(fd *os.File, data []byte) FilePages {
-	if unix.Madvise(data, unix.MADV_HUGEPAGE) != nil {
-		return SmallPages // no transparent huge pages here
+	const page = 4096
+	if os.Getpagesize() != page || unix.Madvise(data, unix.MADV_HUGEPAGE) != nil {
+		return SmallPages // other base pages (2 MiB is not their PMD), or no transparent huge pages
 	}
 	// Touch every whole 2 MiB piece the cache holds: each is mapped in one
 	// 2 MiB page if its folio is one. A piece held only in part was read
@@ -128,11 +129,11 @@ func settle(fd *os.File, data []byte) FilePages {
 	if err != nil {
 		return SmallPages
 	}
-	const perPiece = HugePage / 4096
+	const perPiece = HugePage / page
 	touched, partial, sample := 0, 0, -1
 	for o := 0; o+HugePage <= len(data); o += HugePage {
 		held := 0
-		for _, r := range resident[o/4096 : o/4096+perPiece] {
+		for _, r := range resident[o/page : o/page+perPiece] {
 			if r {
 				held++
 			}
