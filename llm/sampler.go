@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"github.com/llamashell/lsh/llm/quant"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -62,6 +63,14 @@ func NewSampler(cfg SamplerConfig) *Sampler {
 
 // Config returns the sampler's configuration.
 func (s *Sampler) Config() SamplerConfig { return s.cfg }
+
+// LogProb is the natural log of token id's probability under the softmax
+// of logits (-Inf entries, masked tokens, have none); it overwrites
+// logits (grammar.LogProber).
+func (s *Sampler) LogProb(logits []float32, id int32) float64 {
+	l := float64(logits[id])
+	return l - quant.LogSumExp(logits)
+}
 
 // Sample chooses the next token from logits ([Vocab], not modified) given
 // the tokens so far (for the repeat penalty). Logits of -Inf (masked out by

@@ -145,3 +145,33 @@ func equal(a, b []int32) bool {
 	}
 	return true
 }
+
+// LogProb is the log of a token's softmax probability over the allowed
+// (finite) logits, as the float64 definition gives it.
+func TestSamplerLogProb(t *testing.T) {
+	inf := float32(math.Inf(-1))
+	logits := make([]float32, 1000)
+	for i := range logits {
+		logits[i] = float32(math.Sin(float64(i)) * 5)
+		if i%3 == 0 {
+			logits[i] = inf // masked
+		}
+	}
+	s := NewSampler(SamplerConfig{})
+	for _, id := range []int32{1, 2, 500, 998} {
+		hi, sum := math.Inf(-1), 0.0
+		for _, l := range logits {
+			hi = math.Max(hi, float64(l))
+		}
+		for _, l := range logits {
+			sum += math.Exp(float64(l) - hi)
+		}
+		want := float64(logits[id]) - hi - math.Log(sum)
+		if got := s.LogProb(slices.Clone(logits), id); math.Abs(got-want) > 1e-5 {
+			t.Errorf("token %d: %v, want %v", id, got, want)
+		}
+	}
+	if got := s.LogProb(slices.Clone(logits), 0); !math.IsInf(got, -1) {
+		t.Errorf("a masked token: %v, want -Inf", got)
+	}
+}

@@ -61,6 +61,32 @@ func (s softmaxSampler) Sample(logits []float32, _ []int32) int32 {
 	return int32(len(logits) - 1)
 }
 
+// scoringSampler is softmaxSampler scoring every choice with a set value,
+// to see Generate ask it (LogProber) rather than compute it.
+type scoringSampler struct {
+	softmaxSampler
+	score float64
+}
+
+func (s scoringSampler) LogProb([]float32, int32) float64 { return s.score }
+
+// A Sampler that scores its choices is asked for their log-probabilities.
+func TestGenerateAsksLogProber(t *testing.T) {
+	g, err := New(mustProgram(t, testSchema), loadVocab(t, stories))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 1))
+	s := &fakeSession{ctx: 400, logits: make([]float32, g.vocab.size), rng: rng}
+	res, err := Generate(context.Background(), s, []int32{1, 2, 3}, g, GenerateOptions{Sampler: scoringSampler{softmaxSampler{rng}, -0.25}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := -0.25 * float64(res.Sampled); math.Abs(res.LogProb-want) > 1e-9 {
+		t.Errorf("log-probability %v after %d sampled tokens scored -0.25 each, want %v", res.LogProb, res.Sampled, want)
+	}
+}
+
 // Generate feeds forced text in batches, stops as soon as the text is
 // complete, keeps within MaxTokens, and stops when asked to.
 func TestGenerate(t *testing.T) {

@@ -74,7 +74,24 @@ func swiGLU(l cpuLevel, out, gate, up []float32) {
 // applied first, the sum kept in float64 as ggml_float is).
 func Softmax(x []float32, scale float32) { softmax(activeLevel, x, scale) }
 
-func softmax(l cpuLevel, x []float32, scale float32) {
+// LogSumExp returns log Σ exp(x_i) (-Inf when every x_i is -Inf: entries
+// of -Inf, masked tokens, add nothing), as max + log Σ exp(x_i - max) with
+// float32 exponentials summed in float64, and leaves exp(x_i - max) in x.
+// A sampled token's log-probability is its logit minus this: over
+// Qwen2.5's 151 936 logits, float64 math.Exp took ~2 ms a token.
+func LogSumExp(x []float32) float64 { return logSumExp(activeLevel, x) }
+
+func logSumExp(l cpuLevel, x []float32) float64 {
+	hi, sum := expShifted(l, x, 1)
+	if math.IsInf(float64(hi), -1) {
+		return math.Inf(-1)
+	}
+	return float64(hi) + math.Log(sum)
+}
+
+// expShifted sets x[i] = exp(x[i]·scale - max) and returns max (the
+// largest x[i]·scale) and the sum of the new x in float64.
+func expShifted(l cpuLevel, x []float32, scale float32) (float32, float64) {
 	k := &vecKernels[l]
 	head := 0
 	if k.scaleMax != nil && len(x) >= 16 {
@@ -89,6 +106,9 @@ func softmax(l cpuLevel, x []float32, scale float32) {
 		x[i] = v
 		hi = max(hi, v)
 	}
+	if math.IsInf(float64(hi), -1) {
+		return hi, 0 // every entry -Inf: nothing to exponentiate
+	}
 	var sum float64
 	if head > 0 {
 		sum = k.expSum(&x[0], head, hi)
@@ -98,6 +118,16 @@ func softmax(l cpuLevel, x []float32, scale float32) {
 		x[i] = e
 		sum += float64(e)
 	}
+	return hi, sum
+}
+
+func softmax(l cpuLevel, x []float32, scale float32) {
+	k := &vecKernels[l]
+	head := 0
+	if k.scale != nil && len(x) >= 16 {
+		head = len(x) &^ 15
+	}
+	_, sum := expShifted(l, x, scale)
 	inv := float32(1 / sum)
 	if head > 0 {
 		k.scale(&x[0], head, inv)

@@ -156,3 +156,42 @@ func BenchmarkExpf(b *testing.B) {
 		})
 	}
 }
+
+// LogSumExp matches the float64 sum of math.Exp at every level, over
+// vocabulary-sized logits with masked (-Inf) tokens, and gives -Inf when
+// every token is masked.
+func TestLogSumExp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	inf := float32(math.Inf(-1))
+	for _, n := range []int{1, 15, 16, 33, 32000, 151936} {
+		for _, masked := range []float64{0, 0.5, 0.999} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(rng.NormFloat64() * 4)
+				if rng.Float64() < masked {
+					x[i] = inf
+				}
+			}
+			x[rng.IntN(n)] = 3 // at least one token allowed
+			hi, sum := math.Inf(-1), 0.0
+			for _, v := range x {
+				hi = math.Max(hi, float64(v))
+			}
+			for _, v := range x {
+				sum += math.Exp(float64(v) - hi)
+			}
+			want := hi + math.Log(sum)
+			for _, l := range testLevels() {
+				got := logSumExp(l, append([]float32(nil), x...))
+				if math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
+					t.Errorf("%s: n %d, %.1f%% masked: %v, want %v", l, n, 100*masked, got, want)
+				}
+			}
+		}
+	}
+	for _, l := range testLevels() {
+		if got := logSumExp(l, []float32{inf, inf, inf}); !math.IsInf(got, -1) {
+			t.Errorf("%s: every token masked: %v, want -Inf", l, got)
+		}
+	}
+}
