@@ -1,12 +1,12 @@
 package llm
 
 import (
-	"github.com/llamashell/lsh/llm/quant"
 	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/llamashell/lsh/llm/internal/pages"
+	"github.com/llamashell/lsh/llm/quant"
 )
 
 // SamplerConfig chooses how the next token is drawn from the logits. The
