@@ -80,20 +80,27 @@ func warmEngine(b *testing.B) (*Engine, string) {
 	return e, dir
 }
 
+// eachWarm runs b.N requests on one warm engine (warmEngine) with
+// resolve, alternating benchRequests, and passes add each one's stats.
+func eachWarm(b *testing.B, resolve func(*testing.B, *Engine, Request) RunStats, add func(RunStats)) {
+	e, dir := warmEngine(b)
+	b.ResetTimer()
+	for i := range b.N {
+		add(resolve(b, e, Request{Text: benchRequests[i%2], Dir: dir}))
+	}
+}
+
 // BenchmarkIntentWarm: the model loaded (and its weights copied, see
 // llm.Options.MapOnly) and the opening's state in the session, as for every
 // request after the first.
 func BenchmarkIntentWarm(b *testing.B) {
-	e, dir := warmEngine(b)
 	var first time.Duration
 	evaluated, prompt := 0, 0
-	b.ResetTimer()
-	for i := range b.N {
-		st := firstToken(b, e, Request{Text: benchRequests[i%2], Dir: dir})
+	eachWarm(b, firstToken, func(st RunStats) {
 		first += st.FirstToken
 		evaluated += st.Evaluated
 		prompt += st.PromptTokens
-	}
+	})
 	report(b, first, evaluated, prompt)
 }
 
@@ -182,16 +189,13 @@ func reportCard(b *testing.B, card time.Duration, generated, sampled int) {
 
 // BenchmarkCardWarm: the model loaded and the opening in the session.
 func BenchmarkCardWarm(b *testing.B) {
-	e, dir := warmEngine(b)
 	var card time.Duration
 	generated, sampled := 0, 0
-	b.ResetTimer()
-	for i := range b.N {
-		st := cardIntent(b, e, Request{Text: benchRequests[i%2], Dir: dir})
+	eachWarm(b, cardIntent, func(st RunStats) {
 		card += st.Total
 		generated += st.Generated
 		sampled += st.Sampled
-	}
+	})
 	reportCard(b, card, generated, sampled)
 }
 
