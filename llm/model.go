@@ -45,11 +45,12 @@ type Options struct {
 	// (GOMAXPROCS, which follows a container's CPU limit).
 	Threads int
 	// MapOnly keeps the weights in the file mapping alone. By default,
-	// when the mapping reads them in 4 KiB pages, after the first forward
-	// pass the model copies the matrices a token reads into private memory
-	// in transparent huge pages, in the background, which makes generation
-	// faster (fewer TLB misses) at the cost of that much more RAM (see
-	// Model.CopyBytes and hugecopy.go).
+	// after the first forward pass the model copies into private memory in
+	// transparent huge pages, in the background, the matrices a token reads
+	// (when the mapping reads them in 4 KiB pages: fewer TLB misses) or
+	// only those with a faster repacked layout (when it reads them in
+	// 2 MiB pages), which makes generation faster at the cost of that much
+	// more RAM (see Model.CopyBytes and hugecopy.go).
 	MapOnly bool
 }
 
