@@ -76,7 +76,14 @@ func (j *attnJob) setup(threads int) int {
 	return c.HeadsKV * j.per
 }
 
-func (j *attnJob) run(w, chunk int) {
+func (j *attnJob) run(w, lo, hi int) {
+	for c := lo; c < hi; c++ {
+		j.chunk(w, c)
+	}
+}
+
+// chunk computes chunk c: one KV head and a run of tokens.
+func (j *attnJob) chunk(w, chunk int) {
 	c, s, kv := &j.m.Config, j.s, j.kv
 	b := &s.attn[w]
 	hd, QD := c.HeadDim, c.QDim()
@@ -152,7 +159,14 @@ type ropeJob struct {
 	l, pos int
 }
 
-func (j *ropeJob) run(_, t int) {
+func (j *ropeJob) run(_, lo, hi int) {
+	for t := lo; t < hi; t++ {
+		j.token(t)
+	}
+}
+
+// token rotates token t's queries and keys and stores its keys and values.
+func (j *ropeJob) token(t int) {
 	c, s := &j.m.Config, j.s
 	hd, QD, KD := c.HeadDim, c.QDim(), c.KVDim()
 	half := c.RopeDims / 2

@@ -153,7 +153,13 @@ type encodeJob struct {
 	nf        int
 }
 
-func (j *encodeJob) run(_, t int) {
+func (j *encodeJob) run(_, lo, hi int) {
+	for t := lo; t < hi; t++ {
+		j.token(t)
+	}
+}
+
+func (j *encodeJob) token(t int) {
 	a := j.a
 	x := a.x[t*a.d : (t+1)*a.d]
 	if j.norm != nil {
@@ -204,7 +210,11 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 	if len(j.tiles) < p.threads {
 		j.tiles = make([][]float32, p.threads)
 	}
-	p.run(j, chunks)
+	if in.n == 1 {
+		p.stream(j, chunks)
+	} else {
+		p.run(j, chunks)
+	}
 }
 
 // chunkLayout splits the products ps of a job over n tokens into chunks:
@@ -248,19 +258,20 @@ func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]
 // whole Q chunk at the end. Measured in-process (TinyLlama tg, timers
 // around each dispatch, two runs): the Q/K/V job 40.2 → 43.7 GB/s.
 //
-// A one-token product (generation) has two chunks per worker, not
-// eight: its chunks are streamed from memory, two streams per chunk in the
-// row-pair kernels, and each new chunk restarts the hardware prefetchers.
-// Measured on TinyLlama tg128, 2 threads, alternating runs: two per worker
-// 3–6% faster than four, four 1–11% faster than eight, sixteen 3–11%
-// slower; with another process spinning on one of the two cores, two per
-// worker was no slower than eight (the other worker still takes over the
-// chunks of one set aside, half its share at a time). One or three per
-// worker measured no better in the same in-process timing.
+// A one-token product (generation) has sixteen chunks per worker, which
+// the pool claims in halves (pool.stream): its rows are streamed from
+// memory, two streams per kernel call in the row-pair kernels, and each
+// call restarts the hardware prefetchers, so a worker reads most of its
+// region in one call and only the last claims, the ones that balance the
+// workers, are small. Claimed one at a time, two chunks per worker were
+// 3–6% faster than four and sixteen 3–11% slower than two; claimed in
+// halves, sixteen per worker made TinyLlama tg ~3% faster than two one at
+// a time (in-process, alternating blocks of 4 tokens, five rounds: 64.7
+// against 62.8 t/s), and 8, 16 and 32 did about the same.
 func chunkRows(rows, cols, n, threads int, share float64) int {
 	per := 8
 	if n == 1 {
-		per = 2
+		per = 16
 	}
 	k := max(1, int(math.Round(float64(per*threads)*share)))
 	span := (rows + k - 1) / k
@@ -284,15 +295,30 @@ func (j *mmJob) tile(w, size int) []float32 {
 	return j.tiles[w][:size]
 }
 
-func (j *mmJob) run(w, c int) {
-	i := 0
-	for c >= j.first[i+1] {
-		i++
+// run computes chunks [c0, c1): one kernel call per product for one token,
+// whose chunks are claimed in runs (pool.stream), a tile per chunk for a
+// batch.
+func (j *mmJob) run(w, c0, c1 int) {
+	for c0 < c1 {
+		i := 0
+		for c0 >= j.first[i+1] {
+			i++
+		}
+		end := min(c1, j.first[i+1])
+		if j.in.n > 1 {
+			end = c0 + 1
+		}
+		lo := (c0 - j.first[i]) * j.span[i]
+		hi := min((end-j.first[i])*j.span[i], j.ps[i].w.rows)
+		j.rows(w, i, lo, hi)
+		c0 = end
 	}
+}
+
+// rows computes rows [lo, hi) of product i (of gate and up with glu).
+func (j *mmJob) rows(w, i, lo, hi int) {
 	pr := &j.ps[i]
 	m, n := pr.w, j.in.n
-	lo := (c - j.first[i]) * j.span[i]
-	hi := min(lo+j.span[i], m.rows)
 	k := hi - lo
 	xq := j.in.encoded(m.acts)
 	if j.glu != nil {

@@ -20,25 +20,32 @@ type countJob struct {
 	threads int
 }
 
-func (j *countJob) run(w, c int) {
+func (j *countJob) run(w, lo, hi int) {
 	if w < 0 || w >= j.threads {
 		j.badW.Add(1)
 	}
-	j.runs[c].Add(1)
+	for c := lo; c < hi; c++ {
+		j.runs[c].Add(1)
+	}
 }
 
 // Every chunk of every job runs exactly once, on a valid worker index, for
-// any number of threads and chunks, job after job.
+// any number of threads and chunks, job after job, whether chunks are
+// claimed one at a time (run) or in halves (stream), the two mixed.
 func TestPoolRunsEveryChunkOnce(t *testing.T) {
 	for _, threads := range []int{1, 2, 3, 5} {
 		p := newPool(threads)
 		for _, chunks := range []int{0, 1, 2, 3, 7, 64, 1000} {
-			for range 20 {
+			for i := range 20 {
 				j := &countJob{runs: make([]atomic.Int32, chunks), threads: threads}
-				p.run(j, chunks)
+				if i%2 == 0 {
+					p.run(j, chunks)
+				} else {
+					p.stream(j, chunks)
+				}
 				for c := range j.runs {
 					if n := j.runs[c].Load(); n != 1 {
-						t.Fatalf("threads %d, %d chunks: chunk %d ran %d times", threads, chunks, c, n)
+						t.Fatalf("threads %d, %d chunks, stream %v: chunk %d ran %d times", threads, chunks, i%2 == 1, c, n)
 					}
 				}
 				if j.badW.Load() != 0 {
