@@ -121,10 +121,11 @@ func (m *Model) startCopy() {
 }
 
 // copyFormat is the layout w takes in the copy: its format's repacked
-// one if the active kernels have one for the same activations, else its
-// own.
+// one if the active kernels have one for the same activations and w's
+// rows are whole blocks of it (Q5_0R and Q8_0R take Q5_0's and Q8_0's
+// 32-element blocks in pairs), else its own.
 func copyFormat(w *matrix) *quant.Format {
-	if r := w.format.Repacked(); r != nil && r.Acts() == w.acts {
+	if r := w.format.Repacked(); r != nil && r.Acts() == w.acts && w.cols%r.BlockSize == 0 {
 		return r
 	}
 	return w.format

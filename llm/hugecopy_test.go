@@ -9,6 +9,7 @@ import (
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/internal/pages"
+	"github.com/llamashell/lsh/llm/quant"
 	"github.com/llamashell/lsh/llm/synth"
 )
 
@@ -30,7 +31,7 @@ func TestHugeMappedModelCopiesOnlyWhatRepacks(t *testing.T) {
 	// file of several 2 MiB pieces.
 	shape := synth.Shape{Name: "test", Title: "test", Arch: "llama", Embed: 256, Layers: 1, Heads: 4, HeadsKV: 2,
 		FFN: 768, Vocab: 49152, Context: 512, RopeBase: 10000, RMSEps: 1e-5, VocabModel: "gpt2", TruncateVocab: true}
-	for _, typ := range []string{"q8_0", "q4_k_m"} {
+	for _, typ := range []string{"f16", "q8_0", "q4_k_m"} {
 		ft, _ := synth.FileTypeByName(typ)
 		path := filepath.Join(t.TempDir(), typ+".gguf")
 		if err := synth.Write(context.Background(), path, synth.Options{Shape: shape, Type: ft, Vocab: vocab, Seed: 3}); err != nil {
@@ -72,4 +73,38 @@ func TestHugeMappedModelCopiesOnlyWhatRepacks(t *testing.T) {
 		}
 		t.Logf("%s: %d of %d streamed bytes copied repacked", typ, want, m.StreamedBytes())
 	}
+}
+
+// A matrix is copied into its format's repacked layout only when its rows
+// are whole blocks of that layout: Q8_0R and Q5_0R take two 32-element
+// blocks at a time, and a row of an odd number of blocks stays as it is.
+func TestCopyFormatNeedsWholeRepackedBlocks(t *testing.T) {
+	for _, typ := range []gguf.Type{gguf.Q8_0, gguf.Q5_0, gguf.Q4_K} {
+		f, err := quant.Lookup(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := f.Repacked()
+		if r == nil {
+			t.Logf("%s has no repacked layout at %s", typ, quant.Level())
+			continue
+		}
+		for _, cols := range []int{f.BlockSize, 2 * f.BlockSize, 3 * f.BlockSize, 4 * f.BlockSize} {
+			w := &matrix{name: "w", format: f, acts: f.Acts(), rows: 4, cols: cols}
+			want := f
+			if cols%r.BlockSize == 0 {
+				want = r
+			}
+			if got := copyFormat(w); got != want {
+				t.Errorf("%s, rows of %d: copied as %s, want %s", typ, cols, layoutName(got), layoutName(want))
+			}
+		}
+	}
+}
+
+func layoutName(f *quant.Format) string {
+	if f.Layout != "" {
+		return f.Layout
+	}
+	return f.Type.String()
 }

@@ -39,7 +39,7 @@ type kernelSet struct {
 	matMul    func(dst []float32, w []byte, rows int, x []byte, cols, n int)
 	acts      int
 	actsX     bool    // acts was set by the level's tile kernels
-	repacked  *Format // the faster layout at this level (q4_kr.go), or nil
+	repacked  *Format // the faster layout at this level (q4_kr.go, q32r.go), or nil
 }
 
 var (

@@ -23,47 +23,77 @@ import (
 //	       generation gets
 //	ppN:   N columns over 64 rows (prompt processing)
 //
+// The 32-element types run at Qwen2.5-0.5B's sizes instead (n = 896, its
+// hidden size, not a multiple of 256, which is why llama.cpp stores it in
+// Q5_0 and Q8_0, and 4864, its feed-forward size), and at 2048; "Q5_0R"
+// and "Q8_0R" are their repacked layouts (q5_0r.go, q8_0r.go), at the
+// levels that have them.
+//
 // Run: go test -run '^$' -bench 'Kernels/Q4_K' ./llm/quant
 
 var kernelBenchTypes = []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0, gguf.Q5_0, gguf.F16, gguf.F32}
 
 func BenchmarkKernels(b *testing.B) {
 	for _, typ := range kernelBenchTypes {
-		f, _ := Lookup(typ)
-		for _, level := range testLevels() {
-			fl := f.atLevel(level)
-			for _, n := range []int{2048, 5632} {
-				for _, shape := range []struct {
-					name       string
-					rows, cols int
-				}{{"tg", 256, 1}, {"tgRAM", 0, 1}, {"pp8", 64, 8}, {"pp32", 64, 32}} {
-					rows := shape.rows
-					if rows == 0 {
-						if level == levelGeneric {
-							continue // compute-bound: the same as tg, and slow
-						}
-						rows = (64 << 20) / f.RowBytes(n)
+		for _, repacked := range []bool{false, true} {
+			if repacked && typ != gguf.Q8_0 && typ != gguf.Q5_0 {
+				continue
+			}
+			benchKernels(b, typ, repacked)
+		}
+	}
+}
+
+func benchKernels(b *testing.B, typ gguf.Type, repacked bool) {
+	f, _ := Lookup(typ)
+	ns := []int{2048, 5632}
+	if f.BlockSize == 32 {
+		ns = []int{896, 2048, 4864}
+	}
+	for _, level := range testLevels() {
+		fl := f.atLevel(level)
+		name := typ.String()
+		if repacked {
+			if fl.Repacked() == nil {
+				continue
+			}
+			fl, name = fl.Repacked(), fl.Repacked().Layout
+		}
+		for _, n := range ns {
+			for _, shape := range []struct {
+				name       string
+				rows, cols int
+			}{{"tg", 256, 1}, {"tgRAM", 0, 1}, {"pp8", 64, 8}, {"pp32", 64, 32}} {
+				rows := shape.rows
+				if rows == 0 {
+					if level == levelGeneric {
+						continue // compute-bound: the same as tg, and slow
 					}
-					name := fmt.Sprintf("%s/%s/n=%d/%s", typ, level, n, shape.name)
-					b.Run(name, func(b *testing.B) {
-						rng := rand.New(rand.NewPCG(1, 2))
-						w := weightCase(rng, f, rows*n, "random bits")
-						x := make([]byte, shape.cols*fl.XRowBytes(n))
-						for c := range shape.cols {
-							fl.Acts().Encode(x[c*fl.XRowBytes(n):], normalRow(rng, n, 1))
-						}
-						dst := make([]float32, rows*shape.cols)
-						b.SetBytes(int64(len(w)))
-						best := time.Duration(math.MaxInt64)
-						for b.Loop() {
-							start := time.Now()
-							fl.MatMul(dst, w, rows, x, shape.cols, n)
-							best = min(best, time.Since(start))
-						}
-						b.ReportMetric(float64(rows*shape.cols*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
-						b.ReportMetric(float64(len(w))/best.Seconds()/1e9, "best_GB/s")
-					})
+					rows = (64 << 20) / f.RowBytes(n)
 				}
+				b.Run(fmt.Sprintf("%s/%s/n=%d/%s", name, level, n, shape.name), func(b *testing.B) {
+					rng := rand.New(rand.NewPCG(1, 2))
+					w := weightCase(rng, f, rows*n, "random bits")
+					if repacked {
+						r := make([]byte, rows*fl.RowBytes(n))
+						fl.Repack(r, w)
+						w = r
+					}
+					x := make([]byte, shape.cols*fl.XRowBytes(n))
+					for c := range shape.cols {
+						fl.Acts().Encode(x[c*fl.XRowBytes(n):], normalRow(rng, n, 1))
+					}
+					dst := make([]float32, rows*shape.cols)
+					b.SetBytes(int64(len(w)))
+					best := time.Duration(math.MaxInt64)
+					for b.Loop() {
+						start := time.Now()
+						fl.MatMul(dst, w, rows, x, shape.cols, n)
+						best = min(best, time.Since(start))
+					}
+					b.ReportMetric(float64(rows*shape.cols*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+					b.ReportMetric(float64(len(w))/best.Seconds()/1e9, "best_GB/s")
+				})
 			}
 		}
 	}

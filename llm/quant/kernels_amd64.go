@@ -304,6 +304,86 @@ func q50pTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q50pTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q50xTile1V multiplies rows q50x weight rows by 1 activation columns.
+//
+//go:noescape
+func q50xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile2V multiplies rows q50x weight rows by 2 activation columns.
+//
+//go:noescape
+func q50xTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile4V multiplies rows q50x weight rows by 4 activation columns.
+//
+//go:noescape
+func q50xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile8V multiplies rows q50x weight rows by 8 activation columns.
+//
+//go:noescape
+func q50xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xTile1V multiplies rows q80x weight rows by 1 activation columns.
+//
+//go:noescape
+func q80xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xTile2V multiplies rows q80x weight rows by 2 activation columns.
+//
+//go:noescape
+func q80xTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xTile4V multiplies rows q80x weight rows by 4 activation columns.
+//
+//go:noescape
+func q80xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xTile8V multiplies rows q80x weight rows by 8 activation columns.
+//
+//go:noescape
+func q80xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50rTile1V multiplies rows q50r weight rows by 1 activation columns.
+//
+//go:noescape
+func q50rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50rTile2V multiplies rows q50r weight rows by 2 activation columns.
+//
+//go:noescape
+func q50rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50rTile4V multiplies rows q50r weight rows by 4 activation columns.
+//
+//go:noescape
+func q50rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50rTile8V multiplies rows q50r weight rows by 8 activation columns.
+//
+//go:noescape
+func q50rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80rTile1V multiplies rows q80r weight rows by 1 activation columns.
+//
+//go:noescape
+func q80rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80rTile2V multiplies rows q80r weight rows by 2 activation columns.
+//
+//go:noescape
+func q80rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80rTile4V multiplies rows q80r weight rows by 4 activation columns.
+//
+//go:noescape
+func q80rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80rTile8V multiplies rows q80r weight rows by 8 activation columns.
+//
+//go:noescape
+func q80rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // f16DotY returns the dot product of nb f16 blocks with nb activation blocks.
 //
 //go:noescape

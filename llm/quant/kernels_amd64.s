@@ -10248,6 +10248,2276 @@ q50pTile8V_block:
 	VZEROUPPER
 	RET
 
+// func q50xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50xTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+
+q50xTile1V_row:
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q50xTile1V_block4:
+	CMPQ         SI, $0x04
+	JB           q50xTile1V_block
+	VMOVDQU64    6(DX), X5
+	VINSERTI32X4 $0x01, 28(DX), Y5, Y5
+	VSHUFI32X4   $0x50, Z5, Z5, Z6
+	VPSRLVW      Z1, Z6, Z6
+	VPANDD       Z0, Z6, Z6
+	KMOVD        2(DX), K1
+	KMOVD        24(DX), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z6, K1, Z6
+	VPERMW       (DX), Y3, Y7
+	VCVTPH2PS    Y7, Z7
+	VPMOVSXWD    64(BX), Z12
+	VPDPBUSD     (BX), Z6, Z12
+	VCVTDQ2PS    Z12, Z6
+	VMULPS       Z7, Z6, Z6
+	VCVTPH2PS    96(BX), Z7
+	VFMADD231PS  Z7, Z6, Z4
+	VMOVDQU64    50(DX), X8
+	VINSERTI32X4 $0x01, 72(DX), Y8, Y8
+	VSHUFI32X4   $0x50, Z8, Z8, Z6
+	VPSRLVW      Z1, Z6, Z6
+	VPANDD       Z0, Z6, Z6
+	KMOVD        46(DX), K1
+	KMOVD        68(DX), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z6, K1, Z6
+	VPERMW       44(DX), Y3, Y7
+	VCVTPH2PS    Y7, Z7
+	VPMOVSXWD    192(BX), Z12
+	VPDPBUSD     128(BX), Z6, Z12
+	VCVTDQ2PS    Z12, Z6
+	VMULPS       Z7, Z6, Z6
+	VCVTPH2PS    224(BX), Z7
+	VFMADD231PS  Z7, Z6, Z4
+	VMOVDQU64    94(DX), X9
+	VINSERTI32X4 $0x01, 116(DX), Y9, Y9
+	VSHUFI32X4   $0x50, Z9, Z9, Z6
+	VPSRLVW      Z1, Z6, Z6
+	VPANDD       Z0, Z6, Z6
+	KMOVD        90(DX), K1
+	KMOVD        112(DX), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z6, K1, Z6
+	VPERMW       88(DX), Y3, Y7
+	VCVTPH2PS    Y7, Z7
+	VPMOVSXWD    320(BX), Z12
+	VPDPBUSD     256(BX), Z6, Z12
+	VCVTDQ2PS    Z12, Z6
+	VMULPS       Z7, Z6, Z6
+	VCVTPH2PS    352(BX), Z7
+	VFMADD231PS  Z7, Z6, Z4
+	VMOVDQU64    138(DX), X10
+	VINSERTI32X4 $0x01, 160(DX), Y10, Y10
+	VSHUFI32X4   $0x50, Z10, Z10, Z6
+	VPSRLVW      Z1, Z6, Z6
+	VPANDD       Z0, Z6, Z6
+	KMOVD        134(DX), K1
+	KMOVD        156(DX), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z6, K1, Z6
+	VPERMW       132(DX), Y3, Y7
+	VCVTPH2PS    Y7, Z7
+	VPMOVSXWD    448(BX), Z12
+	VPDPBUSD     384(BX), Z6, Z12
+	VCVTDQ2PS    Z12, Z6
+	VMULPS       Z7, Z6, Z6
+	VCVTPH2PS    480(BX), Z7
+	VFMADD231PS  Z7, Z6, Z4
+	ADDQ         $0x000000b0, DX
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x04, SI
+	JNZ          q50xTile1V_block4
+	JMP          q50xTile1V_done
+
+q50xTile1V_block:
+	VMOVDQU64    6(DX), X11
+	VINSERTI32X4 $0x01, 28(DX), Y11, Y11
+	VSHUFI32X4   $0x50, Z11, Z11, Z6
+	VPSRLVW      Z1, Z6, Z6
+	VPANDD       Z0, Z6, Z6
+	KMOVD        2(DX), K1
+	KMOVD        24(DX), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z6, K1, Z6
+	VPERMW       (DX), Y3, Y7
+	VCVTPH2PS    Y7, Z7
+	VPMOVSXWD    64(BX), Z12
+	VPDPBUSD     (BX), Z6, Z12
+	VCVTDQ2PS    Z12, Z6
+	VMULPS       Z7, Z6, Z6
+	VCVTPH2PS    96(BX), Z7
+	VFMADD231PS  Z7, Z6, Z4
+	ADDQ         $0x0000002c, DX
+	ADDQ         $0x00000080, BX
+	DECQ         SI
+	JNZ          q50xTile1V_block
+
+q50xTile1V_done:
+	MOVQ          AX, BX
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (BX)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q50xTile1V_row
+	VZEROUPPER
+	RET
+
+DATA q8x_sidx22<>+0(SB)/8, $0x0000000000000000
+DATA q8x_sidx22<>+8(SB)/8, $0x0000000000000000
+DATA q8x_sidx22<>+16(SB)/8, $0x000b000b000b000b
+DATA q8x_sidx22<>+24(SB)/8, $0x000b000b000b000b
+DATA q8x_sidx22<>+32(SB)/8, $0x0000000000000000
+DATA q8x_sidx22<>+40(SB)/8, $0x0000000000000000
+DATA q8x_sidx22<>+48(SB)/8, $0x0000000000000000
+DATA q8x_sidx22<>+56(SB)/8, $0x0000000000000000
+GLOBL q8x_sidx22<>(SB), RODATA|NOPTR, $64
+
+// func q50xTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50xTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+
+q50xTile2V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q50xTile2V_block4:
+	CMPQ         R8, $0x04
+	JB           q50xTile2V_block
+	VMOVDQU64    6(SI), X6
+	VINSERTI32X4 $0x01, 28(SI), Y6, Y6
+	VSHUFI32X4   $0x50, Z6, Z6, Z7
+	VPSRLVW      Z1, Z7, Z7
+	VPANDD       Z0, Z7, Z7
+	KMOVD        2(SI), K1
+	KMOVD        24(SI), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z7, K1, Z7
+	VPERMW       (SI), Y3, Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXWD    64(DI), Z13
+	VPDPBUSD     (DI), Z7, Z13
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z8, Z13, Z13
+	VCVTPH2PS    96(DI), Z14
+	VFMADD231PS  Z14, Z13, Z4
+	VPMOVSXWD    64(DI)(BX*1), Z13
+	VPDPBUSD     (DI)(BX*1), Z7, Z13
+	VCVTDQ2PS    Z13, Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTPH2PS    96(DI)(BX*1), Z8
+	VFMADD231PS  Z8, Z7, Z5
+	VMOVDQU64    50(SI), X9
+	VINSERTI32X4 $0x01, 72(SI), Y9, Y9
+	VSHUFI32X4   $0x50, Z9, Z9, Z7
+	VPSRLVW      Z1, Z7, Z7
+	VPANDD       Z0, Z7, Z7
+	KMOVD        46(SI), K1
+	KMOVD        68(SI), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z7, K1, Z7
+	VPERMW       44(SI), Y3, Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXWD    192(DI), Z13
+	VPDPBUSD     128(DI), Z7, Z13
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z8, Z13, Z13
+	VCVTPH2PS    224(DI), Z14
+	VFMADD231PS  Z14, Z13, Z4
+	VPMOVSXWD    192(DI)(BX*1), Z13
+	VPDPBUSD     128(DI)(BX*1), Z7, Z13
+	VCVTDQ2PS    Z13, Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTPH2PS    224(DI)(BX*1), Z8
+	VFMADD231PS  Z8, Z7, Z5
+	VMOVDQU64    94(SI), X10
+	VINSERTI32X4 $0x01, 116(SI), Y10, Y10
+	VSHUFI32X4   $0x50, Z10, Z10, Z7
+	VPSRLVW      Z1, Z7, Z7
+	VPANDD       Z0, Z7, Z7
+	KMOVD        90(SI), K1
+	KMOVD        112(SI), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z7, K1, Z7
+	VPERMW       88(SI), Y3, Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXWD    320(DI), Z13
+	VPDPBUSD     256(DI), Z7, Z13
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z8, Z13, Z13
+	VCVTPH2PS    352(DI), Z14
+	VFMADD231PS  Z14, Z13, Z4
+	VPMOVSXWD    320(DI)(BX*1), Z13
+	VPDPBUSD     256(DI)(BX*1), Z7, Z13
+	VCVTDQ2PS    Z13, Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTPH2PS    352(DI)(BX*1), Z8
+	VFMADD231PS  Z8, Z7, Z5
+	VMOVDQU64    138(SI), X11
+	VINSERTI32X4 $0x01, 160(SI), Y11, Y11
+	VSHUFI32X4   $0x50, Z11, Z11, Z7
+	VPSRLVW      Z1, Z7, Z7
+	VPANDD       Z0, Z7, Z7
+	KMOVD        134(SI), K1
+	KMOVD        156(SI), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z7, K1, Z7
+	VPERMW       132(SI), Y3, Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXWD    448(DI), Z13
+	VPDPBUSD     384(DI), Z7, Z13
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z8, Z13, Z13
+	VCVTPH2PS    480(DI), Z14
+	VFMADD231PS  Z14, Z13, Z4
+	VPMOVSXWD    448(DI)(BX*1), Z13
+	VPDPBUSD     384(DI)(BX*1), Z7, Z13
+	VCVTDQ2PS    Z13, Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTPH2PS    480(DI)(BX*1), Z8
+	VFMADD231PS  Z8, Z7, Z5
+	ADDQ         $0x000000b0, SI
+	ADDQ         $0x00000200, DI
+	SUBQ         $0x04, R8
+	JNZ          q50xTile2V_block4
+	JMP          q50xTile2V_done
+
+q50xTile2V_block:
+	VMOVDQU64    6(SI), X12
+	VINSERTI32X4 $0x01, 28(SI), Y12, Y12
+	VSHUFI32X4   $0x50, Z12, Z12, Z7
+	VPSRLVW      Z1, Z7, Z7
+	VPANDD       Z0, Z7, Z7
+	KMOVD        2(SI), K1
+	KMOVD        24(SI), K2
+	KUNPCKDQ     K1, K2, K1
+	VPADDB       Z2, Z7, K1, Z7
+	VPERMW       (SI), Y3, Y8
+	VCVTPH2PS    Y8, Z8
+	VPMOVSXWD    64(DI), Z13
+	VPDPBUSD     (DI), Z7, Z13
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z8, Z13, Z13
+	VCVTPH2PS    96(DI), Z14
+	VFMADD231PS  Z14, Z13, Z4
+	VPMOVSXWD    64(DI)(BX*1), Z13
+	VPDPBUSD     (DI)(BX*1), Z7, Z13
+	VCVTDQ2PS    Z13, Z7
+	VMULPS       Z8, Z7, Z7
+	VCVTPH2PS    96(DI)(BX*1), Z8
+	VFMADD231PS  Z8, Z7, Z5
+	ADDQ         $0x0000002c, SI
+	ADDQ         $0x00000080, DI
+	DECQ         R8
+	JNZ          q50xTile2V_block
+
+q50xTile2V_done:
+	MOVQ          AX, DI
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          CX, DI
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q50xTile2V_row
+	VZEROUPPER
+	RET
+
+// func q50xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50xTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+
+q50xTile4V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q50xTile4V_block:
+	VMOVDQU64     6(DI), X8
+	VINSERTI32X4  $0x01, 28(DI), Y8, Y8
+	VSHUFI32X4    $0x50, Z8, Z8, Z9
+	VPSRLVW       Z1, Z9, Z9
+	VPANDD        Z0, Z9, Z9
+	KMOVD         2(DI), K1
+	KMOVD         24(DI), K2
+	KUNPCKDQ      K1, K2, K1
+	VPADDB        Z2, Z9, K1, Z9
+	VPERMW        (DI), Y3, Y10
+	VCVTPH2PS     Y10, Z10
+	VPMOVSXWD     64(R8), Z11
+	VPDPBUSD      (R8), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8), Z12
+	VFMADD231PS   Z12, Z11, Z4
+	VPMOVSXWD     64(R8)(BX*1), Z11
+	VPDPBUSD      (R8)(BX*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8)(BX*1), Z12
+	VFMADD231PS   Z12, Z11, Z5
+	VPMOVSXWD     64(R8)(BX*2), Z11
+	VPDPBUSD      (R8)(BX*2), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8)(BX*2), Z12
+	VFMADD231PS   Z12, Z11, Z6
+	VPMOVSXWD     64(R8)(SI*1), Z11
+	VPDPBUSD      (R8)(SI*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z9
+	VMULPS        Z10, Z9, Z9
+	VCVTPH2PS     96(R8)(SI*1), Z10
+	VFMADD231PS   Z10, Z9, Z7
+	ADDQ          $0x0000002c, DI
+	ADDQ          $0x00000080, R8
+	DECQ          R9
+	JNZ           q50xTile4V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q50xTile4V_row
+	VZEROUPPER
+	RET
+
+// func q50xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50xTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+
+q50xTile8V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q50xTile8V_block:
+	VMOVDQU64     6(DI), X12
+	VINSERTI32X4  $0x01, 28(DI), Y12, Y12
+	VSHUFI32X4    $0x50, Z12, Z12, Z13
+	VPSRLVW       Z1, Z13, Z13
+	VPANDD        Z0, Z13, Z13
+	KMOVD         2(DI), K1
+	KMOVD         24(DI), K2
+	KUNPCKDQ      K1, K2, K1
+	VPADDB        Z2, Z13, K1, Z13
+	VPERMW        (DI), Y3, Y14
+	VCVTPH2PS     Y14, Z14
+	VPMOVSXWD     64(R8), Z15
+	VPDPBUSD      (R8), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R8), Z16
+	VFMADD231PS   Z16, Z15, Z4
+	VPMOVSXWD     64(R8)(BX*1), Z15
+	VPDPBUSD      (R8)(BX*1), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R8)(BX*1), Z16
+	VFMADD231PS   Z16, Z15, Z5
+	VPMOVSXWD     64(R8)(BX*2), Z15
+	VPDPBUSD      (R8)(BX*2), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R8)(BX*2), Z16
+	VFMADD231PS   Z16, Z15, Z6
+	VPMOVSXWD     64(R8)(SI*1), Z15
+	VPDPBUSD      (R8)(SI*1), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R8)(SI*1), Z16
+	VFMADD231PS   Z16, Z15, Z7
+	VPMOVSXWD     64(R9), Z15
+	VPDPBUSD      (R9), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R9), Z16
+	VFMADD231PS   Z16, Z15, Z8
+	VPMOVSXWD     64(R9)(BX*1), Z15
+	VPDPBUSD      (R9)(BX*1), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R9)(BX*1), Z16
+	VFMADD231PS   Z16, Z15, Z9
+	VPMOVSXWD     64(R9)(BX*2), Z15
+	VPDPBUSD      (R9)(BX*2), Z13, Z15
+	VCVTDQ2PS     Z15, Z15
+	VMULPS        Z14, Z15, Z15
+	VCVTPH2PS     96(R9)(BX*2), Z16
+	VFMADD231PS   Z16, Z15, Z10
+	VPMOVSXWD     64(R9)(SI*1), Z15
+	VPDPBUSD      (R9)(SI*1), Z13, Z15
+	VCVTDQ2PS     Z15, Z13
+	VMULPS        Z14, Z13, Z13
+	VCVTPH2PS     96(R9)(SI*1), Z14
+	VFMADD231PS   Z14, Z13, Z11
+	ADDQ          $0x0000002c, DI
+	ADDQ          $0x00000080, R8
+	ADDQ          $0x00000080, R9
+	DECQ          R10
+	JNZ           q50xTile8V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y13, Y4, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y13
+	VADDPS        Y13, Y5, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y13
+	VADDPS        Y13, Y6, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y13
+	VADDPS        Y13, Y7, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z8, Y13
+	VADDPS        Y13, Y8, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z9, Y13
+	VADDPS        Y13, Y9, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z10, Y13
+	VADDPS        Y13, Y10, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z11, Y13
+	VADDPS        Y13, Y11, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q50xTile8V_row
+	VZEROUPPER
+	RET
+
+// func q80xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80xTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+
+q80xTile1V_row:
+	VPXORD Z2, Z2, Z2
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q80xTile1V_block4:
+	CMPQ         SI, $0x04
+	JB           q80xTile1V_block
+	VMOVDQU64    2(DX), Y3
+	VINSERTI64X4 $0x01, 36(DX), Z3, Z3
+	VPXORD       Z0, Z3, Z3
+	VPERMW       (DX), Z1, Z4
+	VCVTPH2PS    Y4, Z4
+	VPMOVSXWD    64(BX), Z9
+	VPSLLD       $0x03, Z9, Z9
+	VPDPBUSD     (BX), Z3, Z9
+	VCVTDQ2PS    Z9, Z9
+	VMULPS       Z4, Z9, Z9
+	VCVTPH2PS    96(BX), Z4
+	VFMADD231PS  Z4, Z9, Z2
+	VMOVDQU64    70(DX), Y5
+	VINSERTI64X4 $0x01, 104(DX), Z5, Z5
+	VPXORD       Z0, Z5, Z5
+	VPERMW       68(DX), Z1, Z4
+	VCVTPH2PS    Y4, Z4
+	VPMOVSXWD    192(BX), Z9
+	VPSLLD       $0x03, Z9, Z9
+	VPDPBUSD     128(BX), Z5, Z9
+	VCVTDQ2PS    Z9, Z9
+	VMULPS       Z4, Z9, Z9
+	VCVTPH2PS    224(BX), Z4
+	VFMADD231PS  Z4, Z9, Z2
+	VMOVDQU64    138(DX), Y6
+	VINSERTI64X4 $0x01, 172(DX), Z6, Z6
+	VPXORD       Z0, Z6, Z6
+	VPERMW       136(DX), Z1, Z4
+	VCVTPH2PS    Y4, Z4
+	VPMOVSXWD    320(BX), Z9
+	VPSLLD       $0x03, Z9, Z9
+	VPDPBUSD     256(BX), Z6, Z9
+	VCVTDQ2PS    Z9, Z9
+	VMULPS       Z4, Z9, Z9
+	VCVTPH2PS    352(BX), Z4
+	VFMADD231PS  Z4, Z9, Z2
+	VMOVDQU64    206(DX), Y7
+	VINSERTI64X4 $0x01, 240(DX), Z7, Z7
+	VPXORD       Z0, Z7, Z7
+	VPERMW       204(DX), Z1, Z4
+	VCVTPH2PS    Y4, Z4
+	VPMOVSXWD    448(BX), Z9
+	VPSLLD       $0x03, Z9, Z9
+	VPDPBUSD     384(BX), Z7, Z9
+	VCVTDQ2PS    Z9, Z9
+	VMULPS       Z4, Z9, Z9
+	VCVTPH2PS    480(BX), Z4
+	VFMADD231PS  Z4, Z9, Z2
+	ADDQ         $0x00000110, DX
+	ADDQ         $0x00000200, BX
+	SUBQ         $0x04, SI
+	JNZ          q80xTile1V_block4
+	JMP          q80xTile1V_done
+
+q80xTile1V_block:
+	VMOVDQU64    2(DX), Y8
+	VINSERTI64X4 $0x01, 36(DX), Z8, Z8
+	VPXORD       Z0, Z8, Z8
+	VPERMW       (DX), Z1, Z4
+	VCVTPH2PS    Y4, Z4
+	VPMOVSXWD    64(BX), Z9
+	VPSLLD       $0x03, Z9, Z9
+	VPDPBUSD     (BX), Z8, Z9
+	VCVTDQ2PS    Z9, Z9
+	VMULPS       Z4, Z9, Z9
+	VCVTPH2PS    96(BX), Z4
+	VFMADD231PS  Z4, Z9, Z2
+	ADDQ         $0x00000044, DX
+	ADDQ         $0x00000080, BX
+	DECQ         SI
+	JNZ          q80xTile1V_block
+
+q80xTile1V_done:
+	MOVQ          AX, BX
+	VEXTRACTF64X4 $0x01, Z2, Y4
+	VADDPS        Y4, Y2, Y4
+	VEXTRACTF32X4 $0x01, Y4, X3
+	VADDPS        X4, X3, X3
+	VMOVHLPS      X3, X3, X4
+	VADDPS        X4, X3, X3
+	VMOVSHDUP     X3, X4
+	VADDSS        X4, X3, X3
+	VMOVSS        X3, (BX)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q80xTile1V_row
+	VZEROUPPER
+	RET
+
+DATA q8x_sidx34<>+0(SB)/8, $0x0000000000000000
+DATA q8x_sidx34<>+8(SB)/8, $0x0000000000000000
+DATA q8x_sidx34<>+16(SB)/8, $0x0011001100110011
+DATA q8x_sidx34<>+24(SB)/8, $0x0011001100110011
+DATA q8x_sidx34<>+32(SB)/8, $0x0000000000000000
+DATA q8x_sidx34<>+40(SB)/8, $0x0000000000000000
+DATA q8x_sidx34<>+48(SB)/8, $0x0000000000000000
+DATA q8x_sidx34<>+56(SB)/8, $0x0000000000000000
+GLOBL q8x_sidx34<>(SB), RODATA|NOPTR, $64
+
+// func q80xTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80xTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+
+q80xTile2V_row:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q80xTile2V_block4:
+	CMPQ         R8, $0x04
+	JB           q80xTile2V_block
+	VMOVDQU64    2(SI), Y4
+	VINSERTI64X4 $0x01, 36(SI), Z4, Z4
+	VPXORD       Z0, Z4, Z4
+	VPERMW       (SI), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VPMOVSXWD    64(DI), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     (DI), Z4, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    96(DI), Z11
+	VFMADD231PS  Z11, Z10, Z2
+	VPMOVSXWD    64(DI)(BX*1), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     (DI)(BX*1), Z4, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    96(DI)(BX*1), Z5
+	VFMADD231PS  Z5, Z10, Z3
+	VMOVDQU64    70(SI), Y6
+	VINSERTI64X4 $0x01, 104(SI), Z6, Z6
+	VPXORD       Z0, Z6, Z6
+	VPERMW       68(SI), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VPMOVSXWD    192(DI), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     128(DI), Z6, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    224(DI), Z11
+	VFMADD231PS  Z11, Z10, Z2
+	VPMOVSXWD    192(DI)(BX*1), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     128(DI)(BX*1), Z6, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    224(DI)(BX*1), Z5
+	VFMADD231PS  Z5, Z10, Z3
+	VMOVDQU64    138(SI), Y7
+	VINSERTI64X4 $0x01, 172(SI), Z7, Z7
+	VPXORD       Z0, Z7, Z7
+	VPERMW       136(SI), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VPMOVSXWD    320(DI), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     256(DI), Z7, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    352(DI), Z11
+	VFMADD231PS  Z11, Z10, Z2
+	VPMOVSXWD    320(DI)(BX*1), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     256(DI)(BX*1), Z7, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    352(DI)(BX*1), Z5
+	VFMADD231PS  Z5, Z10, Z3
+	VMOVDQU64    206(SI), Y8
+	VINSERTI64X4 $0x01, 240(SI), Z8, Z8
+	VPXORD       Z0, Z8, Z8
+	VPERMW       204(SI), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VPMOVSXWD    448(DI), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     384(DI), Z8, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    480(DI), Z11
+	VFMADD231PS  Z11, Z10, Z2
+	VPMOVSXWD    448(DI)(BX*1), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     384(DI)(BX*1), Z8, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    480(DI)(BX*1), Z5
+	VFMADD231PS  Z5, Z10, Z3
+	ADDQ         $0x00000110, SI
+	ADDQ         $0x00000200, DI
+	SUBQ         $0x04, R8
+	JNZ          q80xTile2V_block4
+	JMP          q80xTile2V_done
+
+q80xTile2V_block:
+	VMOVDQU64    2(SI), Y9
+	VINSERTI64X4 $0x01, 36(SI), Z9, Z9
+	VPXORD       Z0, Z9, Z9
+	VPERMW       (SI), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VPMOVSXWD    64(DI), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     (DI), Z9, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    96(DI), Z11
+	VFMADD231PS  Z11, Z10, Z2
+	VPMOVSXWD    64(DI)(BX*1), Z10
+	VPSLLD       $0x03, Z10, Z10
+	VPDPBUSD     (DI)(BX*1), Z9, Z10
+	VCVTDQ2PS    Z10, Z10
+	VMULPS       Z5, Z10, Z10
+	VCVTPH2PS    96(DI)(BX*1), Z5
+	VFMADD231PS  Z5, Z10, Z3
+	ADDQ         $0x00000044, SI
+	ADDQ         $0x00000080, DI
+	DECQ         R8
+	JNZ          q80xTile2V_block
+
+q80xTile2V_done:
+	MOVQ          AX, DI
+	VEXTRACTF64X4 $0x01, Z2, Y5
+	VADDPS        Y5, Y2, Y5
+	VEXTRACTF32X4 $0x01, Y5, X4
+	VADDPS        X5, X4, X4
+	VMOVHLPS      X4, X4, X5
+	VADDPS        X5, X4, X4
+	VMOVSHDUP     X4, X5
+	VADDSS        X5, X4, X4
+	VMOVSS        X4, (DI)
+	ADDQ          CX, DI
+	VEXTRACTF64X4 $0x01, Z3, Y5
+	VADDPS        Y5, Y3, Y5
+	VEXTRACTF32X4 $0x01, Y5, X4
+	VADDPS        X5, X4, X4
+	VMOVHLPS      X4, X4, X5
+	VADDPS        X5, X4, X4
+	VMOVSHDUP     X4, X5
+	VADDSS        X5, X4, X4
+	VMOVSS        X4, (DI)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80xTile2V_row
+	VZEROUPPER
+	RET
+
+// func q80xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80xTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+
+q80xTile4V_row:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q80xTile4V_block:
+	VMOVDQU64     2(DI), Y6
+	VINSERTI64X4  $0x01, 36(DI), Z6, Z6
+	VPXORD        Z0, Z6, Z6
+	VPERMW        (DI), Z1, Z7
+	VCVTPH2PS     Y7, Z7
+	VPMOVSXWD     64(R8), Z8
+	VPSLLD        $0x03, Z8, Z8
+	VPDPBUSD      (R8), Z6, Z8
+	VCVTDQ2PS     Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VCVTPH2PS     96(R8), Z9
+	VFMADD231PS   Z9, Z8, Z2
+	VPMOVSXWD     64(R8)(BX*1), Z8
+	VPSLLD        $0x03, Z8, Z8
+	VPDPBUSD      (R8)(BX*1), Z6, Z8
+	VCVTDQ2PS     Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VCVTPH2PS     96(R8)(BX*1), Z9
+	VFMADD231PS   Z9, Z8, Z3
+	VPMOVSXWD     64(R8)(BX*2), Z8
+	VPSLLD        $0x03, Z8, Z8
+	VPDPBUSD      (R8)(BX*2), Z6, Z8
+	VCVTDQ2PS     Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VCVTPH2PS     96(R8)(BX*2), Z9
+	VFMADD231PS   Z9, Z8, Z4
+	VPMOVSXWD     64(R8)(SI*1), Z8
+	VPSLLD        $0x03, Z8, Z8
+	VPDPBUSD      (R8)(SI*1), Z6, Z8
+	VCVTDQ2PS     Z8, Z8
+	VMULPS        Z7, Z8, Z8
+	VCVTPH2PS     96(R8)(SI*1), Z7
+	VFMADD231PS   Z7, Z8, Z5
+	ADDQ          $0x00000044, DI
+	ADDQ          $0x00000080, R8
+	DECQ          R9
+	JNZ           q80xTile4V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z2, Y7
+	VADDPS        Y7, Y2, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z3, Y7
+	VADDPS        Y7, Y3, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80xTile4V_row
+	VZEROUPPER
+	RET
+
+// func q80xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80xTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+
+q80xTile8V_row:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q80xTile8V_block:
+	VMOVDQU64     2(DI), Y10
+	VINSERTI64X4  $0x01, 36(DI), Z10, Z10
+	VPXORD        Z0, Z10, Z10
+	VPERMW        (DI), Z1, Z11
+	VCVTPH2PS     Y11, Z11
+	VPMOVSXWD     64(R8), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R8), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R8), Z13
+	VFMADD231PS   Z13, Z12, Z2
+	VPMOVSXWD     64(R8)(BX*1), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R8)(BX*1), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R8)(BX*1), Z13
+	VFMADD231PS   Z13, Z12, Z3
+	VPMOVSXWD     64(R8)(BX*2), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R8)(BX*2), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R8)(BX*2), Z13
+	VFMADD231PS   Z13, Z12, Z4
+	VPMOVSXWD     64(R8)(SI*1), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R8)(SI*1), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R8)(SI*1), Z13
+	VFMADD231PS   Z13, Z12, Z5
+	VPMOVSXWD     64(R9), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R9), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R9), Z13
+	VFMADD231PS   Z13, Z12, Z6
+	VPMOVSXWD     64(R9)(BX*1), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R9)(BX*1), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R9)(BX*1), Z13
+	VFMADD231PS   Z13, Z12, Z7
+	VPMOVSXWD     64(R9)(BX*2), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R9)(BX*2), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R9)(BX*2), Z13
+	VFMADD231PS   Z13, Z12, Z8
+	VPMOVSXWD     64(R9)(SI*1), Z12
+	VPSLLD        $0x03, Z12, Z12
+	VPDPBUSD      (R9)(SI*1), Z10, Z12
+	VCVTDQ2PS     Z12, Z12
+	VMULPS        Z11, Z12, Z12
+	VCVTPH2PS     96(R9)(SI*1), Z11
+	VFMADD231PS   Z11, Z12, Z9
+	ADDQ          $0x00000044, DI
+	ADDQ          $0x00000080, R8
+	ADDQ          $0x00000080, R9
+	DECQ          R10
+	JNZ           q80xTile8V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z2, Y11
+	VADDPS        Y11, Y2, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z3, Y11
+	VADDPS        Y11, Y3, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y11
+	VADDPS        Y11, Y4, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y11
+	VADDPS        Y11, Y5, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y11
+	VADDPS        Y11, Y6, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y11
+	VADDPS        Y11, Y7, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z8, Y11
+	VADDPS        Y11, Y8, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z9, Y11
+	VADDPS        Y11, Y9, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80xTile8V_row
+	VZEROUPPER
+	RET
+
+// func q50rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50rTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+
+q50rTile1V_row:
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q50rTile1V_block4:
+	CMPQ            SI, $0x04
+	JB              q50rTile1V_block
+	KMOVQ           4(DX), K1
+	VBROADCASTI64X4 12(DX), Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	VPADDB          Z2, Z5, K1, Z5
+	VPERMW          (DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       64(BX), Z7
+	VPDPBUSD        (BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       96(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	KMOVQ           48(DX), K1
+	VBROADCASTI64X4 56(DX), Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	VPADDB          Z2, Z5, K1, Z5
+	VPERMW          44(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       192(BX), Z7
+	VPDPBUSD        128(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       224(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	KMOVQ           92(DX), K1
+	VBROADCASTI64X4 100(DX), Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	VPADDB          Z2, Z5, K1, Z5
+	VPERMW          88(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       320(BX), Z7
+	VPDPBUSD        256(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       352(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	KMOVQ           136(DX), K1
+	VBROADCASTI64X4 144(DX), Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	VPADDB          Z2, Z5, K1, Z5
+	VPERMW          132(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       448(BX), Z7
+	VPDPBUSD        384(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       480(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	ADDQ            $0x000000b0, DX
+	ADDQ            $0x00000200, BX
+	SUBQ            $0x04, SI
+	JNZ             q50rTile1V_block4
+	JMP             q50rTile1V_done
+
+q50rTile1V_block:
+	KMOVQ           4(DX), K1
+	VBROADCASTI64X4 12(DX), Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	VPADDB          Z2, Z5, K1, Z5
+	VPERMW          (DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       64(BX), Z7
+	VPDPBUSD        (BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       96(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	ADDQ            $0x0000002c, DX
+	ADDQ            $0x00000080, BX
+	DECQ            SI
+	JNZ             q50rTile1V_block
+
+q50rTile1V_done:
+	MOVQ          AX, BX
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (BX)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q50rTile1V_row
+	VZEROUPPER
+	RET
+
+DATA q50r_shift<>+0(SB)/8, $0x0000000000000000
+DATA q50r_shift<>+8(SB)/8, $0x0000000000000000
+DATA q50r_shift<>+16(SB)/8, $0x0000000000000000
+DATA q50r_shift<>+24(SB)/8, $0x0000000000000000
+DATA q50r_shift<>+32(SB)/8, $0x0004000400040004
+DATA q50r_shift<>+40(SB)/8, $0x0004000400040004
+DATA q50r_shift<>+48(SB)/8, $0x0004000400040004
+DATA q50r_shift<>+56(SB)/8, $0x0004000400040004
+GLOBL q50r_shift<>(SB), RODATA|NOPTR, $64
+
+DATA q8x_sidx2<>+0(SB)/8, $0x0000000000000000
+DATA q8x_sidx2<>+8(SB)/8, $0x0000000000000000
+DATA q8x_sidx2<>+16(SB)/8, $0x0001000100010001
+DATA q8x_sidx2<>+24(SB)/8, $0x0001000100010001
+DATA q8x_sidx2<>+32(SB)/8, $0x0000000000000000
+DATA q8x_sidx2<>+40(SB)/8, $0x0000000000000000
+DATA q8x_sidx2<>+48(SB)/8, $0x0000000000000000
+DATA q8x_sidx2<>+56(SB)/8, $0x0000000000000000
+GLOBL q8x_sidx2<>(SB), RODATA|NOPTR, $64
+
+// func q50rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50rTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+
+q50rTile2V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q50rTile2V_block4:
+	CMPQ            R8, $0x04
+	JB              q50rTile2V_block
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          (SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       64(DI), Z8
+	VPDPBUSD        (DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       96(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       64(DI)(BX*1), Z8
+	VPDPBUSD        (DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       96(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	KMOVQ           48(SI), K1
+	VBROADCASTI64X4 56(SI), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          44(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       192(DI), Z8
+	VPDPBUSD        128(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       224(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       192(DI)(BX*1), Z8
+	VPDPBUSD        128(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       224(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	KMOVQ           92(SI), K1
+	VBROADCASTI64X4 100(SI), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          88(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       320(DI), Z8
+	VPDPBUSD        256(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       352(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       320(DI)(BX*1), Z8
+	VPDPBUSD        256(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       352(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	KMOVQ           136(SI), K1
+	VBROADCASTI64X4 144(SI), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          132(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       448(DI), Z8
+	VPDPBUSD        384(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       480(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       448(DI)(BX*1), Z8
+	VPDPBUSD        384(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       480(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	ADDQ            $0x000000b0, SI
+	ADDQ            $0x00000200, DI
+	SUBQ            $0x04, R8
+	JNZ             q50rTile2V_block4
+	JMP             q50rTile2V_done
+
+q50rTile2V_block:
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          (SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       64(DI), Z8
+	VPDPBUSD        (DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       96(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       64(DI)(BX*1), Z8
+	VPDPBUSD        (DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       96(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x00000080, DI
+	DECQ            R8
+	JNZ             q50rTile2V_block
+
+q50rTile2V_done:
+	MOVQ          AX, DI
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          CX, DI
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (DI)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q50rTile2V_row
+	VZEROUPPER
+	RET
+
+// func q50rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50rTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+
+q50rTile4V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q50rTile4V_block:
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (DI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z10
+	VPDPBUSD        (R8), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8), Z11
+	VFMADD231PS     Z11, Z10, Z4
+	VPMOVSXWD       64(R8)(BX*1), Z10
+	VPDPBUSD        (R8)(BX*1), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8)(BX*1), Z11
+	VFMADD231PS     Z11, Z10, Z5
+	VPMOVSXWD       64(R8)(BX*2), Z10
+	VPDPBUSD        (R8)(BX*2), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8)(BX*2), Z11
+	VFMADD231PS     Z11, Z10, Z6
+	VPMOVSXWD       64(R8)(SI*1), Z10
+	VPDPBUSD        (R8)(SI*1), Z8, Z10
+	VCVTDQ2PS       Z10, Z8
+	VMULPS          Z9, Z8, Z8
+	VCVTPH2PS       96(R8)(SI*1), Z9
+	VFMADD231PS     Z9, Z8, Z7
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x00000080, R8
+	DECQ            R9
+	JNZ             q50rTile4V_block
+	MOVQ            AX, R8
+	VEXTRACTF64X4   $0x01, Z4, Y9
+	VADDPS          Y9, Y4, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z5, Y9
+	VADDPS          Y9, Y5, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z6, Y9
+	VADDPS          Y9, Y6, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z7, Y9
+	VADDPS          Y9, Y7, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            $0x04, AX
+	DECQ            DX
+	JNZ             q50rTile4V_row
+	VZEROUPPER
+	RET
+
+// func q50rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q50rTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+
+q50rTile8V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q50rTile8V_block:
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VPMOVSXWD       64(R8), Z14
+	VPDPBUSD        (R8), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8), Z15
+	VFMADD231PS     Z15, Z14, Z4
+	VPMOVSXWD       64(R8)(BX*1), Z14
+	VPDPBUSD        (R8)(BX*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(BX*1), Z15
+	VFMADD231PS     Z15, Z14, Z5
+	VPMOVSXWD       64(R8)(BX*2), Z14
+	VPDPBUSD        (R8)(BX*2), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(BX*2), Z15
+	VFMADD231PS     Z15, Z14, Z6
+	VPMOVSXWD       64(R8)(SI*1), Z14
+	VPDPBUSD        (R8)(SI*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(SI*1), Z15
+	VFMADD231PS     Z15, Z14, Z7
+	VPMOVSXWD       64(R9), Z14
+	VPDPBUSD        (R9), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9), Z15
+	VFMADD231PS     Z15, Z14, Z8
+	VPMOVSXWD       64(R9)(BX*1), Z14
+	VPDPBUSD        (R9)(BX*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9)(BX*1), Z15
+	VFMADD231PS     Z15, Z14, Z9
+	VPMOVSXWD       64(R9)(BX*2), Z14
+	VPDPBUSD        (R9)(BX*2), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9)(BX*2), Z15
+	VFMADD231PS     Z15, Z14, Z10
+	VPMOVSXWD       64(R9)(SI*1), Z14
+	VPDPBUSD        (R9)(SI*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z12
+	VMULPS          Z13, Z12, Z12
+	VCVTPH2PS       96(R9)(SI*1), Z13
+	VFMADD231PS     Z13, Z12, Z11
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x00000080, R8
+	ADDQ            $0x00000080, R9
+	DECQ            R10
+	JNZ             q50rTile8V_block
+	MOVQ            AX, R8
+	VEXTRACTF64X4   $0x01, Z4, Y13
+	VADDPS          Y13, Y4, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z5, Y13
+	VADDPS          Y13, Y5, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z6, Y13
+	VADDPS          Y13, Y6, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z7, Y13
+	VADDPS          Y13, Y7, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z8, Y13
+	VADDPS          Y13, Y8, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z9, Y13
+	VADDPS          Y13, Y9, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z10, Y13
+	VADDPS          Y13, Y10, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z11, Y13
+	VADDPS          Y13, Y11, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            $0x04, AX
+	DECQ            DX
+	JNZ             q50rTile8V_row
+	VZEROUPPER
+	RET
+
+// func q80rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80rTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+
+q80rTile1V_row:
+	VPXORD Z1, Z1, Z1
+	MOVQ   x+32(FP), BX
+	MOVQ   nb+48(FP), SI
+
+q80rTile1V_block4:
+	CMPQ        SI, $0x04
+	JB          q80rTile1V_block
+	VMOVDQU64   4(DX), Z2
+	VPERMW      (DX), Y0, Y3
+	VCVTPH2PS   Y3, Z3
+	VPMOVSXWD   64(BX), Z4
+	VPSLLD      $0x03, Z4, Z4
+	VPDPBUSD    (BX), Z2, Z4
+	VCVTDQ2PS   Z4, Z2
+	VMULPS      Z3, Z2, Z2
+	VCVTPH2PS   96(BX), Z3
+	VFMADD231PS Z3, Z2, Z1
+	VMOVDQU64   72(DX), Z2
+	VPERMW      68(DX), Y0, Y3
+	VCVTPH2PS   Y3, Z3
+	VPMOVSXWD   192(BX), Z4
+	VPSLLD      $0x03, Z4, Z4
+	VPDPBUSD    128(BX), Z2, Z4
+	VCVTDQ2PS   Z4, Z2
+	VMULPS      Z3, Z2, Z2
+	VCVTPH2PS   224(BX), Z3
+	VFMADD231PS Z3, Z2, Z1
+	VMOVDQU64   140(DX), Z2
+	VPERMW      136(DX), Y0, Y3
+	VCVTPH2PS   Y3, Z3
+	VPMOVSXWD   320(BX), Z4
+	VPSLLD      $0x03, Z4, Z4
+	VPDPBUSD    256(BX), Z2, Z4
+	VCVTDQ2PS   Z4, Z2
+	VMULPS      Z3, Z2, Z2
+	VCVTPH2PS   352(BX), Z3
+	VFMADD231PS Z3, Z2, Z1
+	VMOVDQU64   208(DX), Z2
+	VPERMW      204(DX), Y0, Y3
+	VCVTPH2PS   Y3, Z3
+	VPMOVSXWD   448(BX), Z4
+	VPSLLD      $0x03, Z4, Z4
+	VPDPBUSD    384(BX), Z2, Z4
+	VCVTDQ2PS   Z4, Z2
+	VMULPS      Z3, Z2, Z2
+	VCVTPH2PS   480(BX), Z3
+	VFMADD231PS Z3, Z2, Z1
+	ADDQ        $0x00000110, DX
+	ADDQ        $0x00000200, BX
+	SUBQ        $0x04, SI
+	JNZ         q80rTile1V_block4
+	JMP         q80rTile1V_done
+
+q80rTile1V_block:
+	VMOVDQU64   4(DX), Z2
+	VPERMW      (DX), Y0, Y3
+	VCVTPH2PS   Y3, Z3
+	VPMOVSXWD   64(BX), Z4
+	VPSLLD      $0x03, Z4, Z4
+	VPDPBUSD    (BX), Z2, Z4
+	VCVTDQ2PS   Z4, Z2
+	VMULPS      Z3, Z2, Z2
+	VCVTPH2PS   96(BX), Z3
+	VFMADD231PS Z3, Z2, Z1
+	ADDQ        $0x00000044, DX
+	ADDQ        $0x00000080, BX
+	DECQ        SI
+	JNZ         q80rTile1V_block
+
+q80rTile1V_done:
+	MOVQ          AX, BX
+	VEXTRACTF64X4 $0x01, Z1, Y3
+	VADDPS        Y3, Y1, Y3
+	VEXTRACTF32X4 $0x01, Y3, X2
+	VADDPS        X3, X2, X2
+	VMOVHLPS      X2, X2, X3
+	VADDPS        X3, X2, X2
+	VMOVSHDUP     X2, X3
+	VADDSS        X3, X2, X2
+	VMOVSS        X2, (BX)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q80rTile1V_row
+	VZEROUPPER
+	RET
+
+// func q80rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80rTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+
+q80rTile2V_row:
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	MOVQ   x+32(FP), DI
+	MOVQ   nb+48(FP), R8
+
+q80rTile2V_block4:
+	CMPQ        R8, $0x04
+	JB          q80rTile2V_block
+	VMOVDQU64   4(SI), Z3
+	VPERMW      (SI), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VPMOVSXWD   64(DI), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    (DI), Z3, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z4, Z5, Z5
+	VCVTPH2PS   96(DI), Z6
+	VFMADD231PS Z6, Z5, Z1
+	VPMOVSXWD   64(DI)(BX*1), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    (DI)(BX*1), Z3, Z5
+	VCVTDQ2PS   Z5, Z3
+	VMULPS      Z4, Z3, Z3
+	VCVTPH2PS   96(DI)(BX*1), Z4
+	VFMADD231PS Z4, Z3, Z2
+	VMOVDQU64   72(SI), Z3
+	VPERMW      68(SI), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VPMOVSXWD   192(DI), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    128(DI), Z3, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z4, Z5, Z5
+	VCVTPH2PS   224(DI), Z6
+	VFMADD231PS Z6, Z5, Z1
+	VPMOVSXWD   192(DI)(BX*1), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    128(DI)(BX*1), Z3, Z5
+	VCVTDQ2PS   Z5, Z3
+	VMULPS      Z4, Z3, Z3
+	VCVTPH2PS   224(DI)(BX*1), Z4
+	VFMADD231PS Z4, Z3, Z2
+	VMOVDQU64   140(SI), Z3
+	VPERMW      136(SI), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VPMOVSXWD   320(DI), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    256(DI), Z3, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z4, Z5, Z5
+	VCVTPH2PS   352(DI), Z6
+	VFMADD231PS Z6, Z5, Z1
+	VPMOVSXWD   320(DI)(BX*1), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    256(DI)(BX*1), Z3, Z5
+	VCVTDQ2PS   Z5, Z3
+	VMULPS      Z4, Z3, Z3
+	VCVTPH2PS   352(DI)(BX*1), Z4
+	VFMADD231PS Z4, Z3, Z2
+	VMOVDQU64   208(SI), Z3
+	VPERMW      204(SI), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VPMOVSXWD   448(DI), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    384(DI), Z3, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z4, Z5, Z5
+	VCVTPH2PS   480(DI), Z6
+	VFMADD231PS Z6, Z5, Z1
+	VPMOVSXWD   448(DI)(BX*1), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    384(DI)(BX*1), Z3, Z5
+	VCVTDQ2PS   Z5, Z3
+	VMULPS      Z4, Z3, Z3
+	VCVTPH2PS   480(DI)(BX*1), Z4
+	VFMADD231PS Z4, Z3, Z2
+	ADDQ        $0x00000110, SI
+	ADDQ        $0x00000200, DI
+	SUBQ        $0x04, R8
+	JNZ         q80rTile2V_block4
+	JMP         q80rTile2V_done
+
+q80rTile2V_block:
+	VMOVDQU64   4(SI), Z3
+	VPERMW      (SI), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VPMOVSXWD   64(DI), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    (DI), Z3, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z4, Z5, Z5
+	VCVTPH2PS   96(DI), Z6
+	VFMADD231PS Z6, Z5, Z1
+	VPMOVSXWD   64(DI)(BX*1), Z5
+	VPSLLD      $0x03, Z5, Z5
+	VPDPBUSD    (DI)(BX*1), Z3, Z5
+	VCVTDQ2PS   Z5, Z3
+	VMULPS      Z4, Z3, Z3
+	VCVTPH2PS   96(DI)(BX*1), Z4
+	VFMADD231PS Z4, Z3, Z2
+	ADDQ        $0x00000044, SI
+	ADDQ        $0x00000080, DI
+	DECQ        R8
+	JNZ         q80rTile2V_block
+
+q80rTile2V_done:
+	MOVQ          AX, DI
+	VEXTRACTF64X4 $0x01, Z1, Y4
+	VADDPS        Y4, Y1, Y4
+	VEXTRACTF32X4 $0x01, Y4, X3
+	VADDPS        X4, X3, X3
+	VMOVHLPS      X3, X3, X4
+	VADDPS        X4, X3, X3
+	VMOVSHDUP     X3, X4
+	VADDSS        X4, X3, X3
+	VMOVSS        X3, (DI)
+	ADDQ          CX, DI
+	VEXTRACTF64X4 $0x01, Z2, Y4
+	VADDPS        Y4, Y2, Y4
+	VEXTRACTF32X4 $0x01, Y4, X3
+	VADDPS        X4, X3, X3
+	VMOVHLPS      X3, X3, X4
+	VADDPS        X4, X3, X3
+	VMOVSHDUP     X3, X4
+	VADDSS        X4, X3, X3
+	VMOVSS        X3, (DI)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80rTile2V_row
+	VZEROUPPER
+	RET
+
+// func q80rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80rTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+
+q80rTile4V_row:
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), R8
+	MOVQ   nb+48(FP), R9
+
+q80rTile4V_block:
+	VMOVDQU64     4(DI), Z5
+	VPERMW        (DI), Y0, Y6
+	VCVTPH2PS     Y6, Z6
+	VPMOVSXWD     64(R8), Z7
+	VPSLLD        $0x03, Z7, Z7
+	VPDPBUSD      (R8), Z5, Z7
+	VCVTDQ2PS     Z7, Z7
+	VMULPS        Z6, Z7, Z7
+	VCVTPH2PS     96(R8), Z8
+	VFMADD231PS   Z8, Z7, Z1
+	VPMOVSXWD     64(R8)(BX*1), Z7
+	VPSLLD        $0x03, Z7, Z7
+	VPDPBUSD      (R8)(BX*1), Z5, Z7
+	VCVTDQ2PS     Z7, Z7
+	VMULPS        Z6, Z7, Z7
+	VCVTPH2PS     96(R8)(BX*1), Z8
+	VFMADD231PS   Z8, Z7, Z2
+	VPMOVSXWD     64(R8)(BX*2), Z7
+	VPSLLD        $0x03, Z7, Z7
+	VPDPBUSD      (R8)(BX*2), Z5, Z7
+	VCVTDQ2PS     Z7, Z7
+	VMULPS        Z6, Z7, Z7
+	VCVTPH2PS     96(R8)(BX*2), Z8
+	VFMADD231PS   Z8, Z7, Z3
+	VPMOVSXWD     64(R8)(SI*1), Z7
+	VPSLLD        $0x03, Z7, Z7
+	VPDPBUSD      (R8)(SI*1), Z5, Z7
+	VCVTDQ2PS     Z7, Z5
+	VMULPS        Z6, Z5, Z5
+	VCVTPH2PS     96(R8)(SI*1), Z6
+	VFMADD231PS   Z6, Z5, Z4
+	ADDQ          $0x00000044, DI
+	ADDQ          $0x00000080, R8
+	DECQ          R9
+	JNZ           q80rTile4V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z1, Y6
+	VADDPS        Y6, Y1, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z2, Y6
+	VADDPS        Y6, Y2, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z3, Y6
+	VADDPS        Y6, Y3, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80rTile4V_row
+	VZEROUPPER
+	RET
+
+// func q80rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+TEXT ·q80rTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+
+q80rTile8V_row:
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	MOVQ   x+32(FP), R8
+	LEAQ   (R8)(BX*4), R9
+	MOVQ   nb+48(FP), R10
+
+q80rTile8V_block:
+	VMOVDQU64     4(DI), Z9
+	VPERMW        (DI), Y0, Y10
+	VCVTPH2PS     Y10, Z10
+	VPMOVSXWD     64(R8), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R8), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8), Z12
+	VFMADD231PS   Z12, Z11, Z1
+	VPMOVSXWD     64(R8)(BX*1), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R8)(BX*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8)(BX*1), Z12
+	VFMADD231PS   Z12, Z11, Z2
+	VPMOVSXWD     64(R8)(BX*2), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R8)(BX*2), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8)(BX*2), Z12
+	VFMADD231PS   Z12, Z11, Z3
+	VPMOVSXWD     64(R8)(SI*1), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R8)(SI*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R8)(SI*1), Z12
+	VFMADD231PS   Z12, Z11, Z4
+	VPMOVSXWD     64(R9), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R9), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R9), Z12
+	VFMADD231PS   Z12, Z11, Z5
+	VPMOVSXWD     64(R9)(BX*1), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R9)(BX*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R9)(BX*1), Z12
+	VFMADD231PS   Z12, Z11, Z6
+	VPMOVSXWD     64(R9)(BX*2), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R9)(BX*2), Z9, Z11
+	VCVTDQ2PS     Z11, Z11
+	VMULPS        Z10, Z11, Z11
+	VCVTPH2PS     96(R9)(BX*2), Z12
+	VFMADD231PS   Z12, Z11, Z7
+	VPMOVSXWD     64(R9)(SI*1), Z11
+	VPSLLD        $0x03, Z11, Z11
+	VPDPBUSD      (R9)(SI*1), Z9, Z11
+	VCVTDQ2PS     Z11, Z9
+	VMULPS        Z10, Z9, Z9
+	VCVTPH2PS     96(R9)(SI*1), Z10
+	VFMADD231PS   Z10, Z9, Z8
+	ADDQ          $0x00000044, DI
+	ADDQ          $0x00000080, R8
+	ADDQ          $0x00000080, R9
+	DECQ          R10
+	JNZ           q80rTile8V_block
+	MOVQ          AX, R8
+	VEXTRACTF64X4 $0x01, Z1, Y10
+	VADDPS        Y10, Y1, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z2, Y10
+	VADDPS        Y10, Y2, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z3, Y10
+	VADDPS        Y10, Y3, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z4, Y10
+	VADDPS        Y10, Y4, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z5, Y10
+	VADDPS        Y10, Y5, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z6, Y10
+	VADDPS        Y10, Y6, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z7, Y10
+	VADDPS        Y10, Y7, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VEXTRACTF64X4 $0x01, Z8, Y10
+	VADDPS        Y10, Y8, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R8)
+	ADDQ          $0x04, AX
+	DECQ          DX
+	JNZ           q80rTile8V_row
+	VZEROUPPER
+	RET
+
 // func f16DotY(w *byte, x *byte, nb int) float32
 // Requires: AVX, F16C, FMA3, SSE
 TEXT ·f16DotY(SB), NOSPLIT, $0-28

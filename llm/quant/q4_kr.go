@@ -88,7 +88,10 @@ func vecDotQ4_KRQ8_K(n int, w, x []byte) float32 {
 }
 
 // Repacked is the layout the active level's kernels compute f's rows
-// fastest in, if it has one (Q4_KR for Q4_K with avx512vnni), or nil. A
-// caller may convert whole rows with its Repack and then use it as f:
-// MatMul, with the same Acts, gives the same results.
+// fastest in, if it has one (with avx512vnni: Q4_KR for Q4_K, Q5_0R for
+// Q5_0, Q8_0R for Q8_0), or nil. A caller may convert whole rows with its
+// Repack and then use it as f: MatMul, with the same Acts, gives the same
+// results. Only rows whose length is a multiple of the repacked format's
+// BlockSize have a repacked form (Q5_0R and Q8_0R take blocks in pairs,
+// 64 elements: a row of an odd number of Q5_0 blocks stays as it is).
 func (f *Format) Repacked() *Format { return f.repacked }

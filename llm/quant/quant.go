@@ -90,8 +90,11 @@ func register(f *Format) {
 		// encoding the weight types paired with it point at.
 		for l := range numLevels {
 			encodings[l][encodingKind(f.Type)].encode = f.impls[l].fromFloat
-			if f.Type == gguf.Q8_K {
+			switch f.Type {
+			case gguf.Q8_K:
 				encodings[l][encQ8_KX].encode = func(dst []byte, src []float32) { encodeQ8KX(l, dst, src) }
+			case gguf.Q8_0:
+				encodings[l][encQ8_0X].encode = func(dst []byte, src []float32) { encodeQ8_0X(l, dst, src) }
 			}
 		}
 	}

@@ -40,15 +40,18 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 			&tiles{dot: q6kDotZ, k: [4]tileKernel{q6kTile1Z, q6kTile2Z, q6kTile4Z, q6kTile8Z}},
 			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kpTile1V, q6kpTile2V, q6kpTile4V, q6kpTile8V}}),
 		// The AVX-512 Q8_0 and Q5_0 kernels take blocks in pairs; the
-		// portable code does an odd last block.
+		// portable code does an odd last block. With VNNI the tile
+		// kernels read Q8_0X (q8_0x.go), the dot products Q8_0; the
+		// AVX-512 q50p/q80p tiles of that level are kept (unused) as
+		// the reference the tests hold the Q8_0X kernels to, bit for bit.
 		gguf.Q8_0: pairLevels(q8_0Bytes, vecDotQ8_0Q8_0,
 			&tiles{dot: q80DotY, k: [4]tileKernel{q80Tile1Y, q80Tile2Y, q80Tile4Y}},
 			&tiles{dot: q80pDotZ, k: [4]tileKernel{q80pTile1Z, q80pTile2Z, q80pTile4Z, q80pTile8Z}},
-			&tiles{dot: q80pDotV, k: [4]tileKernel{q80pTile1V, q80pTile2V, q80pTile4V, q80pTile8V}}),
+			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		gguf.Q5_0: pairLevels(q5_0Bytes, vecDotQ5_0Q8_0,
 			&tiles{dot: q50DotY, k: [4]tileKernel{q50Tile1Y, q50Tile2Y, q50Tile4Y}},
 			&tiles{dot: q50pDotZ, k: [4]tileKernel{q50pTile1Z, q50pTile2Z, q50pTile4Z, q50pTile8Z}},
-			&tiles{dot: q50pDotV, k: [4]tileKernel{q50pTile1V, q50pTile2V, q50pTile4V, q50pTile8V}}),
+			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		// F16 and F32 gain nothing from VNNI.
 		gguf.F16: tileLevels(32, 64, 64,
 			&tiles{dot: f16DotY, k: [4]tileKernel{f16Tile1Y, f16Tile2Y, f16Tile4Y}, tail: vecDotF16},
@@ -89,6 +92,10 @@ func pairLevels(wBytes int, portable func(n int, w, x []byte) float32, y, z, v *
 var simdRepacked = map[string][numLevels]kernelSet{
 	"Q4_KR": tileLevels(qkK, q4_KRBytes, q8_KBytes, nil, nil,
 		&tiles{dot: nil, k: [4]tileKernel{q4krTile1V, q4krTile2V, q4krTile4V, q4krTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
+	"Q5_0R": tileLevels(2*q5_0Block, q5_0RBytes, 2*q8_0Bytes, nil, nil,
+		&tiles{dot: nil, k: [4]tileKernel{q50rTile1V, q50rTile2V, q50rTile4V, q50rTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
+	"Q8_0R": tileLevels(2*q8_0Block, q8_0RBytes, 2*q8_0Bytes, nil, nil,
+		&tiles{dot: nil, k: [4]tileKernel{q80rTile1V, q80rTile2V, q80rTile4V, q80rTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 }
 
 // vecKernels are the exponential kernels per level (vecmath.go).

@@ -329,6 +329,9 @@ func reencode(e *Encoding, af *Format, x []byte, n int) []byte {
 	if e.Name == af.Type.String() {
 		return x
 	}
+	if e.Name == "Q8_0X" && af.Type == gguf.Q8_0 {
+		return reencodeQ8_0X(x, n)
+	}
 	if e.Name != "Q8_KX" || af.Type != gguf.Q8_K {
 		panic("reencode: " + af.Type.String() + " to " + e.Name)
 	}

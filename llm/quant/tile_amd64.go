@@ -21,7 +21,7 @@ type tiles struct {
 	k              [4]tileKernel // 1, 2, 4 and 8 columns; nil where absent
 	block          int           // elements per block
 	wBytes, xBytes int           // bytes per block of weights, of activations
-	// acts, when set, is the encoding the tile kernels k read (Q8_KX), whose
+	// acts, when set, is the encoding the tile kernels k read (Q8_KX, Q8_0X), whose
 	// blocks are actsBytes long; dot still reads the VecDotType's.
 	acts      int
 	actsBytes int
@@ -116,10 +116,14 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 // matMulTail adds the last n%block elements of every dot product.
 func (t *tiles) matMulTail(dst []float32, w []byte, wb, rows int, x []byte, xb, cols, n int) {
 	nb, k := n/t.block, n%t.block
+	xBytes := t.xBytes
+	if t.actsBytes != 0 {
+		xBytes = t.actsBytes // the encoding keeps the tail in the VecDotType's bytes (Q8_0X)
+	}
 	for r := range rows {
 		wt := w[r*wb+nb*t.wBytes : (r+1)*wb]
 		for c := range cols {
-			dst[c*rows+r] += t.tail(k, wt, x[c*xb+nb*t.xBytes:(c+1)*xb])
+			dst[c*rows+r] += t.tail(k, wt, x[c*xb+nb*xBytes:(c+1)*xb])
 		}
 	}
 }

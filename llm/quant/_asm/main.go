@@ -175,6 +175,7 @@ func main() {
 	genQ6K()
 	genQ4KX()
 	genQ8()
+	genQ8X()
 	genFloat()
 	genFromFloat()
 	genVecMath()

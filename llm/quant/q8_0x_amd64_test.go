@@ -1,0 +1,68 @@
+//go:build amd64 && !purego
+
+package quant
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/llamashell/lsh/llm/gguf"
+)
+
+// The avx512vnni Q5_0 and Q8_0 tile kernels that read Q8_0X give the
+// results of those that read Q8_0 (q50p/q80p, the kernels before Q8_0X,
+// still generated), bit for bit: the same integer lanes and the same float
+// operations. Every weight and activation case, even and odd block counts
+// (the odd last block goes to the portable tail), tiles of 1-16 columns
+// and odd row counts.
+func TestQ8_0XKernelsMatchQ8_0(t *testing.T) {
+	if activeLevel < levelAVX512VNNI {
+		t.Skip("needs avx512vnni")
+	}
+	af, _ := Lookup(gguf.Q8_0)
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, c := range []struct {
+		typ gguf.Type
+		old *tiles
+	}{
+		{gguf.Q5_0, &tiles{k: [4]tileKernel{q50pTile1V, q50pTile2V, q50pTile4V, q50pTile8V}, wBytes: 2 * q5_0Bytes, tail: vecDotQ5_0Q8_0}},
+		{gguf.Q8_0, &tiles{k: [4]tileKernel{q80pTile1V, q80pTile2V, q80pTile4V, q80pTile8V}, wBytes: 2 * q8_0Bytes, tail: vecDotQ8_0Q8_0}},
+	} {
+		c.old.block, c.old.xBytes = 64, 2*q8_0Bytes
+		f, _ := Lookup(c.typ)
+		fl := f.atLevel(levelAVX512VNNI)
+		if fl.Acts().Name != "Q8_0X" {
+			t.Fatalf("%s at avx512vnni reads %s activations, want Q8_0X", c.typ, fl.Acts().Name)
+		}
+		for _, n := range []int{32, 64, 7 * 32, 28 * 32} {
+			for _, shape := range [][2]int{{1, 1}, {3, 1}, {2, 2}, {5, 3}, {1, 4}, {3, 5}, {4, 8}, {17, 9}, {2, 16}} {
+				rows, cols := shape[0], shape[1]
+				for _, wm := range weightModes {
+					for _, xm := range actModes {
+						if (wm == "integer") != (xm == "integer") {
+							continue
+						}
+						w := make([]byte, 0, rows*f.RowBytes(n))
+						for range rows {
+							w = append(w, weightCase(rng, f, n, wm)...)
+						}
+						x := make([]byte, 0, cols*af.RowBytes(n))
+						for range cols {
+							x = append(x, actCase(rng, af, n, xm)...)
+						}
+						want, got := make([]float32, rows*cols), make([]float32, rows*cols)
+						c.old.matMul(want, w, rows, x, cols, n)
+						fl.MatMul(got, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
+						for i := range want {
+							if !sameBits(got[i], want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
+								t.Errorf("%s n=%d %d×%d %s·%s: [%d] = %g, Q8_0 kernels %g", c.typ, n, rows, cols, wm, xm, i, got[i], want[i])
+								break
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
