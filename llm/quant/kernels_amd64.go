@@ -344,45 +344,45 @@ func q80xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q80xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q50rTile1V multiplies rows q50r weight rows by 1 activation columns.
+// q50rPairTile1V multiplies rows q50r weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
-func q50rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q50rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q50rTile2V multiplies rows q50r weight rows by 2 activation columns.
+// q50rPairTile2V multiplies rows q50r weight rows by 2 activation columns, two rows at a time.
 //
 //go:noescape
-func q50rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q50rPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q50rTile4V multiplies rows q50r weight rows by 4 activation columns.
+// q50rPairTile4V multiplies rows q50r weight rows by 4 activation columns, two rows at a time.
 //
 //go:noescape
-func q50rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q50rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q50rTile8V multiplies rows q50r weight rows by 8 activation columns.
+// q50rPairTile8V multiplies rows q50r weight rows by 8 activation columns, two rows at a time.
 //
 //go:noescape
-func q50rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q50rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q80rTile1V multiplies rows q80r weight rows by 1 activation columns.
+// q80rPairTile1V multiplies rows q80r weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
-func q80rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q80rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q80rTile2V multiplies rows q80r weight rows by 2 activation columns.
+// q80rPairTile2V multiplies rows q80r weight rows by 2 activation columns, two rows at a time.
 //
 //go:noescape
-func q80rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q80rPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q80rTile4V multiplies rows q80r weight rows by 4 activation columns.
+// q80rPairTile4V multiplies rows q80r weight rows by 4 activation columns, two rows at a time.
 //
 //go:noescape
-func q80rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q80rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q80rTile8V multiplies rows q80r weight rows by 8 activation columns.
+// q80rPairTile8V multiplies rows q80r weight rows by 8 activation columns, two rows at a time.
 //
 //go:noescape
-func q80rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q80rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // f16DotY returns the dot product of nb f16 blocks with nb activation blocks.
 //
@@ -523,6 +523,26 @@ func expSumZ(x *float32, n int, hi float32) float64
 //
 //go:noescape
 func scaleZ(x *float32, n int, s float32)
+
+// sumSquaresZ returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.
+//
+//go:noescape
+func sumSquaresZ(x *float32, n int) float64
+
+// sumSquaresY returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.
+//
+//go:noescape
+func sumSquaresY(x *float32, n int) float64
+
+// scaleMulY sets out[i] = x[i]·s·w[i] for n (a positive multiple of 16) floats.
+//
+//go:noescape
+func scaleMulY(out *float32, x *float32, w *float32, n int, s float32)
+
+// scaleMulZ sets out[i] = x[i]·s·w[i] for n (a positive multiple of 16) floats.
+//
+//go:noescape
+func scaleMulZ(out *float32, x *float32, w *float32, n int, s float32)
 
 // streamReadY returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes.
 //

@@ -11421,9 +11421,9 @@ q80xTile8V_block:
 	VZEROUPPER
 	RET
 
-// func q50rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q50rTile1V(SB), NOSPLIT, $0-56
+// func q50rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50rPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -11435,106 +11435,147 @@ TEXT ·q50rTile1V(SB), NOSPLIT, $0-56
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50r_shift<>+0(SB), Z1
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x0000002c, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
 
-q50rTile1V_row:
-	VPXORD Z4, Z4, Z4
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
+q50rPairTile1V_row:
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
 
-q50rTile1V_block4:
-	CMPQ            SI, $0x04
-	JB              q50rTile1V_block
+q50rPairTile1V_block2:
+	CMPQ            R9, $0x02
+	JB              q50rPairTile1V_block
 	KMOVQ           4(DX), K1
-	VBROADCASTI64X4 12(DX), Z5
-	VPSRLVW         Z1, Z5, Z5
-	VPANDD          Z0, Z5, Z5
-	VPADDB          Z2, Z5, K1, Z5
-	VPERMW          (DX), Y3, Y6
-	VCVTPH2PS       Y6, Z6
-	VPMOVSXWD       64(BX), Z7
-	VPDPBUSD        (BX), Z5, Z7
-	VCVTDQ2PS       Z7, Z5
-	VMULPS          Z6, Z5, Z5
-	VCVTPH2PS       96(BX), Z6
-	VFMADD231PS     Z6, Z5, Z4
+	VBROADCASTI64X4 12(DX), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          (DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        (R8), Z6, Z10
+	VPDPBUSD        (R8), Z8, Z11
+	VCVTPH2PS       96(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
 	KMOVQ           48(DX), K1
-	VBROADCASTI64X4 56(DX), Z5
-	VPSRLVW         Z1, Z5, Z5
-	VPANDD          Z0, Z5, Z5
-	VPADDB          Z2, Z5, K1, Z5
-	VPERMW          44(DX), Y3, Y6
-	VCVTPH2PS       Y6, Z6
-	VPMOVSXWD       192(BX), Z7
-	VPDPBUSD        128(BX), Z5, Z7
-	VCVTDQ2PS       Z7, Z5
-	VMULPS          Z6, Z5, Z5
-	VCVTPH2PS       224(BX), Z6
-	VFMADD231PS     Z6, Z5, Z4
-	KMOVQ           92(DX), K1
-	VBROADCASTI64X4 100(DX), Z5
-	VPSRLVW         Z1, Z5, Z5
-	VPANDD          Z0, Z5, Z5
-	VPADDB          Z2, Z5, K1, Z5
-	VPERMW          88(DX), Y3, Y6
-	VCVTPH2PS       Y6, Z6
-	VPMOVSXWD       320(BX), Z7
-	VPDPBUSD        256(BX), Z5, Z7
-	VCVTDQ2PS       Z7, Z5
-	VMULPS          Z6, Z5, Z5
-	VCVTPH2PS       352(BX), Z6
-	VFMADD231PS     Z6, Z5, Z4
-	KMOVQ           136(DX), K1
-	VBROADCASTI64X4 144(DX), Z5
-	VPSRLVW         Z1, Z5, Z5
-	VPANDD          Z0, Z5, Z5
-	VPADDB          Z2, Z5, K1, Z5
-	VPERMW          132(DX), Y3, Y6
-	VCVTPH2PS       Y6, Z6
-	VPMOVSXWD       448(BX), Z7
-	VPDPBUSD        384(BX), Z5, Z7
-	VCVTDQ2PS       Z7, Z5
-	VMULPS          Z6, Z5, Z5
-	VCVTPH2PS       480(BX), Z6
-	VFMADD231PS     Z6, Z5, Z4
-	ADDQ            $0x000000b0, DX
-	ADDQ            $0x00000200, BX
-	SUBQ            $0x04, SI
-	JNZ             q50rTile1V_block4
-	JMP             q50rTile1V_done
+	VBROADCASTI64X4 56(DX), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          44(DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	KMOVQ           48(SI), K1
+	VBROADCASTI64X4 56(SI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          44(SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       192(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        128(R8), Z6, Z10
+	VPDPBUSD        128(R8), Z8, Z11
+	VCVTPH2PS       224(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
+	ADDQ            $0x00000058, DX
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000100, R8
+	SUBQ            $0x02, R9
+	JMP             q50rPairTile1V_block2
 
-q50rTile1V_block:
+q50rPairTile1V_block:
+	CMPQ            R9, $0x00
+	JE              q50rPairTile1V_rowdone
 	KMOVQ           4(DX), K1
-	VBROADCASTI64X4 12(DX), Z5
-	VPSRLVW         Z1, Z5, Z5
-	VPANDD          Z0, Z5, Z5
-	VPADDB          Z2, Z5, K1, Z5
-	VPERMW          (DX), Y3, Y6
-	VCVTPH2PS       Y6, Z6
-	VPMOVSXWD       64(BX), Z7
-	VPDPBUSD        (BX), Z5, Z7
-	VCVTDQ2PS       Z7, Z5
-	VMULPS          Z6, Z5, Z5
-	VCVTPH2PS       96(BX), Z6
-	VFMADD231PS     Z6, Z5, Z4
+	VBROADCASTI64X4 12(DX), Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	VPADDB          Z2, Z6, K1, Z6
+	VPERMW          (DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        (R8), Z6, Z10
+	VPDPBUSD        (R8), Z8, Z11
+	VCVTPH2PS       96(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
 	ADDQ            $0x0000002c, DX
-	ADDQ            $0x00000080, BX
-	DECQ            SI
-	JNZ             q50rTile1V_block
+	ADDQ            $0x0000002c, SI
 
-q50rTile1V_done:
-	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z4, Y6
-	VADDPS        Y6, Y4, Y6
-	VEXTRACTF32X4 $0x01, Y6, X5
-	VADDPS        X6, X5, X5
-	VMOVHLPS      X5, X5, X6
-	VADDPS        X6, X5, X5
-	VMOVSHDUP     X5, X6
-	VADDSS        X6, X5, X5
-	VMOVSS        X5, (BX)
+q50rPairTile1V_rowdone:
+	MOVQ          DI, R8
+	MOVQ          $0x00000000, R9
+	CMPQ          BX, $0x00
+	CMOVQEQ       R9, R8
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)(R8*1)
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	CMPQ          BX, $0x00
+	JEQ           q50rPairTile1V_done
 	ADDQ          $0x04, AX
+	DECQ          BX
 	DECQ          CX
-	JNZ           q50rTile1V_row
+	JNZ           q50rPairTile1V_row
+
+q50rPairTile1V_done:
 	VZEROUPPER
 	RET
 
@@ -11558,9 +11599,9 @@ DATA q8x_sidx2<>+48(SB)/8, $0x0000000000000000
 DATA q8x_sidx2<>+56(SB)/8, $0x0000000000000000
 GLOBL q8x_sidx2<>(SB), RODATA|NOPTR, $64
 
-// func q50rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q50rTile2V(SB), NOSPLIT, $0-56
+// func q50rPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50rPairTile2V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -11572,258 +11613,207 @@ TEXT ·q50rTile2V(SB), NOSPLIT, $0-56
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50r_shift<>+0(SB), Z1
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x0000002c, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
 
-q50rTile2V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
+q50rPairTile2V_row:
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
 
-q50rTile2V_block4:
-	CMPQ            R8, $0x04
-	JB              q50rTile2V_block
+q50rPairTile2V_block2:
+	CMPQ            R11, $0x02
+	JB              q50rPairTile2V_block
 	KMOVQ           4(SI), K1
-	VBROADCASTI64X4 12(SI), Z6
-	VPSRLVW         Z1, Z6, Z6
-	VPANDD          Z0, Z6, Z6
-	VPADDB          Z2, Z6, K1, Z6
-	VPERMW          (SI), Y3, Y7
-	VCVTPH2PS       Y7, Z7
-	VPMOVSXWD       64(DI), Z8
-	VPDPBUSD        (DI), Z6, Z8
-	VCVTDQ2PS       Z8, Z8
-	VMULPS          Z7, Z8, Z8
-	VCVTPH2PS       96(DI), Z9
-	VFMADD231PS     Z9, Z8, Z4
-	VPMOVSXWD       64(DI)(BX*1), Z8
-	VPDPBUSD        (DI)(BX*1), Z6, Z8
-	VCVTDQ2PS       Z8, Z6
-	VMULPS          Z7, Z6, Z6
-	VCVTPH2PS       96(DI)(BX*1), Z7
-	VFMADD231PS     Z7, Z6, Z5
-	KMOVQ           48(SI), K1
-	VBROADCASTI64X4 56(SI), Z6
-	VPSRLVW         Z1, Z6, Z6
-	VPANDD          Z0, Z6, Z6
-	VPADDB          Z2, Z6, K1, Z6
-	VPERMW          44(SI), Y3, Y7
-	VCVTPH2PS       Y7, Z7
-	VPMOVSXWD       192(DI), Z8
-	VPDPBUSD        128(DI), Z6, Z8
-	VCVTDQ2PS       Z8, Z8
-	VMULPS          Z7, Z8, Z8
-	VCVTPH2PS       224(DI), Z9
-	VFMADD231PS     Z9, Z8, Z4
-	VPMOVSXWD       192(DI)(BX*1), Z8
-	VPDPBUSD        128(DI)(BX*1), Z6, Z8
-	VCVTDQ2PS       Z8, Z6
-	VMULPS          Z7, Z6, Z6
-	VCVTPH2PS       224(DI)(BX*1), Z7
-	VFMADD231PS     Z7, Z6, Z5
-	KMOVQ           92(SI), K1
-	VBROADCASTI64X4 100(SI), Z6
-	VPSRLVW         Z1, Z6, Z6
-	VPANDD          Z0, Z6, Z6
-	VPADDB          Z2, Z6, K1, Z6
-	VPERMW          88(SI), Y3, Y7
-	VCVTPH2PS       Y7, Z7
-	VPMOVSXWD       320(DI), Z8
-	VPDPBUSD        256(DI), Z6, Z8
-	VCVTDQ2PS       Z8, Z8
-	VMULPS          Z7, Z8, Z8
-	VCVTPH2PS       352(DI), Z9
-	VFMADD231PS     Z9, Z8, Z4
-	VPMOVSXWD       320(DI)(BX*1), Z8
-	VPDPBUSD        256(DI)(BX*1), Z6, Z8
-	VCVTDQ2PS       Z8, Z6
-	VMULPS          Z7, Z6, Z6
-	VCVTPH2PS       352(DI)(BX*1), Z7
-	VFMADD231PS     Z7, Z6, Z5
-	KMOVQ           136(SI), K1
-	VBROADCASTI64X4 144(SI), Z6
-	VPSRLVW         Z1, Z6, Z6
-	VPANDD          Z0, Z6, Z6
-	VPADDB          Z2, Z6, K1, Z6
-	VPERMW          132(SI), Y3, Y7
-	VCVTPH2PS       Y7, Z7
-	VPMOVSXWD       448(DI), Z8
-	VPDPBUSD        384(DI), Z6, Z8
-	VCVTDQ2PS       Z8, Z8
-	VMULPS          Z7, Z8, Z8
-	VCVTPH2PS       480(DI), Z9
-	VFMADD231PS     Z9, Z8, Z4
-	VPMOVSXWD       448(DI)(BX*1), Z8
-	VPDPBUSD        384(DI)(BX*1), Z6, Z8
-	VCVTDQ2PS       Z8, Z6
-	VMULPS          Z7, Z6, Z6
-	VCVTPH2PS       480(DI)(BX*1), Z7
-	VFMADD231PS     Z7, Z6, Z5
-	ADDQ            $0x000000b0, SI
-	ADDQ            $0x00000200, DI
-	SUBQ            $0x04, R8
-	JNZ             q50rTile2V_block4
-	JMP             q50rTile2V_done
-
-q50rTile2V_block:
-	KMOVQ           4(SI), K1
-	VBROADCASTI64X4 12(SI), Z6
-	VPSRLVW         Z1, Z6, Z6
-	VPANDD          Z0, Z6, Z6
-	VPADDB          Z2, Z6, K1, Z6
-	VPERMW          (SI), Y3, Y7
-	VCVTPH2PS       Y7, Z7
-	VPMOVSXWD       64(DI), Z8
-	VPDPBUSD        (DI), Z6, Z8
-	VCVTDQ2PS       Z8, Z8
-	VMULPS          Z7, Z8, Z8
-	VCVTPH2PS       96(DI), Z9
-	VFMADD231PS     Z9, Z8, Z4
-	VPMOVSXWD       64(DI)(BX*1), Z8
-	VPDPBUSD        (DI)(BX*1), Z6, Z8
-	VCVTDQ2PS       Z8, Z6
-	VMULPS          Z7, Z6, Z6
-	VCVTPH2PS       96(DI)(BX*1), Z7
-	VFMADD231PS     Z7, Z6, Z5
-	ADDQ            $0x0000002c, SI
-	ADDQ            $0x00000080, DI
-	DECQ            R8
-	JNZ             q50rTile2V_block
-
-q50rTile2V_done:
-	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z4, Y7
-	VADDPS        Y7, Y4, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (DI)
-	ADDQ          CX, DI
-	VEXTRACTF64X4 $0x01, Z5, Y7
-	VADDPS        Y7, Y5, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (DI)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q50rTile2V_row
-	VZEROUPPER
-	RET
-
-// func q50rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q50rTile4V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
-	VMOVDQU64 nibble_mask<>+0(SB), Z0
-	VMOVDQU64 bytes16<>+0(SB), Z2
-	VMOVDQU64 q50r_shift<>+0(SB), Z1
-	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
-
-q50rTile4V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
-
-q50rTile4V_block:
-	KMOVQ           4(DI), K1
-	VBROADCASTI64X4 12(DI), Z8
+	VBROADCASTI64X4 12(SI), Z8
 	VPSRLVW         Z1, Z8, Z8
 	VPANDD          Z0, Z8, Z8
 	VPADDB          Z2, Z8, K1, Z8
-	VPERMW          (DI), Y3, Y9
+	VPERMW          (SI), Y3, Y9
 	VCVTPH2PS       Y9, Z9
-	VPMOVSXWD       64(R8), Z10
-	VPDPBUSD        (R8), Z8, Z10
-	VCVTDQ2PS       Z10, Z10
-	VMULPS          Z9, Z10, Z10
-	VCVTPH2PS       96(R8), Z11
-	VFMADD231PS     Z11, Z10, Z4
-	VPMOVSXWD       64(R8)(BX*1), Z10
-	VPDPBUSD        (R8)(BX*1), Z8, Z10
-	VCVTDQ2PS       Z10, Z10
-	VMULPS          Z9, Z10, Z10
-	VCVTPH2PS       96(R8)(BX*1), Z11
-	VFMADD231PS     Z11, Z10, Z5
-	VPMOVSXWD       64(R8)(BX*2), Z10
-	VPDPBUSD        (R8)(BX*2), Z8, Z10
-	VCVTDQ2PS       Z10, Z10
-	VMULPS          Z9, Z10, Z10
-	VCVTPH2PS       96(R8)(BX*2), Z11
-	VFMADD231PS     Z11, Z10, Z6
-	VPMOVSXWD       64(R8)(SI*1), Z10
-	VPDPBUSD        (R8)(SI*1), Z8, Z10
-	VCVTDQ2PS       Z10, Z8
-	VMULPS          Z9, Z8, Z8
-	VCVTPH2PS       96(R8)(SI*1), Z9
-	VFMADD231PS     Z9, Z8, Z7
-	ADDQ            $0x0000002c, DI
-	ADDQ            $0x00000080, R8
-	DECQ            R9
-	JNZ             q50rTile4V_block
-	MOVQ            AX, R8
-	VEXTRACTF64X4   $0x01, Z4, Y9
-	VADDPS          Y9, Y4, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z5, Y9
-	VADDPS          Y9, Y5, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z6, Y9
-	VADDPS          Y9, Y6, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z7, Y9
-	VADDPS          Y9, Y7, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
-	ADDQ            $0x04, AX
-	DECQ            DX
-	JNZ             q50rTile4V_row
+	KMOVQ           4(R8), K1
+	VBROADCASTI64X4 12(R8), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          (R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       64(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10), Z8, Z12
+	VPDPBUSD        (R10), Z10, Z13
+	VCVTPH2PS       96(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       64(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10)(BX*1), Z8, Z12
+	VPDPBUSD        (R10)(BX*1), Z10, Z13
+	VCVTPH2PS       96(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	KMOVQ           48(SI), K1
+	VBROADCASTI64X4 56(SI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          44(SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	KMOVQ           48(R8), K1
+	VBROADCASTI64X4 56(R8), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          44(R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       192(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        128(R10), Z8, Z12
+	VPDPBUSD        128(R10), Z10, Z13
+	VCVTPH2PS       224(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       192(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        128(R10)(BX*1), Z8, Z12
+	VPDPBUSD        128(R10)(BX*1), Z10, Z13
+	VCVTPH2PS       224(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000058, R8
+	ADDQ            $0x00000100, R10
+	SUBQ            $0x02, R11
+	JMP             q50rPairTile2V_block2
+
+q50rPairTile2V_block:
+	CMPQ            R11, $0x00
+	JE              q50rPairTile2V_rowdone
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	KMOVQ           4(R8), K1
+	VBROADCASTI64X4 12(R8), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          (R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       64(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10), Z8, Z12
+	VPDPBUSD        (R10), Z10, Z13
+	VCVTPH2PS       96(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       64(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10)(BX*1), Z8, Z12
+	VPDPBUSD        (R10)(BX*1), Z10, Z13
+	VCVTPH2PS       96(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x0000002c, R8
+
+q50rPairTile2V_rowdone:
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)
+	ADDQ          CX, R11
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q50rPairTile2V_done
+	ADDQ          $0x04, AX
+	DECQ          DI
+	DECQ          DX
+	JNZ           q50rPairTile2V_row
+
+q50rPairTile2V_done:
 	VZEROUPPER
 	RET
 
-// func q50rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q50rTile8V(SB), NOSPLIT, $0-56
+// func q50rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50rPairTile4V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -11835,21 +11825,34 @@ TEXT ·q50rTile8V(SB), NOSPLIT, $0-56
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50r_shift<>+0(SB), Z1
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x0000002c, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
-q50rTile8V_row:
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
+q50rPairTile4V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
 
-q50rTile8V_block:
+q50rPairTile4V_block2:
+	CMPQ            R12, $0x02
+	JB              q50rPairTile4V_block
 	KMOVQ           4(DI), K1
 	VBROADCASTI64X4 12(DI), Z12
 	VPSRLVW         Z1, Z12, Z12
@@ -11857,148 +11860,818 @@ q50rTile8V_block:
 	VPADDB          Z2, Z12, K1, Z12
 	VPERMW          (DI), Y3, Y13
 	VCVTPH2PS       Y13, Z13
-	VPMOVSXWD       64(R8), Z14
-	VPDPBUSD        (R8), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R8), Z15
-	VFMADD231PS     Z15, Z14, Z4
-	VPMOVSXWD       64(R8)(BX*1), Z14
-	VPDPBUSD        (R8)(BX*1), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R8)(BX*1), Z15
-	VFMADD231PS     Z15, Z14, Z5
-	VPMOVSXWD       64(R8)(BX*2), Z14
-	VPDPBUSD        (R8)(BX*2), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R8)(BX*2), Z15
-	VFMADD231PS     Z15, Z14, Z6
-	VPMOVSXWD       64(R8)(SI*1), Z14
-	VPDPBUSD        (R8)(SI*1), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R8)(SI*1), Z15
-	VFMADD231PS     Z15, Z14, Z7
-	VPMOVSXWD       64(R9), Z14
-	VPDPBUSD        (R9), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R9), Z15
-	VFMADD231PS     Z15, Z14, Z8
-	VPMOVSXWD       64(R9)(BX*1), Z14
-	VPDPBUSD        (R9)(BX*1), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R9)(BX*1), Z15
-	VFMADD231PS     Z15, Z14, Z9
-	VPMOVSXWD       64(R9)(BX*2), Z14
-	VPDPBUSD        (R9)(BX*2), Z12, Z14
-	VCVTDQ2PS       Z14, Z14
-	VMULPS          Z13, Z14, Z14
-	VCVTPH2PS       96(R9)(BX*2), Z15
-	VFMADD231PS     Z15, Z14, Z10
-	VPMOVSXWD       64(R9)(SI*1), Z14
-	VPDPBUSD        (R9)(SI*1), Z12, Z14
-	VCVTDQ2PS       Z14, Z12
-	VMULPS          Z13, Z12, Z12
-	VCVTPH2PS       96(R9)(SI*1), Z13
-	VFMADD231PS     Z13, Z12, Z11
+	KMOVQ           4(R9), K1
+	VBROADCASTI64X4 12(R9), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          (R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11), Z12, Z16
+	VPDPBUSD        (R11), Z14, Z17
+	VCVTPH2PS       96(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*1), Z12, Z16
+	VPDPBUSD        (R11)(BX*1), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*2), Z12, Z16
+	VPDPBUSD        (R11)(BX*2), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(SI*1), Z12, Z16
+	VPDPBUSD        (R11)(SI*1), Z14, Z17
+	VCVTPH2PS       96(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
+	KMOVQ           48(DI), K1
+	VBROADCASTI64X4 56(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          44(DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	KMOVQ           48(R9), K1
+	VBROADCASTI64X4 56(R9), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          44(R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       192(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11), Z12, Z16
+	VPDPBUSD        128(R11), Z14, Z17
+	VCVTPH2PS       224(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       192(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(BX*1), Z12, Z16
+	VPDPBUSD        128(R11)(BX*1), Z14, Z17
+	VCVTPH2PS       224(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       192(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(BX*2), Z12, Z16
+	VPDPBUSD        128(R11)(BX*2), Z14, Z17
+	VCVTPH2PS       224(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       192(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(SI*1), Z12, Z16
+	VPDPBUSD        128(R11)(SI*1), Z14, Z17
+	VCVTPH2PS       224(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, R9
+	ADDQ            $0x00000100, R11
+	SUBQ            $0x02, R12
+	JMP             q50rPairTile4V_block2
+
+q50rPairTile4V_block:
+	CMPQ            R12, $0x00
+	JE              q50rPairTile4V_rowdone
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	KMOVQ           4(R9), K1
+	VBROADCASTI64X4 12(R9), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          (R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11), Z12, Z16
+	VPDPBUSD        (R11), Z14, Z17
+	VCVTPH2PS       96(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*1), Z12, Z16
+	VPDPBUSD        (R11)(BX*1), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*2), Z12, Z16
+	VPDPBUSD        (R11)(BX*2), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(SI*1), Z12, Z16
+	VPDPBUSD        (R11)(SI*1), Z14, Z17
+	VCVTPH2PS       96(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
 	ADDQ            $0x0000002c, DI
-	ADDQ            $0x00000080, R8
-	ADDQ            $0x00000080, R9
-	DECQ            R10
-	JNZ             q50rTile8V_block
-	MOVQ            AX, R8
-	VEXTRACTF64X4   $0x01, Z4, Y13
-	VADDPS          Y13, Y4, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z5, Y13
-	VADDPS          Y13, Y5, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z6, Y13
-	VADDPS          Y13, Y6, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z7, Y13
-	VADDPS          Y13, Y7, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z8, Y13
-	VADDPS          Y13, Y8, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z9, Y13
-	VADDPS          Y13, Y9, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z10, Y13
-	VADDPS          Y13, Y10, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z11, Y13
-	VADDPS          Y13, Y11, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            $0x04, AX
-	DECQ            DX
-	JNZ             q50rTile8V_row
+	ADDQ            $0x0000002c, R9
+
+q50rPairTile4V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y13
+	VADDPS        Y13, Y5, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y13, Y4, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y13
+	VADDPS        Y13, Y7, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y13
+	VADDPS        Y13, Y6, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y13
+	VADDPS        Y13, Y9, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y13
+	VADDPS        Y13, Y8, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z11, Y13
+	VADDPS        Y13, Y11, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z10, Y13
+	VADDPS        Y13, Y10, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q50rPairTile4V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q50rPairTile4V_row
+
+q50rPairTile4V_done:
 	VZEROUPPER
 	RET
 
-// func q80rTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q80rTile1V(SB), NOSPLIT, $0-56
+// func q50rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50rPairTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x0000002c, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q50rPairTile8V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	VPXORD  Z12, Z12, Z12
+	VPXORD  Z13, Z13, Z13
+	VPXORD  Z14, Z14, Z14
+	VPXORD  Z15, Z15, Z15
+	VPXORD  Z16, Z16, Z16
+	VPXORD  Z17, Z17, Z17
+	VPXORD  Z18, Z18, Z18
+	VPXORD  Z19, Z19, Z19
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
+
+q50rPairTile8V_block2:
+	CMPQ            R13, $0x02
+	JB              q50rPairTile8V_block
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	VPADDB          Z2, Z20, K1, Z20
+	VPERMW          (DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	KMOVQ           4(R9), K1
+	VBROADCASTI64X4 12(R9), Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	VPADDB          Z2, Z22, K1, Z22
+	VPERMW          (R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       64(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11), Z20, Z24
+	VPDPBUSD        (R11), Z22, Z25
+	VCVTPH2PS       96(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*1), Z20, Z24
+	VPDPBUSD        (R11)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*2), Z20, Z24
+	VPDPBUSD        (R11)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(SI*1), Z20, Z24
+	VPDPBUSD        (R11)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       64(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12), Z20, Z24
+	VPDPBUSD        (R12), Z22, Z25
+	VCVTPH2PS       96(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       64(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*1), Z20, Z24
+	VPDPBUSD        (R12)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       64(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*2), Z20, Z24
+	VPDPBUSD        (R12)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       64(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(SI*1), Z20, Z24
+	VPDPBUSD        (R12)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	KMOVQ           48(DI), K1
+	VBROADCASTI64X4 56(DI), Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	VPADDB          Z2, Z20, K1, Z20
+	VPERMW          44(DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	KMOVQ           48(R9), K1
+	VBROADCASTI64X4 56(R9), Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	VPADDB          Z2, Z22, K1, Z22
+	VPERMW          44(R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       192(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11), Z20, Z24
+	VPDPBUSD        128(R11), Z22, Z25
+	VCVTPH2PS       224(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       192(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(BX*1), Z20, Z24
+	VPDPBUSD        128(R11)(BX*1), Z22, Z25
+	VCVTPH2PS       224(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       192(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(BX*2), Z20, Z24
+	VPDPBUSD        128(R11)(BX*2), Z22, Z25
+	VCVTPH2PS       224(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       192(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(SI*1), Z20, Z24
+	VPDPBUSD        128(R11)(SI*1), Z22, Z25
+	VCVTPH2PS       224(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       192(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12), Z20, Z24
+	VPDPBUSD        128(R12), Z22, Z25
+	VCVTPH2PS       224(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       192(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(BX*1), Z20, Z24
+	VPDPBUSD        128(R12)(BX*1), Z22, Z25
+	VCVTPH2PS       224(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       192(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(BX*2), Z20, Z24
+	VPDPBUSD        128(R12)(BX*2), Z22, Z25
+	VCVTPH2PS       224(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       192(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(SI*1), Z20, Z24
+	VPDPBUSD        128(R12)(SI*1), Z22, Z25
+	VCVTPH2PS       224(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, R9
+	ADDQ            $0x00000100, R11
+	ADDQ            $0x00000100, R12
+	SUBQ            $0x02, R13
+	JMP             q50rPairTile8V_block2
+
+q50rPairTile8V_block:
+	CMPQ            R13, $0x00
+	JE              q50rPairTile8V_rowdone
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	VPADDB          Z2, Z20, K1, Z20
+	VPERMW          (DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	KMOVQ           4(R9), K1
+	VBROADCASTI64X4 12(R9), Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	VPADDB          Z2, Z22, K1, Z22
+	VPERMW          (R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       64(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11), Z20, Z24
+	VPDPBUSD        (R11), Z22, Z25
+	VCVTPH2PS       96(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*1), Z20, Z24
+	VPDPBUSD        (R11)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*2), Z20, Z24
+	VPDPBUSD        (R11)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(SI*1), Z20, Z24
+	VPDPBUSD        (R11)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       64(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12), Z20, Z24
+	VPDPBUSD        (R12), Z22, Z25
+	VCVTPH2PS       96(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       64(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*1), Z20, Z24
+	VPDPBUSD        (R12)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       64(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*2), Z20, Z24
+	VPDPBUSD        (R12)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       64(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(SI*1), Z20, Z24
+	VPDPBUSD        (R12)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x0000002c, R9
+
+q50rPairTile8V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y21
+	VADDPS        Y21, Y5, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y21
+	VADDPS        Y21, Y4, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y21
+	VADDPS        Y21, Y7, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y21
+	VADDPS        Y21, Y6, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y21
+	VADDPS        Y21, Y9, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y21
+	VADDPS        Y21, Y8, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z11, Y21
+	VADDPS        Y21, Y11, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z10, Y21
+	VADDPS        Y21, Y10, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z13, Y21
+	VADDPS        Y21, Y13, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z12, Y21
+	VADDPS        Y21, Y12, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z15, Y21
+	VADDPS        Y21, Y15, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z14, Y21
+	VADDPS        Y21, Y14, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z17, Y21
+	VADDPS        Y21, Y17, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z16, Y21
+	VADDPS        Y21, Y16, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z19, Y21
+	VADDPS        Y21, Y19, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z18, Y21
+	VADDPS        Y21, Y18, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q50rPairTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q50rPairTile8V_row
+
+q50rPairTile8V_done:
+	VZEROUPPER
+	RET
+
+// func q80rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80rPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -12007,224 +12680,100 @@ TEXT ·q80rTile1V(SB), NOSPLIT, $0-56
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x00000044, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
 
-q80rTile1V_row:
-	VPXORD Z1, Z1, Z1
-	MOVQ   x+32(FP), BX
-	MOVQ   nb+48(FP), SI
+q80rPairTile1V_row:
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z1, Z1, Z1
+	VPXORD  Z2, Z2, Z2
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
 
-q80rTile1V_block4:
-	CMPQ        SI, $0x04
-	JB          q80rTile1V_block
-	VMOVDQU64   4(DX), Z2
-	VPERMW      (DX), Y0, Y3
-	VCVTPH2PS   Y3, Z3
-	VPMOVSXWD   64(BX), Z4
-	VPSLLD      $0x03, Z4, Z4
-	VPDPBUSD    (BX), Z2, Z4
-	VCVTDQ2PS   Z4, Z2
-	VMULPS      Z3, Z2, Z2
-	VCVTPH2PS   96(BX), Z3
-	VFMADD231PS Z3, Z2, Z1
-	VMOVDQU64   72(DX), Z2
-	VPERMW      68(DX), Y0, Y3
-	VCVTPH2PS   Y3, Z3
-	VPMOVSXWD   192(BX), Z4
-	VPSLLD      $0x03, Z4, Z4
-	VPDPBUSD    128(BX), Z2, Z4
-	VCVTDQ2PS   Z4, Z2
-	VMULPS      Z3, Z2, Z2
-	VCVTPH2PS   224(BX), Z3
-	VFMADD231PS Z3, Z2, Z1
-	VMOVDQU64   140(DX), Z2
-	VPERMW      136(DX), Y0, Y3
-	VCVTPH2PS   Y3, Z3
-	VPMOVSXWD   320(BX), Z4
-	VPSLLD      $0x03, Z4, Z4
-	VPDPBUSD    256(BX), Z2, Z4
-	VCVTDQ2PS   Z4, Z2
-	VMULPS      Z3, Z2, Z2
-	VCVTPH2PS   352(BX), Z3
-	VFMADD231PS Z3, Z2, Z1
-	VMOVDQU64   208(DX), Z2
-	VPERMW      204(DX), Y0, Y3
-	VCVTPH2PS   Y3, Z3
-	VPMOVSXWD   448(BX), Z4
-	VPSLLD      $0x03, Z4, Z4
-	VPDPBUSD    384(BX), Z2, Z4
-	VCVTDQ2PS   Z4, Z2
-	VMULPS      Z3, Z2, Z2
-	VCVTPH2PS   480(BX), Z3
-	VFMADD231PS Z3, Z2, Z1
-	ADDQ        $0x00000110, DX
-	ADDQ        $0x00000200, BX
-	SUBQ        $0x04, SI
-	JNZ         q80rTile1V_block4
-	JMP         q80rTile1V_done
+q80rPairTile1V_block2:
+	CMPQ        R9, $0x02
+	JB          q80rPairTile1V_block
+	VMOVDQU64   4(DX), Z3
+	VPERMW      (DX), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VMOVDQU64   4(SI), Z5
+	VPERMW      (SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VPMOVSXWD   64(R8), Z8
+	VPSLLD      $0x03, Z8, Z8
+	VMOVDQA64   Z8, Z7
+	VPDPBUSD    (R8), Z3, Z7
+	VPDPBUSD    (R8), Z5, Z8
+	VCVTPH2PS   96(R8), Z3
+	VCVTDQ2PS   Z7, Z7
+	VMULPS      Z4, Z7, Z7
+	VFMADD231PS Z3, Z7, Z1
+	VCVTDQ2PS   Z8, Z8
+	VMULPS      Z6, Z8, Z8
+	VFMADD231PS Z3, Z8, Z2
+	VMOVDQU64   72(DX), Z3
+	VPERMW      68(DX), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VMOVDQU64   72(SI), Z5
+	VPERMW      68(SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VPMOVSXWD   192(R8), Z8
+	VPSLLD      $0x03, Z8, Z8
+	VMOVDQA64   Z8, Z7
+	VPDPBUSD    128(R8), Z3, Z7
+	VPDPBUSD    128(R8), Z5, Z8
+	VCVTPH2PS   224(R8), Z3
+	VCVTDQ2PS   Z7, Z7
+	VMULPS      Z4, Z7, Z7
+	VFMADD231PS Z3, Z7, Z1
+	VCVTDQ2PS   Z8, Z8
+	VMULPS      Z6, Z8, Z8
+	VFMADD231PS Z3, Z8, Z2
+	ADDQ        $0x00000088, DX
+	ADDQ        $0x00000088, SI
+	ADDQ        $0x00000100, R8
+	SUBQ        $0x02, R9
+	JMP         q80rPairTile1V_block2
 
-q80rTile1V_block:
-	VMOVDQU64   4(DX), Z2
-	VPERMW      (DX), Y0, Y3
-	VCVTPH2PS   Y3, Z3
-	VPMOVSXWD   64(BX), Z4
-	VPSLLD      $0x03, Z4, Z4
-	VPDPBUSD    (BX), Z2, Z4
-	VCVTDQ2PS   Z4, Z2
-	VMULPS      Z3, Z2, Z2
-	VCVTPH2PS   96(BX), Z3
-	VFMADD231PS Z3, Z2, Z1
+q80rPairTile1V_block:
+	CMPQ        R9, $0x00
+	JE          q80rPairTile1V_rowdone
+	VMOVDQU64   4(DX), Z3
+	VPERMW      (DX), Y0, Y4
+	VCVTPH2PS   Y4, Z4
+	VMOVDQU64   4(SI), Z5
+	VPERMW      (SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VPMOVSXWD   64(R8), Z8
+	VPSLLD      $0x03, Z8, Z8
+	VMOVDQA64   Z8, Z7
+	VPDPBUSD    (R8), Z3, Z7
+	VPDPBUSD    (R8), Z5, Z8
+	VCVTPH2PS   96(R8), Z3
+	VCVTDQ2PS   Z7, Z7
+	VMULPS      Z4, Z7, Z7
+	VFMADD231PS Z3, Z7, Z1
+	VCVTDQ2PS   Z8, Z8
+	VMULPS      Z6, Z8, Z8
+	VFMADD231PS Z3, Z8, Z2
 	ADDQ        $0x00000044, DX
-	ADDQ        $0x00000080, BX
-	DECQ        SI
-	JNZ         q80rTile1V_block
-
-q80rTile1V_done:
-	MOVQ          AX, BX
-	VEXTRACTF64X4 $0x01, Z1, Y3
-	VADDPS        Y3, Y1, Y3
-	VEXTRACTF32X4 $0x01, Y3, X2
-	VADDPS        X3, X2, X2
-	VMOVHLPS      X2, X2, X3
-	VADDPS        X3, X2, X2
-	VMOVSHDUP     X2, X3
-	VADDSS        X3, X2, X2
-	VMOVSS        X2, (BX)
-	ADDQ          $0x04, AX
-	DECQ          CX
-	JNZ           q80rTile1V_row
-	VZEROUPPER
-	RET
-
-// func q80rTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q80rTile2V(SB), NOSPLIT, $0-56
-	MOVQ      dst+0(FP), AX
-	MOVQ      dstStride+8(FP), CX
-	SHLQ      $0x02, CX
-	MOVQ      rows+24(FP), DX
-	MOVQ      xStride+40(FP), BX
-	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), SI
-	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
-
-q80rTile2V_row:
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	MOVQ   x+32(FP), DI
-	MOVQ   nb+48(FP), R8
-
-q80rTile2V_block4:
-	CMPQ        R8, $0x04
-	JB          q80rTile2V_block
-	VMOVDQU64   4(SI), Z3
-	VPERMW      (SI), Y0, Y4
-	VCVTPH2PS   Y4, Z4
-	VPMOVSXWD   64(DI), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    (DI), Z3, Z5
-	VCVTDQ2PS   Z5, Z5
-	VMULPS      Z4, Z5, Z5
-	VCVTPH2PS   96(DI), Z6
-	VFMADD231PS Z6, Z5, Z1
-	VPMOVSXWD   64(DI)(BX*1), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    (DI)(BX*1), Z3, Z5
-	VCVTDQ2PS   Z5, Z3
-	VMULPS      Z4, Z3, Z3
-	VCVTPH2PS   96(DI)(BX*1), Z4
-	VFMADD231PS Z4, Z3, Z2
-	VMOVDQU64   72(SI), Z3
-	VPERMW      68(SI), Y0, Y4
-	VCVTPH2PS   Y4, Z4
-	VPMOVSXWD   192(DI), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    128(DI), Z3, Z5
-	VCVTDQ2PS   Z5, Z5
-	VMULPS      Z4, Z5, Z5
-	VCVTPH2PS   224(DI), Z6
-	VFMADD231PS Z6, Z5, Z1
-	VPMOVSXWD   192(DI)(BX*1), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    128(DI)(BX*1), Z3, Z5
-	VCVTDQ2PS   Z5, Z3
-	VMULPS      Z4, Z3, Z3
-	VCVTPH2PS   224(DI)(BX*1), Z4
-	VFMADD231PS Z4, Z3, Z2
-	VMOVDQU64   140(SI), Z3
-	VPERMW      136(SI), Y0, Y4
-	VCVTPH2PS   Y4, Z4
-	VPMOVSXWD   320(DI), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    256(DI), Z3, Z5
-	VCVTDQ2PS   Z5, Z5
-	VMULPS      Z4, Z5, Z5
-	VCVTPH2PS   352(DI), Z6
-	VFMADD231PS Z6, Z5, Z1
-	VPMOVSXWD   320(DI)(BX*1), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    256(DI)(BX*1), Z3, Z5
-	VCVTDQ2PS   Z5, Z3
-	VMULPS      Z4, Z3, Z3
-	VCVTPH2PS   352(DI)(BX*1), Z4
-	VFMADD231PS Z4, Z3, Z2
-	VMOVDQU64   208(SI), Z3
-	VPERMW      204(SI), Y0, Y4
-	VCVTPH2PS   Y4, Z4
-	VPMOVSXWD   448(DI), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    384(DI), Z3, Z5
-	VCVTDQ2PS   Z5, Z5
-	VMULPS      Z4, Z5, Z5
-	VCVTPH2PS   480(DI), Z6
-	VFMADD231PS Z6, Z5, Z1
-	VPMOVSXWD   448(DI)(BX*1), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    384(DI)(BX*1), Z3, Z5
-	VCVTDQ2PS   Z5, Z3
-	VMULPS      Z4, Z3, Z3
-	VCVTPH2PS   480(DI)(BX*1), Z4
-	VFMADD231PS Z4, Z3, Z2
-	ADDQ        $0x00000110, SI
-	ADDQ        $0x00000200, DI
-	SUBQ        $0x04, R8
-	JNZ         q80rTile2V_block4
-	JMP         q80rTile2V_done
-
-q80rTile2V_block:
-	VMOVDQU64   4(SI), Z3
-	VPERMW      (SI), Y0, Y4
-	VCVTPH2PS   Y4, Z4
-	VPMOVSXWD   64(DI), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    (DI), Z3, Z5
-	VCVTDQ2PS   Z5, Z5
-	VMULPS      Z4, Z5, Z5
-	VCVTPH2PS   96(DI), Z6
-	VFMADD231PS Z6, Z5, Z1
-	VPMOVSXWD   64(DI)(BX*1), Z5
-	VPSLLD      $0x03, Z5, Z5
-	VPDPBUSD    (DI)(BX*1), Z3, Z5
-	VCVTDQ2PS   Z5, Z3
-	VMULPS      Z4, Z3, Z3
-	VCVTPH2PS   96(DI)(BX*1), Z4
-	VFMADD231PS Z4, Z3, Z2
 	ADDQ        $0x00000044, SI
-	ADDQ        $0x00000080, DI
-	DECQ        R8
-	JNZ         q80rTile2V_block
 
-q80rTile2V_done:
-	MOVQ          AX, DI
-	VEXTRACTF64X4 $0x01, Z1, Y4
-	VADDPS        Y4, Y1, Y4
-	VEXTRACTF32X4 $0x01, Y4, X3
-	VADDPS        X4, X3, X3
-	VMOVHLPS      X3, X3, X4
-	VADDPS        X4, X3, X3
-	VMOVSHDUP     X3, X4
-	VADDSS        X4, X3, X3
-	VMOVSS        X3, (DI)
-	ADDQ          CX, DI
+q80rPairTile1V_rowdone:
+	MOVQ          DI, R8
+	MOVQ          $0x00000000, R9
+	CMPQ          BX, $0x00
+	CMOVQEQ       R9, R8
+	MOVQ          AX, R9
 	VEXTRACTF64X4 $0x01, Z2, Y4
 	VADDPS        Y4, Y2, Y4
 	VEXTRACTF32X4 $0x01, Y4, X3
@@ -12233,80 +12782,170 @@ q80rTile2V_done:
 	VADDPS        X4, X3, X3
 	VMOVSHDUP     X3, X4
 	VADDSS        X4, X3, X3
-	VMOVSS        X3, (DI)
+	VMOVSS        X3, (R9)(R8*1)
+	VEXTRACTF64X4 $0x01, Z1, Y4
+	VADDPS        Y4, Y1, Y4
+	VEXTRACTF32X4 $0x01, Y4, X3
+	VADDPS        X4, X3, X3
+	VMOVHLPS      X3, X3, X4
+	VADDPS        X4, X3, X3
+	VMOVSHDUP     X3, X4
+	VADDSS        X4, X3, X3
+	VMOVSS        X3, (R9)
+	CMPQ          BX, $0x00
+	JEQ           q80rPairTile1V_done
 	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q80rTile2V_row
+	DECQ          BX
+	DECQ          CX
+	JNZ           q80rPairTile1V_row
+
+q80rPairTile1V_done:
 	VZEROUPPER
 	RET
 
-// func q80rTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q80rTile4V(SB), NOSPLIT, $0-56
+// func q80rPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80rPairTile2V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
 	MOVQ      rows+24(FP), DX
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
-	MOVQ      w+16(FP), DI
+	MOVQ      w+16(FP), SI
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x00000044, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
 
-q80rTile4V_row:
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	MOVQ   x+32(FP), R8
-	MOVQ   nb+48(FP), R9
+q80rPairTile2V_row:
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z1, Z1, Z1
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
 
-q80rTile4V_block:
-	VMOVDQU64     4(DI), Z5
-	VPERMW        (DI), Y0, Y6
-	VCVTPH2PS     Y6, Z6
-	VPMOVSXWD     64(R8), Z7
-	VPSLLD        $0x03, Z7, Z7
-	VPDPBUSD      (R8), Z5, Z7
-	VCVTDQ2PS     Z7, Z7
-	VMULPS        Z6, Z7, Z7
-	VCVTPH2PS     96(R8), Z8
-	VFMADD231PS   Z8, Z7, Z1
-	VPMOVSXWD     64(R8)(BX*1), Z7
-	VPSLLD        $0x03, Z7, Z7
-	VPDPBUSD      (R8)(BX*1), Z5, Z7
-	VCVTDQ2PS     Z7, Z7
-	VMULPS        Z6, Z7, Z7
-	VCVTPH2PS     96(R8)(BX*1), Z8
-	VFMADD231PS   Z8, Z7, Z2
-	VPMOVSXWD     64(R8)(BX*2), Z7
-	VPSLLD        $0x03, Z7, Z7
-	VPDPBUSD      (R8)(BX*2), Z5, Z7
-	VCVTDQ2PS     Z7, Z7
-	VMULPS        Z6, Z7, Z7
-	VCVTPH2PS     96(R8)(BX*2), Z8
-	VFMADD231PS   Z8, Z7, Z3
-	VPMOVSXWD     64(R8)(SI*1), Z7
-	VPSLLD        $0x03, Z7, Z7
-	VPDPBUSD      (R8)(SI*1), Z5, Z7
-	VCVTDQ2PS     Z7, Z5
-	VMULPS        Z6, Z5, Z5
-	VCVTPH2PS     96(R8)(SI*1), Z6
-	VFMADD231PS   Z6, Z5, Z4
-	ADDQ          $0x00000044, DI
-	ADDQ          $0x00000080, R8
-	DECQ          R9
-	JNZ           q80rTile4V_block
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y6
-	VADDPS        Y6, Y1, Y6
-	VEXTRACTF32X4 $0x01, Y6, X5
-	VADDPS        X6, X5, X5
-	VMOVHLPS      X5, X5, X6
-	VADDPS        X6, X5, X5
-	VMOVSHDUP     X5, X6
-	VADDSS        X6, X5, X5
-	VMOVSS        X5, (R8)
-	ADDQ          CX, R8
+q80rPairTile2V_block2:
+	CMPQ        R11, $0x02
+	JB          q80rPairTile2V_block
+	VMOVDQU64   4(SI), Z5
+	VPERMW      (SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   4(R8), Z7
+	VPERMW      (R8), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VPMOVSXWD   64(R10), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    (R10), Z5, Z9
+	VPDPBUSD    (R10), Z7, Z10
+	VCVTPH2PS   96(R10), Z11
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z11, Z9, Z1
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z11, Z10, Z2
+	VPMOVSXWD   64(R10)(BX*1), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    (R10)(BX*1), Z5, Z9
+	VPDPBUSD    (R10)(BX*1), Z7, Z10
+	VCVTPH2PS   96(R10)(BX*1), Z5
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z5, Z9, Z3
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z5, Z10, Z4
+	VMOVDQU64   72(SI), Z5
+	VPERMW      68(SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   72(R8), Z7
+	VPERMW      68(R8), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VPMOVSXWD   192(R10), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    128(R10), Z5, Z9
+	VPDPBUSD    128(R10), Z7, Z10
+	VCVTPH2PS   224(R10), Z11
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z11, Z9, Z1
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z11, Z10, Z2
+	VPMOVSXWD   192(R10)(BX*1), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    128(R10)(BX*1), Z5, Z9
+	VPDPBUSD    128(R10)(BX*1), Z7, Z10
+	VCVTPH2PS   224(R10)(BX*1), Z5
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z5, Z9, Z3
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z5, Z10, Z4
+	ADDQ        $0x00000088, SI
+	ADDQ        $0x00000088, R8
+	ADDQ        $0x00000100, R10
+	SUBQ        $0x02, R11
+	JMP         q80rPairTile2V_block2
+
+q80rPairTile2V_block:
+	CMPQ        R11, $0x00
+	JE          q80rPairTile2V_rowdone
+	VMOVDQU64   4(SI), Z5
+	VPERMW      (SI), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   4(R8), Z7
+	VPERMW      (R8), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VPMOVSXWD   64(R10), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    (R10), Z5, Z9
+	VPDPBUSD    (R10), Z7, Z10
+	VCVTPH2PS   96(R10), Z11
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z11, Z9, Z1
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z11, Z10, Z2
+	VPMOVSXWD   64(R10)(BX*1), Z10
+	VPSLLD      $0x03, Z10, Z10
+	VMOVDQA64   Z10, Z9
+	VPDPBUSD    (R10)(BX*1), Z5, Z9
+	VPDPBUSD    (R10)(BX*1), Z7, Z10
+	VCVTPH2PS   96(R10)(BX*1), Z5
+	VCVTDQ2PS   Z9, Z9
+	VMULPS      Z6, Z9, Z9
+	VFMADD231PS Z5, Z9, Z3
+	VCVTDQ2PS   Z10, Z10
+	VMULPS      Z8, Z10, Z10
+	VFMADD231PS Z5, Z10, Z4
+	ADDQ        $0x00000044, SI
+	ADDQ        $0x00000044, R8
+
+q80rPairTile2V_rowdone:
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
 	VEXTRACTF64X4 $0x01, Z2, Y6
 	VADDPS        Y6, Y2, Y6
 	VEXTRACTF32X4 $0x01, Y6, X5
@@ -12315,18 +12954,17 @@ q80rTile4V_block:
 	VADDPS        X6, X5, X5
 	VMOVSHDUP     X5, X6
 	VADDSS        X6, X5, X5
-	VMOVSS        X5, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y6
-	VADDPS        Y6, Y3, Y6
+	VMOVSS        X5, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z1, Y6
+	VADDPS        Y6, Y1, Y6
 	VEXTRACTF32X4 $0x01, Y6, X5
 	VADDPS        X6, X5, X5
 	VMOVHLPS      X5, X5, X6
 	VADDPS        X6, X5, X5
 	VMOVSHDUP     X5, X6
 	VADDSS        X6, X5, X5
-	VMOVSS        X5, (R8)
-	ADDQ          CX, R8
+	VMOVSS        X5, (R11)
+	ADDQ          CX, R11
 	VEXTRACTF64X4 $0x01, Z4, Y6
 	VADDPS        Y6, Y4, Y6
 	VEXTRACTF32X4 $0x01, Y6, X5
@@ -12335,16 +12973,30 @@ q80rTile4V_block:
 	VADDPS        X6, X5, X5
 	VMOVSHDUP     X5, X6
 	VADDSS        X6, X5, X5
-	VMOVSS        X5, (R8)
+	VMOVSS        X5, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z3, Y6
+	VADDPS        Y6, Y3, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q80rPairTile2V_done
 	ADDQ          $0x04, AX
+	DECQ          DI
 	DECQ          DX
-	JNZ           q80rTile4V_row
+	JNZ           q80rPairTile2V_row
+
+q80rPairTile2V_done:
 	VZEROUPPER
 	RET
 
-// func q80rTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
-TEXT ·q80rTile8V(SB), NOSPLIT, $0-56
+// func q80rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80rPairTile4V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
 	SHLQ      $0x02, CX
@@ -12353,96 +13005,214 @@ TEXT ·q80rTile8V(SB), NOSPLIT, $0-56
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
 	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000044, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
 
-q80rTile8V_row:
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	MOVQ   x+32(FP), R8
-	LEAQ   (R8)(BX*4), R9
-	MOVQ   nb+48(FP), R10
+q80rPairTile4V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z1, Z1, Z1
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
 
-q80rTile8V_block:
-	VMOVDQU64     4(DI), Z9
-	VPERMW        (DI), Y0, Y10
-	VCVTPH2PS     Y10, Z10
-	VPMOVSXWD     64(R8), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R8), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8), Z12
-	VFMADD231PS   Z12, Z11, Z1
-	VPMOVSXWD     64(R8)(BX*1), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R8)(BX*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8)(BX*1), Z12
-	VFMADD231PS   Z12, Z11, Z2
-	VPMOVSXWD     64(R8)(BX*2), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R8)(BX*2), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8)(BX*2), Z12
-	VFMADD231PS   Z12, Z11, Z3
-	VPMOVSXWD     64(R8)(SI*1), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R8)(SI*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8)(SI*1), Z12
-	VFMADD231PS   Z12, Z11, Z4
-	VPMOVSXWD     64(R9), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R9), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R9), Z12
-	VFMADD231PS   Z12, Z11, Z5
-	VPMOVSXWD     64(R9)(BX*1), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R9)(BX*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R9)(BX*1), Z12
-	VFMADD231PS   Z12, Z11, Z6
-	VPMOVSXWD     64(R9)(BX*2), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R9)(BX*2), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R9)(BX*2), Z12
-	VFMADD231PS   Z12, Z11, Z7
-	VPMOVSXWD     64(R9)(SI*1), Z11
-	VPSLLD        $0x03, Z11, Z11
-	VPDPBUSD      (R9)(SI*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z9
-	VMULPS        Z10, Z9, Z9
-	VCVTPH2PS     96(R9)(SI*1), Z10
-	VFMADD231PS   Z10, Z9, Z8
-	ADDQ          $0x00000044, DI
-	ADDQ          $0x00000080, R8
-	ADDQ          $0x00000080, R9
-	DECQ          R10
-	JNZ           q80rTile8V_block
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y10
-	VADDPS        Y10, Y1, Y10
-	VEXTRACTF32X4 $0x01, Y10, X9
-	VADDPS        X10, X9, X9
-	VMOVHLPS      X9, X9, X10
-	VADDPS        X10, X9, X9
-	VMOVSHDUP     X9, X10
-	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
+q80rPairTile4V_block2:
+	CMPQ        R12, $0x02
+	JB          q80rPairTile4V_block
+	VMOVDQU64   4(DI), Z9
+	VPERMW      (DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   4(R9), Z11
+	VPERMW      (R9), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   64(R11), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11), Z9, Z13
+	VPDPBUSD    (R11), Z11, Z14
+	VCVTPH2PS   96(R11), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z1
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z2
+	VPMOVSXWD   64(R11)(BX*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(BX*1), Z9, Z13
+	VPDPBUSD    (R11)(BX*1), Z11, Z14
+	VCVTPH2PS   96(R11)(BX*1), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z3
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z4
+	VPMOVSXWD   64(R11)(BX*2), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(BX*2), Z9, Z13
+	VPDPBUSD    (R11)(BX*2), Z11, Z14
+	VCVTPH2PS   96(R11)(BX*2), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z5
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z6
+	VPMOVSXWD   64(R11)(SI*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(SI*1), Z9, Z13
+	VPDPBUSD    (R11)(SI*1), Z11, Z14
+	VCVTPH2PS   96(R11)(SI*1), Z9
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z9, Z13, Z7
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z9, Z14, Z8
+	VMOVDQU64   72(DI), Z9
+	VPERMW      68(DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   72(R9), Z11
+	VPERMW      68(R9), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   192(R11), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    128(R11), Z9, Z13
+	VPDPBUSD    128(R11), Z11, Z14
+	VCVTPH2PS   224(R11), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z1
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z2
+	VPMOVSXWD   192(R11)(BX*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    128(R11)(BX*1), Z9, Z13
+	VPDPBUSD    128(R11)(BX*1), Z11, Z14
+	VCVTPH2PS   224(R11)(BX*1), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z3
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z4
+	VPMOVSXWD   192(R11)(BX*2), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    128(R11)(BX*2), Z9, Z13
+	VPDPBUSD    128(R11)(BX*2), Z11, Z14
+	VCVTPH2PS   224(R11)(BX*2), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z5
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z6
+	VPMOVSXWD   192(R11)(SI*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    128(R11)(SI*1), Z9, Z13
+	VPDPBUSD    128(R11)(SI*1), Z11, Z14
+	VCVTPH2PS   224(R11)(SI*1), Z9
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z9, Z13, Z7
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z9, Z14, Z8
+	ADDQ        $0x00000088, DI
+	ADDQ        $0x00000088, R9
+	ADDQ        $0x00000100, R11
+	SUBQ        $0x02, R12
+	JMP         q80rPairTile4V_block2
+
+q80rPairTile4V_block:
+	CMPQ        R12, $0x00
+	JE          q80rPairTile4V_rowdone
+	VMOVDQU64   4(DI), Z9
+	VPERMW      (DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   4(R9), Z11
+	VPERMW      (R9), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   64(R11), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11), Z9, Z13
+	VPDPBUSD    (R11), Z11, Z14
+	VCVTPH2PS   96(R11), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z1
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z2
+	VPMOVSXWD   64(R11)(BX*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(BX*1), Z9, Z13
+	VPDPBUSD    (R11)(BX*1), Z11, Z14
+	VCVTPH2PS   96(R11)(BX*1), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z3
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z4
+	VPMOVSXWD   64(R11)(BX*2), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(BX*2), Z9, Z13
+	VPDPBUSD    (R11)(BX*2), Z11, Z14
+	VCVTPH2PS   96(R11)(BX*2), Z15
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z15, Z13, Z5
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z15, Z14, Z6
+	VPMOVSXWD   64(R11)(SI*1), Z14
+	VPSLLD      $0x03, Z14, Z14
+	VMOVDQA64   Z14, Z13
+	VPDPBUSD    (R11)(SI*1), Z9, Z13
+	VPDPBUSD    (R11)(SI*1), Z11, Z14
+	VCVTPH2PS   96(R11)(SI*1), Z9
+	VCVTDQ2PS   Z13, Z13
+	VMULPS      Z10, Z13, Z13
+	VFMADD231PS Z9, Z13, Z7
+	VCVTDQ2PS   Z14, Z14
+	VMULPS      Z12, Z14, Z14
+	VFMADD231PS Z9, Z14, Z8
+	ADDQ        $0x00000044, DI
+	ADDQ        $0x00000044, R9
+
+q80rPairTile4V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
 	VEXTRACTF64X4 $0x01, Z2, Y10
 	VADDPS        Y10, Y2, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
@@ -12451,18 +13221,17 @@ q80rTile8V_block:
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y10
-	VADDPS        Y10, Y3, Y10
+	VMOVSS        X9, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z1, Y10
+	VADDPS        Y10, Y1, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
 	VADDPS        X10, X9, X9
 	VMOVHLPS      X9, X9, X10
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
+	VMOVSS        X9, (R12)
+	ADDQ          CX, R12
 	VEXTRACTF64X4 $0x01, Z4, Y10
 	VADDPS        Y10, Y4, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
@@ -12471,18 +13240,17 @@ q80rTile8V_block:
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y10
-	VADDPS        Y10, Y5, Y10
+	VMOVSS        X9, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z3, Y10
+	VADDPS        Y10, Y3, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
 	VADDPS        X10, X9, X9
 	VMOVHLPS      X9, X9, X10
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
+	VMOVSS        X9, (R12)
+	ADDQ          CX, R12
 	VEXTRACTF64X4 $0x01, Z6, Y10
 	VADDPS        Y10, Y6, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
@@ -12491,18 +13259,17 @@ q80rTile8V_block:
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y10
-	VADDPS        Y10, Y7, Y10
+	VMOVSS        X9, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z5, Y10
+	VADDPS        Y10, Y5, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
 	VADDPS        X10, X9, X9
 	VMOVHLPS      X9, X9, X10
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
-	ADDQ          CX, R8
+	VMOVSS        X9, (R12)
+	ADDQ          CX, R12
 	VEXTRACTF64X4 $0x01, Z8, Y10
 	VADDPS        Y10, Y8, Y10
 	VEXTRACTF32X4 $0x01, Y10, X9
@@ -12511,10 +13278,559 @@ q80rTile8V_block:
 	VADDPS        X10, X9, X9
 	VMOVSHDUP     X9, X10
 	VADDSS        X10, X9, X9
-	VMOVSS        X9, (R8)
+	VMOVSS        X9, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z7, Y10
+	VADDPS        Y10, Y7, Y10
+	VEXTRACTF32X4 $0x01, Y10, X9
+	VADDPS        X10, X9, X9
+	VMOVHLPS      X9, X9, X10
+	VADDPS        X10, X9, X9
+	VMOVSHDUP     X9, X10
+	VADDSS        X10, X9, X9
+	VMOVSS        X9, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q80rPairTile4V_done
 	ADDQ          $0x04, AX
+	DECQ          R8
 	DECQ          DX
-	JNZ           q80rTile8V_row
+	JNZ           q80rPairTile4V_row
+
+q80rPairTile4V_done:
+	VZEROUPPER
+	RET
+
+// func q80rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80rPairTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000044, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q80rPairTile8V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z1, Z1, Z1
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	VPXORD  Z12, Z12, Z12
+	VPXORD  Z13, Z13, Z13
+	VPXORD  Z14, Z14, Z14
+	VPXORD  Z15, Z15, Z15
+	VPXORD  Z16, Z16, Z16
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
+
+q80rPairTile8V_block2:
+	CMPQ        R13, $0x02
+	JB          q80rPairTile8V_block
+	VMOVDQU64   4(DI), Z17
+	VPERMW      (DI), Y0, Y18
+	VCVTPH2PS   Y18, Z18
+	VMOVDQU64   4(R9), Z19
+	VPERMW      (R9), Y0, Y20
+	VCVTPH2PS   Y20, Z20
+	VPMOVSXWD   64(R11), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11), Z17, Z21
+	VPDPBUSD    (R11), Z19, Z22
+	VCVTPH2PS   96(R11), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z1
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z2
+	VPMOVSXWD   64(R11)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(BX*1), Z17, Z21
+	VPDPBUSD    (R11)(BX*1), Z19, Z22
+	VCVTPH2PS   96(R11)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z3
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z4
+	VPMOVSXWD   64(R11)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(BX*2), Z17, Z21
+	VPDPBUSD    (R11)(BX*2), Z19, Z22
+	VCVTPH2PS   96(R11)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z5
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z6
+	VPMOVSXWD   64(R11)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(SI*1), Z17, Z21
+	VPDPBUSD    (R11)(SI*1), Z19, Z22
+	VCVTPH2PS   96(R11)(SI*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z7
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z8
+	VPMOVSXWD   64(R12), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12), Z17, Z21
+	VPDPBUSD    (R12), Z19, Z22
+	VCVTPH2PS   96(R12), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z9
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z10
+	VPMOVSXWD   64(R12)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(BX*1), Z17, Z21
+	VPDPBUSD    (R12)(BX*1), Z19, Z22
+	VCVTPH2PS   96(R12)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z11
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z12
+	VPMOVSXWD   64(R12)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(BX*2), Z17, Z21
+	VPDPBUSD    (R12)(BX*2), Z19, Z22
+	VCVTPH2PS   96(R12)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z13
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z14
+	VPMOVSXWD   64(R12)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(SI*1), Z17, Z21
+	VPDPBUSD    (R12)(SI*1), Z19, Z22
+	VCVTPH2PS   96(R12)(SI*1), Z17
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z17, Z21, Z15
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z17, Z22, Z16
+	VMOVDQU64   72(DI), Z17
+	VPERMW      68(DI), Y0, Y18
+	VCVTPH2PS   Y18, Z18
+	VMOVDQU64   72(R9), Z19
+	VPERMW      68(R9), Y0, Y20
+	VCVTPH2PS   Y20, Z20
+	VPMOVSXWD   192(R11), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R11), Z17, Z21
+	VPDPBUSD    128(R11), Z19, Z22
+	VCVTPH2PS   224(R11), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z1
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z2
+	VPMOVSXWD   192(R11)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R11)(BX*1), Z17, Z21
+	VPDPBUSD    128(R11)(BX*1), Z19, Z22
+	VCVTPH2PS   224(R11)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z3
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z4
+	VPMOVSXWD   192(R11)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R11)(BX*2), Z17, Z21
+	VPDPBUSD    128(R11)(BX*2), Z19, Z22
+	VCVTPH2PS   224(R11)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z5
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z6
+	VPMOVSXWD   192(R11)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R11)(SI*1), Z17, Z21
+	VPDPBUSD    128(R11)(SI*1), Z19, Z22
+	VCVTPH2PS   224(R11)(SI*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z7
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z8
+	VPMOVSXWD   192(R12), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R12), Z17, Z21
+	VPDPBUSD    128(R12), Z19, Z22
+	VCVTPH2PS   224(R12), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z9
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z10
+	VPMOVSXWD   192(R12)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R12)(BX*1), Z17, Z21
+	VPDPBUSD    128(R12)(BX*1), Z19, Z22
+	VCVTPH2PS   224(R12)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z11
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z12
+	VPMOVSXWD   192(R12)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R12)(BX*2), Z17, Z21
+	VPDPBUSD    128(R12)(BX*2), Z19, Z22
+	VCVTPH2PS   224(R12)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z13
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z14
+	VPMOVSXWD   192(R12)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    128(R12)(SI*1), Z17, Z21
+	VPDPBUSD    128(R12)(SI*1), Z19, Z22
+	VCVTPH2PS   224(R12)(SI*1), Z17
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z17, Z21, Z15
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z17, Z22, Z16
+	ADDQ        $0x00000088, DI
+	ADDQ        $0x00000088, R9
+	ADDQ        $0x00000100, R11
+	ADDQ        $0x00000100, R12
+	SUBQ        $0x02, R13
+	JMP         q80rPairTile8V_block2
+
+q80rPairTile8V_block:
+	CMPQ        R13, $0x00
+	JE          q80rPairTile8V_rowdone
+	VMOVDQU64   4(DI), Z17
+	VPERMW      (DI), Y0, Y18
+	VCVTPH2PS   Y18, Z18
+	VMOVDQU64   4(R9), Z19
+	VPERMW      (R9), Y0, Y20
+	VCVTPH2PS   Y20, Z20
+	VPMOVSXWD   64(R11), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11), Z17, Z21
+	VPDPBUSD    (R11), Z19, Z22
+	VCVTPH2PS   96(R11), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z1
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z2
+	VPMOVSXWD   64(R11)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(BX*1), Z17, Z21
+	VPDPBUSD    (R11)(BX*1), Z19, Z22
+	VCVTPH2PS   96(R11)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z3
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z4
+	VPMOVSXWD   64(R11)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(BX*2), Z17, Z21
+	VPDPBUSD    (R11)(BX*2), Z19, Z22
+	VCVTPH2PS   96(R11)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z5
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z6
+	VPMOVSXWD   64(R11)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R11)(SI*1), Z17, Z21
+	VPDPBUSD    (R11)(SI*1), Z19, Z22
+	VCVTPH2PS   96(R11)(SI*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z7
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z8
+	VPMOVSXWD   64(R12), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12), Z17, Z21
+	VPDPBUSD    (R12), Z19, Z22
+	VCVTPH2PS   96(R12), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z9
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z10
+	VPMOVSXWD   64(R12)(BX*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(BX*1), Z17, Z21
+	VPDPBUSD    (R12)(BX*1), Z19, Z22
+	VCVTPH2PS   96(R12)(BX*1), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z11
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z12
+	VPMOVSXWD   64(R12)(BX*2), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(BX*2), Z17, Z21
+	VPDPBUSD    (R12)(BX*2), Z19, Z22
+	VCVTPH2PS   96(R12)(BX*2), Z23
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z23, Z21, Z13
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z23, Z22, Z14
+	VPMOVSXWD   64(R12)(SI*1), Z22
+	VPSLLD      $0x03, Z22, Z22
+	VMOVDQA64   Z22, Z21
+	VPDPBUSD    (R12)(SI*1), Z17, Z21
+	VPDPBUSD    (R12)(SI*1), Z19, Z22
+	VCVTPH2PS   96(R12)(SI*1), Z17
+	VCVTDQ2PS   Z21, Z21
+	VMULPS      Z18, Z21, Z21
+	VFMADD231PS Z17, Z21, Z15
+	VCVTDQ2PS   Z22, Z22
+	VMULPS      Z20, Z22, Z22
+	VFMADD231PS Z17, Z22, Z16
+	ADDQ        $0x00000044, DI
+	ADDQ        $0x00000044, R9
+
+q80rPairTile8V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z2, Y18
+	VADDPS        Y18, Y2, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z1, Y18
+	VADDPS        Y18, Y1, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z4, Y18
+	VADDPS        Y18, Y4, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z3, Y18
+	VADDPS        Y18, Y3, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z6, Y18
+	VADDPS        Y18, Y6, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z5, Y18
+	VADDPS        Y18, Y5, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z8, Y18
+	VADDPS        Y18, Y8, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z7, Y18
+	VADDPS        Y18, Y7, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z10, Y18
+	VADDPS        Y18, Y10, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z9, Y18
+	VADDPS        Y18, Y9, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z12, Y18
+	VADDPS        Y18, Y12, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z11, Y18
+	VADDPS        Y18, Y11, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z14, Y18
+	VADDPS        Y18, Y14, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z13, Y18
+	VADDPS        Y18, Y13, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z16, Y18
+	VADDPS        Y18, Y16, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z15, Y18
+	VADDPS        Y18, Y15, Y18
+	VEXTRACTF32X4 $0x01, Y18, X17
+	VADDPS        X18, X17, X17
+	VMOVHLPS      X17, X17, X18
+	VADDPS        X18, X17, X17
+	VMOVSHDUP     X17, X18
+	VADDSS        X18, X17, X17
+	VMOVSS        X17, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q80rPairTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q80rPairTile8V_row
+
+q80rPairTile8V_done:
 	VZEROUPPER
 	RET
 
@@ -15678,6 +16994,159 @@ scaleZ_loop:
 	ADDQ    $0x40, AX
 	SUBQ    $0x10, CX
 	JNZ     scaleZ_loop
+	VZEROUPPER
+	RET
+
+// func sumSquaresZ(x *float32, n int) float64
+// Requires: AVX, AVX512F, SSE2
+TEXT ·sumSquaresZ(SB), NOSPLIT, $0-24
+	MOVQ   x+0(FP), AX
+	MOVQ   n+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+
+sumSquaresZ_loop:
+	VMOVUPS       (AX), Y4
+	VMULPS        Y4, Y4, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z4, Z0, Z0
+	VMOVUPS       32(AX), Y4
+	VMULPS        Y4, Y4, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z4, Z1, Z1
+	VMOVUPS       64(AX), Y4
+	VMULPS        Y4, Y4, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z4, Z2, Z2
+	VMOVUPS       96(AX), Y4
+	VMULPS        Y4, Y4, Y4
+	VCVTPS2PD     Y4, Z4
+	VADDPD        Z4, Z3, Z3
+	ADDQ          $0x80, AX
+	SUBQ          $0x20, CX
+	JNZ           sumSquaresZ_loop
+	VADDPD        Z1, Z0, Z0
+	VADDPD        Z3, Z2, Z2
+	VADDPD        Z2, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y1
+	VADDPD        Y1, Y0, Y1
+	VEXTRACTF128  $0x01, Y1, X0
+	VADDPD        X1, X0, X0
+	VUNPCKHPD     X0, X0, X1
+	VADDSD        X1, X0, X0
+	MOVSD         X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func sumSquaresY(x *float32, n int) float64
+// Requires: AVX, SSE2
+TEXT ·sumSquaresY(SB), NOSPLIT, $0-24
+	MOVQ   x+0(FP), AX
+	MOVQ   n+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+
+sumSquaresY_loop:
+	VMOVUPS      (AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y0, Y0
+	VMOVUPS      16(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y1, Y1
+	VMOVUPS      32(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y2, Y2
+	VMOVUPS      48(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y3, Y3
+	VMOVUPS      64(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y4, Y4
+	VMOVUPS      80(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y5, Y5
+	VMOVUPS      96(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y6, Y6
+	VMOVUPS      112(AX), X8
+	VMULPS       X8, X8, X8
+	VCVTPS2PD    X8, Y8
+	VADDPD       Y8, Y7, Y7
+	ADDQ         $0x80, AX
+	SUBQ         $0x20, CX
+	JNZ          sumSquaresY_loop
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y6, Y4, Y4
+	VADDPD       Y4, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y7, Y5, Y5
+	VADDPD       Y5, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X0, X1, X1
+	VUNPCKHPD    X1, X1, X0
+	VADDSD       X0, X1, X1
+	MOVSD        X1, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func scaleMulY(out *float32, x *float32, w *float32, n int, s float32)
+// Requires: AVX
+TEXT ·scaleMulY(SB), NOSPLIT, $0-36
+	MOVQ         out+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         w+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS s+32(FP), Y0
+
+scaleMulY_loop:
+	VMULPS  (CX), Y0, Y1
+	VMULPS  (DX), Y1, Y1
+	VMOVUPS Y1, (AX)
+	VMULPS  32(CX), Y0, Y1
+	VMULPS  32(DX), Y1, Y1
+	VMOVUPS Y1, 32(AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, BX
+	JNZ     scaleMulY_loop
+	VZEROUPPER
+	RET
+
+// func scaleMulZ(out *float32, x *float32, w *float32, n int, s float32)
+// Requires: AVX, AVX512F
+TEXT ·scaleMulZ(SB), NOSPLIT, $0-36
+	MOVQ         out+0(FP), AX
+	MOVQ         x+8(FP), CX
+	MOVQ         w+16(FP), DX
+	MOVQ         n+24(FP), BX
+	VBROADCASTSS s+32(FP), Z0
+
+scaleMulZ_loop:
+	VMULPS  (CX), Z0, Z1
+	VMULPS  (DX), Z1, Z1
+	VMOVUPS Z1, (AX)
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, AX
+	SUBQ    $0x10, BX
+	JNZ     scaleMulZ_loop
 	VZEROUPPER
 	RET
 

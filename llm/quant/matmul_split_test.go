@@ -9,24 +9,24 @@ import (
 // TestMatMulSplit: a dot product's value does not depend on the tile it
 // is computed in. The engine evaluates a prompt in batches of columns and
 // generates one column at a time, splits rows across threads in chunks,
-// and the pair kernels (avx512vnni Q4_K, Q4_KR, Q6_K) share vectors
-// between two rows; a prompt fed at once or token by token, on any number
+// and the pair kernels (avx512vnni Q4_K, Q4_KR, Q6_K, and Q5_0R, Q8_0R
+// for one and two columns) share vectors between two rows; a prompt fed at once or token by token, on any number
 // of threads, must still give the same logits bit for bit. So every
 // element of a 13×11 MatMul must equal the same element computed one row
 // at a time, one column at a time, and in two row ranges split at an odd
 // row.
 func TestMatMulSplit(t *testing.T) {
 	const rows, cols = 13, 11
-	formats := []*Format{q4KR}
+	formats := []*Format{q4KR, q5_0R, q8_0R}
 	for _, typ := range allTypes {
 		f, _ := Lookup(typ)
 		formats = append(formats, f)
 	}
 	for _, f := range formats {
-		src, _ := Lookup(f.Type) // Q4_KR's weights are Q4_K repacked
+		src, _ := Lookup(f.Type) // a repacked layout's weights are its type's, repacked
 		for _, level := range testLevels() {
 			fl := f.atLevel(level)
-			if f == q4KR && fl.matMul == nil {
+			if f.Layout != "" && fl.matMul == nil {
 				continue // no kernels of its own below avx512vnni
 			}
 			name := f.Type.String() + f.Layout + "/" + level.String()
@@ -36,9 +36,9 @@ func TestMatMulSplit(t *testing.T) {
 			for range rows {
 				w = append(w, weightCase(rng, src, n, "quantized")...)
 			}
-			if f == q4KR {
+			if f.Layout != "" {
 				r := make([]byte, rows*f.RowBytes(n))
-				repackQ4_K(r, w)
+				f.Repack(r, w)
 				w = r
 			}
 			wb, xb := f.RowBytes(n), fl.XRowBytes(n)

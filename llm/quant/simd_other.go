@@ -19,7 +19,7 @@ func detectLevel() cpuLevel { return levelGeneric }
 // portable loop reads.
 var streamKernels [numLevels]func(p *byte, n int) uint64
 
-// vecKernels are the exponential kernels per level: none, the portable
+// vecKernels are the element-wise kernels per level: none, the portable
 // loops run.
 var vecKernels [numLevels]vecMath
 

@@ -9,13 +9,17 @@ import "math"
 // added in that kernel's lane order, which differs from the portable
 // loop's in the last bits.
 
-// vecMath is one level's kernels, each over a multiple of 16 floats; nil
+// vecMath is one level's element-wise kernels (these and RMSNorm's,
+// rmsnorm.go), each over a multiple of 16 floats (sumSquares 32); nil
 // means the portable loop.
 type vecMath struct {
 	swiglu   func(out, gate, up *float32, n int)
 	scaleMax func(x *float32, n int, scale float32) float32
 	expSum   func(x *float32, n int, hi float32) float64
 	scale    func(x *float32, n int, s float32)
+
+	sumSquares func(x *float32, n int) float64
+	scaleMul   func(out, x, w *float32, n int, s float32)
 }
 
 // Expf is e^x in float32, within 2 ulp of the exact value for x in

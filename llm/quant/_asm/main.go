@@ -176,9 +176,11 @@ func main() {
 	genQ4KX()
 	genQ8()
 	genQ8X()
+	genQ8XPair()
 	genFloat()
 	genFromFloat()
 	genVecMath()
+	genNorm()
 	genStream()
 	Generate()
 	if err := checkLevels(flag.Lookup("out").Value.String()); err != nil {

@@ -9,7 +9,8 @@ import (
 )
 
 // Q8_0 and Q5_0 × Q8_0X with AVX-512 VNNI (layouts in q8_0x.go, q5_0r.go
-// and q8_0r.go), one weight row at a time, blocks in pairs as q8.go's
+// and q8_0r.go), one weight row at a time (the repacked layouts' kernels
+// take two, q8xpair.go), blocks in pairs as q8.go's
 // AVX-512 kernels take them, with the same integer lanes (lane i: elements
 // 4i…4i+3 of the pair) and the same float operations, so their results are
 // those kernels' bit for bit.
@@ -103,8 +104,11 @@ func q80rDecode(k q8xConsts, w Mem) VecVirtual {
 	return q
 }
 
+// repacked tells Q5_0R and Q8_0R from the GGUF layouts.
+func (l q8xLayout) repacked() bool { return l.name[3] == 'r' }
+
 func q8xKind(l q8xLayout) tileKind {
-	repacked := l.name[3] == 'r'
+	repacked := l.repacked()
 	return tileKind{
 		name: l.name, wBytes: l.wBytes, xBytes: q80xBytes,
 		unroll: true,
@@ -170,8 +174,13 @@ func q8xKind(l q8xLayout) tileKind {
 	}
 }
 
+// genQ8X emits the GGUF layouts' kernels; the repacked layouts' are
+// q8xpair.go's.
 func genQ8X() {
 	for _, l := range q8xLayouts {
+		if l.repacked() {
+			continue
+		}
 		k := q8xKind(l)
 		for _, c := range []int{1, 2, 4, 8} { // no dot product: VecDot takes Q8_0
 			tile(k, avx512vnni, c)

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// The Q5_0R and Q8_0R tile kernels, two weight rows at a time: what a
+// column of Q8_0X costs in every row — widening its lane corrections
+// (VPMOVSXWD, and for Q8_0 the shift) and its scales (VCVTPH2PS), loading
+// its quants — is done once for both rows. Unlike pair.go's kernels the
+// rows do not share their float work: each row keeps q8x.go's lanes and
+// float operations (its own accumulator per column, the same conversion,
+// scaling and fused multiply-add per block, the same horizontal sum), so
+// each result is the one-row kernel's bit for bit, and Q5_0R's therefore
+// GGUF Q5_0's (q5_0r.go). Folding two rows' 16 lanes into one vector to
+// share the float work too would have changed the order of the float
+// additions, and with it every result.
+//
+// Rows are paired as in pair.go: row i with row i + ⌈rows/2⌉, each half
+// one sequential stream; with an odd count the last row of the first half
+// is paired with itself and its copy's results dropped. A row's arithmetic
+// never depends on its partner.
+
+// q8xPairTile emits layout l's kernel of cols columns (tileSignature).
+func q8xPairTile(l q8xLayout, cols int) {
+	k := q8xKind(l)
+	name := fmt.Sprintf("%sPairTile%dV", l.name, cols)
+	TEXT(name, NOSPLIT, tileSignature)
+	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, l.name, cols))
+	Pragma("noescape")
+	dst := Load(Param("dst"), GP64())
+	ds := Load(Param("dstStride"), GP64())
+	SHLQ(U8(2), ds)
+	rows := Load(Param("rows"), GP64())
+	xs := Load(Param("xStride"), GP64())
+	x3 := GP64()
+	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+	w := Load(Param("w"), GP64())
+	kc := k.setup(avx512vnni, cols)
+	nb2 := GP64() // rows of the second half left
+	MOVQ(rows, nb2)
+	SHRQ(U8(1), nb2)
+	SUBQ(nb2, rows) // rows of the first half left
+	wb := GP64()
+	MOVQ(rows, wb)
+	IMUL3Q(U32(l.wBytes), wb, wb)
+	IMULQ(Load(Param("nb"), GP64()), wb)
+	ADDQ(w, wb)
+	boff := GP64() // bytes from a row's result to its partner's
+	MOVQ(rows, boff)
+	SHLQ(U8(2), boff)
+
+	Label(name + "_row")
+	CMPQ(nb2, U8(0))
+	CMOVQEQ(w, wb)
+	accA, accB := make([]VecVirtual, cols), make([]VecVirtual, cols)
+	for c := range cols {
+		accA[c], accB[c] = ZMM(), ZMM()
+		VPXORD(accA[c], accA[c], accA[c])
+		VPXORD(accB[c], accB[c], accB[c])
+	}
+	x := Load(Param("x"), GP64())
+	xb := []Register{x}
+	for g := 1; g*4 < cols; g++ {
+		r := GP64()
+		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
+		xb = append(xb, r)
+	}
+	nb := Load(Param("nb"), GP64())
+
+	// body does the block at byte offset b of each row.
+	body := func(b int) {
+		stA := k.block(avx512vnni, kc, Mem{Base: w}.Offset(b*l.wBytes)).(pairBlock)
+		stB := k.block(avx512vnni, kc, Mem{Base: wb}.Offset(b*l.wBytes)).(pairBlock)
+		for c := range cols {
+			xm := colMem(c, xb, xs, x3).Offset(b * q80xBytes)
+			pA, pB, dx := ZMM(), ZMM(), ZMM()
+			VPMOVSXWD(xm.Offset(q80xNs), pB)
+			if !l.q5 {
+				VPSLLD(U8(3), pB, pB)
+			}
+			VMOVDQA64(pB, pA)
+			VPDPBUSD(xm, stA.q, pA)
+			VPDPBUSD(xm, stB.q, pB)
+			VCVTPH2PS(xm.Offset(q80xD), dx)
+			for _, r := range []struct {
+				p, dw, acc VecVirtual
+			}{{pA, stA.dw, accA[c]}, {pB, stB.dw, accB[c]}} {
+				VCVTDQ2PS(r.p, r.p)
+				VMULPS(r.dw, r.p, r.p)
+				VFMADD231PS(dx, r.p, r.acc)
+			}
+		}
+	}
+	// Two blocks per iteration while there are two.
+	Label(name + "_block2")
+	CMPQ(nb, U8(2))
+	JB(LabelRef(name + "_block"))
+	body(0)
+	body(1)
+	ADDQ(U32(2*l.wBytes), w) // ends at the next row of each half
+	ADDQ(U32(2*l.wBytes), wb)
+	for _, r := range xb {
+		ADDQ(U32(2*q80xBytes), r)
+	}
+	SUBQ(U8(2), nb)
+	JMP(LabelRef(name + "_block2"))
+	Label(name + "_block")
+	CMPQ(nb, U8(0))
+	JE(LabelRef(name + "_rowdone"))
+	body(0)
+	ADDQ(U32(l.wBytes), w)
+	ADDQ(U32(l.wBytes), wb)
+	Label(name + "_rowdone")
+
+	// Results: row B's first, at row A's place when the row is paired
+	// with itself (row A's then overwrites it).
+	bo, z := GP64(), GP64()
+	MOVQ(boff, bo)
+	MOVQ(U32(0), z)
+	CMPQ(nb2, U8(0))
+	CMOVQEQ(z, bo)
+	d := GP64()
+	MOVQ(dst, d)
+	for c := range cols {
+		sB := hsum(accB[c], true)
+		VMOVSS(sB, Mem{Base: d, Index: bo, Scale: 1})
+		sA := hsum(accA[c], true)
+		VMOVSS(sA, Mem{Base: d})
+		if c < cols-1 {
+			ADDQ(ds, d)
+		}
+	}
+	CMPQ(nb2, U8(0))
+	JEQ(LabelRef(name + "_done")) // the last row, paired with itself
+	ADDQ(U8(4), dst)
+	DECQ(nb2)
+	DECQ(rows)
+	JNZ(LabelRef(name + "_row"))
+	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+func genQ8XPair() {
+	for _, l := range q8xLayouts {
+		if !l.repacked() {
+			continue
+		}
+		for _, c := range []int{1, 2, 4, 8} {
+			q8xPairTile(l, c)
+		}
+	}
+}
