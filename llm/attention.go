@@ -14,7 +14,7 @@ import (
 //
 //	scores[q][t] = keys[t] · query_q                      MatMul(keys rows, queries)
 //	causal mask: t > pos(q) dropped; softmax of scores/√HeadDim over t ≤ pos(q)
-//	out[q][d]    = Σ_t scores[q][t] · values[t][d]        MatMul(values' transposed rows, scores)
+//	out[q][d]    = Σ_t scores[q][t] · values[t][d]        Σ over cache blocks of MatMul(the block's value rows, its scores)
 //
 // A job chunk is one KV head and a run of tokens; its buffers are the
 // worker's own (attnBuffers).
@@ -35,7 +35,9 @@ func mustLookup(t gguf.Type) *quant.Format {
 type attnBuffers struct {
 	q      []float32 // [queries][HeadDim]  queries of the chunk, gathered
 	scores []float32 // [queries][positions]
-	v      []float32 // [HeadDim][positions] the head's values, rows cut to the positions in use
+	sblk   []float32 // [queries][kvBlock] one cache block's scores, gathered
+	vblk   []float32 // [HeadDim][kvBlock] the value rows of a block cut short, gathered
+	part   []float32 // [queries][HeadDim] one block's share of out
 	out    []float32 // [queries][HeadDim]
 }
 
@@ -122,9 +124,40 @@ func (j *attnJob) chunk(w, chunk int) {
 		clear(row[seen:])
 	}
 
-	v := b.v[:hd*S]
-	kv.valueRows(j.l, g, S, v)
-	f32.MatMul(out, f32bytes(v), hd, f32bytes(scores), nq, S)
+	// out = Σ over the cache's blocks of kvBlock positions of the block's
+	// value rows ([HeadDim][kvBlock], read in place) times the block's
+	// scores, gathered to [nq][kvBlock] (nq·S floats in all, against
+	// HeadDim·S for gathering the value rows: 8 against 64 a position for
+	// a token of TinyLlama). A block cut short by S has its value rows
+	// gathered instead (a row's stride in place is kvBlock), and when S
+	// is one block the scores are already in the order MatMul reads.
+	vt := kv.values(j.l, g)
+	for b0 := 0; b0 < S; b0 += kvBlock {
+		wb := min(kvBlock, S-b0)
+		rows := vt[b0*hd : (b0+kvBlock)*hd]
+		if wb < kvBlock {
+			v := b.vblk[:hd*wb]
+			for d := range hd {
+				copy(v[d*wb:(d+1)*wb], rows[d*kvBlock:d*kvBlock+wb])
+			}
+			rows = v
+		}
+		sb := scores
+		if wb < S {
+			sb = b.sblk[:nq*wb]
+			for i := range nq {
+				copy(sb[i*wb:(i+1)*wb], scores[i*S+b0:i*S+b0+wb])
+			}
+		}
+		dst := out
+		if b0 > 0 {
+			dst = b.part[:nq*hd]
+		}
+		f32.MatMul(dst, f32bytes(rows), hd, f32bytes(sb), nq, wb)
+		if b0 > 0 {
+			addInto(out, dst)
+		}
+	}
 
 	if t1-t0 > 1 {
 		for t := t0; t < t1; t++ {

@@ -21,9 +21,9 @@ import (
 // position p for KV head h in layer l starts at ((l·HeadsKV + h)·span +
 // p)·HeadDim, and dimension d of its value is at (l·HeadsKV + h)·span·HeadDim
 // + ((p/kvBlock)·HeadDim + d)·kvBlock + p%kvBlock. The scores of a head are
-// its keys (rows) times the queries; its output is its values' rows (one
-// per dimension, gathered block by block for the positions in use) times
-// the attention weights. A fully transposed V ([HeadDim][span]) would
+// its keys (rows) times the queries; its output is the sum over blocks of
+// the block's value rows (one per dimension, read in place) times the
+// block's attention weights. A fully transposed V ([HeadDim][span]) would
 // make the first token write into every page of the cache: at 2048
 // positions, 11 500 page faults (~0.3 s on this VM) before the first
 // answer. Positions past the session's length hold zeros or stale finite
@@ -77,19 +77,6 @@ func (c *kvCache) values(l, h int) []float32 {
 
 // vAt is the index in values of dimension d of position p.
 func (c *kvCache) vAt(p, d int) int { return (p/kvBlock*c.hd+d)*kvBlock + p%kvBlock }
-
-// valueRows fills dst ([HeadDim][n]) with layer l's values of KV head h for
-// positions [0, n), n ≤ span: the rows of attention's second product.
-func (c *kvCache) valueRows(l, h, n int, dst []float32) {
-	vt := c.values(l, h)
-	for b := 0; b*kvBlock < n; b++ {
-		w := min(kvBlock, n-b*kvBlock)
-		for d := range c.hd {
-			src := vt[(b*c.hd+d)*kvBlock:]
-			copy(dst[d*n+b*kvBlock:d*n+b*kvBlock+w], src[:w])
-		}
-	}
-}
 
 // reserve populates the pages of positions [0, end) not yet populated,
 // in steps of kvBlock positions, before they are first written (see
