@@ -344,6 +344,46 @@ func q80xTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q80xTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q50xPairTile1V multiplies rows q50x weight rows by 1 activation columns, two rows at a time.
+//
+//go:noescape
+func q50xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xPairTile2V multiplies rows q50x weight rows by 2 activation columns, two rows at a time.
+//
+//go:noescape
+func q50xPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xPairTile4V multiplies rows q50x weight rows by 4 activation columns, two rows at a time.
+//
+//go:noescape
+func q50xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xPairTile8V multiplies rows q50x weight rows by 8 activation columns, two rows at a time.
+//
+//go:noescape
+func q50xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xPairTile1V multiplies rows q80x weight rows by 1 activation columns, two rows at a time.
+//
+//go:noescape
+func q80xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xPairTile2V multiplies rows q80x weight rows by 2 activation columns, two rows at a time.
+//
+//go:noescape
+func q80xPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xPairTile4V multiplies rows q80x weight rows by 4 activation columns, two rows at a time.
+//
+//go:noescape
+func q80xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xPairTile8V multiplies rows q80x weight rows by 8 activation columns, two rows at a time.
+//
+//go:noescape
+func q80xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q50rPairTile1V multiplies rows q50r weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape

@@ -10258,6 +10258,8 @@ TEXT ·q50xTile1V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), DX
 	LEAQ      (DX)(DX*2), DX
 	MOVQ      w+16(FP), DX
+	MOVL      $0x0000ff00, BX
+	KMOVW     BX, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z0
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
@@ -10269,104 +10271,99 @@ q50xTile1V_row:
 	MOVQ   nb+48(FP), SI
 
 q50xTile1V_block4:
-	CMPQ         SI, $0x04
-	JB           q50xTile1V_block
-	VMOVDQU64    6(DX), X5
-	VINSERTI32X4 $0x01, 28(DX), Y5, Y5
-	VSHUFI32X4   $0x50, Z5, Z5, Z6
-	VPSRLVW      Z1, Z6, Z6
-	VPANDD       Z0, Z6, Z6
-	KMOVD        2(DX), K1
-	KMOVD        24(DX), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z6, K1, Z6
-	VPERMW       (DX), Y3, Y7
-	VCVTPH2PS    Y7, Z7
-	VPMOVSXWD    64(BX), Z12
-	VPDPBUSD     (BX), Z6, Z12
-	VCVTDQ2PS    Z12, Z6
-	VMULPS       Z7, Z6, Z6
-	VCVTPH2PS    96(BX), Z7
-	VFMADD231PS  Z7, Z6, Z4
-	VMOVDQU64    50(DX), X8
-	VINSERTI32X4 $0x01, 72(DX), Y8, Y8
-	VSHUFI32X4   $0x50, Z8, Z8, Z6
-	VPSRLVW      Z1, Z6, Z6
-	VPANDD       Z0, Z6, Z6
-	KMOVD        46(DX), K1
-	KMOVD        68(DX), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z6, K1, Z6
-	VPERMW       44(DX), Y3, Y7
-	VCVTPH2PS    Y7, Z7
-	VPMOVSXWD    192(BX), Z12
-	VPDPBUSD     128(BX), Z6, Z12
-	VCVTDQ2PS    Z12, Z6
-	VMULPS       Z7, Z6, Z6
-	VCVTPH2PS    224(BX), Z7
-	VFMADD231PS  Z7, Z6, Z4
-	VMOVDQU64    94(DX), X9
-	VINSERTI32X4 $0x01, 116(DX), Y9, Y9
-	VSHUFI32X4   $0x50, Z9, Z9, Z6
-	VPSRLVW      Z1, Z6, Z6
-	VPANDD       Z0, Z6, Z6
-	KMOVD        90(DX), K1
-	KMOVD        112(DX), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z6, K1, Z6
-	VPERMW       88(DX), Y3, Y7
-	VCVTPH2PS    Y7, Z7
-	VPMOVSXWD    320(BX), Z12
-	VPDPBUSD     256(BX), Z6, Z12
-	VCVTDQ2PS    Z12, Z6
-	VMULPS       Z7, Z6, Z6
-	VCVTPH2PS    352(BX), Z7
-	VFMADD231PS  Z7, Z6, Z4
-	VMOVDQU64    138(DX), X10
-	VINSERTI32X4 $0x01, 160(DX), Y10, Y10
-	VSHUFI32X4   $0x50, Z10, Z10, Z6
-	VPSRLVW      Z1, Z6, Z6
-	VPANDD       Z0, Z6, Z6
-	KMOVD        134(DX), K1
-	KMOVD        156(DX), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z6, K1, Z6
-	VPERMW       132(DX), Y3, Y7
-	VCVTPH2PS    Y7, Z7
-	VPMOVSXWD    448(BX), Z12
-	VPDPBUSD     384(BX), Z6, Z12
-	VCVTDQ2PS    Z12, Z6
-	VMULPS       Z7, Z6, Z6
-	VCVTPH2PS    480(BX), Z7
-	VFMADD231PS  Z7, Z6, Z4
-	ADDQ         $0x000000b0, DX
-	ADDQ         $0x00000200, BX
-	SUBQ         $0x04, SI
-	JNZ          q50xTile1V_block4
-	JMP          q50xTile1V_done
+	CMPQ            SI, $0x04
+	JB              q50xTile1V_block
+	VBROADCASTI32X4 6(DX), Z5
+	VBROADCASTI32X4 28(DX), K1, Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z5, K2, Z5
+	VPERMW          (DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       64(BX), Z7
+	VPDPBUSD        (BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       96(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	VBROADCASTI32X4 50(DX), Z5
+	VBROADCASTI32X4 72(DX), K1, Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	KMOVD           46(DX), K2
+	KMOVD           68(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z5, K2, Z5
+	VPERMW          44(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       192(BX), Z7
+	VPDPBUSD        128(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       224(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	VBROADCASTI32X4 94(DX), Z5
+	VBROADCASTI32X4 116(DX), K1, Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	KMOVD           90(DX), K2
+	KMOVD           112(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z5, K2, Z5
+	VPERMW          88(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       320(BX), Z7
+	VPDPBUSD        256(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       352(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	VBROADCASTI32X4 138(DX), Z5
+	VBROADCASTI32X4 160(DX), K1, Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	KMOVD           134(DX), K2
+	KMOVD           156(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z5, K2, Z5
+	VPERMW          132(DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       448(BX), Z7
+	VPDPBUSD        384(BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       480(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	ADDQ            $0x000000b0, DX
+	ADDQ            $0x00000200, BX
+	SUBQ            $0x04, SI
+	JNZ             q50xTile1V_block4
+	JMP             q50xTile1V_done
 
 q50xTile1V_block:
-	VMOVDQU64    6(DX), X11
-	VINSERTI32X4 $0x01, 28(DX), Y11, Y11
-	VSHUFI32X4   $0x50, Z11, Z11, Z6
-	VPSRLVW      Z1, Z6, Z6
-	VPANDD       Z0, Z6, Z6
-	KMOVD        2(DX), K1
-	KMOVD        24(DX), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z6, K1, Z6
-	VPERMW       (DX), Y3, Y7
-	VCVTPH2PS    Y7, Z7
-	VPMOVSXWD    64(BX), Z12
-	VPDPBUSD     (BX), Z6, Z12
-	VCVTDQ2PS    Z12, Z6
-	VMULPS       Z7, Z6, Z6
-	VCVTPH2PS    96(BX), Z7
-	VFMADD231PS  Z7, Z6, Z4
-	ADDQ         $0x0000002c, DX
-	ADDQ         $0x00000080, BX
-	DECQ         SI
-	JNZ          q50xTile1V_block
+	VBROADCASTI32X4 6(DX), Z5
+	VBROADCASTI32X4 28(DX), K1, Z5
+	VPSRLVW         Z1, Z5, Z5
+	VPANDD          Z0, Z5, Z5
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z5, K2, Z5
+	VPERMW          (DX), Y3, Y6
+	VCVTPH2PS       Y6, Z6
+	VPMOVSXWD       64(BX), Z7
+	VPDPBUSD        (BX), Z5, Z7
+	VCVTDQ2PS       Z7, Z5
+	VMULPS          Z6, Z5, Z5
+	VCVTPH2PS       96(BX), Z6
+	VFMADD231PS     Z6, Z5, Z4
+	ADDQ            $0x0000002c, DX
+	ADDQ            $0x00000080, BX
+	DECQ            SI
+	JNZ             q50xTile1V_block
 
 q50xTile1V_done:
 	MOVQ          AX, BX
@@ -10405,6 +10402,8 @@ TEXT ·q50xTile2V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), SI
+	MOVL      $0x0000ff00, DI
+	KMOVW     DI, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z0
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
@@ -10417,134 +10416,129 @@ q50xTile2V_row:
 	MOVQ   nb+48(FP), R8
 
 q50xTile2V_block4:
-	CMPQ         R8, $0x04
-	JB           q50xTile2V_block
-	VMOVDQU64    6(SI), X6
-	VINSERTI32X4 $0x01, 28(SI), Y6, Y6
-	VSHUFI32X4   $0x50, Z6, Z6, Z7
-	VPSRLVW      Z1, Z7, Z7
-	VPANDD       Z0, Z7, Z7
-	KMOVD        2(SI), K1
-	KMOVD        24(SI), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z7, K1, Z7
-	VPERMW       (SI), Y3, Y8
-	VCVTPH2PS    Y8, Z8
-	VPMOVSXWD    64(DI), Z13
-	VPDPBUSD     (DI), Z7, Z13
-	VCVTDQ2PS    Z13, Z13
-	VMULPS       Z8, Z13, Z13
-	VCVTPH2PS    96(DI), Z14
-	VFMADD231PS  Z14, Z13, Z4
-	VPMOVSXWD    64(DI)(BX*1), Z13
-	VPDPBUSD     (DI)(BX*1), Z7, Z13
-	VCVTDQ2PS    Z13, Z7
-	VMULPS       Z8, Z7, Z7
-	VCVTPH2PS    96(DI)(BX*1), Z8
-	VFMADD231PS  Z8, Z7, Z5
-	VMOVDQU64    50(SI), X9
-	VINSERTI32X4 $0x01, 72(SI), Y9, Y9
-	VSHUFI32X4   $0x50, Z9, Z9, Z7
-	VPSRLVW      Z1, Z7, Z7
-	VPANDD       Z0, Z7, Z7
-	KMOVD        46(SI), K1
-	KMOVD        68(SI), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z7, K1, Z7
-	VPERMW       44(SI), Y3, Y8
-	VCVTPH2PS    Y8, Z8
-	VPMOVSXWD    192(DI), Z13
-	VPDPBUSD     128(DI), Z7, Z13
-	VCVTDQ2PS    Z13, Z13
-	VMULPS       Z8, Z13, Z13
-	VCVTPH2PS    224(DI), Z14
-	VFMADD231PS  Z14, Z13, Z4
-	VPMOVSXWD    192(DI)(BX*1), Z13
-	VPDPBUSD     128(DI)(BX*1), Z7, Z13
-	VCVTDQ2PS    Z13, Z7
-	VMULPS       Z8, Z7, Z7
-	VCVTPH2PS    224(DI)(BX*1), Z8
-	VFMADD231PS  Z8, Z7, Z5
-	VMOVDQU64    94(SI), X10
-	VINSERTI32X4 $0x01, 116(SI), Y10, Y10
-	VSHUFI32X4   $0x50, Z10, Z10, Z7
-	VPSRLVW      Z1, Z7, Z7
-	VPANDD       Z0, Z7, Z7
-	KMOVD        90(SI), K1
-	KMOVD        112(SI), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z7, K1, Z7
-	VPERMW       88(SI), Y3, Y8
-	VCVTPH2PS    Y8, Z8
-	VPMOVSXWD    320(DI), Z13
-	VPDPBUSD     256(DI), Z7, Z13
-	VCVTDQ2PS    Z13, Z13
-	VMULPS       Z8, Z13, Z13
-	VCVTPH2PS    352(DI), Z14
-	VFMADD231PS  Z14, Z13, Z4
-	VPMOVSXWD    320(DI)(BX*1), Z13
-	VPDPBUSD     256(DI)(BX*1), Z7, Z13
-	VCVTDQ2PS    Z13, Z7
-	VMULPS       Z8, Z7, Z7
-	VCVTPH2PS    352(DI)(BX*1), Z8
-	VFMADD231PS  Z8, Z7, Z5
-	VMOVDQU64    138(SI), X11
-	VINSERTI32X4 $0x01, 160(SI), Y11, Y11
-	VSHUFI32X4   $0x50, Z11, Z11, Z7
-	VPSRLVW      Z1, Z7, Z7
-	VPANDD       Z0, Z7, Z7
-	KMOVD        134(SI), K1
-	KMOVD        156(SI), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z7, K1, Z7
-	VPERMW       132(SI), Y3, Y8
-	VCVTPH2PS    Y8, Z8
-	VPMOVSXWD    448(DI), Z13
-	VPDPBUSD     384(DI), Z7, Z13
-	VCVTDQ2PS    Z13, Z13
-	VMULPS       Z8, Z13, Z13
-	VCVTPH2PS    480(DI), Z14
-	VFMADD231PS  Z14, Z13, Z4
-	VPMOVSXWD    448(DI)(BX*1), Z13
-	VPDPBUSD     384(DI)(BX*1), Z7, Z13
-	VCVTDQ2PS    Z13, Z7
-	VMULPS       Z8, Z7, Z7
-	VCVTPH2PS    480(DI)(BX*1), Z8
-	VFMADD231PS  Z8, Z7, Z5
-	ADDQ         $0x000000b0, SI
-	ADDQ         $0x00000200, DI
-	SUBQ         $0x04, R8
-	JNZ          q50xTile2V_block4
-	JMP          q50xTile2V_done
+	CMPQ            R8, $0x04
+	JB              q50xTile2V_block
+	VBROADCASTI32X4 6(SI), Z6
+	VBROADCASTI32X4 28(SI), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          (SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       64(DI), Z8
+	VPDPBUSD        (DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       96(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       64(DI)(BX*1), Z8
+	VPDPBUSD        (DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       96(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	VBROADCASTI32X4 50(SI), Z6
+	VBROADCASTI32X4 72(SI), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           46(SI), K2
+	KMOVD           68(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          44(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       192(DI), Z8
+	VPDPBUSD        128(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       224(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       192(DI)(BX*1), Z8
+	VPDPBUSD        128(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       224(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	VBROADCASTI32X4 94(SI), Z6
+	VBROADCASTI32X4 116(SI), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           90(SI), K2
+	KMOVD           112(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          88(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       320(DI), Z8
+	VPDPBUSD        256(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       352(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       320(DI)(BX*1), Z8
+	VPDPBUSD        256(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       352(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	VBROADCASTI32X4 138(SI), Z6
+	VBROADCASTI32X4 160(SI), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           134(SI), K2
+	KMOVD           156(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          132(SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       448(DI), Z8
+	VPDPBUSD        384(DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       480(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       448(DI)(BX*1), Z8
+	VPDPBUSD        384(DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       480(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	ADDQ            $0x000000b0, SI
+	ADDQ            $0x00000200, DI
+	SUBQ            $0x04, R8
+	JNZ             q50xTile2V_block4
+	JMP             q50xTile2V_done
 
 q50xTile2V_block:
-	VMOVDQU64    6(SI), X12
-	VINSERTI32X4 $0x01, 28(SI), Y12, Y12
-	VSHUFI32X4   $0x50, Z12, Z12, Z7
-	VPSRLVW      Z1, Z7, Z7
-	VPANDD       Z0, Z7, Z7
-	KMOVD        2(SI), K1
-	KMOVD        24(SI), K2
-	KUNPCKDQ     K1, K2, K1
-	VPADDB       Z2, Z7, K1, Z7
-	VPERMW       (SI), Y3, Y8
-	VCVTPH2PS    Y8, Z8
-	VPMOVSXWD    64(DI), Z13
-	VPDPBUSD     (DI), Z7, Z13
-	VCVTDQ2PS    Z13, Z13
-	VMULPS       Z8, Z13, Z13
-	VCVTPH2PS    96(DI), Z14
-	VFMADD231PS  Z14, Z13, Z4
-	VPMOVSXWD    64(DI)(BX*1), Z13
-	VPDPBUSD     (DI)(BX*1), Z7, Z13
-	VCVTDQ2PS    Z13, Z7
-	VMULPS       Z8, Z7, Z7
-	VCVTPH2PS    96(DI)(BX*1), Z8
-	VFMADD231PS  Z8, Z7, Z5
-	ADDQ         $0x0000002c, SI
-	ADDQ         $0x00000080, DI
-	DECQ         R8
-	JNZ          q50xTile2V_block
+	VBROADCASTI32X4 6(SI), Z6
+	VBROADCASTI32X4 28(SI), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          (SI), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VPMOVSXWD       64(DI), Z8
+	VPDPBUSD        (DI), Z6, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z7, Z8, Z8
+	VCVTPH2PS       96(DI), Z9
+	VFMADD231PS     Z9, Z8, Z4
+	VPMOVSXWD       64(DI)(BX*1), Z8
+	VPDPBUSD        (DI)(BX*1), Z6, Z8
+	VCVTDQ2PS       Z8, Z6
+	VMULPS          Z7, Z6, Z6
+	VCVTPH2PS       96(DI)(BX*1), Z7
+	VFMADD231PS     Z7, Z6, Z5
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x00000080, DI
+	DECQ            R8
+	JNZ             q50xTile2V_block
 
 q50xTile2V_done:
 	MOVQ          AX, DI
@@ -10583,6 +10577,8 @@ TEXT ·q50xTile4V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
+	MOVL      $0x0000ff00, R8
+	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z0
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
@@ -10597,88 +10593,87 @@ q50xTile4V_row:
 	MOVQ   nb+48(FP), R9
 
 q50xTile4V_block:
-	VMOVDQU64     6(DI), X8
-	VINSERTI32X4  $0x01, 28(DI), Y8, Y8
-	VSHUFI32X4    $0x50, Z8, Z8, Z9
-	VPSRLVW       Z1, Z9, Z9
-	VPANDD        Z0, Z9, Z9
-	KMOVD         2(DI), K1
-	KMOVD         24(DI), K2
-	KUNPCKDQ      K1, K2, K1
-	VPADDB        Z2, Z9, K1, Z9
-	VPERMW        (DI), Y3, Y10
-	VCVTPH2PS     Y10, Z10
-	VPMOVSXWD     64(R8), Z11
-	VPDPBUSD      (R8), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8), Z12
-	VFMADD231PS   Z12, Z11, Z4
-	VPMOVSXWD     64(R8)(BX*1), Z11
-	VPDPBUSD      (R8)(BX*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8)(BX*1), Z12
-	VFMADD231PS   Z12, Z11, Z5
-	VPMOVSXWD     64(R8)(BX*2), Z11
-	VPDPBUSD      (R8)(BX*2), Z9, Z11
-	VCVTDQ2PS     Z11, Z11
-	VMULPS        Z10, Z11, Z11
-	VCVTPH2PS     96(R8)(BX*2), Z12
-	VFMADD231PS   Z12, Z11, Z6
-	VPMOVSXWD     64(R8)(SI*1), Z11
-	VPDPBUSD      (R8)(SI*1), Z9, Z11
-	VCVTDQ2PS     Z11, Z9
-	VMULPS        Z10, Z9, Z9
-	VCVTPH2PS     96(R8)(SI*1), Z10
-	VFMADD231PS   Z10, Z9, Z7
-	ADDQ          $0x0000002c, DI
-	ADDQ          $0x00000080, R8
-	DECQ          R9
-	JNZ           q50xTile4V_block
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q50xTile4V_row
+	VBROADCASTI32X4 6(DI), Z8
+	VBROADCASTI32X4 28(DI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (DI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z10
+	VPDPBUSD        (R8), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8), Z11
+	VFMADD231PS     Z11, Z10, Z4
+	VPMOVSXWD       64(R8)(BX*1), Z10
+	VPDPBUSD        (R8)(BX*1), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8)(BX*1), Z11
+	VFMADD231PS     Z11, Z10, Z5
+	VPMOVSXWD       64(R8)(BX*2), Z10
+	VPDPBUSD        (R8)(BX*2), Z8, Z10
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z9, Z10, Z10
+	VCVTPH2PS       96(R8)(BX*2), Z11
+	VFMADD231PS     Z11, Z10, Z6
+	VPMOVSXWD       64(R8)(SI*1), Z10
+	VPDPBUSD        (R8)(SI*1), Z8, Z10
+	VCVTDQ2PS       Z10, Z8
+	VMULPS          Z9, Z8, Z8
+	VCVTPH2PS       96(R8)(SI*1), Z9
+	VFMADD231PS     Z9, Z8, Z7
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x00000080, R8
+	DECQ            R9
+	JNZ             q50xTile4V_block
+	MOVQ            AX, R8
+	VEXTRACTF64X4   $0x01, Z4, Y9
+	VADDPS          Y9, Y4, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z5, Y9
+	VADDPS          Y9, Y5, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z6, Y9
+	VADDPS          Y9, Y6, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z7, Y9
+	VADDPS          Y9, Y7, Y9
+	VEXTRACTF32X4   $0x01, Y9, X8
+	VADDPS          X9, X8, X8
+	VMOVHLPS        X8, X8, X9
+	VADDPS          X9, X8, X8
+	VMOVSHDUP       X8, X9
+	VADDSS          X9, X8, X8
+	VMOVSS          X8, (R8)
+	ADDQ            $0x04, AX
+	DECQ            DX
+	JNZ             q50xTile4V_row
 	VZEROUPPER
 	RET
 
@@ -10692,6 +10687,8 @@ TEXT ·q50xTile8V(SB), NOSPLIT, $0-56
 	MOVQ      xStride+40(FP), BX
 	LEAQ      (BX)(BX*2), SI
 	MOVQ      w+16(FP), DI
+	MOVL      $0x0000ff00, R8
+	KMOVW     R8, K1
 	VMOVDQU64 nibble_mask<>+0(SB), Z0
 	VMOVDQU64 bytes16<>+0(SB), Z2
 	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
@@ -10711,153 +10708,152 @@ q50xTile8V_row:
 	MOVQ   nb+48(FP), R10
 
 q50xTile8V_block:
-	VMOVDQU64     6(DI), X12
-	VINSERTI32X4  $0x01, 28(DI), Y12, Y12
-	VSHUFI32X4    $0x50, Z12, Z12, Z13
-	VPSRLVW       Z1, Z13, Z13
-	VPANDD        Z0, Z13, Z13
-	KMOVD         2(DI), K1
-	KMOVD         24(DI), K2
-	KUNPCKDQ      K1, K2, K1
-	VPADDB        Z2, Z13, K1, Z13
-	VPERMW        (DI), Y3, Y14
-	VCVTPH2PS     Y14, Z14
-	VPMOVSXWD     64(R8), Z15
-	VPDPBUSD      (R8), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R8), Z16
-	VFMADD231PS   Z16, Z15, Z4
-	VPMOVSXWD     64(R8)(BX*1), Z15
-	VPDPBUSD      (R8)(BX*1), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R8)(BX*1), Z16
-	VFMADD231PS   Z16, Z15, Z5
-	VPMOVSXWD     64(R8)(BX*2), Z15
-	VPDPBUSD      (R8)(BX*2), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R8)(BX*2), Z16
-	VFMADD231PS   Z16, Z15, Z6
-	VPMOVSXWD     64(R8)(SI*1), Z15
-	VPDPBUSD      (R8)(SI*1), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R8)(SI*1), Z16
-	VFMADD231PS   Z16, Z15, Z7
-	VPMOVSXWD     64(R9), Z15
-	VPDPBUSD      (R9), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R9), Z16
-	VFMADD231PS   Z16, Z15, Z8
-	VPMOVSXWD     64(R9)(BX*1), Z15
-	VPDPBUSD      (R9)(BX*1), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R9)(BX*1), Z16
-	VFMADD231PS   Z16, Z15, Z9
-	VPMOVSXWD     64(R9)(BX*2), Z15
-	VPDPBUSD      (R9)(BX*2), Z13, Z15
-	VCVTDQ2PS     Z15, Z15
-	VMULPS        Z14, Z15, Z15
-	VCVTPH2PS     96(R9)(BX*2), Z16
-	VFMADD231PS   Z16, Z15, Z10
-	VPMOVSXWD     64(R9)(SI*1), Z15
-	VPDPBUSD      (R9)(SI*1), Z13, Z15
-	VCVTDQ2PS     Z15, Z13
-	VMULPS        Z14, Z13, Z13
-	VCVTPH2PS     96(R9)(SI*1), Z14
-	VFMADD231PS   Z14, Z13, Z11
-	ADDQ          $0x0000002c, DI
-	ADDQ          $0x00000080, R8
-	ADDQ          $0x00000080, R9
-	DECQ          R10
-	JNZ           q50xTile8V_block
-	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y13
-	VADDPS        Y13, Y4, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y13
-	VADDPS        Y13, Y5, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y13
-	VADDPS        Y13, Y6, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y13
-	VADDPS        Y13, Y7, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y13
-	VADDPS        Y13, Y8, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y13
-	VADDPS        Y13, Y9, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z10, Y13
-	VADDPS        Y13, Y10, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z11, Y13
-	VADDPS        Y13, Y11, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          $0x04, AX
-	DECQ          DX
-	JNZ           q50xTile8V_row
+	VBROADCASTI32X4 6(DI), Z12
+	VBROADCASTI32X4 28(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VPMOVSXWD       64(R8), Z14
+	VPDPBUSD        (R8), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8), Z15
+	VFMADD231PS     Z15, Z14, Z4
+	VPMOVSXWD       64(R8)(BX*1), Z14
+	VPDPBUSD        (R8)(BX*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(BX*1), Z15
+	VFMADD231PS     Z15, Z14, Z5
+	VPMOVSXWD       64(R8)(BX*2), Z14
+	VPDPBUSD        (R8)(BX*2), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(BX*2), Z15
+	VFMADD231PS     Z15, Z14, Z6
+	VPMOVSXWD       64(R8)(SI*1), Z14
+	VPDPBUSD        (R8)(SI*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R8)(SI*1), Z15
+	VFMADD231PS     Z15, Z14, Z7
+	VPMOVSXWD       64(R9), Z14
+	VPDPBUSD        (R9), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9), Z15
+	VFMADD231PS     Z15, Z14, Z8
+	VPMOVSXWD       64(R9)(BX*1), Z14
+	VPDPBUSD        (R9)(BX*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9)(BX*1), Z15
+	VFMADD231PS     Z15, Z14, Z9
+	VPMOVSXWD       64(R9)(BX*2), Z14
+	VPDPBUSD        (R9)(BX*2), Z12, Z14
+	VCVTDQ2PS       Z14, Z14
+	VMULPS          Z13, Z14, Z14
+	VCVTPH2PS       96(R9)(BX*2), Z15
+	VFMADD231PS     Z15, Z14, Z10
+	VPMOVSXWD       64(R9)(SI*1), Z14
+	VPDPBUSD        (R9)(SI*1), Z12, Z14
+	VCVTDQ2PS       Z14, Z12
+	VMULPS          Z13, Z12, Z12
+	VCVTPH2PS       96(R9)(SI*1), Z13
+	VFMADD231PS     Z13, Z12, Z11
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x00000080, R8
+	ADDQ            $0x00000080, R9
+	DECQ            R10
+	JNZ             q50xTile8V_block
+	MOVQ            AX, R8
+	VEXTRACTF64X4   $0x01, Z4, Y13
+	VADDPS          Y13, Y4, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z5, Y13
+	VADDPS          Y13, Y5, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z6, Y13
+	VADDPS          Y13, Y6, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z7, Y13
+	VADDPS          Y13, Y7, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z8, Y13
+	VADDPS          Y13, Y8, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z9, Y13
+	VADDPS          Y13, Y9, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z10, Y13
+	VADDPS          Y13, Y10, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            CX, R8
+	VEXTRACTF64X4   $0x01, Z11, Y13
+	VADDPS          Y13, Y11, Y13
+	VEXTRACTF32X4   $0x01, Y13, X12
+	VADDPS          X13, X12, X12
+	VMOVHLPS        X12, X12, X13
+	VADDPS          X13, X12, X12
+	VMOVSHDUP       X12, X13
+	VADDSS          X13, X12, X12
+	VMOVSS          X12, (R8)
+	ADDQ            $0x04, AX
+	DECQ            DX
+	JNZ             q50xTile8V_row
 	VZEROUPPER
 	RET
 
@@ -11418,6 +11414,2531 @@ q80xTile8V_block:
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80xTile8V_row
+	VZEROUPPER
+	RET
+
+// func q50xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50xPairTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	MOVL      $0x0000ff00, BX
+	KMOVW     BX, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x0000002c, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
+
+q50xPairTile1V_row:
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
+
+q50xPairTile1V_block2:
+	CMPQ            R9, $0x02
+	JB              q50xPairTile1V_block
+	VBROADCASTI32X4 6(DX), Z6
+	VBROADCASTI32X4 28(DX), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          (DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VBROADCASTI32X4 6(SI), Z8
+	VBROADCASTI32X4 28(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        (R8), Z6, Z10
+	VPDPBUSD        (R8), Z8, Z11
+	VCVTPH2PS       96(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
+	VBROADCASTI32X4 50(DX), Z6
+	VBROADCASTI32X4 72(DX), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           46(DX), K2
+	KMOVD           68(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          44(DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VBROADCASTI32X4 50(SI), Z8
+	VBROADCASTI32X4 72(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           46(SI), K2
+	KMOVD           68(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          44(SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       192(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        128(R8), Z6, Z10
+	VPDPBUSD        128(R8), Z8, Z11
+	VCVTPH2PS       224(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
+	ADDQ            $0x00000058, DX
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000100, R8
+	SUBQ            $0x02, R9
+	JMP             q50xPairTile1V_block2
+
+q50xPairTile1V_block:
+	CMPQ            R9, $0x00
+	JE              q50xPairTile1V_rowdone
+	VBROADCASTI32X4 6(DX), Z6
+	VBROADCASTI32X4 28(DX), K1, Z6
+	VPSRLVW         Z1, Z6, Z6
+	VPANDD          Z0, Z6, Z6
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z6, K2, Z6
+	VPERMW          (DX), Y3, Y7
+	VCVTPH2PS       Y7, Z7
+	VBROADCASTI32X4 6(SI), Z8
+	VBROADCASTI32X4 28(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VPMOVSXWD       64(R8), Z11
+	VMOVDQA64       Z11, Z10
+	VPDPBUSD        (R8), Z6, Z10
+	VPDPBUSD        (R8), Z8, Z11
+	VCVTPH2PS       96(R8), Z6
+	VCVTDQ2PS       Z10, Z10
+	VMULPS          Z7, Z10, Z10
+	VFMADD231PS     Z6, Z10, Z4
+	VCVTDQ2PS       Z11, Z11
+	VMULPS          Z9, Z11, Z11
+	VFMADD231PS     Z6, Z11, Z5
+	ADDQ            $0x0000002c, DX
+	ADDQ            $0x0000002c, SI
+
+q50xPairTile1V_rowdone:
+	MOVQ          DI, R8
+	MOVQ          $0x00000000, R9
+	CMPQ          BX, $0x00
+	CMOVQEQ       R9, R8
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)(R8*1)
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	CMPQ          BX, $0x00
+	JEQ           q50xPairTile1V_done
+	ADDQ          $0x04, AX
+	DECQ          BX
+	DECQ          CX
+	JNZ           q50xPairTile1V_row
+
+q50xPairTile1V_done:
+	VZEROUPPER
+	RET
+
+// func q50xPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50xPairTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	MOVL      $0x0000ff00, DI
+	KMOVW     DI, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x0000002c, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
+
+q50xPairTile2V_row:
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
+
+q50xPairTile2V_block2:
+	CMPQ            R11, $0x02
+	JB              q50xPairTile2V_block
+	VBROADCASTI32X4 6(SI), Z8
+	VBROADCASTI32X4 28(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 6(R8), Z10
+	VBROADCASTI32X4 28(R8), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           2(R8), K2
+	KMOVD           24(R8), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          (R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       64(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10), Z8, Z12
+	VPDPBUSD        (R10), Z10, Z13
+	VCVTPH2PS       96(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       64(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10)(BX*1), Z8, Z12
+	VPDPBUSD        (R10)(BX*1), Z10, Z13
+	VCVTPH2PS       96(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	VBROADCASTI32X4 50(SI), Z8
+	VBROADCASTI32X4 72(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           46(SI), K2
+	KMOVD           68(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          44(SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 50(R8), Z10
+	VBROADCASTI32X4 72(R8), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           46(R8), K2
+	KMOVD           68(R8), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          44(R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       192(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        128(R10), Z8, Z12
+	VPDPBUSD        128(R10), Z10, Z13
+	VCVTPH2PS       224(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       192(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        128(R10)(BX*1), Z8, Z12
+	VPDPBUSD        128(R10)(BX*1), Z10, Z13
+	VCVTPH2PS       224(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000058, R8
+	ADDQ            $0x00000100, R10
+	SUBQ            $0x02, R11
+	JMP             q50xPairTile2V_block2
+
+q50xPairTile2V_block:
+	CMPQ            R11, $0x00
+	JE              q50xPairTile2V_rowdone
+	VBROADCASTI32X4 6(SI), Z8
+	VBROADCASTI32X4 28(SI), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (SI), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 6(R8), Z10
+	VBROADCASTI32X4 28(R8), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           2(R8), K2
+	KMOVD           24(R8), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          (R8), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VPMOVSXWD       64(R10), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10), Z8, Z12
+	VPDPBUSD        (R10), Z10, Z13
+	VCVTPH2PS       96(R10), Z14
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z14, Z12, Z4
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z14, Z13, Z5
+	VPMOVSXWD       64(R10)(BX*1), Z13
+	VMOVDQA64       Z13, Z12
+	VPDPBUSD        (R10)(BX*1), Z8, Z12
+	VPDPBUSD        (R10)(BX*1), Z10, Z13
+	VCVTPH2PS       96(R10)(BX*1), Z8
+	VCVTDQ2PS       Z12, Z12
+	VMULPS          Z9, Z12, Z12
+	VFMADD231PS     Z8, Z12, Z6
+	VCVTDQ2PS       Z13, Z13
+	VMULPS          Z11, Z13, Z13
+	VFMADD231PS     Z8, Z13, Z7
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x0000002c, R8
+
+q50xPairTile2V_rowdone:
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)
+	ADDQ          CX, R11
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q50xPairTile2V_done
+	ADDQ          $0x04, AX
+	DECQ          DI
+	DECQ          DX
+	JNZ           q50xPairTile2V_row
+
+q50xPairTile2V_done:
+	VZEROUPPER
+	RET
+
+// func q50xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50xPairTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	MOVL      $0x0000ff00, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x0000002c, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q50xPairTile4V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
+
+q50xPairTile4V_block2:
+	CMPQ            R12, $0x02
+	JB              q50xPairTile4V_block
+	VBROADCASTI32X4 6(DI), Z12
+	VBROADCASTI32X4 28(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 6(R9), Z14
+	VBROADCASTI32X4 28(R9), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           2(R9), K2
+	KMOVD           24(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          (R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11), Z12, Z16
+	VPDPBUSD        (R11), Z14, Z17
+	VCVTPH2PS       96(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*1), Z12, Z16
+	VPDPBUSD        (R11)(BX*1), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*2), Z12, Z16
+	VPDPBUSD        (R11)(BX*2), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(SI*1), Z12, Z16
+	VPDPBUSD        (R11)(SI*1), Z14, Z17
+	VCVTPH2PS       96(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
+	VBROADCASTI32X4 50(DI), Z12
+	VBROADCASTI32X4 72(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           46(DI), K2
+	KMOVD           68(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          44(DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 50(R9), Z14
+	VBROADCASTI32X4 72(R9), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           46(R9), K2
+	KMOVD           68(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          44(R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       192(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11), Z12, Z16
+	VPDPBUSD        128(R11), Z14, Z17
+	VCVTPH2PS       224(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       192(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(BX*1), Z12, Z16
+	VPDPBUSD        128(R11)(BX*1), Z14, Z17
+	VCVTPH2PS       224(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       192(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(BX*2), Z12, Z16
+	VPDPBUSD        128(R11)(BX*2), Z14, Z17
+	VCVTPH2PS       224(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       192(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        128(R11)(SI*1), Z12, Z16
+	VPDPBUSD        128(R11)(SI*1), Z14, Z17
+	VCVTPH2PS       224(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, R9
+	ADDQ            $0x00000100, R11
+	SUBQ            $0x02, R12
+	JMP             q50xPairTile4V_block2
+
+q50xPairTile4V_block:
+	CMPQ            R12, $0x00
+	JE              q50xPairTile4V_rowdone
+	VBROADCASTI32X4 6(DI), Z12
+	VBROADCASTI32X4 28(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 6(R9), Z14
+	VBROADCASTI32X4 28(R9), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           2(R9), K2
+	KMOVD           24(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          (R9), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R11), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11), Z12, Z16
+	VPDPBUSD        (R11), Z14, Z17
+	VCVTPH2PS       96(R11), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z4
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*1), Z12, Z16
+	VPDPBUSD        (R11)(BX*1), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*1), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z6
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(BX*2), Z12, Z16
+	VPDPBUSD        (R11)(BX*2), Z14, Z17
+	VCVTPH2PS       96(R11)(BX*2), Z18
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z18, Z16, Z8
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z18, Z17, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z17
+	VMOVDQA64       Z17, Z16
+	VPDPBUSD        (R11)(SI*1), Z12, Z16
+	VPDPBUSD        (R11)(SI*1), Z14, Z17
+	VCVTPH2PS       96(R11)(SI*1), Z12
+	VCVTDQ2PS       Z16, Z16
+	VMULPS          Z13, Z16, Z16
+	VFMADD231PS     Z12, Z16, Z10
+	VCVTDQ2PS       Z17, Z17
+	VMULPS          Z15, Z17, Z17
+	VFMADD231PS     Z12, Z17, Z11
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x0000002c, R9
+
+q50xPairTile4V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y13
+	VADDPS        Y13, Y5, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y13
+	VADDPS        Y13, Y4, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y13
+	VADDPS        Y13, Y7, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y13
+	VADDPS        Y13, Y6, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y13
+	VADDPS        Y13, Y9, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y13
+	VADDPS        Y13, Y8, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z11, Y13
+	VADDPS        Y13, Y11, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z10, Y13
+	VADDPS        Y13, Y10, Y13
+	VEXTRACTF32X4 $0x01, Y13, X12
+	VADDPS        X13, X12, X12
+	VMOVHLPS      X12, X12, X13
+	VADDPS        X13, X12, X12
+	VMOVSHDUP     X12, X13
+	VADDSS        X13, X12, X12
+	VMOVSS        X12, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q50xPairTile4V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q50xPairTile4V_row
+
+q50xPairTile4V_done:
+	VZEROUPPER
+	RET
+
+// func q50xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q50xPairTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	MOVL      $0x0000ff00, R8
+	KMOVW     R8, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x0000002c, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q50xPairTile8V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	VPXORD  Z12, Z12, Z12
+	VPXORD  Z13, Z13, Z13
+	VPXORD  Z14, Z14, Z14
+	VPXORD  Z15, Z15, Z15
+	VPXORD  Z16, Z16, Z16
+	VPXORD  Z17, Z17, Z17
+	VPXORD  Z18, Z18, Z18
+	VPXORD  Z19, Z19, Z19
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
+
+q50xPairTile8V_block2:
+	CMPQ            R13, $0x02
+	JB              q50xPairTile8V_block
+	VBROADCASTI32X4 6(DI), Z20
+	VBROADCASTI32X4 28(DI), K1, Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z20, K2, Z20
+	VPERMW          (DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	VBROADCASTI32X4 6(R9), Z22
+	VBROADCASTI32X4 28(R9), K1, Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	KMOVD           2(R9), K2
+	KMOVD           24(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z22, K2, Z22
+	VPERMW          (R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       64(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11), Z20, Z24
+	VPDPBUSD        (R11), Z22, Z25
+	VCVTPH2PS       96(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*1), Z20, Z24
+	VPDPBUSD        (R11)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*2), Z20, Z24
+	VPDPBUSD        (R11)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(SI*1), Z20, Z24
+	VPDPBUSD        (R11)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       64(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12), Z20, Z24
+	VPDPBUSD        (R12), Z22, Z25
+	VCVTPH2PS       96(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       64(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*1), Z20, Z24
+	VPDPBUSD        (R12)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       64(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*2), Z20, Z24
+	VPDPBUSD        (R12)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       64(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(SI*1), Z20, Z24
+	VPDPBUSD        (R12)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	VBROADCASTI32X4 50(DI), Z20
+	VBROADCASTI32X4 72(DI), K1, Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	KMOVD           46(DI), K2
+	KMOVD           68(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z20, K2, Z20
+	VPERMW          44(DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	VBROADCASTI32X4 50(R9), Z22
+	VBROADCASTI32X4 72(R9), K1, Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	KMOVD           46(R9), K2
+	KMOVD           68(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z22, K2, Z22
+	VPERMW          44(R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       192(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11), Z20, Z24
+	VPDPBUSD        128(R11), Z22, Z25
+	VCVTPH2PS       224(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       192(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(BX*1), Z20, Z24
+	VPDPBUSD        128(R11)(BX*1), Z22, Z25
+	VCVTPH2PS       224(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       192(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(BX*2), Z20, Z24
+	VPDPBUSD        128(R11)(BX*2), Z22, Z25
+	VCVTPH2PS       224(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       192(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R11)(SI*1), Z20, Z24
+	VPDPBUSD        128(R11)(SI*1), Z22, Z25
+	VCVTPH2PS       224(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       192(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12), Z20, Z24
+	VPDPBUSD        128(R12), Z22, Z25
+	VCVTPH2PS       224(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       192(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(BX*1), Z20, Z24
+	VPDPBUSD        128(R12)(BX*1), Z22, Z25
+	VCVTPH2PS       224(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       192(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(BX*2), Z20, Z24
+	VPDPBUSD        128(R12)(BX*2), Z22, Z25
+	VCVTPH2PS       224(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       192(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        128(R12)(SI*1), Z20, Z24
+	VPDPBUSD        128(R12)(SI*1), Z22, Z25
+	VCVTPH2PS       224(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, R9
+	ADDQ            $0x00000100, R11
+	ADDQ            $0x00000100, R12
+	SUBQ            $0x02, R13
+	JMP             q50xPairTile8V_block2
+
+q50xPairTile8V_block:
+	CMPQ            R13, $0x00
+	JE              q50xPairTile8V_rowdone
+	VBROADCASTI32X4 6(DI), Z20
+	VBROADCASTI32X4 28(DI), K1, Z20
+	VPSRLVW         Z1, Z20, Z20
+	VPANDD          Z0, Z20, Z20
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z20, K2, Z20
+	VPERMW          (DI), Y3, Y21
+	VCVTPH2PS       Y21, Z21
+	VBROADCASTI32X4 6(R9), Z22
+	VBROADCASTI32X4 28(R9), K1, Z22
+	VPSRLVW         Z1, Z22, Z22
+	VPANDD          Z0, Z22, Z22
+	KMOVD           2(R9), K2
+	KMOVD           24(R9), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z22, K2, Z22
+	VPERMW          (R9), Y3, Y23
+	VCVTPH2PS       Y23, Z23
+	VPMOVSXWD       64(R11), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11), Z20, Z24
+	VPDPBUSD        (R11), Z22, Z25
+	VCVTPH2PS       96(R11), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z4
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z5
+	VPMOVSXWD       64(R11)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*1), Z20, Z24
+	VPDPBUSD        (R11)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z6
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z7
+	VPMOVSXWD       64(R11)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(BX*2), Z20, Z24
+	VPDPBUSD        (R11)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R11)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z8
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z9
+	VPMOVSXWD       64(R11)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R11)(SI*1), Z20, Z24
+	VPDPBUSD        (R11)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R11)(SI*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z10
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z11
+	VPMOVSXWD       64(R12), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12), Z20, Z24
+	VPDPBUSD        (R12), Z22, Z25
+	VCVTPH2PS       96(R12), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z12
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z13
+	VPMOVSXWD       64(R12)(BX*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*1), Z20, Z24
+	VPDPBUSD        (R12)(BX*1), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*1), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z14
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z15
+	VPMOVSXWD       64(R12)(BX*2), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(BX*2), Z20, Z24
+	VPDPBUSD        (R12)(BX*2), Z22, Z25
+	VCVTPH2PS       96(R12)(BX*2), Z26
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z26, Z24, Z16
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z26, Z25, Z17
+	VPMOVSXWD       64(R12)(SI*1), Z25
+	VMOVDQA64       Z25, Z24
+	VPDPBUSD        (R12)(SI*1), Z20, Z24
+	VPDPBUSD        (R12)(SI*1), Z22, Z25
+	VCVTPH2PS       96(R12)(SI*1), Z20
+	VCVTDQ2PS       Z24, Z24
+	VMULPS          Z21, Z24, Z24
+	VFMADD231PS     Z20, Z24, Z18
+	VCVTDQ2PS       Z25, Z25
+	VMULPS          Z23, Z25, Z25
+	VFMADD231PS     Z20, Z25, Z19
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x0000002c, R9
+
+q50xPairTile8V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y21
+	VADDPS        Y21, Y5, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y21
+	VADDPS        Y21, Y4, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y21
+	VADDPS        Y21, Y7, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y21
+	VADDPS        Y21, Y6, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y21
+	VADDPS        Y21, Y9, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y21
+	VADDPS        Y21, Y8, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z11, Y21
+	VADDPS        Y21, Y11, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z10, Y21
+	VADDPS        Y21, Y10, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z13, Y21
+	VADDPS        Y21, Y13, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z12, Y21
+	VADDPS        Y21, Y12, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z15, Y21
+	VADDPS        Y21, Y15, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z14, Y21
+	VADDPS        Y21, Y14, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z17, Y21
+	VADDPS        Y21, Y17, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z16, Y21
+	VADDPS        Y21, Y16, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z19, Y21
+	VADDPS        Y21, Y19, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z18, Y21
+	VADDPS        Y21, Y18, Y21
+	VEXTRACTF32X4 $0x01, Y21, X20
+	VADDPS        X21, X20, X20
+	VMOVHLPS      X20, X20, X21
+	VADDPS        X21, X20, X20
+	VMOVSHDUP     X20, X21
+	VADDSS        X21, X20, X20
+	VMOVSS        X20, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q50xPairTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q50xPairTile8V_row
+
+q50xPairTile8V_done:
+	VZEROUPPER
+	RET
+
+// func q80xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80xPairTile1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+	MOVQ      CX, BX
+	SHRQ      $0x01, BX
+	SUBQ      BX, CX
+	MOVQ      CX, SI
+	IMUL3Q    $0x00000044, SI, SI
+	MOVQ      nb+48(FP), DI
+	IMULQ     DI, SI
+	ADDQ      DX, SI
+	MOVQ      CX, DI
+	SHLQ      $0x02, DI
+
+q80xPairTile1V_row:
+	CMPQ    BX, $0x00
+	CMOVQEQ DX, SI
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	MOVQ    x+32(FP), R8
+	MOVQ    nb+48(FP), R9
+
+q80xPairTile1V_block2:
+	CMPQ         R9, $0x02
+	JB           q80xPairTile1V_block
+	VMOVDQU64    2(DX), Y4
+	VINSERTI64X4 $0x01, 36(DX), Z4, Z4
+	VPXORD       Z0, Z4, Z4
+	VPERMW       (DX), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VMOVDQU64    2(SI), Y6
+	VINSERTI64X4 $0x01, 36(SI), Z6, Z6
+	VPXORD       Z0, Z6, Z6
+	VPERMW       (SI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VPMOVSXWD    64(R8), Z13
+	VPSLLD       $0x03, Z13, Z13
+	VMOVDQA64    Z13, Z12
+	VPDPBUSD     (R8), Z4, Z12
+	VPDPBUSD     (R8), Z6, Z13
+	VCVTPH2PS    96(R8), Z14
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z5, Z12, Z12
+	VFMADD231PS  Z14, Z12, Z2
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VFMADD231PS  Z14, Z13, Z3
+	VMOVDQU64    70(DX), Y7
+	VINSERTI64X4 $0x01, 104(DX), Z7, Z7
+	VPXORD       Z0, Z7, Z7
+	VPERMW       68(DX), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VMOVDQU64    70(SI), Y8
+	VINSERTI64X4 $0x01, 104(SI), Z8, Z8
+	VPXORD       Z0, Z8, Z8
+	VPERMW       68(SI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VPMOVSXWD    192(R8), Z13
+	VPSLLD       $0x03, Z13, Z13
+	VMOVDQA64    Z13, Z12
+	VPDPBUSD     128(R8), Z7, Z12
+	VPDPBUSD     128(R8), Z8, Z13
+	VCVTPH2PS    224(R8), Z14
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z5, Z12, Z12
+	VFMADD231PS  Z14, Z12, Z2
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VFMADD231PS  Z14, Z13, Z3
+	ADDQ         $0x00000088, DX
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000100, R8
+	SUBQ         $0x02, R9
+	JMP          q80xPairTile1V_block2
+
+q80xPairTile1V_block:
+	CMPQ         R9, $0x00
+	JE           q80xPairTile1V_rowdone
+	VMOVDQU64    2(DX), Y9
+	VINSERTI64X4 $0x01, 36(DX), Z9, Z9
+	VPXORD       Z0, Z9, Z9
+	VPERMW       (DX), Z1, Z5
+	VCVTPH2PS    Y5, Z5
+	VMOVDQU64    2(SI), Y10
+	VINSERTI64X4 $0x01, 36(SI), Z10, Z10
+	VPXORD       Z0, Z10, Z10
+	VPERMW       (SI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VPMOVSXWD    64(R8), Z13
+	VPSLLD       $0x03, Z13, Z13
+	VMOVDQA64    Z13, Z12
+	VPDPBUSD     (R8), Z9, Z12
+	VPDPBUSD     (R8), Z10, Z13
+	VCVTPH2PS    96(R8), Z14
+	VCVTDQ2PS    Z12, Z12
+	VMULPS       Z5, Z12, Z12
+	VFMADD231PS  Z14, Z12, Z2
+	VCVTDQ2PS    Z13, Z13
+	VMULPS       Z11, Z13, Z13
+	VFMADD231PS  Z14, Z13, Z3
+	ADDQ         $0x00000044, DX
+	ADDQ         $0x00000044, SI
+
+q80xPairTile1V_rowdone:
+	MOVQ          DI, R8
+	MOVQ          $0x00000000, R9
+	CMPQ          BX, $0x00
+	CMOVQEQ       R9, R8
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z3, Y5
+	VADDPS        Y5, Y3, Y5
+	VEXTRACTF32X4 $0x01, Y5, X4
+	VADDPS        X5, X4, X4
+	VMOVHLPS      X4, X4, X5
+	VADDPS        X5, X4, X4
+	VMOVSHDUP     X4, X5
+	VADDSS        X5, X4, X4
+	VMOVSS        X4, (R9)(R8*1)
+	VEXTRACTF64X4 $0x01, Z2, Y5
+	VADDPS        Y5, Y2, Y5
+	VEXTRACTF32X4 $0x01, Y5, X4
+	VADDPS        X5, X4, X4
+	VMOVHLPS      X4, X4, X5
+	VADDPS        X5, X4, X4
+	VMOVSHDUP     X4, X5
+	VADDSS        X5, X4, X4
+	VMOVSS        X4, (R9)
+	CMPQ          BX, $0x00
+	JEQ           q80xPairTile1V_done
+	ADDQ          $0x04, AX
+	DECQ          BX
+	DECQ          CX
+	JNZ           q80xPairTile1V_row
+
+q80xPairTile1V_done:
+	VZEROUPPER
+	RET
+
+// func q80xPairTile2V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80xPairTile2V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), SI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+	MOVQ      DX, DI
+	SHRQ      $0x01, DI
+	SUBQ      DI, DX
+	MOVQ      DX, R8
+	IMUL3Q    $0x00000044, R8, R8
+	MOVQ      nb+48(FP), R9
+	IMULQ     R9, R8
+	ADDQ      SI, R8
+	MOVQ      DX, R9
+	SHLQ      $0x02, R9
+
+q80xPairTile2V_row:
+	CMPQ    DI, $0x00
+	CMOVQEQ SI, R8
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	MOVQ    x+32(FP), R10
+	MOVQ    nb+48(FP), R11
+
+q80xPairTile2V_block2:
+	CMPQ         R11, $0x02
+	JB           q80xPairTile2V_block
+	VMOVDQU64    2(SI), Y6
+	VINSERTI64X4 $0x01, 36(SI), Z6, Z6
+	VPXORD       Z0, Z6, Z6
+	VPERMW       (SI), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    2(R8), Y8
+	VINSERTI64X4 $0x01, 36(R8), Z8, Z8
+	VPXORD       Z0, Z8, Z8
+	VPERMW       (R8), Z1, Z13
+	VCVTPH2PS    Y13, Z13
+	VPMOVSXWD    64(R10), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     (R10), Z6, Z14
+	VPDPBUSD     (R10), Z8, Z15
+	VCVTPH2PS    96(R10), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z2
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z3
+	VPMOVSXWD    64(R10)(BX*1), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     (R10)(BX*1), Z6, Z14
+	VPDPBUSD     (R10)(BX*1), Z8, Z15
+	VCVTPH2PS    96(R10)(BX*1), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z4
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z5
+	VMOVDQU64    70(SI), Y9
+	VINSERTI64X4 $0x01, 104(SI), Z9, Z9
+	VPXORD       Z0, Z9, Z9
+	VPERMW       68(SI), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    70(R8), Y10
+	VINSERTI64X4 $0x01, 104(R8), Z10, Z10
+	VPXORD       Z0, Z10, Z10
+	VPERMW       68(R8), Z1, Z13
+	VCVTPH2PS    Y13, Z13
+	VPMOVSXWD    192(R10), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     128(R10), Z9, Z14
+	VPDPBUSD     128(R10), Z10, Z15
+	VCVTPH2PS    224(R10), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z2
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z3
+	VPMOVSXWD    192(R10)(BX*1), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     128(R10)(BX*1), Z9, Z14
+	VPDPBUSD     128(R10)(BX*1), Z10, Z15
+	VCVTPH2PS    224(R10)(BX*1), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z4
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z5
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000088, R8
+	ADDQ         $0x00000100, R10
+	SUBQ         $0x02, R11
+	JMP          q80xPairTile2V_block2
+
+q80xPairTile2V_block:
+	CMPQ         R11, $0x00
+	JE           q80xPairTile2V_rowdone
+	VMOVDQU64    2(SI), Y11
+	VINSERTI64X4 $0x01, 36(SI), Z11, Z11
+	VPXORD       Z0, Z11, Z11
+	VPERMW       (SI), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    2(R8), Y12
+	VINSERTI64X4 $0x01, 36(R8), Z12, Z12
+	VPXORD       Z0, Z12, Z12
+	VPERMW       (R8), Z1, Z13
+	VCVTPH2PS    Y13, Z13
+	VPMOVSXWD    64(R10), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     (R10), Z11, Z14
+	VPDPBUSD     (R10), Z12, Z15
+	VCVTPH2PS    96(R10), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z2
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z3
+	VPMOVSXWD    64(R10)(BX*1), Z15
+	VPSLLD       $0x03, Z15, Z15
+	VMOVDQA64    Z15, Z14
+	VPDPBUSD     (R10)(BX*1), Z11, Z14
+	VPDPBUSD     (R10)(BX*1), Z12, Z15
+	VCVTPH2PS    96(R10)(BX*1), Z16
+	VCVTDQ2PS    Z14, Z14
+	VMULPS       Z7, Z14, Z14
+	VFMADD231PS  Z16, Z14, Z4
+	VCVTDQ2PS    Z15, Z15
+	VMULPS       Z13, Z15, Z15
+	VFMADD231PS  Z16, Z15, Z5
+	ADDQ         $0x00000044, SI
+	ADDQ         $0x00000044, R8
+
+q80xPairTile2V_rowdone:
+	MOVQ          R9, R10
+	MOVQ          $0x00000000, R11
+	CMPQ          DI, $0x00
+	CMOVQEQ       R11, R10
+	MOVQ          AX, R11
+	VEXTRACTF64X4 $0x01, Z3, Y7
+	VADDPS        Y7, Y3, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z2, Y7
+	VADDPS        Y7, Y2, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R11)
+	ADDQ          CX, R11
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R11)(R10*1)
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R11)
+	CMPQ          DI, $0x00
+	JEQ           q80xPairTile2V_done
+	ADDQ          $0x04, AX
+	DECQ          DI
+	DECQ          DX
+	JNZ           q80xPairTile2V_row
+
+q80xPairTile2V_done:
+	VZEROUPPER
+	RET
+
+// func q80xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80xPairTile4V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000044, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q80xPairTile4V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	MOVQ    x+32(FP), R11
+	MOVQ    nb+48(FP), R12
+
+q80xPairTile4V_block2:
+	CMPQ         R12, $0x02
+	JB           q80xPairTile4V_block
+	VMOVDQU64    2(DI), Y10
+	VINSERTI64X4 $0x01, 36(DI), Z10, Z10
+	VPXORD       Z0, Z10, Z10
+	VPERMW       (DI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VMOVDQU64    2(R9), Y12
+	VINSERTI64X4 $0x01, 36(R9), Z12, Z12
+	VPXORD       Z0, Z12, Z12
+	VPERMW       (R9), Z1, Z17
+	VCVTPH2PS    Y17, Z17
+	VPMOVSXWD    64(R11), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11), Z10, Z18
+	VPDPBUSD     (R11), Z12, Z19
+	VCVTPH2PS    96(R11), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z2
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z3
+	VPMOVSXWD    64(R11)(BX*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(BX*1), Z10, Z18
+	VPDPBUSD     (R11)(BX*1), Z12, Z19
+	VCVTPH2PS    96(R11)(BX*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z4
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z5
+	VPMOVSXWD    64(R11)(BX*2), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(BX*2), Z10, Z18
+	VPDPBUSD     (R11)(BX*2), Z12, Z19
+	VCVTPH2PS    96(R11)(BX*2), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z6
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z7
+	VPMOVSXWD    64(R11)(SI*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(SI*1), Z10, Z18
+	VPDPBUSD     (R11)(SI*1), Z12, Z19
+	VCVTPH2PS    96(R11)(SI*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z8
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z9
+	VMOVDQU64    70(DI), Y13
+	VINSERTI64X4 $0x01, 104(DI), Z13, Z13
+	VPXORD       Z0, Z13, Z13
+	VPERMW       68(DI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VMOVDQU64    70(R9), Y14
+	VINSERTI64X4 $0x01, 104(R9), Z14, Z14
+	VPXORD       Z0, Z14, Z14
+	VPERMW       68(R9), Z1, Z17
+	VCVTPH2PS    Y17, Z17
+	VPMOVSXWD    192(R11), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     128(R11), Z13, Z18
+	VPDPBUSD     128(R11), Z14, Z19
+	VCVTPH2PS    224(R11), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z2
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z3
+	VPMOVSXWD    192(R11)(BX*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     128(R11)(BX*1), Z13, Z18
+	VPDPBUSD     128(R11)(BX*1), Z14, Z19
+	VCVTPH2PS    224(R11)(BX*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z4
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z5
+	VPMOVSXWD    192(R11)(BX*2), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     128(R11)(BX*2), Z13, Z18
+	VPDPBUSD     128(R11)(BX*2), Z14, Z19
+	VCVTPH2PS    224(R11)(BX*2), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z6
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z7
+	VPMOVSXWD    192(R11)(SI*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     128(R11)(SI*1), Z13, Z18
+	VPDPBUSD     128(R11)(SI*1), Z14, Z19
+	VCVTPH2PS    224(R11)(SI*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z8
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z9
+	ADDQ         $0x00000088, DI
+	ADDQ         $0x00000088, R9
+	ADDQ         $0x00000100, R11
+	SUBQ         $0x02, R12
+	JMP          q80xPairTile4V_block2
+
+q80xPairTile4V_block:
+	CMPQ         R12, $0x00
+	JE           q80xPairTile4V_rowdone
+	VMOVDQU64    2(DI), Y15
+	VINSERTI64X4 $0x01, 36(DI), Z15, Z15
+	VPXORD       Z0, Z15, Z15
+	VPERMW       (DI), Z1, Z11
+	VCVTPH2PS    Y11, Z11
+	VMOVDQU64    2(R9), Y16
+	VINSERTI64X4 $0x01, 36(R9), Z16, Z16
+	VPXORD       Z0, Z16, Z16
+	VPERMW       (R9), Z1, Z17
+	VCVTPH2PS    Y17, Z17
+	VPMOVSXWD    64(R11), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11), Z15, Z18
+	VPDPBUSD     (R11), Z16, Z19
+	VCVTPH2PS    96(R11), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z2
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z3
+	VPMOVSXWD    64(R11)(BX*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(BX*1), Z15, Z18
+	VPDPBUSD     (R11)(BX*1), Z16, Z19
+	VCVTPH2PS    96(R11)(BX*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z4
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z5
+	VPMOVSXWD    64(R11)(BX*2), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(BX*2), Z15, Z18
+	VPDPBUSD     (R11)(BX*2), Z16, Z19
+	VCVTPH2PS    96(R11)(BX*2), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z6
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z7
+	VPMOVSXWD    64(R11)(SI*1), Z19
+	VPSLLD       $0x03, Z19, Z19
+	VMOVDQA64    Z19, Z18
+	VPDPBUSD     (R11)(SI*1), Z15, Z18
+	VPDPBUSD     (R11)(SI*1), Z16, Z19
+	VCVTPH2PS    96(R11)(SI*1), Z20
+	VCVTDQ2PS    Z18, Z18
+	VMULPS       Z11, Z18, Z18
+	VFMADD231PS  Z20, Z18, Z8
+	VCVTDQ2PS    Z19, Z19
+	VMULPS       Z17, Z19, Z19
+	VFMADD231PS  Z20, Z19, Z9
+	ADDQ         $0x00000044, DI
+	ADDQ         $0x00000044, R9
+
+q80xPairTile4V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z3, Y11
+	VADDPS        Y11, Y3, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z2, Y11
+	VADDPS        Y11, Y2, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y11
+	VADDPS        Y11, Y5, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y11
+	VADDPS        Y11, Y4, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y11
+	VADDPS        Y11, Y7, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y11
+	VADDPS        Y11, Y6, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y11
+	VADDPS        Y11, Y9, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y11
+	VADDPS        Y11, Y8, Y11
+	VEXTRACTF32X4 $0x01, Y11, X10
+	VADDPS        X11, X10, X10
+	VMOVHLPS      X10, X10, X11
+	VADDPS        X11, X10, X10
+	VMOVSHDUP     X10, X11
+	VADDSS        X11, X10, X10
+	VMOVSS        X10, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q80xPairTile4V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q80xPairTile4V_row
+
+q80xPairTile4V_done:
+	VZEROUPPER
+	RET
+
+// func q80xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+TEXT ·q80xPairTile8V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), DX
+	MOVQ      xStride+40(FP), BX
+	LEAQ      (BX)(BX*2), SI
+	MOVQ      w+16(FP), DI
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+	MOVQ      DX, R8
+	SHRQ      $0x01, R8
+	SUBQ      R8, DX
+	MOVQ      DX, R9
+	IMUL3Q    $0x00000044, R9, R9
+	MOVQ      nb+48(FP), R10
+	IMULQ     R10, R9
+	ADDQ      DI, R9
+	MOVQ      DX, R10
+	SHLQ      $0x02, R10
+
+q80xPairTile8V_row:
+	CMPQ    R8, $0x00
+	CMOVQEQ DI, R9
+	VPXORD  Z2, Z2, Z2
+	VPXORD  Z3, Z3, Z3
+	VPXORD  Z4, Z4, Z4
+	VPXORD  Z5, Z5, Z5
+	VPXORD  Z6, Z6, Z6
+	VPXORD  Z7, Z7, Z7
+	VPXORD  Z8, Z8, Z8
+	VPXORD  Z9, Z9, Z9
+	VPXORD  Z10, Z10, Z10
+	VPXORD  Z11, Z11, Z11
+	VPXORD  Z12, Z12, Z12
+	VPXORD  Z13, Z13, Z13
+	VPXORD  Z14, Z14, Z14
+	VPXORD  Z15, Z15, Z15
+	VPXORD  Z16, Z16, Z16
+	VPXORD  Z17, Z17, Z17
+	MOVQ    x+32(FP), R11
+	LEAQ    (R11)(BX*4), R12
+	MOVQ    nb+48(FP), R13
+
+q80xPairTile8V_block2:
+	CMPQ         R13, $0x02
+	JB           q80xPairTile8V_block
+	VMOVDQU64    2(DI), Y18
+	VINSERTI64X4 $0x01, 36(DI), Z18, Z18
+	VPXORD       Z0, Z18, Z18
+	VPERMW       (DI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    2(R9), Y20
+	VINSERTI64X4 $0x01, 36(R9), Z20, Z20
+	VPXORD       Z0, Z20, Z20
+	VPERMW       (R9), Z1, Z25
+	VCVTPH2PS    Y25, Z25
+	VPMOVSXWD    64(R11), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11), Z18, Z26
+	VPDPBUSD     (R11), Z20, Z27
+	VCVTPH2PS    96(R11), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z2
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z3
+	VPMOVSXWD    64(R11)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(BX*1), Z18, Z26
+	VPDPBUSD     (R11)(BX*1), Z20, Z27
+	VCVTPH2PS    96(R11)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z4
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z5
+	VPMOVSXWD    64(R11)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(BX*2), Z18, Z26
+	VPDPBUSD     (R11)(BX*2), Z20, Z27
+	VCVTPH2PS    96(R11)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z6
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z7
+	VPMOVSXWD    64(R11)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(SI*1), Z18, Z26
+	VPDPBUSD     (R11)(SI*1), Z20, Z27
+	VCVTPH2PS    96(R11)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z8
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z9
+	VPMOVSXWD    64(R12), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12), Z18, Z26
+	VPDPBUSD     (R12), Z20, Z27
+	VCVTPH2PS    96(R12), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z10
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z11
+	VPMOVSXWD    64(R12)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(BX*1), Z18, Z26
+	VPDPBUSD     (R12)(BX*1), Z20, Z27
+	VCVTPH2PS    96(R12)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z12
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z13
+	VPMOVSXWD    64(R12)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(BX*2), Z18, Z26
+	VPDPBUSD     (R12)(BX*2), Z20, Z27
+	VCVTPH2PS    96(R12)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z14
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z15
+	VPMOVSXWD    64(R12)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(SI*1), Z18, Z26
+	VPDPBUSD     (R12)(SI*1), Z20, Z27
+	VCVTPH2PS    96(R12)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z16
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z17
+	VMOVDQU64    70(DI), Y21
+	VINSERTI64X4 $0x01, 104(DI), Z21, Z21
+	VPXORD       Z0, Z21, Z21
+	VPERMW       68(DI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    70(R9), Y22
+	VINSERTI64X4 $0x01, 104(R9), Z22, Z22
+	VPXORD       Z0, Z22, Z22
+	VPERMW       68(R9), Z1, Z25
+	VCVTPH2PS    Y25, Z25
+	VPMOVSXWD    192(R11), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R11), Z21, Z26
+	VPDPBUSD     128(R11), Z22, Z27
+	VCVTPH2PS    224(R11), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z2
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z3
+	VPMOVSXWD    192(R11)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R11)(BX*1), Z21, Z26
+	VPDPBUSD     128(R11)(BX*1), Z22, Z27
+	VCVTPH2PS    224(R11)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z4
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z5
+	VPMOVSXWD    192(R11)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R11)(BX*2), Z21, Z26
+	VPDPBUSD     128(R11)(BX*2), Z22, Z27
+	VCVTPH2PS    224(R11)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z6
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z7
+	VPMOVSXWD    192(R11)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R11)(SI*1), Z21, Z26
+	VPDPBUSD     128(R11)(SI*1), Z22, Z27
+	VCVTPH2PS    224(R11)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z8
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z9
+	VPMOVSXWD    192(R12), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R12), Z21, Z26
+	VPDPBUSD     128(R12), Z22, Z27
+	VCVTPH2PS    224(R12), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z10
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z11
+	VPMOVSXWD    192(R12)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R12)(BX*1), Z21, Z26
+	VPDPBUSD     128(R12)(BX*1), Z22, Z27
+	VCVTPH2PS    224(R12)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z12
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z13
+	VPMOVSXWD    192(R12)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R12)(BX*2), Z21, Z26
+	VPDPBUSD     128(R12)(BX*2), Z22, Z27
+	VCVTPH2PS    224(R12)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z14
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z15
+	VPMOVSXWD    192(R12)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     128(R12)(SI*1), Z21, Z26
+	VPDPBUSD     128(R12)(SI*1), Z22, Z27
+	VCVTPH2PS    224(R12)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z16
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z17
+	ADDQ         $0x00000088, DI
+	ADDQ         $0x00000088, R9
+	ADDQ         $0x00000100, R11
+	ADDQ         $0x00000100, R12
+	SUBQ         $0x02, R13
+	JMP          q80xPairTile8V_block2
+
+q80xPairTile8V_block:
+	CMPQ         R13, $0x00
+	JE           q80xPairTile8V_rowdone
+	VMOVDQU64    2(DI), Y23
+	VINSERTI64X4 $0x01, 36(DI), Z23, Z23
+	VPXORD       Z0, Z23, Z23
+	VPERMW       (DI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    2(R9), Y24
+	VINSERTI64X4 $0x01, 36(R9), Z24, Z24
+	VPXORD       Z0, Z24, Z24
+	VPERMW       (R9), Z1, Z25
+	VCVTPH2PS    Y25, Z25
+	VPMOVSXWD    64(R11), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11), Z23, Z26
+	VPDPBUSD     (R11), Z24, Z27
+	VCVTPH2PS    96(R11), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z2
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z3
+	VPMOVSXWD    64(R11)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(BX*1), Z23, Z26
+	VPDPBUSD     (R11)(BX*1), Z24, Z27
+	VCVTPH2PS    96(R11)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z4
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z5
+	VPMOVSXWD    64(R11)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(BX*2), Z23, Z26
+	VPDPBUSD     (R11)(BX*2), Z24, Z27
+	VCVTPH2PS    96(R11)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z6
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z7
+	VPMOVSXWD    64(R11)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R11)(SI*1), Z23, Z26
+	VPDPBUSD     (R11)(SI*1), Z24, Z27
+	VCVTPH2PS    96(R11)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z8
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z9
+	VPMOVSXWD    64(R12), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12), Z23, Z26
+	VPDPBUSD     (R12), Z24, Z27
+	VCVTPH2PS    96(R12), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z10
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z11
+	VPMOVSXWD    64(R12)(BX*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(BX*1), Z23, Z26
+	VPDPBUSD     (R12)(BX*1), Z24, Z27
+	VCVTPH2PS    96(R12)(BX*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z12
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z13
+	VPMOVSXWD    64(R12)(BX*2), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(BX*2), Z23, Z26
+	VPDPBUSD     (R12)(BX*2), Z24, Z27
+	VCVTPH2PS    96(R12)(BX*2), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z14
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z15
+	VPMOVSXWD    64(R12)(SI*1), Z27
+	VPSLLD       $0x03, Z27, Z27
+	VMOVDQA64    Z27, Z26
+	VPDPBUSD     (R12)(SI*1), Z23, Z26
+	VPDPBUSD     (R12)(SI*1), Z24, Z27
+	VCVTPH2PS    96(R12)(SI*1), Z28
+	VCVTDQ2PS    Z26, Z26
+	VMULPS       Z19, Z26, Z26
+	VFMADD231PS  Z28, Z26, Z16
+	VCVTDQ2PS    Z27, Z27
+	VMULPS       Z25, Z27, Z27
+	VFMADD231PS  Z28, Z27, Z17
+	ADDQ         $0x00000044, DI
+	ADDQ         $0x00000044, R9
+
+q80xPairTile8V_rowdone:
+	MOVQ          R10, R11
+	MOVQ          $0x00000000, R12
+	CMPQ          R8, $0x00
+	CMOVQEQ       R12, R11
+	MOVQ          AX, R12
+	VEXTRACTF64X4 $0x01, Z3, Y19
+	VADDPS        Y19, Y3, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z2, Y19
+	VADDPS        Y19, Y2, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z5, Y19
+	VADDPS        Y19, Y5, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z4, Y19
+	VADDPS        Y19, Y4, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z7, Y19
+	VADDPS        Y19, Y7, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z6, Y19
+	VADDPS        Y19, Y6, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z9, Y19
+	VADDPS        Y19, Y9, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z8, Y19
+	VADDPS        Y19, Y8, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z11, Y19
+	VADDPS        Y19, Y11, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z10, Y19
+	VADDPS        Y19, Y10, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z13, Y19
+	VADDPS        Y19, Y13, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z12, Y19
+	VADDPS        Y19, Y12, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z15, Y19
+	VADDPS        Y19, Y15, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z14, Y19
+	VADDPS        Y19, Y14, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	ADDQ          CX, R12
+	VEXTRACTF64X4 $0x01, Z17, Y19
+	VADDPS        Y19, Y17, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)(R11*1)
+	VEXTRACTF64X4 $0x01, Z16, Y19
+	VADDPS        Y19, Y16, Y19
+	VEXTRACTF32X4 $0x01, Y19, X18
+	VADDPS        X19, X18, X18
+	VMOVHLPS      X18, X18, X19
+	VADDPS        X19, X18, X18
+	VMOVSHDUP     X18, X19
+	VADDSS        X19, X18, X18
+	VMOVSS        X18, (R12)
+	CMPQ          R8, $0x00
+	JEQ           q80xPairTile8V_done
+	ADDQ          $0x04, AX
+	DECQ          R8
+	DECQ          DX
+	JNZ           q80xPairTile8V_row
+
+q80xPairTile8V_done:
 	VZEROUPPER
 	RET
 

@@ -9,9 +9,11 @@ import (
 // TestMatMulSplit: a dot product's value does not depend on the tile it
 // is computed in. The engine evaluates a prompt in batches of columns and
 // generates one column at a time, splits rows across threads in chunks,
-// and the pair kernels (avx512vnni Q4_K, Q4_KR, Q6_K, and Q5_0R, Q8_0R
-// for one and two columns) share vectors between two rows; a prompt fed at once or token by token, on any number
-// of threads, must still give the same logits bit for bit. So every
+// and the pair kernels (avx512vnni Q4_K, Q4_KR, Q6_K for one and two
+// columns; Q5_0, Q8_0, Q5_0R, Q8_0R for all, Q5_0 and Q8_0 with one-row
+// kernels for calls of one row) share work between two rows; a prompt
+// fed at once or token by token, on any number of threads, must still
+// give the same logits bit for bit. So every
 // element of a 13×11 MatMul must equal the same element computed one row
 // at a time, one column at a time, and in two row ranges split at an odd
 // row.

@@ -66,3 +66,66 @@ func TestQ8_0XKernelsMatchQ8_0(t *testing.T) {
 		}
 	}
 }
+
+// The GGUF Q5_0 and Q8_0 pair kernels, which MatMul calls, and the
+// one-row kernels it keeps for calls of one row give the same results bit
+// for bit: every row computed alone equals the row computed in one call
+// of 1-6 rows, paired with any other (odd counts pair the middle row with
+// itself), for each kernel width.
+func TestQ8_0XPairKernelsMatchOneRow(t *testing.T) {
+	if activeLevel < levelAVX512VNNI {
+		t.Skip("needs avx512vnni")
+	}
+	af, _ := Lookup(gguf.Q8_0)
+	rng := rand.New(rand.NewPCG(43, 44))
+	for _, c := range []struct {
+		typ       gguf.Type
+		pair, one [4]tileKernel
+	}{
+		{gguf.Q5_0, [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V}, [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}},
+		{gguf.Q8_0, [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V}, [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}},
+	} {
+		f, _ := Lookup(c.typ)
+		fl := f.atLevel(levelAVX512VNNI)
+		for _, n := range []int{64, 3 * 64, 14 * 64} {
+			nb, wb, xb := n/64, f.RowBytes(n), fl.XRowBytes(n)
+			for i := range c.pair {
+				cols := 1 << i
+				for rows := 1; rows <= 6; rows++ {
+					wm := weightModes[rng.IntN(len(weightModes))]
+					xm := actModes[rng.IntN(len(actModes))]
+					if wm == "integer" {
+						xm = "integer"
+					} else if xm == "integer" {
+						xm = "-128"
+					}
+					var w, x []byte
+					for range rows {
+						w = append(w, weightCase(rng, f, n, wm)...)
+					}
+					for range cols {
+						x = append(x, actCase(rng, af, n, xm)...)
+					}
+					x = reencode(fl.Acts(), af, x, n)
+					got := make([]float32, rows*cols+1)
+					got[rows*cols] = 42 // must survive
+					c.pair[i](&got[0], rows, &w[0], rows, &x[0], xb, nb)
+					want := make([]float32, rows*cols)
+					for r := range rows {
+						c.one[i](&want[r], rows, &w[r*wb], 1, &x[0], xb, nb)
+					}
+					for j := range want {
+						if !sameBits(got[j], want[j]) && !(math.IsNaN(float64(got[j])) && math.IsNaN(float64(want[j]))) {
+							t.Errorf("%s n=%d %d×%d %s·%s: pair kernel [row %d, column %d] = %g, one-row kernel %g",
+								c.typ, n, rows, cols, wm, xm, j%rows, j/rows, got[j], want[j])
+							break
+						}
+					}
+					if got[rows*cols] != 42 {
+						t.Errorf("%s n=%d %d×%d: pair kernel wrote past rows*cols", c.typ, n, rows, cols)
+					}
+				}
+			}
+		}
+	}
+}

@@ -44,14 +44,21 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		// kernels read Q8_0X (q8_0x.go), the dot products Q8_0; the
 		// AVX-512 q50p/q80p tiles of that level are kept (unused) as
 		// the reference the tests hold the Q8_0X kernels to, bit for bit.
+		// The Q8_0X kernels take two rows at a time as the repacked
+		// layouts' do (against one, BenchmarkKernels at n=896 and 4864:
+		// Q8_0 tg +16–19%, tgRAM +24%, pp8/pp32 +28–39%; Q5_0 tg
+		// +11–15%, tgRAM +12%, pp +23–34%), with the one-row kernels
+		// for calls of one row.
 		gguf.Q8_0: pairLevels(q8_0Bytes, vecDotQ8_0Q8_0,
 			&tiles{dot: q80DotY, k: [4]tileKernel{q80Tile1Y, q80Tile2Y, q80Tile4Y}},
 			&tiles{dot: q80pDotZ, k: [4]tileKernel{q80pTile1Z, q80pTile2Z, q80pTile4Z, q80pTile8Z}},
-			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
+			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V},
+				one: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		gguf.Q5_0: pairLevels(q5_0Bytes, vecDotQ5_0Q8_0,
 			&tiles{dot: q50DotY, k: [4]tileKernel{q50Tile1Y, q50Tile2Y, q50Tile4Y}},
 			&tiles{dot: q50pDotZ, k: [4]tileKernel{q50pTile1Z, q50pTile2Z, q50pTile4Z, q50pTile8Z}},
-			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
+			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V},
+				one: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		// F16 and F32 gain nothing from VNNI.
 		gguf.F16: tileLevels(32, 64, 64,
 			&tiles{dot: f16DotY, k: [4]tileKernel{f16Tile1Y, f16Tile2Y, f16Tile4Y}, tail: vecDotF16},

@@ -29,6 +29,11 @@ type tiles struct {
 	// elements of F16 and F32, pairs of Q8_0 and Q5_0 blocks), is the
 	// portable VecDot, which adds the last n%block elements.
 	tail func(n int, w, x []byte) float32
+	// one, when set, are one-row kernels for calls of one row, which
+	// the pair kernels k (_asm/q8xpair.go) would compute twice, paired
+	// with itself: every call with a tail, whose rows are not whole
+	// blocks apart. Their results are k's bit for bit.
+	one [4]tileKernel
 }
 
 const (
@@ -106,7 +111,11 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 			}
 			step := min(maxRows, max(1, macs/(n*width)))
 			for r := r0; r < r1; r += step {
-				t.k[i](&dst[c*rows+r], rows, &w[r*wb], min(step, r1-r), &x[c*xb], xb, nb)
+				k, m := t.k[i], min(step, r1-r)
+				if m == 1 && t.one[i] != nil {
+					k = t.one[i]
+				}
+				k(&dst[c*rows+r], rows, &w[r*wb], m, &x[c*xb], xb, nb)
 			}
 			c += width
 		}

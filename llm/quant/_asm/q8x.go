@@ -9,8 +9,9 @@ import (
 )
 
 // Q8_0 and Q5_0 × Q8_0X with AVX-512 VNNI (layouts in q8_0x.go, q5_0r.go
-// and q8_0r.go), one weight row at a time (the repacked layouts' kernels
-// take two, q8xpair.go), blocks in pairs as q8.go's
+// and q8_0r.go), one weight row at a time (the kernels the package calls
+// take two, q8xpair.go; the GGUF layouts' one-row kernels remain for
+// calls of one row), blocks in pairs as q8.go's
 // AVX-512 kernels take them, with the same integer lanes (lane i: elements
 // 4i…4i+3 of the pair) and the same float operations, so their results are
 // those kernels' bit for bit.
@@ -41,6 +42,7 @@ const q80xBytes, q80xNs, q80xD = 128, 64, 96
 type q8xConsts struct {
 	mask, shift, bias VecVirtual // Q5_0: 0x0f, nibble word shifts, bytes 16; Q8_0 (GGUF): bias 0x80
 	sidx              VecVirtual // VPERMW words gathering [dA ×8, dB ×8]
+	upper             Register   // GGUF Q5_0: opmask 0xff00, the upper two 128-bit lanes
 }
 
 // q8xLayout is one weight layout of the Q8_0X kernels.
@@ -59,13 +61,15 @@ var q8xLayouts = []q8xLayout{
 	{name: "q80r", wBytes: 68, q5: false, dB: 2, decode: q80rDecode},
 }
 
-// q50xDecode: two GGUF Q5_0 blocks, as q5_0pair does.
+// q50xDecode: two GGUF Q5_0 blocks, as q5_0pair does, but gathering
+// [A qs, A qs, B qs, B qs] with two broadcast loads, the second
+// merge-masked, rather than a load, an insert and a shuffle: one vector
+// register fewer, which the pair kernel of 8 columns (q8xpair.go) needs
+// (avo found no allocation with the shuffle).
 func q50xDecode(k q8xConsts, w Mem) VecVirtual {
-	y := YMM()
-	VMOVDQU64(w.Offset(6), y.AsX())
-	VINSERTI32X4(U8(1), w.Offset(28), y, y)
 	q := ZMM()
-	VSHUFI32X4(U8(0x50), y.AsZ(), y.AsZ(), q)
+	VBROADCASTI32X4(w.Offset(6), q)
+	VBROADCASTI32X4(w.Offset(28), k.upper, q)
 	VPSRLVW(k.shift, q, q)
 	VPANDD(k.mask, q, q)
 	ka, kb, kq := K(), K(), K()
@@ -115,6 +119,12 @@ func q8xKind(l q8xLayout) tileKind {
 		setup: func(a isa, _ int) any {
 			var k q8xConsts
 			if l.q5 {
+				if !repacked {
+					r := GP32()
+					MOVL(U32(0xff00), r)
+					k.upper = K()
+					KMOVW(r, k.upper)
+				}
 				k.mask, k.shift, k.bias = ZMM(), ZMM(), ZMM()
 				VMOVDQU64(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
 				VMOVDQU64(constBytes("bytes16", splat(64, 16)), k.bias)
@@ -174,8 +184,8 @@ func q8xKind(l q8xLayout) tileKind {
 	}
 }
 
-// genQ8X emits the GGUF layouts' kernels; the repacked layouts' are
-// q8xpair.go's.
+// genQ8X emits the GGUF layouts' one-row kernels; the pair kernels of
+// every layout are q8xpair.go's.
 func genQ8X() {
 	for _, l := range q8xLayouts {
 		if l.repacked() {

@@ -8,10 +8,11 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// The Q5_0R and Q8_0R tile kernels, two weight rows at a time: what a
-// column of Q8_0X costs in every row — widening its lane corrections
-// (VPMOVSXWD, and for Q8_0 the shift) and its scales (VCVTPH2PS), loading
-// its quants — is done once for both rows. Unlike pair.go's kernels the
+// The Q8_0X tile kernels of every layout (GGUF Q5_0 and Q8_0, Q5_0R,
+// Q8_0R), two weight rows at a time: what a column of Q8_0X costs in
+// every row — widening its lane corrections (VPMOVSXWD, and for Q8_0
+// the shift) and its scales (VCVTPH2PS), loading its quants — is done
+// once for both rows. Unlike pair.go's kernels the
 // rows do not share their float work: each row keeps q8x.go's lanes and
 // float operations (its own accumulator per column, the same conversion,
 // scaling and fused multiply-add per block, the same horizontal sum), so
@@ -146,11 +147,13 @@ func q8xPairTile(l q8xLayout, cols int) {
 	RET()
 }
 
+// genQ8XPair emits every layout's pair kernels. The GGUF layouts keep
+// their one-row kernels too (q8x.go) for calls of one row: with an odd
+// block count (n ≡ 32 mod 64) the rows are not a whole number of pairs
+// of blocks apart and tile_amd64.go passes them one at a time, which a
+// pair kernel would compute twice.
 func genQ8XPair() {
 	for _, l := range q8xLayouts {
-		if !l.repacked() {
-			continue
-		}
 		for _, c := range []int{1, 2, 4, 8} {
 			q8xPairTile(l, c)
 		}
