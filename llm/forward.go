@@ -178,7 +178,7 @@ func (m *Model) feedForward(l int, s *scratch, n int) {
 	s.xb.set(n, E)
 	s.xb.prepare(p, s.x[:n*E], L.ffnNorm, c.RMSEps, L.gate, L.up)
 	s.hb.set(n, F)
-	s.mm.matmul(p, &s.xb, s.hb.x, product{w: L.gate}, product{w: L.up})
+	s.mm.gluFor(p, &s.xb, &s.hb, L.down, product{w: L.gate}, product{w: L.up})
 	s.hb.prepare(p, nil, nil, 0, L.down)
 	s.mm.matmul(p, &s.hb, nil, product{w: L.down, out: s.x[:n*E], add: true})
 }

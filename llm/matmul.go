@@ -116,12 +116,7 @@ func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix)
 		if e.valid {
 			continue
 		}
-		rb := m.acts.RowBytes(a.d)
-		if cap(e.buf) < a.n*rb {
-			e.buf = make([]byte, a.n*rb)
-			pages.Populate(e.buf)
-		}
-		e.buf = e.buf[:a.n*rb]
+		a.size(e)
 		e.valid = true
 		j.encs[j.nf] = e
 		j.nf++
@@ -130,6 +125,16 @@ func (a *acts) prepare(p *pool, src, norm []float32, eps float32, ms ...*matrix)
 		return
 	}
 	p.run(j, a.n)
+}
+
+// size makes e's buffer hold the batch's encoding.
+func (a *acts) size(e *encoding) {
+	rb := e.e.RowBytes(a.d)
+	if cap(e.buf) < a.n*rb {
+		e.buf = make([]byte, a.n*rb)
+		pages.Populate(e.buf)
+	}
+	e.buf = e.buf[:a.n*rb]
 }
 
 // encoding returns the slot of encoding e, adding one.
@@ -186,13 +191,39 @@ type product struct {
 // the same rows of both and writes silu(gate) ⊙ up into glu ([n][FFN]),
 // so neither is ever stored whole.
 type mmJob struct {
-	in    *acts
-	ps    [3]product
-	np    int
-	glu   []float32
-	first [4]int // chunk at which product i starts
-	span  [3]int // rows per chunk of product i
-	tiles [][]float32
+	in     *acts
+	ps     [3]product
+	np     int
+	glu    []float32
+	gluEnc *encoding // set by gluFor: the encoding each chunk makes of its rows of glu
+	first  [4]int    // chunk at which product i starts
+	span   [3]int    // rows per chunk of product i
+	tiles  [][]float32
+}
+
+// encodeAlign is the rows of glu a chunk of gluFor encodes at a time: a
+// multiple of every activation encoding's block (Q8_K's 256; Q8_0X's pairs
+// of 32).
+const encodeAlign = 256
+
+// gluFor is matmul of gate and up into out.x that, for one token, also
+// encodes out for next (out.prepare then finds it done): each chunk
+// encodes the blocks of the rows it computed, work that would otherwise
+// run on one thread between two jobs while the other workers wait (~2 µs
+// a layer for TinyLlama's 5632).
+func (j *mmJob) gluFor(p *pool, in, out *acts, next *matrix, gate, up product) {
+	if in.n == 1 && out.d%encodeAlign == 0 {
+		e := out.encoding(next.acts)
+		if !e.valid {
+			out.size(e)
+			j.gluEnc = e
+		}
+	}
+	j.matmul(p, in, out.x, gate, up)
+	if j.gluEnc != nil {
+		j.gluEnc.valid = true
+		j.gluEnc = nil
+	}
 }
 
 // matmul runs the products of ps over the batch in, on pool p. When glu is
@@ -205,7 +236,11 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 		}
 		j.ps[i] = pr
 	}
-	j.first, j.span = chunkLayout(ps, glu != nil, in.n, p.threads)
+	align := 16 // kernels work on groups of rows
+	if j.gluEnc != nil {
+		align = encodeAlign
+	}
+	j.first, j.span = chunkLayout(ps, glu != nil, in.n, p.threads, align)
 	chunks := j.first[j.np]
 	if len(j.tiles) < p.threads {
 		j.tiles = make([][]float32, p.threads)
@@ -221,7 +256,7 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 // product i's chunks start at first[i] (first[len(ps)] is their number)
 // and have span[i] rows. With glu, ps is gate and up, whose chunks are
 // the same rows of both.
-func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]int) {
+func chunkLayout(ps []product, glu bool, n, threads, align int) (first [4]int, span [3]int) {
 	bytes, chunks := 0, 0
 	for _, pr := range ps {
 		bytes += pr.w.rows * pr.w.rowBytes
@@ -232,7 +267,7 @@ func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]
 		if glu {
 			share = 1 // up follows gate's chunks
 		}
-		span[i] = chunkRows(pr.w.rows, pr.w.cols, n, threads, share)
+		span[i] = chunkRows(pr.w.rows, pr.w.cols, n, threads, align, share)
 		chunks += (pr.w.rows + span[i] - 1) / span[i]
 		if glu {
 			first[1] = chunks
@@ -246,9 +281,10 @@ func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]
 // chunkRows is how many output rows one chunk of a product computes:
 // enough chunks for every worker to take several (a worker slowed by
 // another process on a shared machine is then overtaken, not waited for),
-// a multiple of 16 rows (kernels work on groups of rows), and a tile of at
-// most 2^24 multiply-adds, so that no kernel call runs long enough to
-// delay the garbage collector.
+// a multiple of align rows (16, as kernels work on groups of rows, or
+// gluFor's encodeAlign, a whole number of encoded blocks, always), and a
+// tile of at most 2^24 multiply-adds, so that no kernel call runs long
+// enough to delay the garbage collector.
 //
 // share is the product's part of the job's weight bytes: the products of
 // one job get chunks of about the same bytes, so that the workers'
@@ -268,19 +304,23 @@ func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]
 // halves, sixteen per worker made TinyLlama tg ~3% faster than two one at
 // a time (in-process, alternating blocks of 4 tokens, five rounds: 64.7
 // against 62.8 t/s), and 8, 16 and 32 did about the same.
-func chunkRows(rows, cols, n, threads int, share float64) int {
+func chunkRows(rows, cols, n, threads, align int, share float64) int {
 	per := 8
 	if n == 1 {
 		per = 16
 	}
 	k := max(1, int(math.Round(float64(per*threads)*share)))
 	span := (rows + k - 1) / k
-	if limit := (1 << 24) / (n * cols); span > limit {
+	limit := (1 << 24) / (n * cols)
+	switch {
+	case align > 16:
+		span = (min(span, max(limit, align)) + align - 1) / align * align
+	case span > limit:
 		span = limit
 		if span >= 16 {
 			span &^= 15
 		}
-	} else if span >= 16 {
+	case span >= 16:
 		span = (span + 15) &^ 15
 	}
 	return max(span, 1)
@@ -329,6 +369,10 @@ func (j *mmJob) rows(w, i, lo, hi int) {
 		up.format.MatMul(u, up.data[lo*up.rowBytes:hi*up.rowBytes], k, j.in.encoded(up.acts), n, up.cols)
 		for tok := range n {
 			quant.SwiGLU(j.glu[tok*m.rows+lo:tok*m.rows+hi], g[tok*k:(tok+1)*k], u[tok*k:(tok+1)*k])
+		}
+		if e := j.gluEnc; e != nil { // one token; lo and hi are multiples of encodeAlign (or hi the end)
+			rb := e.e.RowBytes(encodeAlign)
+			e.e.Encode(e.buf[lo/encodeAlign*rb:hi/encodeAlign*rb], j.glu[lo:hi])
 		}
 		return
 	}

@@ -140,7 +140,7 @@ func TestChunkLayoutBalancesRegions(t *testing.T) {
 		{"down", []product{down}, false, 1, 2},
 		{"down, a batch", []product{down}, false, 64, 3},
 	} {
-		first, span := chunkLayout(c.ps, c.glu, c.n, c.threads)
+		first, span := chunkLayout(c.ps, c.glu, c.n, c.threads, 16)
 		chunks := first[len(c.ps)]
 		bytes := make([]int, chunks) // each chunk's weight bytes
 		np := len(c.ps)
@@ -173,6 +173,58 @@ func TestChunkLayoutBalancesRegions(t *testing.T) {
 		}
 		if float64(hi) > 1.35*float64(lo) {
 			t.Errorf("%s: %d chunks, regions of %d to %d bytes", c.name, chunks, lo, hi)
+		}
+	}
+}
+
+// For one token, gate/up (gluFor) also encodes its result for the next
+// matrix chunk by chunk: the encoding equals what prepare would make of
+// the result, bit for bit, and the result equals the plain glu product,
+// at any thread count; a width that is no whole number of encoded blocks
+// is left to prepare.
+func TestGLUEncodesForNext(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, c := range []struct {
+		typ, next gguf.Type
+		ffn, cols int
+	}{
+		{gguf.Q4_K, gguf.Q4_K, 768, 256},
+		{gguf.Q4_K, gguf.Q6_K, 1280, 512},
+		{gguf.Q8_0, gguf.Q5_0, 512, 64},
+		{gguf.Q8_0, gguf.Q8_0, 320, 96}, // 320 = 256 + 64: prepare encodes it
+	} {
+		gate, up := randomMatrix(t, rng, c.typ, c.ffn, c.cols), randomMatrix(t, rng, c.typ, c.ffn, c.cols)
+		next := randomMatrix(t, rng, c.next, 8, c.ffn)
+		x := make([]float32, c.cols)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		for _, threads := range []int{1, 2, 3} {
+			name := fmt.Sprintf("%s→%s, FFN %d, %d threads", c.typ, c.next, c.ffn, threads)
+			p := newPool(threads)
+			var in, out acts
+			in.set(1, c.cols)
+			copy(in.x, x)
+			in.prepare(p, nil, nil, 0, gate, up)
+			var plain []float32 = make([]float32, c.ffn)
+			var j mmJob
+			j.matmul(p, &in, plain, product{w: gate}, product{w: up})
+			out.set(1, c.ffn)
+			j.gluFor(p, &in, &out, next, product{w: gate}, product{w: up})
+			if !slices.Equal(out.x, plain) {
+				t.Errorf("%s: gluFor's product differs from matmul's", name)
+			}
+			slot := out.encoding(next.acts)
+			if fused := slot.valid; fused != (c.ffn%encodeAlign == 0) {
+				t.Errorf("%s: encoded in the job %v, want %v", name, fused, c.ffn%encodeAlign == 0)
+			}
+			out.prepare(p, nil, nil, 0, next)
+			want := make([]byte, next.acts.RowBytes(c.ffn))
+			next.acts.Encode(want, plain)
+			if !slices.Equal(out.encoded(next.acts), want) {
+				t.Errorf("%s: the encoding for the next matrix differs from Encode's", name)
+			}
+			p.close()
 		}
 	}
 }
