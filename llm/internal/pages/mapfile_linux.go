@@ -34,6 +34,16 @@ import (
 // first use reads them back from disk, once, into 2 MiB folios, and every
 // later process maps them in 2 MiB pages. Pages that another process maps
 // or that are not yet written back are not dropped, and stay as they are.
+//
+// The mapping is also advised MADV_RANDOM. A fault in a mapping advised
+// MADV_HUGEPAGE reads the 2 MiB folio around it whatever the advice; what
+// MADV_RANDOM turns off is the asynchronous readahead that the next
+// accesses would start, which read some pieces in smaller folios: after
+// lsh read TinyLlama back from disk (load, a prompt, the background copy)
+// 12 of its 318 pieces were in small folios, more than the few MapFile
+// leaves alone, so every start dropped the file and read it from disk
+// again (load and first token 0.36–0.44 s); advised MADV_RANDOM, none
+// were, and load and first token took 0.15–0.17 s.
 
 // FilePages says in which pages a file mapping reads its file.
 type FilePages int
@@ -121,6 +131,10 @@ func settle(fd *os.File, data []byte) FilePages {
 	if os.Getpagesize() != page || unix.Madvise(data, unix.MADV_HUGEPAGE) != nil {
 		return SmallPages // other base pages (2 MiB is not their PMD), or no transparent huge pages
 	}
+	// No readahead beyond the 2 MiB folio a fault reads (see above):
+	// without it a model re-read from disk kept a few pieces in small
+	// folios, and every later start dropped and re-read the whole file.
+	unix.Madvise(data, unix.MADV_RANDOM)
 	// Touch every whole 2 MiB piece the cache holds: each is mapped in one
 	// 2 MiB page if its folio is one. A piece held only in part was read
 	// in small folios (a 2 MiB folio is cached whole or not at all); one

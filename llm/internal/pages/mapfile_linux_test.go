@@ -2,9 +2,11 @@ package pages
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -142,6 +144,38 @@ func TestMapFileSettlesTheCacheInHugeFolios(t *testing.T) {
 		}
 		if got, err := HugeMapped(m.Data); err != nil || got != 6*HugePage {
 			t.Errorf("mapping %d: after reading the file, %d bytes are in 2 MiB pages (%v), want %d", i+1, got, err, 6*HugePage)
+		}
+	}
+}
+
+// A mapping in 2 MiB pages is advised MADV_HUGEPAGE and MADV_RANDOM (the
+// kernel's VmFlags hg and rr): without the second, asynchronous readahead
+// left pieces of a model re-read from disk in small folios, and every
+// later start dropped and re-read the whole file.
+func TestMapFileAdvice(t *testing.T) {
+	if !cachesHuge(t) {
+		t.Skip("this kernel or filesystem reads no file into 2 MiB folios")
+	}
+	f, _ := writeFile(t, 3*HugePage)
+	m, err := MapFile(f, 3*HugePage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Unmap()
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	head := fmt.Sprintf("%x-", uintptr(unsafe.Pointer(unsafe.SliceData(m.Data))))
+	_, rest, ok := strings.Cut(string(smaps), "\n"+head)
+	if !ok {
+		t.Fatalf("no mapping starting at %s in /proc/self/smaps", head)
+	}
+	_, flags, _ := strings.Cut(rest, "VmFlags:")
+	flags, _, _ = strings.Cut(flags, "\n")
+	for _, want := range []string{"hg", "rr"} {
+		if !slices.Contains(strings.Fields(flags), want) {
+			t.Errorf("the mapping's VmFlags are %q, want %s among them", flags, want)
 		}
 	}
 }
