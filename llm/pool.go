@@ -58,7 +58,7 @@ type pool struct {
 	regions []region
 	gen     atomic.Uint64 // the job number
 	job     job           // the current job: written before the regions, read after a claim
-	halves  bool          // claims take half of a region's chunks left (stream), written with job
+	halves  atomic.Bool   // claims take half of a region's chunks left (stream); atomic: a claim that then fails may read the next job's
 	total   atomic.Int64  // chunks of the current job
 	done    atomic.Int64  // chunks of the current job finished
 
@@ -161,7 +161,8 @@ func (p *pool) dispatch(j job, chunks int, halves bool) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.job, p.halves = j, halves
+	p.job = j
+	p.halves.Store(halves)
 	p.done.Store(0)
 	g := p.publish(chunks)
 	p.wakeWorkers()
@@ -231,7 +232,7 @@ func (p *pool) take(r *region, g uint64, back bool) (lo, hi int, ok bool) {
 			return 0, 0, false
 		}
 		k := uint64(1)
-		if p.halves {
+		if p.halves.Load() {
 			k = (end - next + 1) / 2
 		}
 		if back {
