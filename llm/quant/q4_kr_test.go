@@ -67,14 +67,8 @@ func TestQ4_KRMatMul(t *testing.T) {
 					if wm == "integer" {
 						xm = "integer"
 					}
-					w := make([]byte, 0, rows*f.RowBytes(n))
-					for range rows {
-						w = append(w, weightCase(rng, f, n, wm)...)
-					}
-					x := make([]byte, 0, cols*af.RowBytes(n))
-					for range cols {
-						x = append(x, actCase(rng, af, n, xm)...)
-					}
+					w := weightRows(rng, f, rows, n, wm)
+					x := actRows(rng, af, cols, n, xm)
 					xe := reencode(fl.Acts(), af, x, n)
 					r := make([]byte, rows*rf.RowBytes(n))
 					rf.Repack(r, w)

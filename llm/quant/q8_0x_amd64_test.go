@@ -43,14 +43,8 @@ func TestQ8_0XKernelsMatchQ8_0(t *testing.T) {
 						if (wm == "integer") != (xm == "integer") {
 							continue
 						}
-						w := make([]byte, 0, rows*f.RowBytes(n))
-						for range rows {
-							w = append(w, weightCase(rng, f, n, wm)...)
-						}
-						x := make([]byte, 0, cols*af.RowBytes(n))
-						for range cols {
-							x = append(x, actCase(rng, af, n, xm)...)
-						}
+						w := weightRows(rng, f, rows, n, wm)
+						x := actRows(rng, af, cols, n, xm)
 						want, got := make([]float32, rows*cols), make([]float32, rows*cols)
 						c.old.matMul(want, w, rows, x, cols, n)
 						fl.MatMul(got, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
@@ -99,13 +93,7 @@ func TestQ8_0XPairKernelsMatchOneRow(t *testing.T) {
 					} else if xm == "integer" {
 						xm = "-128"
 					}
-					var w, x []byte
-					for range rows {
-						w = append(w, weightCase(rng, f, n, wm)...)
-					}
-					for range cols {
-						x = append(x, actCase(rng, af, n, xm)...)
-					}
+					w, x := weightRows(rng, f, rows, n, wm), actRows(rng, af, cols, n, xm)
 					x = reencode(fl.Acts(), af, x, n)
 					got := make([]float32, rows*cols+1)
 					got[rows*cols] = 42 // must survive

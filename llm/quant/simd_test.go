@@ -120,6 +120,26 @@ func weightCase(rng *rand.Rand, f *Format, n int, mode string) []byte {
 	return w
 }
 
+// weightRows is rows rows of n weights of type f, each a weightCase of
+// mode.
+func weightRows(rng *rand.Rand, f *Format, rows, n int, mode string) []byte {
+	w := make([]byte, 0, rows*f.RowBytes(n))
+	for range rows {
+		w = append(w, weightCase(rng, f, n, mode)...)
+	}
+	return w
+}
+
+// actRows is cols rows of n activations of type af, each an actCase of
+// mode.
+func actRows(rng *rand.Rand, af *Format, cols, n int, mode string) []byte {
+	x := make([]byte, 0, cols*af.RowBytes(n))
+	for range cols {
+		x = append(x, actCase(rng, af, n, mode)...)
+	}
+	return x
+}
+
 var weightModes = []string{"quantized", "random bits", "integer", "all max", "all zero bits", "zero scales", "extreme d", "tiny d"}
 
 // actCase builds n activations of type af (a VecDotType).
@@ -291,14 +311,8 @@ func TestSIMDMatMul(t *testing.T) {
 					} else if xm == "integer" {
 						xm = "quantized"
 					}
+					w, x := weightRows(rng, f, rows, n, wm), actRows(rng, af, cols, n, xm)
 					wb, xb := f.RowBytes(n), af.RowBytes(n)
-					w, x := make([]byte, 0, rows*wb), make([]byte, 0, cols*xb)
-					for range rows {
-						w = append(w, weightCase(rng, f, n, wm)...)
-					}
-					for range cols {
-						x = append(x, actCase(rng, af, n, xm)...)
-					}
 					dst := make([]float32, rows*cols+1)
 					dst[rows*cols] = 42 // must survive
 					fl.MatMul(dst, w, rows, reencode(fl.Acts(), af, x, n), cols, n)

@@ -59,31 +59,10 @@ type pairKind struct {
 // pairTile emits kind pk's kernel of cols columns (tileSignature).
 func pairTile(pk pairKind, cols int) {
 	name := fmt.Sprintf("%sTile%dV", pk.name, cols)
-	TEXT(name, NOSPLIT, tileSignature)
-	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, pk.name, cols))
-	Pragma("noescape")
-	dst := Load(Param("dst"), GP64())
-	ds := Load(Param("dstStride"), GP64())
-	SHLQ(U8(2), ds)
-	rows := Load(Param("rows"), GP64())
-	xs := Load(Param("xStride"), GP64())
-	x3 := GP64()
-	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
-	w := Load(Param("w"), GP64())
+	dst, ds, rows, xs, x3, w := pairPrologue(name, pk.name, cols)
 	k := pk.setup(cols)
 	// Row i is paired with row i + half (see above).
-	nb2 := GP64() // rows of the second half left
-	MOVQ(rows, nb2)
-	SHRQ(U8(1), nb2)
-	SUBQ(nb2, rows) // rows of the first half left
-	wb := GP64()
-	MOVQ(rows, wb)
-	IMUL3Q(U32(pk.wBytes), wb, wb)
-	IMULQ(Load(Param("nb"), GP64()), wb)
-	ADDQ(w, wb)
-	boff := GP64() // bytes from a row's result to its partner's
-	MOVQ(rows, boff)
-	SHLQ(U8(2), boff)
+	nb2, wb, boff := pairHalves(rows, w, pk.wBytes)
 
 	Label(name + "_row")
 	CMPQ(nb2, U8(0))
@@ -155,13 +134,7 @@ func pairTile(pk pairKind, cols int) {
 	// width. Row B's result is stored first, at row A's place when the row
 	// is paired with itself (row A's then overwrites it), so that no
 	// column's sums stay live for a second pass.
-	bo, z := GP64(), GP64()
-	MOVQ(boff, bo)
-	MOVQ(U32(0), z)
-	CMPQ(nb2, U8(0))
-	CMOVQEQ(z, bo)
-	d := GP64()
-	MOVQ(dst, d)
+	bo, d := pairResults(boff, nb2, dst)
 	lanes := func(v VecVirtual) VecVirtual { // the sum of v's four 128-bit lanes
 		y, x := YMM(), XMM()
 		VEXTRACTF64X4(U8(1), v, y)
@@ -193,6 +166,48 @@ func pairTile(pk pairKind, cols int) {
 			ADDQ(ds, d)
 		}
 	}
+	pairNext(name, dst, rows, nb2)
+}
+
+// pairHalves emits the set-up every row-pair kernel starts with: rows
+// becomes the rows of the first half, nb2 those of the second, wb points
+// at the first row of the second half (rows of nb blocks of wBytes bytes
+// from w), and boff is the bytes from a row's result to its partner's.
+func pairHalves(rows, w Register, wBytes int) (nb2, wb, boff GPVirtual) {
+	nb2 = GP64() // rows of the second half left
+	MOVQ(rows, nb2)
+	SHRQ(U8(1), nb2)
+	SUBQ(nb2, rows) // rows of the first half left
+	wb = GP64()
+	MOVQ(rows, wb)
+	IMUL3Q(U32(wBytes), wb, wb)
+	IMULQ(Load(Param("nb"), GP64()), wb)
+	ADDQ(w, wb)
+	boff = GP64()
+	MOVQ(rows, boff)
+	SHLQ(U8(2), boff)
+	return nb2, wb, boff
+}
+
+// pairResults emits the start of a pair's stores: bo, the offset of row
+// B's results from row A's (0 when the row is paired with itself, nb2
+// being 0: row A's then overwrite them), and d, a cursor over the
+// columns' results from dst.
+func pairResults(boff, nb2, dst Register) (bo, d GPVirtual) {
+	bo, z := GP64(), GP64()
+	MOVQ(boff, bo)
+	MOVQ(U32(0), z)
+	CMPQ(nb2, U8(0))
+	CMOVQEQ(z, bo)
+	d = GP64()
+	MOVQ(dst, d)
+	return bo, d
+}
+
+// pairNext emits the end of a pair kernel's row loop (labels name_row
+// and name_done): on to the next pair, or done after the last row, paired
+// with itself.
+func pairNext(name string, dst, rows, nb2 Register) {
 	CMPQ(nb2, U8(0))
 	JEQ(LabelRef(name + "_done")) // the last row, paired with itself
 	ADDQ(U8(4), dst)
@@ -202,4 +217,22 @@ func pairTile(pk pairKind, cols int) {
 	Label(name + "_done")
 	VZEROUPPER()
 	RET()
+}
+
+// pairPrologue emits a pair kernel's TEXT and loads its arguments
+// (tileSignature): dst, the results' column stride ds in bytes, rows, the
+// activations' column stride xs and 3·xs, and w.
+func pairPrologue(name, layout string, cols int) (dst, ds, rows, xs, x3, w Register) {
+	TEXT(name, NOSPLIT, tileSignature)
+	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, layout, cols))
+	Pragma("noescape")
+	dst = Load(Param("dst"), GP64())
+	ds = Load(Param("dstStride"), GP64())
+	SHLQ(U8(2), ds)
+	rows = Load(Param("rows"), GP64())
+	xs = Load(Param("xStride"), GP64())
+	x3 = GP64()
+	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+	w = Load(Param("w"), GP64())
+	return dst, ds, rows, xs, x3, w
 }

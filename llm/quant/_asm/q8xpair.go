@@ -30,30 +30,9 @@ import (
 func q8xPairTile(l q8xLayout, cols int) {
 	k := q8xKind(l)
 	name := fmt.Sprintf("%sPairTile%dV", l.name, cols)
-	TEXT(name, NOSPLIT, tileSignature)
-	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, l.name, cols))
-	Pragma("noescape")
-	dst := Load(Param("dst"), GP64())
-	ds := Load(Param("dstStride"), GP64())
-	SHLQ(U8(2), ds)
-	rows := Load(Param("rows"), GP64())
-	xs := Load(Param("xStride"), GP64())
-	x3 := GP64()
-	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
-	w := Load(Param("w"), GP64())
+	dst, ds, rows, xs, x3, w := pairPrologue(name, l.name, cols)
 	kc := k.setup(avx512vnni, cols)
-	nb2 := GP64() // rows of the second half left
-	MOVQ(rows, nb2)
-	SHRQ(U8(1), nb2)
-	SUBQ(nb2, rows) // rows of the first half left
-	wb := GP64()
-	MOVQ(rows, wb)
-	IMUL3Q(U32(l.wBytes), wb, wb)
-	IMULQ(Load(Param("nb"), GP64()), wb)
-	ADDQ(w, wb)
-	boff := GP64() // bytes from a row's result to its partner's
-	MOVQ(rows, boff)
-	SHLQ(U8(2), boff)
+	nb2, wb, boff := pairHalves(rows, w, l.wBytes)
 
 	Label(name + "_row")
 	CMPQ(nb2, U8(0))
@@ -120,13 +99,7 @@ func q8xPairTile(l q8xLayout, cols int) {
 
 	// Results: row B's first, at row A's place when the row is paired
 	// with itself (row A's then overwrites it).
-	bo, z := GP64(), GP64()
-	MOVQ(boff, bo)
-	MOVQ(U32(0), z)
-	CMPQ(nb2, U8(0))
-	CMOVQEQ(z, bo)
-	d := GP64()
-	MOVQ(dst, d)
+	bo, d := pairResults(boff, nb2, dst)
 	for c := range cols {
 		sB := hsum(accB[c], true)
 		VMOVSS(sB, Mem{Base: d, Index: bo, Scale: 1})
@@ -136,15 +109,7 @@ func q8xPairTile(l q8xLayout, cols int) {
 			ADDQ(ds, d)
 		}
 	}
-	CMPQ(nb2, U8(0))
-	JEQ(LabelRef(name + "_done")) // the last row, paired with itself
-	ADDQ(U8(4), dst)
-	DECQ(nb2)
-	DECQ(rows)
-	JNZ(LabelRef(name + "_row"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
+	pairNext(name, dst, rows, nb2)
 }
 
 // genQ8XPair emits every layout's pair kernels. The GGUF layouts keep
