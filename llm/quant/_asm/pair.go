@@ -226,13 +226,7 @@ func pairPrologue(name, layout string, cols int) (dst, ds, rows, xs, x3, w Regis
 	TEXT(name, NOSPLIT, tileSignature)
 	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, layout, cols))
 	Pragma("noescape")
-	dst = Load(Param("dst"), GP64())
-	ds = Load(Param("dstStride"), GP64())
-	SHLQ(U8(2), ds)
-	rows = Load(Param("rows"), GP64())
-	xs = Load(Param("xStride"), GP64())
-	x3 = GP64()
-	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+	dst, ds, rows, xs, x3 = tileArgs()
 	w = Load(Param("w"), GP64())
 	return dst, ds, rows, xs, x3, w
 }

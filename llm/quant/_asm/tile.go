@@ -71,13 +71,7 @@ func tile(k tileKind, a isa, cols int) {
 	Pragma("noescape")
 	var dst, ds, rows, xs, x3 Register
 	if !dot {
-		dst = Load(Param("dst"), GP64())
-		ds = Load(Param("dstStride"), GP64())
-		SHLQ(U8(2), ds)
-		rows = Load(Param("rows"), GP64())
-		xs = Load(Param("xStride"), GP64())
-		x3 = GP64()
-		LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+		dst, ds, rows, xs, x3 = tileArgs()
 	}
 	w := Load(Param("w"), GP64())
 	kc := k.setup(a, cols)
@@ -194,4 +188,18 @@ func tiles(k tileKind, a isa) {
 		}
 		tile(k, a, c)
 	}
+}
+
+// tileArgs loads a tile kernel's arguments before w (tileSignature): dst,
+// the results' column stride ds in bytes, rows, the activations' column
+// stride xs and 3·xs.
+func tileArgs() (dst, ds, rows, xs, x3 Register) {
+	dst = Load(Param("dst"), GP64())
+	ds = Load(Param("dstStride"), GP64())
+	SHLQ(U8(2), ds)
+	rows = Load(Param("rows"), GP64())
+	xs = Load(Param("xStride"), GP64())
+	x3 = GP64()
+	LEAQ(Mem{Base: xs, Index: xs, Scale: 2}, x3)
+	return dst, ds, rows, xs, x3
 }
