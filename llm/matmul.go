@@ -3,6 +3,7 @@ package llm
 import (
 	"fmt"
 	"math"
+	"sync/atomic"
 
 	"github.com/llamashell/lsh/llm/gguf"
 	"github.com/llamashell/lsh/llm/internal/pages"
@@ -195,28 +196,44 @@ type mmJob struct {
 	ps     [3]product
 	np     int
 	glu    []float32
-	gluEnc *encoding // set by gluFor: the encoding each chunk makes of its rows of glu
-	first  [4]int    // chunk at which product i starts
-	span   [3]int    // rows per chunk of product i
-	tiles  [][]float32
+	gluEnc *encoding // set by gluFor: the encoding of glu the chunks make
+	// gluLeft[b] counts the rows of glu's block b of encodeAlign rows
+	// not yet computed; the chunk that brings it to zero encodes the
+	// block.
+	gluLeft []atomic.Int32
+	first   [4]int // chunk at which product i starts
+	span    [3]int // rows per chunk of product i
+	tiles   [][]float32
 }
 
-// encodeAlign is the rows of glu a chunk of gluFor encodes at a time: a
+// encodeAlign is the rows of glu gluFor's chunks encode at a time: a
 // multiple of every activation encoding's block (Q8_K's 256; Q8_0X's pairs
 // of 32).
 const encodeAlign = 256
 
 // gluFor is matmul of gate and up into out.x that, for one token, also
-// encodes out for next (out.prepare then finds it done): each chunk
-// encodes the blocks of the rows it computed, work that would otherwise
-// run on one thread between two jobs while the other workers wait (~2 µs
-// a layer for TinyLlama's 5632).
+// encodes out for next (out.prepare then finds it done), work that would
+// otherwise run on one thread between two jobs while the other workers
+// wait (~2 µs a layer for TinyLlama's 5632). A block of encodeAlign rows
+// is encoded by the chunk that computes its last rows, whichever worker
+// runs it, so chunks need not be whole blocks: TinyLlama's 22 blocks as
+// 22 chunks left one worker idle for most of a chunk (~20 µs of a 300 µs
+// job) at the end of each gate/up job. Timed in-process (TinyLlama tg,
+// timers around each chunk), the workers' idle time at the ends of the
+// gate/up jobs went from ~600 to ~270 µs a token.
 func (j *mmJob) gluFor(p *pool, in, out *acts, next *matrix, gate, up product) {
 	if in.n == 1 && out.d%encodeAlign == 0 {
 		e := out.encoding(next.acts)
 		if !e.valid {
 			out.size(e)
 			j.gluEnc = e
+			blocks := out.d / encodeAlign
+			if len(j.gluLeft) < blocks {
+				j.gluLeft = make([]atomic.Int32, blocks)
+			}
+			for b := range j.gluLeft[:blocks] {
+				j.gluLeft[b].Store(encodeAlign)
+			}
 		}
 	}
 	j.matmul(p, in, out.x, gate, up)
@@ -236,11 +253,7 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 		}
 		j.ps[i] = pr
 	}
-	align := 16 // kernels work on groups of rows
-	if j.gluEnc != nil {
-		align = encodeAlign
-	}
-	j.first, j.span = chunkLayout(ps, glu != nil, in.n, p.threads, align)
+	j.first, j.span = chunkLayout(ps, glu != nil, in.n, p.threads)
 	chunks := j.first[j.np]
 	if len(j.tiles) < p.threads {
 		j.tiles = make([][]float32, p.threads)
@@ -256,7 +269,7 @@ func (j *mmJob) matmul(p *pool, in *acts, glu []float32, ps ...product) {
 // product i's chunks start at first[i] (first[len(ps)] is their number)
 // and have span[i] rows. With glu, ps is gate and up, whose chunks are
 // the same rows of both.
-func chunkLayout(ps []product, glu bool, n, threads, align int) (first [4]int, span [3]int) {
+func chunkLayout(ps []product, glu bool, n, threads int) (first [4]int, span [3]int) {
 	bytes, chunks := 0, 0
 	for _, pr := range ps {
 		bytes += pr.w.rows * pr.w.rowBytes
@@ -267,7 +280,7 @@ func chunkLayout(ps []product, glu bool, n, threads, align int) (first [4]int, s
 		if glu {
 			share = 1 // up follows gate's chunks
 		}
-		span[i] = chunkRows(pr.w.rows, pr.w.cols, n, threads, align, share)
+		span[i] = chunkRows(pr.w.rows, pr.w.cols, n, threads, share)
 		chunks += (pr.w.rows + span[i] - 1) / span[i]
 		if glu {
 			first[1] = chunks
@@ -281,8 +294,7 @@ func chunkLayout(ps []product, glu bool, n, threads, align int) (first [4]int, s
 // chunkRows is how many output rows one chunk of a product computes:
 // enough chunks for every worker to take several (a worker slowed by
 // another process on a shared machine is then overtaken, not waited for),
-// a multiple of align rows (16, as kernels work on groups of rows, or
-// gluFor's encodeAlign, a whole number of encoded blocks, always), and a
+// a multiple of 16 rows (kernels work on groups of rows), and a
 // tile of at most 2^24 multiply-adds, so that no kernel call runs long
 // enough to delay the garbage collector.
 //
@@ -295,32 +307,29 @@ func chunkLayout(ps []product, glu bool, n, threads, align int) (first [4]int, s
 // around each dispatch, two runs): the Q/K/V job 40.2 → 43.7 GB/s.
 //
 // A one-token product (generation) has sixteen chunks per worker, which
-// the pool claims in halves (pool.stream): its rows are streamed from
+// the pool claims in runs (pool.stream): its rows are streamed from
 // memory, two streams per kernel call in the row-pair kernels, and each
-// call restarts the hardware prefetchers, so a worker reads most of its
-// region in one call and only the last claims, the ones that balance the
-// workers, are small. Claimed one at a time, two chunks per worker were
-// 3–6% faster than four and sixteen 3–11% slower than two; claimed in
-// halves, sixteen per worker made TinyLlama tg ~3% faster than two one at
-// a time (in-process, alternating blocks of 4 tokens, five rounds: 64.7
-// against 62.8 t/s), and 8, 16 and 32 did about the same.
-func chunkRows(rows, cols, n, threads, align int, share float64) int {
+// call starts its streams anew, so a worker reads most of its region in
+// one call and only the last claims, the ones that balance the workers,
+// are small. Claimed one at a time, two chunks per worker were 3–6%
+// faster than four and sixteen 3–11% slower than two; claimed in halves,
+// sixteen per worker made TinyLlama tg ~3% faster than two one at a time
+// (in-process, alternating blocks of 4 tokens, five rounds: 64.7 against
+// 62.8 t/s), and 8, 16 and 32 did about the same (again with runs of
+// three quarters and the kernels' prefetching: 32 the same as 16).
+func chunkRows(rows, cols, n, threads int, share float64) int {
 	per := 8
 	if n == 1 {
 		per = 16
 	}
 	k := max(1, int(math.Round(float64(per*threads)*share)))
 	span := (rows + k - 1) / k
-	limit := (1 << 24) / (n * cols)
-	switch {
-	case align > 16:
-		span = (min(span, max(limit, align)) + align - 1) / align * align
-	case span > limit:
+	if limit := (1 << 24) / (n * cols); span > limit {
 		span = limit
 		if span >= 16 {
 			span &^= 15
 		}
-	case span >= 16:
+	} else if span >= 16 {
 		span = (span + 15) &^ 15
 	}
 	return max(span, 1)
@@ -370,9 +379,14 @@ func (j *mmJob) rows(w, i, lo, hi int) {
 		for tok := range n {
 			quant.SwiGLU(j.glu[tok*m.rows+lo:tok*m.rows+hi], g[tok*k:(tok+1)*k], u[tok*k:(tok+1)*k])
 		}
-		if e := j.gluEnc; e != nil { // one token; lo and hi are multiples of encodeAlign (or hi the end)
+		if e := j.gluEnc; e != nil { // one token
 			rb := e.e.RowBytes(encodeAlign)
-			e.e.Encode(e.buf[lo/encodeAlign*rb:hi/encodeAlign*rb], j.glu[lo:hi])
+			for b := lo / encodeAlign; b*encodeAlign < hi; b++ {
+				b0, b1 := b*encodeAlign, (b+1)*encodeAlign
+				if j.gluLeft[b].Add(-int32(min(hi, b1)-max(lo, b0))) == 0 {
+					e.e.Encode(e.buf[b*rb:(b+1)*rb], j.glu[b0:b1])
+				}
+			}
 		}
 		return
 	}

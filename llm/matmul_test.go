@@ -140,7 +140,7 @@ func TestChunkLayoutBalancesRegions(t *testing.T) {
 		{"down", []product{down}, false, 1, 2},
 		{"down, a batch", []product{down}, false, 64, 3},
 	} {
-		first, span := chunkLayout(c.ps, c.glu, c.n, c.threads, 16)
+		first, span := chunkLayout(c.ps, c.glu, c.n, c.threads)
 		chunks := first[len(c.ps)]
 		bytes := make([]int, chunks) // each chunk's weight bytes
 		np := len(c.ps)
