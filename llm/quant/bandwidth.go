@@ -3,25 +3,34 @@ package quant
 import (
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // StreamBandwidth measures how fast threads goroutines (one per core, up
-// to the core count) read memory together, in bytes per second: each
-// reads its share of a buffer of about bytes bytes (rounded down to whole
-// MiB per thread, at least 1 MiB each) with the widest loads the CPU
-// level allows, five times over, and the fastest pass counts. Use a
-// buffer well beyond the last-level cache (256 MiB or more) to measure
-// DRAM; the figure is the ceiling of token generation, which must read
-// every weight once per token. It allocates and fills the buffer, so it
-// takes a fraction of a second per 100 MiB.
+// to the core count) read memory together, in bytes per second: they read
+// a buffer of about bytes bytes (rounded down to whole MiB per thread, at
+// least 1 MiB each) in pieces of 1 MiB with the widest loads the CPU
+// level allows, five times over with each of two reading loops (plain,
+// and prefetching ahead as the one-column kernels do), and the fastest
+// pass counts. Use a buffer well beyond the last-level cache (256 MiB or
+// more) to measure DRAM; the figure is the ceiling of token generation,
+// which must read every weight once per token. It allocates and fills
+// the buffer, so it takes a fraction of a second per 100 MiB.
+//
+// Each thread reads its own part from the front and, when done, takes
+// pieces from the back of the part with the most left, as the engine's
+// workers share a matmul: the two vCPUs of the machine lsh is measured on
+// often read at different speeds (one 14–21 GB/s while the other read
+// 26), and fixed halves then measured the slower one twice, a ceiling the
+// engine's token generation exceeded by up to 18%.
 func StreamBandwidth(threads, bytes int) float64 {
 	return NewStreamMeter(threads, bytes).Measure(StreamPasses)
 }
 
-// StreamPasses is how many passes StreamBandwidth reads, the fastest of
-// which counts: enough for one of them to run undisturbed on a machine
-// shared with other work.
+// StreamPasses is how many passes of each reading loop StreamBandwidth
+// reads, the fastest of which counts: enough for one of them to run
+// undisturbed on a machine shared with other work.
 const StreamPasses = 5
 
 // A StreamMeter measures StreamBandwidth again and again over one buffer,
@@ -31,7 +40,7 @@ const StreamPasses = 5
 // only its passes (a few milliseconds per 256 MiB) each time.
 type StreamMeter struct {
 	buf     []byte
-	per     int // bytes each thread reads
+	per     int // bytes of each thread's part
 	threads int
 }
 
@@ -43,22 +52,28 @@ func NewStreamMeter(threads, bytes int) *StreamMeter {
 	return &StreamMeter{buf: buf, per: per, threads: threads}
 }
 
-// Measure reads the buffer passes times (at least once) and returns the
-// fastest pass in bytes per second: the best the machine does at that
-// moment.
+// Measure reads the buffer passes times (at least once) with each reading
+// loop and returns the fastest pass in bytes per second: the best the
+// machine does at that moment.
 func (m *StreamMeter) Measure(passes int) float64 {
 	var best float64
 	for range max(1, passes) {
-		best = max(best, streamPass(m.buf, m.per, m.threads))
+		for _, ahead := range []bool{false, true} {
+			bw, _ := streamPass(m.buf, m.per, m.threads, ahead)
+			best = max(best, bw)
+		}
 	}
 	return best
 }
 
+// streamPiece is the bytes a thread reads in one call.
+const streamPiece = 1 << 20
+
 // streamBuffer allocates and fills a buffer of about bytes bytes, per
-// bytes (whole MiB, at least one) for each of threads readers.
+// bytes (whole pieces, at least one) for each of threads readers.
 func streamBuffer(threads, bytes int) (buf []byte, per int) {
 	threads = max(1, threads)
-	per = max(1<<20, bytes/threads&^(1<<20-1))
+	per = max(streamPiece, bytes/threads&^(streamPiece-1))
 	buf = make([]byte, per*threads)
 	// Write every page first: fresh pages all map the one zero page,
 	// which reads from cache.
@@ -71,17 +86,63 @@ func streamBuffer(threads, bytes int) (buf []byte, per int) {
 	return buf, per
 }
 
-// streamPass reads buf once, its parts of per bytes on threads goroutines,
-// and returns the bytes per second.
-func streamPass(buf []byte, per, threads int) float64 {
+// streamPass reads buf once on threads goroutines, thread t from the
+// front of its part of per bytes, then from the back of the part with
+// the most left, with the plain or the prefetching loop, and returns the
+// bytes per second and the wrapping sum of buf as uint64s (every piece
+// read once).
+func streamPass(buf []byte, per, threads int, ahead bool) (bytesPerSec float64, sum uint64) {
+	// parts[t] is part t's pieces not yet read: first << 32 | end.
+	parts := make([]atomic.Uint64, threads)
+	n := per / streamPiece
+	for t := range parts {
+		parts[t].Store(uint64(t*n)<<32 | uint64((t+1)*n))
+	}
+	take := func(t int, back bool) (int, bool) {
+		for {
+			s := parts[t].Load()
+			first, end := s>>32, s&(1<<32-1)
+			switch {
+			case first >= end:
+				return 0, false
+			case back && parts[t].CompareAndSwap(s, s-1):
+				return int(end - 1), true
+			case !back && parts[t].CompareAndSwap(s, s+1<<32):
+				return int(first), true
+			}
+		}
+	}
 	sums := make([]uint64, threads) // the results, so that the reading counts
 	start := time.Now()
 	run(threads, func(t int) {
-		for off := t * per; off < (t+1)*per; off += 1 << 20 {
-			sums[t] += streamRead(buf[off : off+1<<20])
+		for {
+			i, ok := take(t, false)
+			for v := 0; !ok && v < threads; v++ {
+				i, ok = take(mostLeft(parts), true)
+			}
+			if !ok {
+				return
+			}
+			sums[t] += streamRead(buf[i*streamPiece:(i+1)*streamPiece], ahead)
 		}
 	})
-	return float64(len(buf)) / time.Since(start).Seconds()
+	bytesPerSec = float64(len(buf)) / time.Since(start).Seconds()
+	for _, x := range sums {
+		sum += x
+	}
+	return bytesPerSec, sum
+}
+
+// mostLeft returns the part with the most pieces left to read.
+func mostLeft(parts []atomic.Uint64) int {
+	best, most := 0, uint64(0)
+	for t := range parts {
+		s := parts[t].Load()
+		if first, end := s>>32, s&(1<<32-1); end > first && end-first > most {
+			best, most = t, end-first
+		}
+	}
+	return best
 }
 
 // run calls fn(0..threads-1) concurrently and waits.
@@ -98,9 +159,13 @@ func run(threads int, fn func(t int)) {
 }
 
 // streamRead sums p (a multiple of 256 bytes) as uint64s, the reading
-// StreamBandwidth times.
-func streamRead(p []byte) uint64 {
-	if k := streamKernels[activeLevel]; k != nil {
+// StreamBandwidth times, with the level's plain or prefetching loop.
+func streamRead(p []byte, ahead bool) uint64 {
+	i := 0
+	if ahead {
+		i = 1
+	}
+	if k := streamKernels[activeLevel][i]; k != nil {
 		return k(&p[0], len(p))
 	}
 	var s uint64

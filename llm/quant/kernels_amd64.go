@@ -593,3 +593,13 @@ func streamReadY(p *byte, n int) uint64
 //
 //go:noescape
 func streamReadZ(p *byte, n int) uint64
+
+// streamReadAheadY returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes. It prefetches ahead like the one-column kernels.
+//
+//go:noescape
+func streamReadAheadY(p *byte, n int) uint64
+
+// streamReadAheadZ returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes. It prefetches ahead like the one-column kernels.
+//
+//go:noescape
+func streamReadAheadZ(p *byte, n int) uint64

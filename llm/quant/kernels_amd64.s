@@ -147,7 +147,7 @@ DATA nibble_mask<>+56(SB)/8, $0x0f0f0f0f0f0f0f0f
 GLOBL nibble_mask<>(SB), RODATA|NOPTR, $64
 
 // func q4kTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, F16C, FMA3
+// Requires: AVX, AVX2, F16C, FMA3, MMX+
 TEXT ·q4kTile1Y(SB), $512-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -260,6 +260,9 @@ q4kTile1Y_block:
 	VFNMADD231PS Y3, Y1, Y4
 	VBROADCASTSS (BX), Y1
 	VFMADD231PS  Y1, Y4, Y0
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4224(DX)
 	ADDQ         $0x00000090, DX
 	ADDQ         $0x00000124, BX
 	DECQ         SI
@@ -1108,7 +1111,7 @@ DATA q4k_sshuf4<>+56(SB)/8, $0x8017801780168016
 GLOBL q4k_sshuf4<>(SB), RODATA|NOPTR, $64
 
 // func q4kTile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, MMX+
 TEXT ·q4kTile1Z(SB), NOSPLIT, $0-56
 	MOVQ         dst+0(FP), AX
 	MOVQ         dstStride+8(FP), CX
@@ -1307,6 +1310,15 @@ q4kTile1Z_block4:
 	VCVTDQ2PS        Y15, Y15
 	VFNMADD231PS     Z16, Z15, Z14
 	VFMADD231PS.BCST 876(BX), Z14, Z3
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4288(DX)
+	PREFETCHT0       4352(DX)
+	PREFETCHT0       4416(DX)
+	PREFETCHT0       4480(DX)
+	PREFETCHT0       4544(DX)
+	PREFETCHT0       4608(DX)
 	ADDQ             $0x00000240, DX
 	ADDQ             $0x00000490, BX
 	SUBQ             $0x04, SI
@@ -1360,6 +1372,9 @@ q4kTile1Z_block:
 	VCVTDQ2PS        Y15, Y15
 	VFNMADD231PS     Z23, Z15, Z13
 	VFMADD231PS.BCST (BX), Z13, Z3
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4224(DX)
 	ADDQ             $0x00000090, DX
 	ADDQ             $0x00000124, BX
 	DECQ             SI
@@ -2623,7 +2638,7 @@ DATA q6k_mask30<>+56(SB)/8, $0x3030303030303030
 GLOBL q6k_mask30<>(SB), RODATA|NOPTR, $64
 
 // func q6kTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, F16C, FMA3
+// Requires: AVX, AVX2, F16C, FMA3, MMX+
 TEXT ·q6kTile1Y(SB), $512-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -2769,6 +2784,10 @@ q6kTile1Y_block:
 	VMULPS       Y1, Y2, Y2
 	VBROADCASTSS (BX), Y1
 	VFMADD231PS  Y1, Y2, Y0
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4224(DX)
+	PREFETCHT0   4288(DX)
 	ADDQ         $0x000000d2, DX
 	ADDQ         $0x00000124, BX
 	DECQ         SI
@@ -3437,7 +3456,7 @@ DATA q6k_sidx3<>+56(SB)/8, $0x000f000f000f000f
 GLOBL q6k_sidx3<>(SB), RODATA|NOPTR, $64
 
 // func q6kTile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, MMX+
 TEXT ·q6kTile1Z(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -3503,6 +3522,10 @@ q6kTile1Z_block:
 	VCVTDQ2PS        Z10, Z11
 	VMULPS           Z18, Z11, Z11
 	VFMADD231PS.BCST (BX), Z11, Z8
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4288(DX)
 	ADDQ             $0x000000d2, DX
 	ADDQ             $0x00000124, BX
 	DECQ             SI
@@ -4155,7 +4178,7 @@ q6kDotV_block:
 	RET
 
 // func q6kpTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·q6kpTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -4282,6 +4305,14 @@ q6kpTile1V_block:
 	VCVTDQ2PS        Z11, Z11
 	VMULPS           Z16, Z11, Z11
 	VFMADD231PS.BCST (R8), Z11, Z10
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
+	PREFETCHT0       4288(DX)
+	PREFETCHT0       4288(SI)
 	ADDQ             $0x000000d2, DX
 	ADDQ             $0x000000d2, SI
 	ADDQ             $0x00000124, R8
@@ -5306,7 +5337,7 @@ q6kpTile8V_done:
 	RET
 
 // func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5410,6 +5441,12 @@ q4kxTile1V_block:
 	VMULPS           Z7, Z8, Z8
 	VFMADD231PS.BCST 320(R8), Z8, Z5
 	VFNMADD231PS     256(R8), Z9, Z6
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
 	ADDQ             $0x00000090, DX
 	ADDQ             $0x00000090, SI
 	ADDQ             $0x00000180, R8
@@ -5491,7 +5528,7 @@ DATA q4kx_mshuf<>+8(SB)/8, $0x0f0e07060d0c0504
 GLOBL q4kx_mshuf<>(SB), RODATA|NOPTR, $16
 
 // func q4krTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·q4krTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -5586,6 +5623,12 @@ q4krTile1V_block:
 	VMULPS           Z9, Z7, Z7
 	VFMADD231PS.BCST 320(R8), Z7, Z5
 	VFNMADD231PS     256(R8), Z8, Z6
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
 	ADDQ             $0x00000094, DX
 	ADDQ             $0x00000094, SI
 	ADDQ             $0x00000180, R8
@@ -7345,7 +7388,7 @@ q80DotY_block:
 	RET
 
 // func q80Tile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, F16C, FMA3
+// Requires: AVX, AVX2, F16C, FMA3, MMX+
 TEXT ·q80Tile1Y(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -7375,6 +7418,7 @@ q80Tile1Y_block:
 	VPBROADCASTW (BX), X2
 	VCVTPH2PS    X2, Y2
 	VFMADD231PS  Y2, Y1, Y0
+	PREFETCHT0   4096(DX)
 	ADDQ         $0x00000022, DX
 	ADDQ         $0x00000022, BX
 	DECQ         SI
@@ -7637,7 +7681,7 @@ DATA q50_f0<>+24(SB)/8, $0xf0f0f0f0f0f0f0f0
 GLOBL q50_f0<>(SB), RODATA|NOPTR, $32
 
 // func q50Tile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, F16C, FMA3
+// Requires: AVX, AVX2, F16C, FMA3, MMX+
 TEXT ·q50Tile1Y(SB), NOSPLIT, $0-56
 	MOVQ    dst+0(FP), AX
 	MOVQ    dstStride+8(FP), CX
@@ -7681,6 +7725,7 @@ q50Tile1Y_block:
 	VPBROADCASTW (BX), X4
 	VCVTPH2PS    X4, Y6
 	VFMADD231PS  Y6, Y5, Y3
+	PREFETCHT0   4096(DX)
 	ADDQ         $0x00000016, DX
 	ADDQ         $0x00000022, BX
 	DECQ         SI
@@ -7960,7 +8005,7 @@ DATA bytes80<>+56(SB)/8, $0x8080808080808080
 GLOBL bytes80<>(SB), RODATA|NOPTR, $64
 
 // func q80pTile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, MMX+
 TEXT ·q80pTile1Z(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -7999,6 +8044,8 @@ q80pTile1Z_block:
 	VPBROADCASTW  34(BX), K1, Y2
 	VCVTPH2PS     Y2, Z3
 	VFMADD231PS   Z3, Z0, Z1
+	PREFETCHT0    4096(DX)
+	PREFETCHT0    4160(DX)
 	ADDQ          $0x00000044, DX
 	ADDQ          $0x00000044, BX
 	DECQ          SI
@@ -8574,7 +8621,7 @@ DATA ones16<>+56(SB)/8, $0x0001000100010001
 GLOBL ones16<>(SB), RODATA|NOPTR, $64
 
 // func q50pTile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, MMX+
 TEXT ·q50pTile1Z(SB), NOSPLIT, $0-56
 	MOVQ         dst+0(FP), AX
 	MOVQ         dstStride+8(FP), CX
@@ -8621,6 +8668,7 @@ q50pTile1Z_block:
 	VPBROADCASTW  34(BX), K1, Y7
 	VCVTPH2PS     Y7, Z7
 	VFMADD231PS   Z7, Z6, Z4
+	PREFETCHT0    4096(DX)
 	ADDQ          $0x0000002c, DX
 	ADDQ          $0x00000044, BX
 	DECQ          SI
@@ -9149,7 +9197,7 @@ q80pDotV_block:
 	RET
 
 // func q80pTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
 TEXT ·q80pTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -9188,6 +9236,8 @@ q80pTile1V_block:
 	VPBROADCASTW  34(BX), K1, Y3
 	VCVTPH2PS     Y3, Z4
 	VFMADD231PS   Z4, Z6, Z2
+	PREFETCHT0    4096(DX)
+	PREFETCHT0    4160(DX)
 	ADDQ          $0x00000044, DX
 	ADDQ          $0x00000044, BX
 	DECQ          SI
@@ -9711,7 +9761,7 @@ q50pDotV_block:
 	RET
 
 // func q50pTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
 TEXT ·q50pTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -9758,6 +9808,7 @@ q50pTile1V_block:
 	VPBROADCASTW  34(BX), K1, Y7
 	VCVTPH2PS     Y7, Z7
 	VFMADD231PS   Z7, Z6, Z4
+	PREFETCHT0    4096(DX)
 	ADDQ          $0x0000002c, DX
 	ADDQ          $0x00000044, BX
 	DECQ          SI
@@ -10249,7 +10300,7 @@ q50pTile8V_block:
 	RET
 
 // func q50xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
 TEXT ·q50xTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -10337,6 +10388,9 @@ q50xTile1V_block4:
 	VMULPS          Z6, Z5, Z5
 	VCVTPH2PS       480(BX), Z6
 	VFMADD231PS     Z6, Z5, Z4
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4160(DX)
+	PREFETCHT0      4224(DX)
 	ADDQ            $0x000000b0, DX
 	ADDQ            $0x00000200, BX
 	SUBQ            $0x04, SI
@@ -10360,6 +10414,7 @@ q50xTile1V_block:
 	VMULPS          Z6, Z5, Z5
 	VCVTPH2PS       96(BX), Z6
 	VFMADD231PS     Z6, Z5, Z4
+	PREFETCHT0      4096(DX)
 	ADDQ            $0x0000002c, DX
 	ADDQ            $0x00000080, BX
 	DECQ            SI
@@ -10858,7 +10913,7 @@ q50xTile8V_block:
 	RET
 
 // func q80xTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
 TEXT ·q80xTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -10926,6 +10981,11 @@ q80xTile1V_block4:
 	VMULPS       Z4, Z9, Z9
 	VCVTPH2PS    480(BX), Z4
 	VFMADD231PS  Z4, Z9, Z2
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4224(DX)
+	PREFETCHT0   4288(DX)
+	PREFETCHT0   4352(DX)
 	ADDQ         $0x00000110, DX
 	ADDQ         $0x00000200, BX
 	SUBQ         $0x04, SI
@@ -10945,6 +11005,8 @@ q80xTile1V_block:
 	VMULPS       Z4, Z9, Z9
 	VCVTPH2PS    96(BX), Z4
 	VFMADD231PS  Z4, Z9, Z2
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4160(DX)
 	ADDQ         $0x00000044, DX
 	ADDQ         $0x00000080, BX
 	DECQ         SI
@@ -11418,7 +11480,7 @@ q80xTile8V_block:
 	RET
 
 // func q50xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q50xPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -11517,6 +11579,10 @@ q50xPairTile1V_block2:
 	VCVTDQ2PS       Z11, Z11
 	VMULPS          Z9, Z11, Z11
 	VFMADD231PS     Z6, Z11, Z5
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4160(DX)
+	PREFETCHT0      4160(SI)
 	ADDQ            $0x00000058, DX
 	ADDQ            $0x00000058, SI
 	ADDQ            $0x00000100, R8
@@ -11557,6 +11623,8 @@ q50xPairTile1V_block:
 	VCVTDQ2PS       Z11, Z11
 	VMULPS          Z9, Z11, Z11
 	VFMADD231PS     Z6, Z11, Z5
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
 	ADDQ            $0x0000002c, DX
 	ADDQ            $0x0000002c, SI
 
@@ -12726,7 +12794,7 @@ q50xPairTile8V_done:
 	RET
 
 // func q80xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q80xPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -12803,6 +12871,12 @@ q80xPairTile1V_block2:
 	VCVTDQ2PS    Z13, Z13
 	VMULPS       Z11, Z13, Z13
 	VFMADD231PS  Z14, Z13, Z3
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4160(SI)
+	PREFETCHT0   4224(DX)
+	PREFETCHT0   4224(SI)
 	ADDQ         $0x00000088, DX
 	ADDQ         $0x00000088, SI
 	ADDQ         $0x00000100, R8
@@ -12834,6 +12908,10 @@ q80xPairTile1V_block:
 	VCVTDQ2PS    Z13, Z13
 	VMULPS       Z11, Z13, Z13
 	VFMADD231PS  Z14, Z13, Z3
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4160(SI)
 	ADDQ         $0x00000044, DX
 	ADDQ         $0x00000044, SI
 
@@ -13943,7 +14021,7 @@ q80xPairTile8V_done:
 	RET
 
 // func q50rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q50rPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -14028,6 +14106,10 @@ q50rPairTile1V_block2:
 	VCVTDQ2PS       Z11, Z11
 	VMULPS          Z9, Z11, Z11
 	VFMADD231PS     Z6, Z11, Z5
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4160(DX)
+	PREFETCHT0      4160(SI)
 	ADDQ            $0x00000058, DX
 	ADDQ            $0x00000058, SI
 	ADDQ            $0x00000100, R8
@@ -14062,6 +14144,8 @@ q50rPairTile1V_block:
 	VCVTDQ2PS       Z11, Z11
 	VMULPS          Z9, Z11, Z11
 	VFMADD231PS     Z6, Z11, Z5
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
 	ADDQ            $0x0000002c, DX
 	ADDQ            $0x0000002c, SI
 
@@ -15191,7 +15275,7 @@ q50rPairTile8V_done:
 	RET
 
 // func q80rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q80rPairTile1V(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -15259,6 +15343,12 @@ q80rPairTile1V_block2:
 	VCVTDQ2PS   Z8, Z8
 	VMULPS      Z6, Z8, Z8
 	VFMADD231PS Z3, Z8, Z2
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4096(SI)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4160(SI)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4224(SI)
 	ADDQ        $0x00000088, DX
 	ADDQ        $0x00000088, SI
 	ADDQ        $0x00000100, R8
@@ -15286,6 +15376,10 @@ q80rPairTile1V_block:
 	VCVTDQ2PS   Z8, Z8
 	VMULPS      Z6, Z8, Z8
 	VFMADD231PS Z3, Z8, Z2
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4096(SI)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4160(SI)
 	ADDQ        $0x00000044, DX
 	ADDQ        $0x00000044, SI
 
@@ -16450,7 +16544,7 @@ f16DotY_done:
 	RET
 
 // func f16Tile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, F16C, FMA3
+// Requires: AVX, F16C, FMA3, MMX+
 TEXT ·f16Tile1Y(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -16516,6 +16610,10 @@ f16Tile1Y_block4:
 	VFMADD231PS Y6, Y2, Y0
 	VFMADD231PS Y7, Y3, Y0
 	VFMADD231PS Y8, Y4, Y0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4288(DX)
 	ADDQ        $0x00000100, DX
 	ADDQ        $0x00000100, BX
 	SUBQ        $0x04, SI
@@ -16535,6 +16633,7 @@ f16Tile1Y_block:
 	VFMADD231PS Y6, Y2, Y0
 	VFMADD231PS Y7, Y3, Y0
 	VFMADD231PS Y8, Y4, Y0
+	PREFETCHT0  4096(DX)
 	ADDQ        $0x00000040, DX
 	ADDQ        $0x00000040, BX
 	DECQ        SI
@@ -16883,7 +16982,7 @@ f32DotY_done:
 	RET
 
 // func f32Tile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, FMA3
+// Requires: AVX, FMA3, MMX+
 TEXT ·f32Tile1Y(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -16933,6 +17032,14 @@ f32Tile1Y_block4:
 	VFMADD231PS 416(BX), Y2, Y0
 	VFMADD231PS 448(BX), Y3, Y0
 	VFMADD231PS 480(BX), Y4, Y0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4288(DX)
+	PREFETCHT0  4352(DX)
+	PREFETCHT0  4416(DX)
+	PREFETCHT0  4480(DX)
+	PREFETCHT0  4544(DX)
 	ADDQ        $0x00000200, DX
 	ADDQ        $0x00000200, BX
 	SUBQ        $0x04, SI
@@ -16948,6 +17055,8 @@ f32Tile1Y_block:
 	VFMADD231PS 32(BX), Y2, Y0
 	VFMADD231PS 64(BX), Y3, Y0
 	VFMADD231PS 96(BX), Y4, Y0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
 	ADDQ        $0x00000080, DX
 	ADDQ        $0x00000080, BX
 	DECQ        SI
@@ -17232,7 +17341,7 @@ f16DotZ_done:
 	RET
 
 // func f16Tile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F, AVX512VL, MMX+
 TEXT ·f16Tile1Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -17274,6 +17383,10 @@ f16Tile1Z_block4:
 	VCVTPH2PS   224(BX), Z4
 	VFMADD231PS Z3, Z1, Z0
 	VFMADD231PS Z4, Z2, Z0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4288(DX)
 	ADDQ        $0x00000100, DX
 	ADDQ        $0x00000100, BX
 	SUBQ        $0x04, SI
@@ -17287,6 +17400,7 @@ f16Tile1Z_block:
 	VCVTPH2PS   32(BX), Z4
 	VFMADD231PS Z3, Z1, Z0
 	VFMADD231PS Z4, Z2, Z0
+	PREFETCHT0  4096(DX)
 	ADDQ        $0x00000040, DX
 	ADDQ        $0x00000040, BX
 	DECQ        SI
@@ -17713,7 +17827,7 @@ f32DotZ_done:
 	RET
 
 // func f32Tile1Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F, AVX512VL, MMX+
 TEXT ·f32Tile1Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -17747,6 +17861,14 @@ f32Tile1Z_block4:
 	VMOVUPS     448(DX), Z2
 	VFMADD231PS 384(BX), Z1, Z0
 	VFMADD231PS 448(BX), Z2, Z0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4288(DX)
+	PREFETCHT0  4352(DX)
+	PREFETCHT0  4416(DX)
+	PREFETCHT0  4480(DX)
+	PREFETCHT0  4544(DX)
 	ADDQ        $0x00000200, DX
 	ADDQ        $0x00000200, BX
 	SUBQ        $0x04, SI
@@ -17758,6 +17880,8 @@ f32Tile1Z_block:
 	VMOVUPS     64(DX), Z2
 	VFMADD231PS (BX), Z1, Z0
 	VFMADD231PS 64(BX), Z2, Z0
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4160(DX)
 	ADDQ        $0x00000080, DX
 	ADDQ        $0x00000080, BX
 	DECQ        SI
@@ -19723,6 +19847,80 @@ streamReadZ_loop:
 	ADDQ          $0x00000100, AX
 	SUBQ          $0x00000100, CX
 	JNZ           streamReadZ_loop
+	VPADDQ        Z1, Z0, Z0
+	VPADDQ        Z2, Z0, Z0
+	VPADDQ        Z3, Z0, Z0
+	VEXTRACTI64X4 $0x01, Z0, Y1
+	VPADDQ        Y1, Y0, Y1
+	VEXTRACTI32X4 $0x01, Y1, X0
+	VPADDQ        X1, X0, X0
+	VMOVQ         X0, AX
+	VPEXTRQ       $0x01, X0, CX
+	ADDQ          CX, AX
+	VZEROUPPER
+	MOVQ          AX, ret+16(FP)
+	RET
+
+// func streamReadAheadY(p *byte, n int) uint64
+// Requires: AVX, AVX2, MMX+
+TEXT ·streamReadAheadY(SB), NOSPLIT, $0-24
+	MOVQ  p+0(FP), AX
+	MOVQ  n+8(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+
+streamReadAheadY_loop:
+	PREFETCHT0   4096(AX)
+	PREFETCHT0   4160(AX)
+	PREFETCHT0   4224(AX)
+	PREFETCHT0   4288(AX)
+	VPADDQ       (AX), Y0, Y0
+	VPADDQ       32(AX), Y1, Y1
+	VPADDQ       64(AX), Y2, Y2
+	VPADDQ       96(AX), Y3, Y3
+	VPADDQ       128(AX), Y0, Y0
+	VPADDQ       160(AX), Y1, Y1
+	VPADDQ       192(AX), Y2, Y2
+	VPADDQ       224(AX), Y3, Y3
+	ADDQ         $0x00000100, AX
+	SUBQ         $0x00000100, CX
+	JNZ          streamReadAheadY_loop
+	VPADDQ       Y1, Y0, Y0
+	VPADDQ       Y2, Y0, Y0
+	VPADDQ       Y3, Y0, Y0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPADDQ       X0, X1, X1
+	VMOVQ        X1, AX
+	VPEXTRQ      $0x01, X1, CX
+	ADDQ         CX, AX
+	VZEROUPPER
+	MOVQ         AX, ret+16(FP)
+	RET
+
+// func streamReadAheadZ(p *byte, n int) uint64
+// Requires: AVX, AVX2, AVX512F, AVX512VL, MMX+
+TEXT ·streamReadAheadZ(SB), NOSPLIT, $0-24
+	MOVQ   p+0(FP), AX
+	MOVQ   n+8(FP), CX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+
+streamReadAheadZ_loop:
+	PREFETCHT0    4096(AX)
+	PREFETCHT0    4160(AX)
+	PREFETCHT0    4224(AX)
+	PREFETCHT0    4288(AX)
+	VPADDQ        (AX), Z0, Z0
+	VPADDQ        64(AX), Z1, Z1
+	VPADDQ        128(AX), Z2, Z2
+	VPADDQ        192(AX), Z3, Z3
+	ADDQ          $0x00000100, AX
+	SUBQ          $0x00000100, CX
+	JNZ           streamReadAheadZ_loop
 	VPADDQ        Z1, Z0, Z0
 	VPADDQ        Z2, Z0, Z0
 	VPADDQ        Z3, Z0, Z0

@@ -119,8 +119,10 @@ var (
 		sumSquares: sumSquaresZ, scaleMul: scaleMulZ}
 )
 
-// streamKernels are StreamBandwidth's reading loops per level.
-var streamKernels = [numLevels]func(p *byte, n int) uint64{nil, streamReadY, streamReadZ, streamReadZ}
+// streamKernels are StreamBandwidth's reading loops per level: plain and
+// prefetching ahead.
+var streamKernels = [numLevels][2]func(p *byte, n int) uint64{
+	{}, {streamReadY, streamReadAheadY}, {streamReadZ, streamReadAheadZ}, {streamReadZ, streamReadAheadZ}}
 
 // blockFromFloat wraps an activation quantizer kernel, which stops at the
 // first block it cannot do exactly as the portable code (non-finite

@@ -17,7 +17,7 @@ func detectLevel() cpuLevel { return levelGeneric }
 
 // streamKernels are StreamBandwidth's reading loops per level: none, the
 // portable loop reads.
-var streamKernels [numLevels]func(p *byte, n int) uint64
+var streamKernels [numLevels][2]func(p *byte, n int) uint64
 
 // vecKernels are the element-wise kernels per level: none, the portable
 // loops run.

@@ -120,6 +120,9 @@ func pairTile(pk pairKind, cols int) {
 			}
 		}
 	}
+	if cols == 1 {
+		prefetchAhead(pk.wBytes, w, wb)
+	}
 	ADDQ(U32(pk.wBytes), w) // ends at the next row of each half
 	ADDQ(U32(pk.wBytes), wb)
 	for _, r := range xb {

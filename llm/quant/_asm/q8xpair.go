@@ -82,6 +82,9 @@ func q8xPairTile(l q8xLayout, cols int) {
 	JB(LabelRef(name + "_block"))
 	body(0)
 	body(1)
+	if cols == 1 {
+		prefetchAhead(2*l.wBytes, w, wb)
+	}
 	ADDQ(U32(2*l.wBytes), w) // ends at the next row of each half
 	ADDQ(U32(2*l.wBytes), wb)
 	for _, r := range xb {
@@ -93,6 +96,9 @@ func q8xPairTile(l q8xLayout, cols int) {
 	CMPQ(nb, U8(0))
 	JE(LabelRef(name + "_rowdone"))
 	body(0)
+	if cols == 1 {
+		prefetchAhead(l.wBytes, w, wb)
+	}
 	ADDQ(U32(l.wBytes), w)
 	ADDQ(U32(l.wBytes), wb)
 	Label(name + "_rowdone")
