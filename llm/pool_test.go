@@ -31,7 +31,7 @@ func (j *countJob) run(w, lo, hi int) {
 
 // Every chunk of every job runs exactly once, on a valid worker index, for
 // any number of threads and chunks, job after job, whether chunks are
-// claimed one at a time (run) or in halves (stream), the two mixed.
+// claimed one at a time (run) or in runs (stream), the two mixed.
 func TestPoolRunsEveryChunkOnce(t *testing.T) {
 	for _, threads := range []int{1, 2, 3, 5} {
 		p := newPool(threads)
