@@ -34,9 +34,10 @@ import (
 // the time to load the model and evaluate a 32-token prompt (the first
 // answer's latency). The bandwidth available on a shared machine moves by
 // 2–3× within minutes, so each repetition is compared with a ceiling of
-// the same moment: the fastest of quant.StreamPasses streaming reads of a
-// 256 MiB buffer right before it and as many right after it (the reads
-// between two repetitions serve both). A repetition's share is its tokens
+// the same moment: the fastest of the quant.StreamPasses ×
+// quant.StreamLoops streaming reads of a 256 MiB buffer right before it
+// and as many right after it (the reads between two repetitions serve
+// both). A repetition's share is its tokens
 // per second × the weight bytes a token reads ÷ its ceiling; the test's
 // share is the mean of its repetitions' (the median is printed too).
 func modelBench(ctx context.Context, env *Env, args []string) int {
@@ -329,7 +330,7 @@ func (b *bench) measure(ctx context.Context, r *benchResult, reset func(), work 
 	r.AvgTs, r.StddevTs = meanSD(r.SamplesTs)
 	if len(r.SamplesBandwidth) > 0 {
 		r.Bandwidth, _ = meanSD(r.SamplesBandwidth)
-		r.BandwidthPasses = 2 * quant.StreamPasses
+		r.BandwidthPasses = 2 * quant.StreamLoops * quant.StreamPasses
 	}
 	return nil
 }

@@ -123,8 +123,8 @@ func TestModelBenchJSON(t *testing.T) {
 		if hb, ok := o["lsh_file_huge_mapped_bytes"].(float64); !ok || hb < 0 {
 			t.Errorf("test %d: lsh_file_huge_mapped_bytes = %v", i, o["lsh_file_huge_mapped_bytes"])
 		}
-		if o["lsh_bandwidth_passes"] != 10.0 {
-			t.Errorf("test %d: %v passes per ceiling, want 10 (5 before and 5 after)", i, o["lsh_bandwidth_passes"])
+		if o["lsh_bandwidth_passes"] != 20.0 {
+			t.Errorf("test %d: %v passes per ceiling, want 20 (5 of each of 2 reading loops, before and after)", i, o["lsh_bandwidth_passes"])
 		}
 		pcts := floats(t, o["lsh_samples_bandwidth_pct"])
 		if want.gen == 0 {
@@ -198,7 +198,7 @@ func TestModelBenchBandwidthFooter(t *testing.T) {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
 	re := regexp.MustCompile(`(?m)^tg4 at 1 threads: (\d+)% of the bandwidth ceiling \(mean of 3 repetitions: (\d+), (\d+), (\d+)%; median (\d+)%\)\n` +
-		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 10 streaming reads of 256 MiB\n` +
+		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 20 streaming reads of 256 MiB\n` +
 		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
@@ -236,8 +236,8 @@ func TestBenchCeilingAndShare(t *testing.T) {
 	if want := []float64{30e9, 30e9, 40e9}; !slices.Equal(r.SamplesBandwidth, want) {
 		t.Errorf("ceilings %v, want %v", r.SamplesBandwidth, want)
 	}
-	if !near(r.Bandwidth, 100e9/3) || r.BandwidthPasses != 10 {
-		t.Errorf("bandwidth %v over %d passes, want %v over 10", r.Bandwidth, r.BandwidthPasses, 100e9/3)
+	if !near(r.Bandwidth, 100e9/3) || r.BandwidthPasses != 20 {
+		t.Errorf("bandwidth %v over %d passes, want %v over 20 (5 of each of 2 loops, before and after)", r.Bandwidth, r.BandwidthPasses, 100e9/3)
 	}
 
 	tests := []struct {
