@@ -46,10 +46,11 @@ import (
 // claimed one at a time the faster worker then waited 40–50 µs at the end
 // of each 300 µs gate/up job. Halves of the own region made TinyLlama tg
 // ~3% faster than that; three quarters another 1–2% (in-process,
-// alternating blocks of 4 tokens, five rounds: 69.3–71.3 against
-// 70.9–72.2 t/s; seven eighths the same as three quarters), as every call
-// starts its streams anew (quant's one-column kernels stream 60% as fast
-// in calls of 64 KiB as in calls of 1 MiB without prefetching, 80% with).
+// alternating blocks of 4 tokens, two runs of five rounds: 69.9–72.9
+// against 70.5–74.6 t/s, 65.4–71.3 against 66.7–72.2; seven eighths the
+// same as three quarters), as every call starts its streams anew (quant's
+// one-column kernels stream 60% as fast in calls of 64 rows, 76 KiB, as
+// in calls of 1024, ~75% with their prefetching).
 type pool struct {
 	mu      sync.Mutex // one job at a time: sessions of a model share its workers
 	threads int        // workers + the caller
@@ -57,10 +58,10 @@ type pool struct {
 
 	// regions[r] is worker r's job word: job number (24 bits) | end
 	// (20 bits) | next (20 bits), the chunks [next, end) of its region
-	// not yet claimed. Its owner claims next by swapping g|end|next for
-	// g|end|next+1, a thief end-1 by swapping for g|end-1|next; the job
-	// number g makes sure that a worker that slept through a job never
-	// claims a chunk of another.
+	// not yet claimed. Its owner claims k chunks from next by swapping
+	// g|end|next for g|end|next+k, a thief k from the end by swapping for
+	// g|end-k|next; the job number g makes sure that a worker that slept
+	// through a job never claims a chunk of another.
 	regions []region
 	gen     atomic.Uint64 // the job number
 	job     job           // the current job: written before the regions, read after a claim
