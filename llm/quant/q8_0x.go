@@ -36,38 +36,45 @@ const (
 )
 
 // q80ToQ8_0X rearranges two Q8_0 blocks (68 bytes) into a Q8_0X pair.
+// It runs once per pair of every activation row a Q5_0 or Q8_0 matrix
+// meets, on one thread between two jobs of a token, so it works in words
+// rather than byte by byte.
 func q80ToQ8_0X(dst, src []byte) {
 	dst, src = dst[:q8_0XPair], src[:2*q8_0Bytes]
 	for b := range 2 {
 		blk := src[b*q8_0Bytes : (b+1)*q8_0Bytes]
 		copy(dst[32*b:32*b+32], blk[2:])
-		for l := 8 * b; l < 8*b+8; l++ {
-			copy(dst[q80xD+2*l:q80xD+2*l+2], blk[0:2])
-		}
+		d4 := uint64(binary.LittleEndian.Uint16(blk)) * 0x0001_0001_0001_0001
+		binary.LittleEndian.PutUint64(dst[q80xD+16*b:], d4)
+		binary.LittleEndian.PutUint64(dst[q80xD+16*b+8:], d4)
 	}
 	for l := range 16 {
-		var s int32
-		for _, q := range dst[4*l : 4*l+4] {
-			s += int32(int8(q))
-		}
+		q := dst[4*l : 4*l+4]
+		s := int32(int8(q[0])) + int32(int8(q[1])) + int32(int8(q[2])) + int32(int8(q[3]))
 		binary.LittleEndian.PutUint16(dst[q80xNs+2*l:], uint16(-16*s))
 	}
 }
 
-// encodeQ8_0X is Q8_0X's Encode at level l: level l's Q8_0 quantizer
-// writes a pair's two blocks at the start of its Q8_0X pair, which is
-// then rearranged from a copy on the stack.
+// encodeQ8_0X is Q8_0X's Encode at level l. Level l's Q8_0 quantizer
+// writes every pair's two blocks in one call (per pair, the call cost as
+// much as the quantizing) to the end of the pairs' space in dst: 68 bytes
+// a pair at offset 60·pairs, so that rearranging the pairs in order into
+// their 128 bytes, each from a copy on the stack, never overwrites a
+// pair not yet read (pair p's Q8_0X ends at 128(p+1) ≤ 60·pairs +
+// 68(p+1), where pair p+1's blocks start).
 func encodeQ8_0X(l cpuLevel, dst []byte, src []float32) {
 	q80 := &encodings[l][encQ8_0]
-	var b [2 * q8_0Bytes]byte
-	i := 0
-	for ; i+2*q8_0Block <= len(src); i += 2 * q8_0Block {
-		blk := dst[i/q8_0Block*q8_0XBytes:][:q8_0XPair]
-		q80.encode(blk, src[i:i+2*q8_0Block])
-		copy(b[:], blk)
-		q80ToQ8_0X(blk, b[:])
+	pairs := len(src) / (2 * q8_0Block)
+	if pairs > 0 {
+		at := pairs * (q8_0XPair - 2*q8_0Bytes)
+		q80.encode(dst[at:pairs*q8_0XPair], src[:pairs*2*q8_0Block])
+		var b [2 * q8_0Bytes]byte
+		for p := range pairs {
+			copy(b[:], dst[at+p*2*q8_0Bytes:])
+			q80ToQ8_0X(dst[p*q8_0XPair:], b[:])
+		}
 	}
-	if i+q8_0Block <= len(src) { // an odd last block: plain Q8_0
+	if i := pairs * 2 * q8_0Block; i+q8_0Block <= len(src) { // an odd last block: plain Q8_0
 		blk := dst[i/q8_0Block*q8_0XBytes:][:q8_0XBytes]
 		q80.encode(blk, src[i:i+q8_0Block])
 		clear(blk[q8_0Bytes:])

@@ -48,7 +48,7 @@ func TestQ8_0XEncode(t *testing.T) {
 	for _, level := range testLevels() {
 		e := af.atLevel(level).impls[level]
 		enc := &encodings[level][encQ8_0X]
-		for _, nb := range []int{1, 2, 3, 8, 9} {
+		for _, nb := range []int{1, 2, 3, 8, 9, 28, 153} { // 28: Qwen2.5-0.5B's 896
 			n := nb * q8_0Block
 			for _, mode := range []string{"normal", "-128", "zeros", "mixed"} {
 				src := normalRow(rng, n, 1)
