@@ -31,36 +31,51 @@ const (
 	q8kxD      = 320
 )
 
-// q8kToQ8KX rearranges one Q8_K block (292 bytes) into a Q8_KX block.
+// q8kToQ8KX rearranges one Q8_K block (292 bytes) into a Q8_KX block, in
+// words: it runs for every block of every activation row a Q4_K matrix
+// meets, on one thread between two jobs of a token.
 func q8kToQ8KX(dst, src []byte) {
 	dst, src = dst[:q8_KXBytes], src[:q8_KBytes]
+	le := binary.LittleEndian
 	qs := src[4 : 4+qkK]
 	for k := range 4 {
 		for q := range 4 {
-			copy(dst[64*k+16*q:64*k+16*q+16], qs[64*q+16*k:64*q+16*k+16])
+			from, to := qs[64*q+16*k:][:16], dst[64*k+16*q:][:16]
+			le.PutUint64(to, le.Uint64(from))
+			le.PutUint64(to[8:], le.Uint64(from[8:]))
 		}
 	}
 	d := f32le(src[0:])
-	bsum := func(l int) int32 { return int32(int16(binary.LittleEndian.Uint16(src[260+2*l:]))) }
+	var gs [8]uint32 // d times the sum of group g's 32 quants, as float32 bits
+	for g := range gs {
+		sums := src[260+4*g:][:4] // the bsums of its two halves of 16
+		s := int32(int16(le.Uint16(sums))) + int32(int16(le.Uint16(sums[2:])))
+		gs[g] = math.Float32bits(d * float32(s))
+	}
 	for lane := range 16 {
-		g := 2*(lane/4) + lane%2
-		gs := float32(bsum(2*g) + bsum(2*g+1))
-		binary.LittleEndian.PutUint32(dst[q8kxGsf2+4*lane:], math.Float32bits(d*gs))
+		le.PutUint32(dst[q8kxGsf2+4*lane:], gs[2*(lane/4)+lane%2])
 	}
 	copy(dst[q8kxD:q8kxD+4], src[0:4])
 	clear(dst[q8kxD+4:])
 }
 
-// encodeQ8KX is Q8_KX's Encode at level l: level l's Q8_K quantizer
-// writes each block at the start of its Q8_KX block, which is then
-// rearranged from a copy on the stack.
+// encodeQ8KX is Q8_KX's Encode at level l. Level l's Q8_K quantizer
+// writes every block in one call to the end of the blocks' space in dst,
+// 292 bytes a block at offset 92·blocks, and each is then rearranged in
+// order into its 384 bytes from a copy on the stack: block b's Q8_KX ends
+// at 384(b+1) ≤ 92·blocks + 292(b+1), where block b+1's Q8_K starts, so
+// no block is overwritten before it is read (as encodeQ8_0X does).
 func encodeQ8KX(l cpuLevel, dst []byte, src []float32) {
 	q8k := &encodings[l][encQ8_K]
+	blocks := len(src) / qkK
+	if blocks == 0 {
+		return
+	}
+	at := blocks * (q8_KXBytes - q8_KBytes)
+	q8k.encode(dst[at:blocks*q8_KXBytes], src[:blocks*qkK])
 	var b [q8_KBytes]byte
-	for i := 0; i+qkK <= len(src); i += qkK {
-		blk := dst[i/qkK*q8_KXBytes:][:q8_KXBytes]
-		q8k.encode(blk, src[i:i+qkK])
-		copy(b[:], blk)
-		q8kToQ8KX(blk, b[:])
+	for i := range blocks {
+		copy(b[:], dst[at+i*q8_KBytes:])
+		q8kToQ8KX(dst[i*q8_KXBytes:], b[:])
 	}
 }
