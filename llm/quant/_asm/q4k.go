@@ -184,13 +184,7 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 			b.w[c] = ZMM()
 			nibbles(a, k, w.Offset(16+32*c), b.w[c])
 		}
-		b.d, b.dm = ZMM(), ZMM()
-		h := YMM()
-		VPBROADCASTW(w, h)
-		VCVTPH2PS(h, b.d)
-		h2 := YMM()
-		VPBROADCASTW(w.Offset(2), h2)
-		VCVTPH2PS(h2, b.dm)
+		b.d, b.dm = q4kDmin(a, w)
 		return b
 	}
 	// AVX2: nibbles and scale vectors go to the scratch space.
@@ -201,13 +195,7 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 	b.m = q4kMins(u)
 	if k.regs {
 		b.wm, b.scales = w, words
-		b.d, b.dm = YMM(), YMM()
-		h := XMM()
-		VPBROADCASTW(w, h)
-		VCVTPH2PS(h, b.d)
-		h2 := XMM()
-		VPBROADCASTW(w.Offset(2), h2)
-		VCVTPH2PS(h2, b.dm)
+		b.d, b.dm = q4kDmin(a, w)
 		return b
 	}
 	var sv [8]VecVirtual
@@ -229,15 +217,24 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 		VMOVDQU(l, k.scratch.Offset(64*c))
 		VMOVDQU(h, k.scratch.Offset(64*c+32))
 	}
-	b.d, b.dm = YMM(), YMM()
-	h := XMM()
-	VPBROADCASTW(w, h)
-	VCVTPH2PS(h, b.d)
-	h2 := XMM()
-	VPBROADCASTW(w.Offset(2), h2)
-	VCVTPH2PS(h2, b.dm)
+	b.d, b.dm = q4kDmin(a, w)
 	b.scales = k.scratch.Offset(256)
 	return b
+}
+
+// q4kDmin returns the block's d and dmin (float16 at w, w+2) broadcast
+// as floats.
+func q4kDmin(a isa, w Mem) (d, dm VecVirtual) {
+	d, dm = a.vec(), a.vec()
+	for i, r := range []VecVirtual{d, dm} {
+		h := XMM()
+		if a.zmm {
+			h = YMM()
+		}
+		VPBROADCASTW(w.Offset(2*i), h)
+		VCVTPH2PS(h, r)
+	}
+	return d, dm
 }
 
 // nibbles loads 32 bytes of packed nibbles as [low nibbles, high

@@ -157,34 +157,14 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 	for i := range 8 {
 		VMOVDQU(sv[i], k.scratch.Offset(256+32*i))
 	}
-	mask, mask30 := YMM(), YMM()
-	VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), mask)
-	VMOVDQU(constBytes("q6k_mask30", splat(64, 0x30)), mask30)
+	k.mask, k.mask30 = YMM(), YMM()
+	VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
+	VMOVDQU(constBytes("q6k_mask30", splat(64, 0x30)), k.mask30)
 	for h := range 2 {
 		q := YMM()
 		VMOVDQU(w.Offset(128+32*h), q)
 		for j := range 4 {
-			// element 128h + 32j + l: ql'[l + 32*(j&1)], nibble j>>1;
-			// high bits: pair j of qh'[l].
-			l, hb := YMM(), YMM()
-			VMOVDQU(w.Offset(64*h+32*(j&1)), l)
-			if j >= 2 {
-				VPSRLW(U8(4), l, l)
-			}
-			VPAND(mask, l, l)
-			switch j {
-			case 0:
-				VPSLLW(U8(4), q, hb)
-			case 1:
-				VPSLLW(U8(2), q, hb)
-			case 2:
-				VMOVDQA(q, hb)
-			case 3:
-				VPSRLW(U8(2), q, hb)
-			}
-			VPAND(mask30, hb, hb)
-			VPOR(hb, l, l)
-			VMOVDQU(l, k.scratch.Offset(128*h+32*j))
+			VMOVDQU(q6kValues32(k, w, q, h, j), k.scratch.Offset(128*h+32*j))
 		}
 	}
 	b.d = YMM()
@@ -192,6 +172,32 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 	VPBROADCASTW(w.Offset(208), h)
 	VCVTPH2PS(h, b.d)
 	return b
+}
+
+// q6kValues32 returns the 6-bit values of elements 128h+32j… of the block
+// at w in a ymm (AVX2), q holding the block's qh bytes of half h: element
+// 128h + 32j + l is ql[64h + l + 32·(j&1)], nibble j>>1, with the high
+// bits of pair j of qh[32h + l]. k.mask and k.mask30 must be loaded.
+func q6kValues32(k q6kConsts, w Mem, q VecVirtual, h, j int) VecVirtual {
+	l, hb := YMM(), YMM()
+	VMOVDQU(w.Offset(64*h+32*(j&1)), l)
+	if j >= 2 {
+		VPSRLW(U8(4), l, l)
+	}
+	VPAND(k.mask, l, l)
+	switch j {
+	case 0:
+		VPSLLW(U8(4), q, hb)
+	case 1:
+		VPSLLW(U8(2), q, hb)
+	case 2:
+		VMOVDQA(q, hb)
+	case 3:
+		VPSRLW(U8(2), q, hb)
+	}
+	VPAND(k.mask30, hb, hb)
+	VPOR(hb, l, l)
+	return l
 }
 
 func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
@@ -210,25 +216,8 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 			q := YMM()
 			VMOVDQU(b.wm.Offset(128+32*h), q)
 			for j := range 4 {
-				// q6kBlockFn's values and scale vector i, made here.
-				i6, l, hb := 4*h+j, YMM(), YMM()
-				VMOVDQU(b.wm.Offset(64*h+32*(j&1)), l)
-				if j >= 2 {
-					VPSRLW(U8(4), l, l)
-				}
-				VPAND(k.mask, l, l)
-				switch j {
-				case 0:
-					VPSLLW(U8(4), q, hb)
-				case 1:
-					VPSLLW(U8(2), q, hb)
-				case 2:
-					VMOVDQA(q, hb)
-				case 3:
-					VPSRLW(U8(2), q, hb)
-				}
-				VPAND(k.mask30, hb, hb)
-				VPOR(hb, l, l)
+				// q6kBlockFn's values and scale vector i6, made here.
+				i6, l := 4*h+j, q6kValues32(k, b.wm, q, h, j)
 				lo, hi, sv, p := XMM(), XMM(), YMM(), YMM()
 				VPBROADCASTW(words.Offset(4*i6), lo)
 				VPBROADCASTW(words.Offset(4*i6+2), hi)
