@@ -24,6 +24,11 @@ func q4kTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q4kTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q4kTile8Y multiplies rows q4k weight rows by 8 activation columns.
+//
+//go:noescape
+func q4kTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q4kDotZ returns the dot product of nb q4k blocks with nb activation blocks.
 //
 //go:noescape

@@ -32,7 +32,7 @@ var simdKernels = simdTable()
 func simdTable() map[gguf.Type][numLevels]kernelSet {
 	t := map[gguf.Type][numLevels]kernelSet{
 		gguf.Q4_K: tileLevels(qkK, q4_KBytes, q8_KBytes,
-			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kTile1Y, q4kTile2Y, q4kTile4Y}},
+			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kTile1Y, q4kTile2Y, q4kTile4Y, q4kTile8Y}},
 			&tiles{dot: q4kDotZ, k: [4]tileKernel{q4kTile1Z, q4kTile2Z, q4kTile4Z, q4kTile8Z}},
 			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,

@@ -219,7 +219,7 @@ func colMem(c int, xb []Register, xs, x3 Register) Mem {
 // zmm) of k for a.
 func tiles(k tileKind, a isa) {
 	for _, c := range []int{0, 1, 2, 4, 8} {
-		if c == 8 && !a.zmm {
+		if c == 8 && !a.zmm && k.name != "q4k" { // Q4_K's fits in 16 ymm registers (q4kBlockFn)
 			continue
 		}
 		tile(k, a, c)
