@@ -55,7 +55,7 @@ func decodeKScales(a isa, w Mem) VecVirtual {
 type q4kConsts struct {
 	mask, shift VecVirtual    // zmm: 0x0f bytes; word shifts [0×16, 4×16]; AVX2 one column: mask (ymm)
 	didx        [4]VecVirtual // zmm: VPERMPS indices broadcasting float 0, 1, 8, 9
-	scratch     Mem           // ymm: unpacked nibbles (256 bytes), then 8 scale vectors (256)
+	scratch     Mem           // ymm: unpacked nibbles (256 bytes), 8 scale vectors (256), the 16 scale words (32)
 	// zmm: the scale shuffles, kept in registers (loaded with loadZ64)
 	// rather than 64-byte memory operands that may straddle two cache
 	// lines; kernels of up to 2 columns only, wider ones have no
