@@ -118,20 +118,11 @@ func TestPairRepackedMatMul(t *testing.T) {
 						}
 						w := weightRows(rng, f, rows, n, wm)
 						x := actRows(rng, af, cols, n, xm)
-						xe := reencode(fl.Acts(), af, x, n)
-						r := make([]byte, rows*rf.RowBytes(n))
-						rf.Repack(r, w)
-						want, got := make([]float32, rows*cols), make([]float32, rows*cols+1)
-						got[rows*cols] = 42 // must survive
-						fl.MatMul(want, w, rows, xe, cols, n)
-						rf.MatMul(got, r, rows, xe, cols, n)
-						for i := range want {
-							if !sameBits(got[i], want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
-								t.Errorf("%s n=%d %d×%d %s·%s: [%d] = %g, %s %g", rf.Layout, n, rows, cols, wm, xm, i, got[i], p.typ, want[i])
-								break
-							}
+						want, got, past := matMulRepacked(fl, rf, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
+						if i := firstDiff(got, want); i >= 0 {
+							t.Errorf("%s n=%d %d×%d %s·%s: [%d] = %g, %s %g", rf.Layout, n, rows, cols, wm, xm, i, got[i], p.typ, want[i])
 						}
-						if got[rows*cols] != 42 {
+						if past {
 							t.Errorf("%s n=%d %d×%d: wrote past rows*cols", rf.Layout, n, rows, cols)
 						}
 					}

@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -69,17 +68,12 @@ func TestQ4_KRMatMul(t *testing.T) {
 					}
 					w := weightRows(rng, f, rows, n, wm)
 					x := actRows(rng, af, cols, n, xm)
-					xe := reencode(fl.Acts(), af, x, n)
-					r := make([]byte, rows*rf.RowBytes(n))
-					rf.Repack(r, w)
-					want, got := make([]float32, rows*cols), make([]float32, rows*cols)
-					fl.MatMul(want, w, rows, xe, cols, n)
-					rf.MatMul(got, r, rows, xe, cols, n)
-					for i := range want {
-						if !sameBits(got[i], want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
-							t.Errorf("%s n=%d %d×%d %s: [%d] = %g, Q4_K %g", level, n, rows, cols, wm, i, got[i], want[i])
-							break
-						}
+					want, got, past := matMulRepacked(fl, rf, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
+					if i := firstDiff(got, want); i >= 0 {
+						t.Errorf("%s n=%d %d×%d %s: [%d] = %g, Q4_K %g", level, n, rows, cols, wm, i, got[i], want[i])
+					}
+					if past {
+						t.Errorf("%s n=%d %d×%d: wrote past rows*cols", level, n, rows, cols)
 					}
 				}
 			}
@@ -91,4 +85,29 @@ func TestQ4_KRMatMul(t *testing.T) {
 	if q, _ := Lookup(gguf.Q6_K); q.Repacked() != nil {
 		t.Error("Q6_K offers a repacked layout")
 	}
+}
+
+// matMulRepacked runs MatMul over rows w (fl's layout, rows × n) and over
+// their repacking into rf, on the encoded activations xe (cols vectors),
+// and returns both results and whether the repacked MatMul wrote past
+// its rows·cols results.
+func matMulRepacked(fl, rf *Format, w []byte, rows int, xe []byte, cols, n int) (want, got []float32, past bool) {
+	r := make([]byte, rows*rf.RowBytes(n))
+	rf.Repack(r, w)
+	want, got = make([]float32, rows*cols), make([]float32, rows*cols+1)
+	got[rows*cols] = 42 // must survive
+	fl.MatMul(want, w, rows, xe, cols, n)
+	rf.MatMul(got, r, rows, xe, cols, n)
+	return want, got[:rows*cols], got[rows*cols] != 42
+}
+
+// firstDiff returns the first index at which got and want differ in their
+// bits (any NaN equals any other, as in sameBits), or -1.
+func firstDiff(got, want []float32) int {
+	for i := range want {
+		if !sameBits(got[i], want[i]) {
+			return i
+		}
+	}
+	return -1
 }

@@ -48,11 +48,8 @@ func TestQ8_0XKernelsMatchQ8_0(t *testing.T) {
 						want, got := make([]float32, rows*cols), make([]float32, rows*cols)
 						c.old.matMul(want, w, rows, x, cols, n)
 						fl.MatMul(got, w, rows, reencode(fl.Acts(), af, x, n), cols, n)
-						for i := range want {
-							if !sameBits(got[i], want[i]) && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want[i]))) {
-								t.Errorf("%s n=%d %d×%d %s·%s: [%d] = %g, Q8_0 kernels %g", c.typ, n, rows, cols, wm, xm, i, got[i], want[i])
-								break
-							}
+						if i := firstDiff(got, want); i >= 0 {
+							t.Errorf("%s n=%d %d×%d %s·%s: [%d] = %g, Q8_0 kernels %g", c.typ, n, rows, cols, wm, xm, i, got[i], want[i])
 						}
 					}
 				}
