@@ -32,23 +32,7 @@ func genSumSquaresZ() {
 	TEXT(name, NOSPLIT, "func(x *float32, n int) float64")
 	Doc(name + " returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.")
 	Pragma("noescape")
-	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-	var acc [4]VecVirtual
-	for k := range acc {
-		acc[k] = ZMM()
-		VPXORQ(acc[k], acc[k], acc[k])
-	}
-	Label(name + "_loop")
-	for k := range acc {
-		v, d := YMM(), ZMM()
-		VMOVUPS(Mem{Base: x, Disp: 32 * k}, v)
-		VMULPS(v, v, v) // the float32 square, rounded as the portable code's
-		VCVTPS2PD(v, d) // exact
-		VADDPD(d, acc[k], acc[k])
-	}
-	ADDQ(U8(128), x)
-	SUBQ(U8(32), n)
-	JNZ(LabelRef(name + "_loop"))
+	acc := sumSquaresLoop(name, avx512)
 	VADDPD(acc[1], acc[0], acc[0])
 	VADDPD(acc[3], acc[2], acc[2])
 	VADDPD(acc[2], acc[0], acc[0]) // t
@@ -65,23 +49,7 @@ func genSumSquaresY() {
 	TEXT(name, NOSPLIT, "func(x *float32, n int) float64")
 	Doc(name + " returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.")
 	Pragma("noescape")
-	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-	var acc [8]VecVirtual
-	for m := range acc {
-		acc[m] = YMM()
-		VXORPD(acc[m], acc[m], acc[m])
-	}
-	Label(name + "_loop")
-	for m := range acc {
-		v, d := XMM(), YMM()
-		VMOVUPS(Mem{Base: x, Disp: 16 * m}, v)
-		VMULPS(v, v, v)
-		VCVTPS2PD(v, d)
-		VADDPD(d, acc[m], acc[m])
-	}
-	ADDQ(U8(128), x)
-	SUBQ(U8(32), n)
-	JNZ(LabelRef(name + "_loop"))
+	acc := sumSquaresLoop(name, avx2)
 	// Lanes 0..3 of t from the even accumulators, 4..7 from the odd.
 	for _, h := range []int{0, 1} {
 		VADDPD(acc[h+2], acc[h], acc[h])
@@ -92,6 +60,40 @@ func genSumSquaresY() {
 	Store(foldY(acc[0]), ReturnIndex(0))
 	VZEROUPPER()
 	RET()
+}
+
+// sumSquaresLoop emits the loop of sumSquaresZ and sumSquaresY: 32 floats
+// an iteration, each squared in float32 (rounded as the portable code's)
+// and widened to float64 (exact) into one of 256/a.bytes() accumulators,
+// accumulator k taking floats k·w…k·w+w-1 of every 32 (w = a.bytes()/8),
+// which it returns for the kernel's own reduction.
+func sumSquaresLoop(name string, a isa) []VecVirtual {
+	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+	acc := make([]VecVirtual, 256/a.bytes())
+	for k := range acc {
+		acc[k] = a.vec()
+		if a.zmm {
+			VPXORQ(acc[k], acc[k], acc[k])
+		} else {
+			VXORPD(acc[k], acc[k], acc[k])
+		}
+	}
+	Label(name + "_loop")
+	half := a.bytes() / 2 // bytes of the floats one accumulator takes
+	for k := range acc {
+		v, d := VecVirtual(XMM()), a.vec()
+		if a.zmm {
+			v = YMM()
+		}
+		VMOVUPS(Mem{Base: x, Disp: half * k}, v)
+		VMULPS(v, v, v)
+		VCVTPS2PD(v, d)
+		VADDPD(d, acc[k], acc[k])
+	}
+	ADDQ(U8(128), x)
+	SUBQ(U8(32), n)
+	JNZ(LabelRef(name + "_loop"))
+	return acc
 }
 
 // foldY returns v[0]+v[1] with v[j] = u[j]+u[2+j] for the 4 float64 of the
