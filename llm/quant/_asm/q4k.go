@@ -98,7 +98,7 @@ var q4k = tileKind{
 func q4kSetup(a isa, cols int) any {
 	var k q4kConsts
 	if !a.zmm {
-		k.scratch = AllocLocal(544)
+		k.scratch = alignedLocal(544)
 		if k.regs = cols == 1; k.regs {
 			k.mask = YMM()
 			VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
@@ -376,3 +376,4 @@ func genK() {
 	// takes Q8_K, this one.
 	tile(q4k, avx512vnni, 0)
 }
+

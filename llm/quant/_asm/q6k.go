@@ -57,7 +57,7 @@ var q6k = tileKind{
 func q6kSetup(a isa, cols int) any {
 	var k q6kConsts
 	if !a.zmm {
-		k.scratch = AllocLocal(512)
+		k.scratch = alignedLocal(512)
 		if k.regs = cols == 1; k.regs {
 			k.mask, k.mask30 = YMM(), YMM()
 			VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
