@@ -6,7 +6,8 @@ import "github.com/llamashell/lsh/llm/gguf"
 // most weight types and CPU levels it is the VecDotType's own (Q8_K bytes
 // for the k-quants, as FromFloat makes them); the avx512vnni tile kernels
 // of Q4_K and Q6_K read Q8_KX instead (q8_kx.go), the same quants
-// rearranged so that VPDPBUSD sums whole groups, and those of Q5_0 and
+// rearranged so that VPDPBUSD sums whole groups, the AVX2 ones Q8_KA
+// (q8_ka.go), Q8_K's fields moved to keep the quants aligned, and those of Q5_0 and
 // Q8_0 read Q8_0X (q8_0x.go), Q8_0 with its corrections and scales made
 // once per input rather than once per row. A caller encodes a batch
 // once per Encoding and shares it among every matrix that asks for the
@@ -31,7 +32,7 @@ func (f *Format) Acts() *Encoding { return f.acts }
 // The encodings, one per kind and level, in a fixed table so that a
 // format can point at its VecDotType's before that type has registered
 // (init functions run in file order); register fills in encode. The
-// kinds are the VecDotTypes, Q8_KX and Q8_0X.
+// kinds are the VecDotTypes, Q8_KX, Q8_KA and Q8_0X.
 const (
 	encF32 = iota
 	encF16
@@ -40,6 +41,7 @@ const (
 	encQ8_1
 	encQ8_K
 	encQ8_KX
+	encQ8_KA
 	encQ8_0X
 	numEncodings
 )
@@ -50,6 +52,7 @@ var encodings = func() (e [numLevels][numEncodings]Encoding) {
 			e[l][encodingKind(t)] = Encoding{Name: t.String(), BlockSize: t.BlockSize(), BlockBytes: t.TypeSize()}
 		}
 		e[l][encQ8_KX] = Encoding{Name: "Q8_KX", BlockSize: qkK, BlockBytes: q8_KXBytes}
+		e[l][encQ8_KA] = Encoding{Name: "Q8_KA", BlockSize: qkK, BlockBytes: q8_KABytes}
 		e[l][encQ8_0X] = Encoding{Name: "Q8_0X", BlockSize: q8_0Block, BlockBytes: q8_0XBytes}
 	}
 	return e

@@ -9,25 +9,30 @@ package quant
 //go:noescape
 func q4kDotY(w *byte, x *byte, nb int) float32
 
-// q4kTile1Y multiplies rows q4k weight rows by 1 activation columns.
+// q4kaDotY returns the dot product of nb q4ka blocks with nb activation blocks.
 //
 //go:noescape
-func q4kTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kaDotY(w *byte, x *byte, nb int) float32
 
-// q4kTile2Y multiplies rows q4k weight rows by 2 activation columns.
+// q4kaTile1Y multiplies rows q4ka weight rows by 1 activation columns.
 //
 //go:noescape
-func q4kTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kaTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kTile4Y multiplies rows q4k weight rows by 4 activation columns.
+// q4kaTile2Y multiplies rows q4ka weight rows by 2 activation columns.
 //
 //go:noescape
-func q4kTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kTile8Y multiplies rows q4k weight rows by 8 activation columns.
+// q4kaTile4Y multiplies rows q4ka weight rows by 4 activation columns.
 //
 //go:noescape
-func q4kTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kaTile8Y multiplies rows q4ka weight rows by 8 activation columns.
+//
+//go:noescape
+func q4kaTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q4kDotZ returns the dot product of nb q4k blocks with nb activation blocks.
 //
@@ -64,20 +69,25 @@ func q4kDotV(w *byte, x *byte, nb int) float32
 //go:noescape
 func q6kDotY(w *byte, x *byte, nb int) float32
 
-// q6kTile1Y multiplies rows q6k weight rows by 1 activation columns.
+// q6kaDotY returns the dot product of nb q6ka blocks with nb activation blocks.
 //
 //go:noescape
-func q6kTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kaDotY(w *byte, x *byte, nb int) float32
 
-// q6kTile2Y multiplies rows q6k weight rows by 2 activation columns.
+// q6kaTile1Y multiplies rows q6ka weight rows by 1 activation columns.
 //
 //go:noescape
-func q6kTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kaTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kTile4Y multiplies rows q6k weight rows by 4 activation columns.
+// q6kaTile2Y multiplies rows q6ka weight rows by 2 activation columns.
 //
 //go:noescape
-func q6kTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q6kaTile4Y multiplies rows q6ka weight rows by 4 activation columns.
+//
+//go:noescape
+func q6kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q6kDotZ returns the dot product of nb q6k blocks with nb activation blocks.
 //

@@ -59,23 +59,35 @@ func q8kToQ8KX(dst, src []byte) {
 	clear(dst[q8kxD+4:])
 }
 
-// encodeQ8KX is Q8_KX's Encode at level l. Level l's Q8_K quantizer
-// writes every block in one call to the end of the blocks' space in dst,
-// 292 bytes a block at offset 92·blocks, and each is then rearranged in
-// order into its 384 bytes from a copy on the stack: block b's Q8_KX ends
-// at 384(b+1) ≤ 92·blocks + 292(b+1), where block b+1's Q8_K starts, so
-// no block is overwritten before it is read (as encodeQ8_0X does).
+// encodeQ8KX is Q8_KX's Encode at level l (encodeFromQ8K).
 func encodeQ8KX(l cpuLevel, dst []byte, src []float32) {
-	q8k := &encodings[l][encQ8_K]
+	encodeFromQ8K(l, dst, src, encQ8_KX)
+}
+
+// encodeFromQ8K encodes src as level l's Q8_K and rearranges each block
+// into encoding kind's (Q8_KX or Q8_KA) size bytes. The Q8_K quantizer
+// writes every block in one call to the end of the blocks' space in dst,
+// 292 bytes a block at offset (size-292)·blocks, and each is then
+// rearranged in order into its size bytes from a copy on the stack: block
+// b's ends at size·(b+1) ≤ (size-292)·blocks + 292·(b+1), where block
+// b+1's Q8_K starts, so no block is overwritten before it is read (as
+// encodeQ8_0X does). (A switch, not a function value: the stack copy
+// passed to one would escape.)
+func encodeFromQ8K(l cpuLevel, dst []byte, src []float32, kind int) {
+	q8k, size := &encodings[l][encQ8_K], encodings[l][kind].BlockBytes
 	blocks := len(src) / qkK
 	if blocks == 0 {
 		return
 	}
-	at := blocks * (q8_KXBytes - q8_KBytes)
-	q8k.encode(dst[at:blocks*q8_KXBytes], src[:blocks*qkK])
+	at := blocks * (size - q8_KBytes)
+	q8k.encode(dst[at:blocks*size], src[:blocks*qkK])
 	var b [q8_KBytes]byte
 	for i := range blocks {
 		copy(b[:], dst[at+i*q8_KBytes:])
-		q8kToQ8KX(dst[i*q8_KXBytes:], b[:])
+		if kind == encQ8_KX {
+			q8kToQ8KX(dst[i*size:], b[:])
+		} else {
+			q8kToQ8KA(dst[i*size:], b[:])
+		}
 	}
 }

@@ -93,6 +93,7 @@ func register(f *Format) {
 			switch f.Type {
 			case gguf.Q8_K:
 				encodings[l][encQ8_KX].encode = func(dst []byte, src []float32) { encodeQ8KX(l, dst, src) }
+				encodings[l][encQ8_KA].encode = func(dst []byte, src []float32) { encodeQ8KA(l, dst, src) }
 			case gguf.Q8_0:
 				encodings[l][encQ8_0X].encode = func(dst []byte, src []float32) { encodeQ8_0X(l, dst, src) }
 			}

@@ -346,12 +346,16 @@ func reencode(e *Encoding, af *Format, x []byte, n int) []byte {
 	if e.Name == "Q8_0X" && af.Type == gguf.Q8_0 {
 		return reencodeQ8_0X(x, n)
 	}
-	if e.Name != "Q8_KX" || af.Type != gguf.Q8_K {
+	convert, size := q8kToQ8KX, q8_KXBytes
+	if e.Name == "Q8_KA" {
+		convert, size = q8kToQ8KA, q8_KABytes
+	}
+	if (e.Name != "Q8_KX" && e.Name != "Q8_KA") || af.Type != gguf.Q8_K {
 		panic("reencode: " + af.Type.String() + " to " + e.Name)
 	}
-	out := make([]byte, len(x)/q8_KBytes*q8_KXBytes)
+	out := make([]byte, len(x)/q8_KBytes*size)
 	for b := 0; b*q8_KBytes < len(x); b++ {
-		q8kToQ8KX(out[b*q8_KXBytes:], x[b*q8_KBytes:])
+		convert(out[b*size:], x[b*q8_KBytes:])
 	}
 	return out
 }

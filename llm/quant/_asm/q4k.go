@@ -69,6 +69,7 @@ type q4kConsts struct {
 	// Q4_K/avx2 tg and tgRAM); TinyLlama tg at the avx2 level 30.9 → 51.3
 	// t/s on 2 threads (llama.cpp's AVX2 build: 44.4).
 	regs bool
+	x    actsLayout // where the activation block's parts are
 }
 
 type q4kBlock struct {
@@ -88,6 +89,7 @@ var q4k = tileKind{
 		}
 		return 544
 	},
+	ymm8:     true, // q4kBlockFn keeps one scale vector live at a time
 	setup:    q4kSetup,
 	block:    q4kBlockFn,
 	block4:   q4kBlock4,
@@ -96,7 +98,7 @@ var q4k = tileKind{
 }
 
 func q4kSetup(a isa, cols int) any {
-	var k q4kConsts
+	k := q4kConsts{x: q8kLayout}
 	if !a.zmm {
 		k.scratch = alignedLocal(544)
 		if k.regs = cols == 1; k.regs {
@@ -313,12 +315,12 @@ func q4kBlockOf4(a isa, kc, shared any, w Mem, b int) any {
 func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 	k, b := kc.(q4kConsts), st.(q4kBlock)
 	mn := YMM()
-	VPMADDWD(x.Offset(260), b.m, mn)
+	VPMADDWD(x.Offset(k.x.bsums), b.m, mn)
 	i := a.vec()
 	if a.zmm {
 		for c := range 4 {
 			p := ZMM()
-			VPMADDUBSW(x.Offset(4+64*c), b.w[c], p)
+			VPMADDUBSW(x.Offset(k.x.qs+64*c), b.w[c], p)
 			a.madd16(b.s[c], p, i, c == 0)
 		}
 	} else if k.regs {
@@ -331,7 +333,7 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 			for half, wt := range []VecVirtual{l, h} {
 				g := 2*c + half
 				p, sc := YMM(), YMM()
-				VPMADDUBSW(x.Offset(4+32*g), wt, p)
+				VPMADDUBSW(x.Offset(k.x.qs+32*g), wt, p)
 				VPBROADCASTW(b.scales.Offset(2*g), sc)
 				if g == 0 {
 					VPMADDWD(sc, p, i)
@@ -345,7 +347,7 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 		for g := range 8 {
 			wt, p := YMM(), YMM()
 			VMOVDQU(k.scratch.Offset(32*g), wt)
-			VPMADDUBSW(x.Offset(4+32*g), wt, p)
+			VPMADDUBSW(x.Offset(k.x.qs+32*g), wt, p)
 			if g == 0 {
 				VPMADDWD(b.scales.Offset(32*g), p, i)
 			} else {
@@ -360,20 +362,28 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 	VCVTDQ2PS(mn, g)
 	if a.zmm {
 		VFNMADD231PS(b.dm, g.AsZ(), f)
-		VFMADD231PS_BCST(x, f, acc)
+		VFMADD231PS_BCST(x.Offset(k.x.d), f, acc)
 		return
 	}
 	VFNMADD231PS(b.dm, g, f)
 	dy := YMM()
-	VBROADCASTSS(x, dy)
+	VBROADCASTSS(x.Offset(k.x.d), dy)
 	VFMADD231PS(dy, f, acc)
 }
 
+// q4ka is q4k's AVX2 tiles reading Q8_KA, whose 32-byte operands start
+// 32-byte lines (q8_ka.go says why); the dot product keeps Q8_K.
+var q4ka = alignedActs(q4k, func(a isa, cols int) any {
+	k := q4kSetup(a, cols).(q4kConsts)
+	k.x = q8kaLayout
+	return k
+})
+
 func genK() {
-	tiles(q4k, avx2)
+	tile(q4k, avx2, 0)
+	tiles(q4ka, avx2)
 	tiles(q4k, avx512)
 	// With VNNI, MatMul runs the Q8_KX kernels (q4kx.go); VecDot, which
 	// takes Q8_K, this one.
 	tile(q4k, avx512vnni, 0)
 }
-

@@ -31,6 +31,7 @@ type q6kConsts struct {
 	// instead of storing them to the scratch for other columns (as
 	// q4kConsts.regs; one column on one core 12.5–13.1 → 19–21 GB/s).
 	regs bool
+	x    actsLayout // where the activation block's parts are
 }
 
 type q6kBlock struct {
@@ -55,7 +56,7 @@ var q6k = tileKind{
 }
 
 func q6kSetup(a isa, cols int) any {
-	var k q6kConsts
+	k := q6kConsts{x: q8kLayout}
 	if !a.zmm {
 		k.scratch = alignedLocal(512)
 		if k.regs = cols == 1; k.regs {
@@ -203,11 +204,11 @@ func q6kValues32(k q6kConsts, w Mem, q VecVirtual, h, j int) VecVirtual {
 func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 	k, b := kc.(q6kConsts), st.(q6kBlock)
 	i := a.vec()
-	VPMADDWD(x.Offset(260), b.s32, i.AsY()) // -32·Σ sc·bsum; zeroes the upper lanes
+	VPMADDWD(x.Offset(k.x.bsums), b.s32, i.AsY()) // -32·Σ sc·bsum; zeroes the upper lanes
 	if a.zmm {
 		for j := range 4 {
 			p := ZMM()
-			VPMADDUBSW(x.Offset(4+64*j), b.q[j], p)
+			VPMADDUBSW(x.Offset(k.x.qs+64*j), b.q[j], p)
 			a.madd16(b.s[j], p, i, false)
 		}
 	} else if k.regs {
@@ -222,7 +223,7 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 				VPBROADCASTW(words.Offset(4*i6), lo)
 				VPBROADCASTW(words.Offset(4*i6+2), hi)
 				VINSERTI128(U8(1), hi, lo.AsY(), sv)
-				VPMADDUBSW(x.Offset(4+32*i6), l, p)
+				VPMADDUBSW(x.Offset(k.x.qs+32*i6), l, p)
 				VPMADDWD(sv, p, p)
 				VPADDD(p, i, i)
 			}
@@ -231,7 +232,7 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 		for j := range 8 {
 			q, p := YMM(), YMM()
 			VMOVDQU(k.scratch.Offset(32*j), q)
-			VPMADDUBSW(x.Offset(4+32*j), q, p)
+			VPMADDUBSW(x.Offset(k.x.qs+32*j), q, p)
 			VPMADDWD(k.scratch.Offset(256+32*j), p, p)
 			VPADDD(p, i, i)
 		}
@@ -240,11 +241,11 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 	VCVTDQ2PS(i, f)
 	VMULPS(b.d, f, f)
 	if a.zmm {
-		VFMADD231PS_BCST(x, f, acc)
+		VFMADD231PS_BCST(x.Offset(k.x.d), f, acc)
 		return
 	}
 	dy := YMM()
-	VBROADCASTSS(x, dy)
+	VBROADCASTSS(x.Offset(k.x.d), dy)
 	VFMADD231PS(dy, f, acc)
 }
 
@@ -434,8 +435,16 @@ func q6kPairInts(kc, pc any, x Mem) VecVirtual {
 	return m
 }
 
+// q6ka is q6k's AVX2 tiles reading Q8_KA (see q4ka).
+var q6ka = alignedActs(q6k, func(a isa, cols int) any {
+	k := q6kSetup(a, cols).(q6kConsts)
+	k.x = q8kaLayout
+	return k
+})
+
 func genQ6K() {
-	tiles(q6k, avx2)
+	tile(q6k, avx2, 0)
+	tiles(q6ka, avx2)
 	tiles(q6k, avx512)
 	// With VNNI, MatMul runs the pair kernels; VecDot keeps this one.
 	tile(q6k, avx512vnni, 0)

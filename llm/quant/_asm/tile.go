@@ -42,6 +42,27 @@ type tileKind struct {
 	unroll bool
 	// frame is the stack scratch the AVX2 version needs.
 	frame func(a isa) int
+	// ymm8: the AVX2 version has a tile of 8 columns (it fits in 16
+	// ymm registers).
+	ymm8 bool
+}
+
+// actsLayout is where a kernel finds the parts of an activation block:
+// the quants, the bsums and the float scale d (offsets in bytes).
+type actsLayout struct{ qs, bsums, d int }
+
+var (
+	q8kLayout  = actsLayout{qs: 4, bsums: 260, d: 0}   // Q8_K (q8_k.go)
+	q8kaLayout = actsLayout{qs: 0, bsums: 256, d: 288} // Q8_KA (q8_ka.go)
+)
+
+// alignedActs is kind k's tiles reading Q8_KA (320-byte blocks) instead
+// of Q8_K: kernels named k.name+"a", whose setup sets the layout.
+func alignedActs(k tileKind, setup func(a isa, cols int) any) tileKind {
+	k.name += "a"
+	k.xBytes = 320
+	k.setup = setup
+	return k
 }
 
 // dotSignature is the single dot product, a 1×1 tile returning its result.
@@ -219,7 +240,7 @@ func colMem(c int, xb []Register, xs, x3 Register) Mem {
 // zmm) of k for a.
 func tiles(k tileKind, a isa) {
 	for _, c := range []int{0, 1, 2, 4, 8} {
-		if c == 8 && !a.zmm && k.name != "q4k" { // Q4_K's fits in 16 ymm registers (q4kBlockFn)
+		if c == 8 && !a.zmm && !k.ymm8 {
 			continue
 		}
 		tile(k, a, c)
