@@ -5,11 +5,13 @@ package quant
 // Q4_K and Q6_K. Those load the quants 32 bytes at a time as operands of
 // VPMADDUBSW, once per weight row; in Q8_K (292-byte blocks, quants at
 // byte 4) half of those loads straddled two cache lines, here none does:
-// blocks of 320 bytes keep every block, and so every quant operand,
-// 32-byte aligned when the row is (a column's row of blocks is a multiple
-// of 320 bytes, and the engine's buffers are large allocations, page
-// aligned). The AVX2 Q4_K tile of 8 columns went from 44 to 48–49 GMAC/s
-// on one core with aligned activations (BenchmarkKernels pp8/pp32).
+// blocks of 320 bytes keep every quant operand 32-byte aligned when the
+// buffer is (a row of blocks is a multiple of 320 bytes; a batch's
+// buffer is a large allocation, page aligned; a misaligned one only
+// costs the split loads again). AVX2 tiles on one core (BenchmarkKernels
+// pp8/pp32, alternated): Q4_K's of 8 columns 47 → 52 GMAC/s, Q6_K's of
+// 4 35 → 39–40; TinyLlama pp512 at the avx2 level with both this and
+// the aligned scratch (_asm alignedLocal) 63 → 82–86 t/s.
 //
 //	offset size
 //	0      256  qs     int8, Q8_K's quants in Q8_K's order
