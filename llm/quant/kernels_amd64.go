@@ -199,6 +199,11 @@ func q80Tile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q80Tile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q80Tile8Y multiplies rows q80 weight rows by 8 activation columns.
+//
+//go:noescape
+func q80Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q50DotY returns the dot product of nb q50 blocks with nb activation blocks.
 //
 //go:noescape
@@ -218,6 +223,11 @@ func q50Tile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //
 //go:noescape
 func q50Tile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50Tile8Y multiplies rows q50 weight rows by 8 activation columns.
+//
+//go:noescape
+func q50Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q80pDotZ returns the dot product of nb q80p blocks with nb activation blocks.
 //

@@ -50,12 +50,12 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		// +11–15%, tgRAM +12%, pp +23–34%), with the one-row kernels
 		// for calls of one row.
 		gguf.Q8_0: pairLevels(q8_0Bytes, vecDotQ8_0Q8_0,
-			&tiles{dot: q80DotY, k: [4]tileKernel{q80Tile1Y, q80Tile2Y, q80Tile4Y}},
+			&tiles{dot: q80DotY, k: [4]tileKernel{q80Tile1Y, q80Tile2Y, q80Tile4Y, q80Tile8Y}},
 			&tiles{dot: q80pDotZ, k: [4]tileKernel{q80pTile1Z, q80pTile2Z, q80pTile4Z, q80pTile8Z}},
 			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V},
 				one: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		gguf.Q5_0: pairLevels(q5_0Bytes, vecDotQ5_0Q8_0,
-			&tiles{dot: q50DotY, k: [4]tileKernel{q50Tile1Y, q50Tile2Y, q50Tile4Y}},
+			&tiles{dot: q50DotY, k: [4]tileKernel{q50Tile1Y, q50Tile2Y, q50Tile4Y, q50Tile8Y}},
 			&tiles{dot: q50pDotZ, k: [4]tileKernel{q50pTile1Z, q50pTile2Z, q50pTile4Z, q50pTile8Z}},
 			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V},
 				one: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),

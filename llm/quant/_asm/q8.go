@@ -45,7 +45,7 @@ func broadcastF16(m Mem) VecVirtual {
 }
 
 var q8_0 = tileKind{
-	name: "q80", wBytes: 34, xBytes: 34,
+	name: "q80", wBytes: 34, xBytes: 34, ymm8: true,
 	setup: func(a isa, _ int) any { return nil },
 	block: func(a isa, _ any, w Mem) any {
 		var b q32Block
@@ -63,18 +63,27 @@ var q8_0 = tileKind{
 // the value is that 5-bit number minus 16. In bytes: nibble | 0xf0 is the
 // value when bit 4 is clear (nibble - 16 as int8), the nibble alone when
 // it is set.
-type q50Consts struct{ mask, spread, bits VecVirtual }
+//
+// The constants stay memory operands in the tile of 8 columns, whose
+// accumulators leave no registers for them.
+type q50Consts struct{ mask, spread, bits Op }
 
 var q5_0 = tileKind{
 	name: "q50", wBytes: 22, xBytes: 34,
-	setup: func(a isa, _ int) any {
-		var k q50Consts
-		k.mask, k.spread, k.bits = YMM(), YMM(), YMM()
-		VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
+	ymm8: true,
+	setup: func(a isa, cols int) any {
 		// bytes_from_bits: byte i of a broadcast qh shuffled to hold qh
 		// byte i/8, then tested against bit i%8.
-		VMOVDQU(constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)), k.spread)
-		VMOVDQU(constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128)), k.bits)
+		k := q50Consts{constBytes("nibble_mask", splat(64, 0x0f)),
+			constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)),
+			constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128))}
+		if cols < 8 {
+			for _, c := range []*Op{&k.mask, &k.spread, &k.bits} {
+				r := YMM()
+				VMOVDQU(*c, r)
+				*c = r
+			}
+		}
 		return k
 	},
 	block: func(a isa, kc any, w Mem) any {
