@@ -89,6 +89,11 @@ func q6kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q6kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q6kaTile8Y multiplies rows q6ka weight rows by 8 activation columns.
+//
+//go:noescape
+func q6kaTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q6kDotZ returns the dot product of nb q6k blocks with nb activation blocks.
 //
 //go:noescape

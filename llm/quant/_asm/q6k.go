@@ -25,7 +25,7 @@ type q6kConsts struct {
 	mask, mask30 VecVirtual    // 0x0f and 0x30 bytes
 	shl, shr     VecVirtual    // zmm word shifts: [4×16, 2×16] left, [0×16, 2×16] right
 	sidx         [4]VecVirtual // zmm: VPERMW indices of the scale vectors
-	scratch      Mem           // AVX2: 256 bytes of 6-bit values, 8 scale vectors (256)
+	scratch      Mem           // AVX2: 256 bytes of 6-bit values, 8 scale vectors (256), the 16 scale words (32)
 	// regs: AVX2 with one column, which meets each block once: the
 	// column makes the 6-bit values and scale vectors in registers
 	// instead of storing them to the scratch for other columns (as
@@ -48,8 +48,9 @@ var q6k = tileKind{
 		if a.zmm {
 			return 0
 		}
-		return 512
+		return 544
 	},
+	ymm8: true,
 	setup:  q6kSetup,
 	block:  q6kBlockFn,
 	column: q6kColumn,
@@ -58,7 +59,7 @@ var q6k = tileKind{
 func q6kSetup(a isa, cols int) any {
 	k := q6kConsts{x: q8kLayout}
 	if !a.zmm {
-		k.scratch = alignedLocal(512)
+		k.scratch = alignedLocal(544)
 		if k.regs = cols == 1; k.regs {
 			k.mask, k.mask30 = YMM(), YMM()
 			VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
@@ -137,8 +138,8 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 	}
 	// AVX2: the scale vectors [sc_2i ×8, sc_2i+1 ×8] and the 6-bit values
 	// go to the scratch space.
-	words := k.scratch.Offset(256)
-	VMOVDQU(t, words) // read below before S_0 overwrites it
+	words := k.scratch.Offset(512) // the 16 words, apart from the scale vectors
+	VMOVDQU(t, words)
 	if k.regs {
 		b.wm = w
 		b.d = YMM()
@@ -147,16 +148,14 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 		VCVTPH2PS(h, b.d)
 		return b
 	}
-	var sv [8]VecVirtual
+	// One scale vector at a time, as q4kBlockFn: so the tile of 8
+	// columns fits in 16 ymm registers.
 	for i := range 8 {
-		lo, hi := XMM(), XMM()
+		lo, hi, sv := XMM(), XMM(), YMM()
 		VPBROADCASTW(words.Offset(4*i), lo)
 		VPBROADCASTW(words.Offset(4*i+2), hi)
-		sv[i] = YMM()
-		VINSERTI128(U8(1), hi, lo.AsY(), sv[i])
-	}
-	for i := range 8 {
-		VMOVDQU(sv[i], k.scratch.Offset(256+32*i))
+		VINSERTI128(U8(1), hi, lo.AsY(), sv)
+		VMOVDQU(sv, k.scratch.Offset(256+32*i))
 	}
 	k.mask, k.mask30 = YMM(), YMM()
 	VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
@@ -212,7 +211,7 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 			a.madd16(b.s[j], p, i, false)
 		}
 	} else if k.regs {
-		words := k.scratch.Offset(256)
+		words := k.scratch.Offset(512)
 		for h := range 2 {
 			q := YMM()
 			VMOVDQU(b.wm.Offset(128+32*h), q)
