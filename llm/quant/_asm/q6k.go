@@ -50,7 +50,7 @@ var q6k = tileKind{
 		}
 		return 544
 	},
-	ymm8: true,
+	ymm8:   true,
 	setup:  q6kSetup,
 	block:  q6kBlockFn,
 	column: q6kColumn,
