@@ -574,6 +574,26 @@ func q80FromFloatZ(dst *byte, src *float32, nb int) int
 //go:noescape
 func f16FromFloatZ(dst *byte, src *float32, n int)
 
+// swigluY is swigluZ with AVX2.
+//
+//go:noescape
+func swigluY(out *float32, gate *float32, up *float32, n int)
+
+// scaleMaxY is scaleMaxZ with AVX2.
+//
+//go:noescape
+func scaleMaxY(x *float32, n int, scale float32) float32
+
+// expSumY is expSumZ with AVX2, its sum added in expSumZ's order.
+//
+//go:noescape
+func expSumY(x *float32, n int, hi float32) float64
+
+// scaleY is scaleZ with AVX2.
+//
+//go:noescape
+func scaleY(x *float32, n int, s float32)
+
 // swigluZ sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.
 //
 //go:noescape

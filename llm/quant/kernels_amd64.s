@@ -20834,63 +20834,80 @@ f16FromFloatZ_loop:
 	VZEROUPPER
 	RET
 
-// func swigluZ(out *float32, gate *float32, up *float32, n int)
-// Requires: AVX, AVX512F
-TEXT ·swigluZ(SB), NOSPLIT, $0-32
+// func swigluY(out *float32, gate *float32, up *float32, n int)
+// Requires: AVX, AVX2
+TEXT ·swigluY(SB), NOSPLIT, $0-32
 	MOVQ out+0(FP), AX
 	MOVQ gate+8(FP), CX
 	MOVQ up+16(FP), DX
 	MOVQ n+24(FP), BX
 
-swigluZ_loop:
-	VMOVUPS      (CX), Z0
-	VPXORD.BCST  sign_bit<>+0(SB), Z0, Z1
-	VMULPS.BCST  exp_log2e<>+0(SB), Z1, Z2
-	VADDPS.BCST  exp_round<>+0(SB), Z2, Z2
-	VSUBPS.BCST  exp_round<>+0(SB), Z2, Z3
-	VMULPS.BCST  exp_ln2hi<>+0(SB), Z3, Z5
-	VSUBPS       Z5, Z1, Z4
-	VMULPS.BCST  exp_ln2lo<>+0(SB), Z3, Z5
-	VSUBPS       Z5, Z4, Z4
-	VBROADCASTSS exp_c7<>+0(SB), Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c6<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c5<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c4<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c3<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c2<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c1<>+0(SB), Z3, Z3
-	VMULPS       Z4, Z3, Z3
-	VADDPS.BCST  exp_c0<>+0(SB), Z3, Z3
-	VPSUBD.BCST  exp_round<>+0(SB), Z2, Z2
-	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
-	VPMINSD.BCST exp_254<>+0(SB), Z2, Z4
-	VPSUBD       Z4, Z2, Z2
-	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
-	VPSLLD       $0x17, Z2, Z2
-	VMULPS       Z2, Z3, Z3
-	VPSLLD       $0x17, Z4, Z4
-	VMULPS       Z4, Z3, Z3
-	VCMPPS.BCST  $0x1d, exp_lo<>+0(SB), Z1, K1
-	VMOVAPS.Z    Z3, K1, Z3
-	VCMPPS.BCST  $0x1e, exp_hi<>+0(SB), Z1, K1
-	VPBROADCASTD exp_inf<>+0(SB), K1, Z3
-	VCMPPS       $0x03, Z1, Z1, K1
-	VMOVAPS      Z1, K1, Z3
-	VADDPS.BCST  exp_one<>+0(SB), Z3, Z3
-	VDIVPS       Z3, Z0, Z0
-	VMULPS       (DX), Z0, Z0
-	VMOVUPS      Z0, (AX)
-	ADDQ         $0x40, CX
-	ADDQ         $0x40, DX
-	ADDQ         $0x40, AX
-	SUBQ         $0x10, BX
-	JNZ          swigluZ_loop
+swigluY_loop:
+	VMOVUPS      (CX), Y0
+	VBROADCASTSS sign_bit<>+0(SB), Y1
+	VXORPS       Y0, Y1, Y1
+	VBROADCASTSS exp_round<>+0(SB), Y6
+	VBROADCASTSS exp_log2e<>+0(SB), Y2
+	VMULPS       Y2, Y1, Y2
+	VADDPS       Y6, Y2, Y2
+	VSUBPS       Y6, Y2, Y3
+	VBROADCASTSS exp_ln2hi<>+0(SB), Y4
+	VMULPS       Y4, Y3, Y5
+	VSUBPS       Y5, Y1, Y4
+	VBROADCASTSS exp_ln2lo<>+0(SB), Y5
+	VMULPS       Y5, Y3, Y5
+	VSUBPS       Y5, Y4, Y4
+	VBROADCASTSS exp_c7<>+0(SB), Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c6<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c5<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c4<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c3<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c2<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c1<>+0(SB), Y5
+	VADDPS       Y5, Y3, Y3
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_c0<>+0(SB), Y4
+	VADDPS       Y4, Y3, Y3
+	VPSUBD       Y6, Y2, Y2
+	VPBROADCASTD exp_127<>+0(SB), Y5
+	VPADDD       Y5, Y2, Y2
+	VPMINSD      exp_254_8<>+0(SB), Y2, Y4
+	VPSUBD       Y4, Y2, Y2
+	VPADDD       Y5, Y2, Y2
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y2, Y3, Y3
+	VPSLLD       $0x17, Y4, Y4
+	VMULPS       Y4, Y3, Y3
+	VBROADCASTSS exp_lo<>+0(SB), Y2
+	VCMPPS       $0x1d, Y2, Y1, Y2
+	VANDPS       Y2, Y3, Y3
+	VBROADCASTSS exp_hi<>+0(SB), Y2
+	VCMPPS       $0x1e, Y2, Y1, Y2
+	VBROADCASTSS exp_inf<>+0(SB), Y4
+	VBLENDVPS    Y2, Y4, Y3, Y3
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VBLENDVPS    Y2, Y1, Y3, Y3
+	VBROADCASTSS exp_one<>+0(SB), Y1
+	VADDPS       Y1, Y3, Y3
+	VDIVPS       Y3, Y0, Y0
+	VMULPS       (DX), Y0, Y0
+	VMOVUPS      Y0, (AX)
+	ADDQ         $0x20, CX
+	ADDQ         $0x20, DX
+	ADDQ         $0x20, AX
+	SUBQ         $0x08, BX
+	JNZ          swigluY_loop
 	VZEROUPPER
 	RET
 
@@ -21002,6 +21019,266 @@ DATA exp_127<>+2(SB)/1, $0x00
 DATA exp_127<>+3(SB)/1, $0x00
 GLOBL exp_127<>(SB), RODATA|NOPTR, $4
 
+DATA exp_254_8<>+0(SB)/8, $0x000000fe000000fe
+DATA exp_254_8<>+8(SB)/8, $0x000000fe000000fe
+DATA exp_254_8<>+16(SB)/8, $0x000000fe000000fe
+DATA exp_254_8<>+24(SB)/8, $0x000000fe000000fe
+GLOBL exp_254_8<>(SB), RODATA|NOPTR, $32
+
+// func scaleMaxY(x *float32, n int, scale float32) float32
+// Requires: AVX, SSE
+TEXT ·scaleMaxY(SB), NOSPLIT, $0-28
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS scale+16(FP), Y0
+	VBROADCASTSS neg_inf<>+0(SB), Y1
+
+scaleMaxY_loop:
+	VMULPS       (AX), Y0, Y2
+	VMOVUPS      Y2, (AX)
+	VMAXPS       Y2, Y1, Y1
+	ADDQ         $0x20, AX
+	SUBQ         $0x08, CX
+	JNZ          scaleMaxY_loop
+	VEXTRACTF128 $0x01, Y1, X0
+	VMAXPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VMAXPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMAXSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+24(FP)
+	RET
+
+DATA neg_inf<>+0(SB)/1, $0x00
+DATA neg_inf<>+1(SB)/1, $0x00
+DATA neg_inf<>+2(SB)/1, $0x80
+DATA neg_inf<>+3(SB)/1, $0xff
+GLOBL neg_inf<>(SB), RODATA|NOPTR, $4
+
+// func expSumY(x *float32, n int, hi float32) float64
+// Requires: AVX, AVX2, SSE2
+TEXT ·expSumY(SB), NOSPLIT, $0-32
+	MOVQ   x+0(FP), AX
+	MOVQ   n+8(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+
+expSumY_loop:
+	VBROADCASTSS hi+16(FP), Y5
+	VMOVUPS      (AX), Y4
+	VSUBPS       Y5, Y4, Y4
+	VBROADCASTSS exp_round<>+0(SB), Y9
+	VBROADCASTSS exp_log2e<>+0(SB), Y5
+	VMULPS       Y5, Y4, Y5
+	VADDPS       Y9, Y5, Y5
+	VSUBPS       Y9, Y5, Y6
+	VBROADCASTSS exp_ln2hi<>+0(SB), Y7
+	VMULPS       Y7, Y6, Y8
+	VSUBPS       Y8, Y4, Y7
+	VBROADCASTSS exp_ln2lo<>+0(SB), Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y8, Y7, Y7
+	VBROADCASTSS exp_c7<>+0(SB), Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c6<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c5<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c4<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c3<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c2<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c1<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c0<>+0(SB), Y7
+	VADDPS       Y7, Y6, Y6
+	VPSUBD       Y9, Y5, Y5
+	VPBROADCASTD exp_127<>+0(SB), Y8
+	VPADDD       Y8, Y5, Y5
+	VPMINSD      exp_254_8<>+0(SB), Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPADDD       Y8, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y6, Y6
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_lo<>+0(SB), Y5
+	VCMPPS       $0x1d, Y5, Y4, Y5
+	VANDPS       Y5, Y6, Y6
+	VBROADCASTSS exp_hi<>+0(SB), Y5
+	VCMPPS       $0x1e, Y5, Y4, Y5
+	VBROADCASTSS exp_inf<>+0(SB), Y7
+	VBLENDVPS    Y5, Y7, Y6, Y6
+	VCMPPS       $0x03, Y4, Y4, Y5
+	VBLENDVPS    Y5, Y4, Y6, Y6
+	VMOVUPS      Y6, (AX)
+	VCVTPS2PD    X6, Y4
+	VADDPD       Y4, Y0, Y0
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y4, Y1, Y1
+	VBROADCASTSS hi+16(FP), Y5
+	VMOVUPS      32(AX), Y4
+	VSUBPS       Y5, Y4, Y4
+	VBROADCASTSS exp_round<>+0(SB), Y9
+	VBROADCASTSS exp_log2e<>+0(SB), Y5
+	VMULPS       Y5, Y4, Y5
+	VADDPS       Y9, Y5, Y5
+	VSUBPS       Y9, Y5, Y6
+	VBROADCASTSS exp_ln2hi<>+0(SB), Y7
+	VMULPS       Y7, Y6, Y8
+	VSUBPS       Y8, Y4, Y7
+	VBROADCASTSS exp_ln2lo<>+0(SB), Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y8, Y7, Y7
+	VBROADCASTSS exp_c7<>+0(SB), Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c6<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c5<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c4<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c3<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c2<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c1<>+0(SB), Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_c0<>+0(SB), Y7
+	VADDPS       Y7, Y6, Y6
+	VPSUBD       Y9, Y5, Y5
+	VPBROADCASTD exp_127<>+0(SB), Y8
+	VPADDD       Y8, Y5, Y5
+	VPMINSD      exp_254_8<>+0(SB), Y5, Y7
+	VPSUBD       Y7, Y5, Y5
+	VPADDD       Y8, Y5, Y5
+	VPSLLD       $0x17, Y5, Y5
+	VMULPS       Y5, Y6, Y6
+	VPSLLD       $0x17, Y7, Y7
+	VMULPS       Y7, Y6, Y6
+	VBROADCASTSS exp_lo<>+0(SB), Y5
+	VCMPPS       $0x1d, Y5, Y4, Y5
+	VANDPS       Y5, Y6, Y6
+	VBROADCASTSS exp_hi<>+0(SB), Y5
+	VCMPPS       $0x1e, Y5, Y4, Y5
+	VBROADCASTSS exp_inf<>+0(SB), Y7
+	VBLENDVPS    Y5, Y7, Y6, Y6
+	VCMPPS       $0x03, Y4, Y4, Y5
+	VBLENDVPS    Y5, Y4, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VCVTPS2PD    X6, Y4
+	VADDPD       Y4, Y2, Y2
+	VEXTRACTF128 $0x01, Y6, X4
+	VCVTPS2PD    X4, Y4
+	VADDPD       Y4, Y3, Y3
+	ADDQ         $0x40, AX
+	SUBQ         $0x10, CX
+	JNZ          expSumY_loop
+	VADDPD       Y2, Y0, Y0
+	VADDPD       Y3, Y1, Y1
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VADDPD       X0, X1, X1
+	VUNPCKHPD    X1, X1, X0
+	VADDSD       X0, X1, X1
+	VZEROUPPER
+	MOVSD        X1, ret+24(FP)
+	RET
+
+// func scaleY(x *float32, n int, s float32)
+// Requires: AVX
+TEXT ·scaleY(SB), NOSPLIT, $0-20
+	MOVQ         x+0(FP), AX
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS s+16(FP), Y0
+
+scaleY_loop:
+	VMULPS  (AX), Y0, Y1
+	VMOVUPS Y1, (AX)
+	ADDQ    $0x20, AX
+	SUBQ    $0x08, CX
+	JNZ     scaleY_loop
+	VZEROUPPER
+	RET
+
+// func swigluZ(out *float32, gate *float32, up *float32, n int)
+// Requires: AVX, AVX512F
+TEXT ·swigluZ(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), AX
+	MOVQ gate+8(FP), CX
+	MOVQ up+16(FP), DX
+	MOVQ n+24(FP), BX
+
+swigluZ_loop:
+	VMOVUPS      (CX), Z0
+	VPXORD.BCST  sign_bit<>+0(SB), Z0, Z1
+	VMULPS.BCST  exp_log2e<>+0(SB), Z1, Z2
+	VADDPS.BCST  exp_round<>+0(SB), Z2, Z2
+	VSUBPS.BCST  exp_round<>+0(SB), Z2, Z3
+	VMULPS.BCST  exp_ln2hi<>+0(SB), Z3, Z5
+	VSUBPS       Z5, Z1, Z4
+	VMULPS.BCST  exp_ln2lo<>+0(SB), Z3, Z5
+	VSUBPS       Z5, Z4, Z4
+	VBROADCASTSS exp_c7<>+0(SB), Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c6<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c5<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c4<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c3<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c2<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c1<>+0(SB), Z3, Z3
+	VMULPS       Z4, Z3, Z3
+	VADDPS.BCST  exp_c0<>+0(SB), Z3, Z3
+	VPSUBD.BCST  exp_round<>+0(SB), Z2, Z2
+	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
+	VPMINSD.BCST exp_254<>+0(SB), Z2, Z4
+	VPSUBD       Z4, Z2, Z2
+	VPADDD.BCST  exp_127<>+0(SB), Z2, Z2
+	VPSLLD       $0x17, Z2, Z2
+	VMULPS       Z2, Z3, Z3
+	VPSLLD       $0x17, Z4, Z4
+	VMULPS       Z4, Z3, Z3
+	VCMPPS.BCST  $0x1d, exp_lo<>+0(SB), Z1, K1
+	VMOVAPS.Z    Z3, K1, Z3
+	VCMPPS.BCST  $0x1e, exp_hi<>+0(SB), Z1, K1
+	VPBROADCASTD exp_inf<>+0(SB), K1, Z3
+	VCMPPS       $0x03, Z1, Z1, K1
+	VMOVAPS      Z1, K1, Z3
+	VADDPS.BCST  exp_one<>+0(SB), Z3, Z3
+	VDIVPS       Z3, Z0, Z0
+	VMULPS       (DX), Z0, Z0
+	VMOVUPS      Z0, (AX)
+	ADDQ         $0x40, CX
+	ADDQ         $0x40, DX
+	ADDQ         $0x40, AX
+	SUBQ         $0x10, BX
+	JNZ          swigluZ_loop
+	VZEROUPPER
+	RET
+
 DATA exp_254<>+0(SB)/1, $0xfe
 DATA exp_254<>+1(SB)/1, $0x00
 DATA exp_254<>+2(SB)/1, $0x00
@@ -21034,12 +21311,6 @@ scaleMaxZ_loop:
 	VZEROUPPER
 	MOVSS         X1, ret+24(FP)
 	RET
-
-DATA neg_inf<>+0(SB)/1, $0x00
-DATA neg_inf<>+1(SB)/1, $0x00
-DATA neg_inf<>+2(SB)/1, $0x80
-DATA neg_inf<>+3(SB)/1, $0xff
-GLOBL neg_inf<>(SB), RODATA|NOPTR, $4
 
 // func expSumZ(x *float32, n int, hi float32) float64
 // Requires: AVX, AVX512F, SSE2

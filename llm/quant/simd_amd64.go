@@ -110,11 +110,12 @@ var simdRepacked = map[string][numLevels]kernelSet{
 }
 
 // vecKernels are the element-wise kernels per level (vecmath.go,
-// rmsnorm.go); AVX2 has RMSNorm's only.
+// rmsnorm.go).
 var vecKernels = [numLevels]vecMath{levelAVX2: avx2Vec, levelAVX512: avx512Vec, levelAVX512VNNI: avx512Vec}
 
 var (
-	avx2Vec   = vecMath{sumSquares: sumSquaresY, scaleMul: scaleMulY}
+	avx2Vec = vecMath{swiglu: swigluY, scaleMax: scaleMaxY, expSum: expSumY, scale: scaleY,
+		sumSquares: sumSquaresY, scaleMul: scaleMulY}
 	avx512Vec = vecMath{swiglu: swigluZ, scaleMax: scaleMaxZ, expSum: expSumZ, scale: scaleZ,
 		sumSquares: sumSquaresZ, scaleMul: scaleMulZ}
 )

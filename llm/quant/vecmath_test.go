@@ -157,6 +157,37 @@ func BenchmarkExpf(b *testing.B) {
 	}
 }
 
+// The exponential-sum kernels of every SIMD level add their float64
+// lanes in the same order (expSumY stands four ymm for expSumZ's two
+// zmm), so their sums, and softmax, agree bit for bit across levels: a
+// model's logits do not depend on whether the CPU has AVX-512.
+func TestSIMDExpSumLevelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{16, 48, 2048, 4096} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64() * 20)
+		}
+		var want float64
+		var wantLevel cpuLevel
+		for _, l := range testLevels()[1:] {
+			k := vecKernels[l]
+			if k.expSum == nil {
+				continue
+			}
+			got := append([]float32(nil), x...)
+			sum := k.expSum(&got[0], n, 30)
+			if wantLevel == levelGeneric {
+				want, wantLevel = sum, l
+				continue
+			}
+			if math.Float64bits(sum) != math.Float64bits(want) {
+				t.Errorf("n=%d: Σ e^(x-30) = %.17g at %s, %.17g at %s", n, sum, l, want, wantLevel)
+			}
+		}
+	}
+}
+
 // LogSumExp matches the float64 sum of math.Exp at every level, over
 // vocabulary-sized logits with masked (-Inf) tokens, and gives -Inf when
 // every token is masked.

@@ -77,8 +77,55 @@ func expVec(k expConsts, x VecVirtual) VecVirtual {
 	return p
 }
 
-// genVecMath emits siluMulZ and the softmax passes.
+// expVecY is expVec for the 8 floats of a ymm (AVX2): the same float32
+// operations in the same order, so the same results; constants are
+// broadcast from memory where used, and the special cases are blended
+// with compare masks instead of opmasks.
+func expVecY(k expConsts, x VecVirtual) VecVirtual {
+	bc := func(m Mem) VecVirtual {
+		r := YMM()
+		VBROADCASTSS(m, r)
+		return r
+	}
+	kr, kf, r, t, round := YMM(), YMM(), YMM(), YMM(), bc(k.round)
+	VMULPS(bc(k.log2e), x, kr)
+	VADDPS(round, kr, kr) // kr = x·log2e + 1.5·2^23: k in its low bits
+	VSUBPS(round, kr, kf) // k
+	VMULPS(bc(k.ln2hi), kf, t)
+	VSUBPS(t, x, r)
+	VMULPS(bc(k.ln2lo), kf, t)
+	VSUBPS(t, r, r) // r = x - k·ln2hi - k·ln2lo
+	p := bc(k.c[7])
+	for n := 6; n >= 0; n-- { // p = c_n + r·p
+		VMULPS(r, p, p)
+		VADDPS(bc(k.c[n]), p, p)
+	}
+	// 2^k in two exact scalings, as expVec.
+	e, ee, c := YMM(), YMM(), YMM()
+	VPSUBD(round, kr, e)
+	VPBROADCASTD(constDwords("exp_127", []uint32{127}), c)
+	VPADDD(c, e, e)
+	VPMINSD(constDwords("exp_254_8", []uint32{254, 254, 254, 254, 254, 254, 254, 254}), e, ee)
+	VPSUBD(ee, e, e) // 0 or 1
+	VPADDD(c, e, e)
+	VPSLLD(U8(23), e, e) // 1 or 2
+	VMULPS(e, p, p)
+	VPSLLD(U8(23), ee, ee)
+	VMULPS(ee, p, p)
+	// Special cases, by the input: NaN stays, below lo is 0, above hi +Inf.
+	m := YMM()
+	VCMPPS(U8(0x1d), bc(k.lo), x, m) // x >= lo, ordered (GE_OQ)
+	VANDPS(m, p, p)
+	VCMPPS(U8(0x1e), bc(k.hi), x, m) // x > hi, ordered (GT_OQ)
+	VBLENDVPS(m, bc(k.inf), p, p)
+	VCMPPS(U8(3), x, x, m) // unordered: NaN
+	VBLENDVPS(m, x, p, p)
+	return p
+}
+
+// genVecMath emits swiglu and the softmax passes, AVX-512 and AVX2.
 func genVecMath() {
+	genVecMathY()
 	{
 		name := "swigluZ"
 		TEXT(name, NOSPLIT, "func(out, gate, up *float32, n int)")
@@ -211,4 +258,133 @@ func paramAddr(name string) Mem {
 		panic(err)
 	}
 	return b.Addr
+}
+
+// genVecMathY emits the AVX2 versions of genVecMath's kernels, 8 floats at
+// a time, with the same contracts (n a multiple of 16) and results: the
+// exponentials are expVec's; expSumY adds its float64 lanes in expSumZ's
+// order (four ymm of doubles standing for expSumZ's two zmm), so the two
+// levels' sums agree bit for bit.
+func genVecMathY() {
+	{
+		name := "swigluY"
+		TEXT(name, NOSPLIT, "func(out, gate, up *float32, n int)")
+		Doc(name + " is swigluZ with AVX2.")
+		Pragma("noescape")
+		out, gate, up, n := Load(Param("out"), GP64()), Load(Param("gate"), GP64()), Load(Param("up"), GP64()), Load(Param("n"), GP64())
+		k := newExpConsts()
+		Label(name + "_loop")
+		g, ng := YMM(), YMM()
+		VMOVUPS(Mem{Base: gate}, g)
+		VBROADCASTSS(constDwords("sign_bit", []uint32{0x80000000}), ng)
+		VXORPS(g, ng, ng) // -g, exactly
+		e, one := expVecY(k, ng), YMM()
+		VBROADCASTSS(k.one, one)
+		VADDPS(one, e, e)
+		q := YMM()
+		VDIVPS(e, g, q)
+		VMULPS(Mem{Base: up}, q, q)
+		VMOVUPS(q, Mem{Base: out})
+		ADDQ(U8(32), gate)
+		ADDQ(U8(32), up)
+		ADDQ(U8(32), out)
+		SUBQ(U8(8), n)
+		JNZ(LabelRef(name + "_loop"))
+		VZEROUPPER()
+		RET()
+	}
+	{
+		name := "scaleMaxY"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, scale float32) float32")
+		Doc(name + " is scaleMaxZ with AVX2.")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		s, m := YMM(), YMM()
+		VBROADCASTSS(paramAddr("scale"), s)
+		VBROADCASTSS(constDwords("neg_inf", []uint32{0xff800000}), m)
+		Label(name + "_loop")
+		v := YMM()
+		VMULPS(Mem{Base: x}, s, v)
+		VMOVUPS(v, Mem{Base: x})
+		VMAXPS(v, m, m)
+		ADDQ(U8(32), x)
+		SUBQ(U8(8), n)
+		JNZ(LabelRef(name + "_loop"))
+		r := XMM()
+		VEXTRACTF128(U8(1), m, r)
+		VMAXPS(m.AsX(), r, r)
+		t := XMM()
+		VMOVHLPS(r, r, t)
+		VMAXPS(t, r, r)
+		VMOVSHDUP(r, t)
+		VMAXSS(t, r, r)
+		VZEROUPPER()
+		Store(r, ReturnIndex(0))
+		RET()
+	}
+	{
+		name := "expSumY"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, hi float32) float64")
+		Doc(name + " is expSumZ with AVX2, its sum added in expSumZ's order.")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		k := newExpConsts()
+		// s[j]: expSumZ's zmm s0 (j < 2) and s1, as halves of 4 doubles:
+		// floats 4j…4j+3 of every 16.
+		var s [4]VecVirtual
+		for j := range s {
+			s[j] = YMM()
+			VXORPD(s[j], s[j], s[j])
+		}
+		Label(name + "_loop")
+		for h := range 2 {
+			v, hv := YMM(), YMM()
+			VBROADCASTSS(paramAddr("hi"), hv)
+			VMOVUPS(Mem{Base: x, Disp: 32 * h}, v)
+			VSUBPS(hv, v, v)
+			e := expVecY(k, v)
+			VMOVUPS(e, Mem{Base: x, Disp: 32 * h})
+			d, t := YMM(), XMM()
+			VCVTPS2PD(e.AsX(), d)
+			VADDPD(d, s[2*h], s[2*h])
+			VEXTRACTF128(U8(1), e, t)
+			VCVTPS2PD(t, d)
+			VADDPD(d, s[2*h+1], s[2*h+1])
+		}
+		ADDQ(U8(64), x)
+		SUBQ(U8(16), n)
+		JNZ(LabelRef(name + "_loop"))
+		// expSumZ: s0 += s1 lane by lane, then its upper four lanes
+		// onto the lower, two onto two, one onto one.
+		VADDPD(s[2], s[0], s[0])
+		VADDPD(s[3], s[1], s[1])
+		VADDPD(s[1], s[0], s[0])
+		xx := XMM()
+		VEXTRACTF128(U8(1), s[0], xx)
+		VADDPD(s[0].AsX(), xx, xx)
+		t2 := XMM()
+		VUNPCKHPD(xx, xx, t2)
+		VADDSD(t2, xx, xx)
+		VZEROUPPER()
+		Store(xx, ReturnIndex(0))
+		RET()
+	}
+	{
+		name := "scaleY"
+		TEXT(name, NOSPLIT, "func(x *float32, n int, s float32)")
+		Doc(name + " is scaleZ with AVX2.")
+		Pragma("noescape")
+		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+		s := YMM()
+		VBROADCASTSS(paramAddr("s"), s)
+		Label(name + "_loop")
+		v := YMM()
+		VMULPS(Mem{Base: x}, s, v)
+		VMOVUPS(v, Mem{Base: x})
+		ADDQ(U8(32), x)
+		SUBQ(U8(8), n)
+		JNZ(LabelRef(name + "_loop"))
+		VZEROUPPER()
+		RET()
+	}
 }
