@@ -234,6 +234,26 @@ func q50Tile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q50Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q50xTile1Y multiplies rows q50x weight rows by 1 activation columns.
+//
+//go:noescape
+func q50xTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile2Y multiplies rows q50x weight rows by 2 activation columns.
+//
+//go:noescape
+func q50xTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile4Y multiplies rows q50x weight rows by 4 activation columns.
+//
+//go:noescape
+func q50xTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q50xTile8Y multiplies rows q50x weight rows by 8 activation columns.
+//
+//go:noescape
+func q50xTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q80pDotZ returns the dot product of nb q80p blocks with nb activation blocks.
 //
 //go:noescape

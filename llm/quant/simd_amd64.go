@@ -55,7 +55,7 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V},
 				one: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		gguf.Q5_0: pairLevels(q5_0Bytes, vecDotQ5_0Q8_0,
-			&tiles{dot: q50DotY, k: [4]tileKernel{q50Tile1Y, q50Tile2Y, q50Tile4Y, q50Tile8Y}},
+			&tiles{dot: pairDot(q50DotY), k: [4]tileKernel{q50xTile1Y, q50xTile2Y, q50xTile4Y, q50xTile8Y}, acts: encQ8_0X, actsBytes: q8_0XPair},
 			&tiles{dot: q50pDotZ, k: [4]tileKernel{q50pTile1Z, q50pTile2Z, q50pTile4Z, q50pTile8Z}},
 			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V},
 				one: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
@@ -84,15 +84,28 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 }
 
 // pairLevels is tileLevels for Q8_0 and Q5_0 (wBytes per 32-element
-// block, Q8_0 activations): AVX2 kernels take one block at a time,
-// AVX-512 kernels two.
+// block, Q8_0 activations): AVX-512 kernels take blocks in pairs, AVX2
+// kernels one at a time unless they read Q8_0X (Q5_0's), whose blocks
+// come in pairs.
 func pairLevels(wBytes int, portable func(n int, w, x []byte) float32, y, z, v *tiles) [numLevels]kernelSet {
-	s := tileLevels(32, wBytes, q8_0Bytes, y, nil, nil)
-	for l, t := range map[cpuLevel]*tiles{levelAVX512: z, levelAVX512VNNI: v} {
+	levels := map[cpuLevel]*tiles{levelAVX512: z, levelAVX512VNNI: v}
+	var s [numLevels]kernelSet
+	if y.acts == encQ8_0X {
+		levels[levelAVX2] = y
+	} else {
+		s = tileLevels(32, wBytes, q8_0Bytes, y, nil, nil)
+	}
+	for l, t := range levels {
 		t.block, t.wBytes, t.xBytes, t.tail = 64, 2*wBytes, 2*q8_0Bytes, portable
 		s[l] = t.set()
 	}
 	return s
+}
+
+// pairDot is a one-block dot product taking blocks in pairs: nb pairs
+// are 2·nb blocks.
+func pairDot(k dotKernel) dotKernel {
+	return func(w, x *byte, nb int) float32 { return k(w, x, 2*nb) }
 }
 
 // simdRepacked holds the kernels of the repacked layouts (q4_kr.go,

@@ -291,9 +291,83 @@ var q8_0pair = tileKind{
 	column: pairColumn(false),
 }
 
+// q5_0y is Q5_0 × Q8_0X with AVX2 (layout in q8_0x.go), blocks in
+// pairs: Q8_0X's precomputed parts spare each column two of the ten
+// instructions q5_0 spends on a block. The weights are made unsigned (q
+// in 0..31, value q - 16) rather than widened to words, so one
+// VPMADDUBSW multiplies a block by a column's 32 quants (pairs at most
+// 2·31·128, no saturation), one VPMADDWD with words of 1 sums them into
+// Q8_0X's lanes (lane i: elements 4i…4i+3), and Q8_0X's -16·Σa of each
+// lane (VPMOVSXWD from memory) removes the bias; the activation scale is
+// one VCVTPH2PS from memory. A lane's integer sum is exact and its float
+// work (convert, × dw, fused multiply-add of dx) is the AVX-512 Q8_0X
+// kernels' for the same lane; the lanes of a pair's two blocks share one
+// accumulator here, so the sums are not theirs bit for bit.
+type q5yConsts struct{ mask, spread, bits, b16, ones Op }
+
+type q5yBlock struct{ q, dw [2]VecVirtual } // a pair: unsigned weights, scales
+
+var q5_0y = tileKind{
+	name: "q50x", wBytes: 44, xBytes: 128, ymm8: true,
+	setup: func(a isa, cols int) any {
+		k := q5yConsts{constBytes("nibble_mask", splat(64, 0x0f)),
+			constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)),
+			constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128)),
+			constBytes("bytes16", splat(64, 16)),
+			constWords("ones16", splatInt(32, 1))}
+		if cols < 8 { // the tile of 8 has no registers to spare
+			for _, c := range []*Op{&k.mask, &k.spread, &k.bits, &k.b16, &k.ones} {
+				r := YMM()
+				VMOVDQU(*c, r)
+				*c = r
+			}
+		}
+		return k
+	},
+	block: func(a isa, kc any, w Mem) any {
+		k := kc.(q5yConsts)
+		var b q5yBlock
+		for h := range 2 {
+			wh := w.Offset(22 * h)
+			lo, hi, q := XMM(), XMM(), YMM()
+			VMOVDQU(wh.Offset(6), lo)
+			VPSRLW(U8(4), lo, hi)
+			VINSERTI128(U8(1), hi, lo.AsY(), q)
+			VPAND(k.mask, q, q)
+			qh := YMM()
+			VPBROADCASTD(wh.Offset(2), qh)
+			VPSHUFB(k.spread, qh, qh)
+			VPAND(k.bits, qh, qh)
+			VPCMPEQB(k.bits, qh, qh) // 0xff where bit 4 is set
+			VPAND(k.b16, qh, qh)
+			VPOR(qh, q, q)
+			b.q[h], b.dw[h] = q, broadcastF16(wh)
+		}
+		return b
+	},
+	column: func(a isa, kc, st any, x Mem, acc VecVirtual) {
+		k, b := kc.(q5yConsts), st.(q5yBlock)
+		for h := range 2 {
+			p, n := YMM(), YMM()
+			VPMADDUBSW(x.Offset(32*h), b.q[h], p)
+			VPMADDWD(k.ones, p, p)
+			VPMOVSXWD(x.Offset(q80xNs+16*h), n)
+			VPADDD(n, p, p)
+			f, dx := YMM(), YMM()
+			VCVTDQ2PS(p, f)
+			VMULPS(b.dw[h], f, f)
+			VCVTPH2PS(x.Offset(q80xD+16*h), dx)
+			VFMADD231PS(dx, f, acc)
+		}
+	},
+}
+
 func genQ8() {
 	tiles(q8_0, avx2)
 	tiles(q5_0, avx2)
+	for _, c := range []int{1, 2, 4, 8} { // no dot product: VecDot takes Q8_0
+		tile(q5_0y, avx2, c)
+	}
 	for _, a := range []isa{avx512, avx512vnni} {
 		tiles(q8_0pair, a)
 		tiles(q5_0pair, a)
