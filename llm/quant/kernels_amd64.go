@@ -604,7 +604,7 @@ func swigluY(out *float32, gate *float32, up *float32, n int)
 //go:noescape
 func scaleMaxY(x *float32, n int, scale float32) float32
 
-// expSumY is expSumZ with AVX2, its sum added in expSumZ's order.
+// expSumY is expSumZ with AVX2.
 //
 //go:noescape
 func expSumY(x *float32, n int, hi float32) float64

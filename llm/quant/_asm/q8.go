@@ -64,44 +64,59 @@ var q8_0 = tileKind{
 // value when bit 4 is clear (nibble - 16 as int8), the nibble alone when
 // it is set.
 //
-// The constants stay memory operands in the tile of 8 columns, whose
+// q50Consts are the constants of q5_0 and q5_0y (b16 and ones: q5_0y's
+// only). They stay memory operands in the tiles of 8 columns, whose
 // accumulators leave no registers for them.
-type q50Consts struct{ mask, spread, bits Op }
+type q50Consts struct{ mask, spread, bits, b16, ones Op }
 
-var q5_0 = tileKind{
-	name: "q50", wBytes: 22, xBytes: 34,
-	ymm8: true,
-	setup: func(a isa, cols int) any {
+func q50Setup(unsigned bool) func(a isa, cols int) any {
+	return func(a isa, cols int) any {
 		// bytes_from_bits: byte i of a broadcast qh shuffled to hold qh
 		// byte i/8, then tested against bit i%8.
-		k := q50Consts{constBytes("nibble_mask", splat(64, 0x0f)),
-			constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)),
-			constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128))}
+		k := q50Consts{mask: constBytes("nibble_mask", splat(64, 0x0f)),
+			spread: constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)),
+			bits:   constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128))}
+		ops := []*Op{&k.mask, &k.spread, &k.bits}
+		if unsigned {
+			k.b16, k.ones = constBytes("bytes16", splat(64, 16)), constWords("ones16", splatInt(32, 1))
+			ops = append(ops, &k.b16, &k.ones)
+		}
 		if cols < 8 {
-			for _, c := range []*Op{&k.mask, &k.spread, &k.bits} {
+			for _, c := range ops {
 				r := YMM()
 				VMOVDQU(*c, r)
 				*c = r
 			}
 		}
 		return k
-	},
+	}
+}
+
+// q50Bits returns the Q5_0 block at w's 32 nibbles in element order and
+// 0xff in the bytes whose bit 4 is set.
+func q50Bits(k q50Consts, w Mem) (nib, set VecVirtual) {
+	lo, hi := XMM(), XMM()
+	nib = YMM()
+	VMOVDQU(w.Offset(6), lo)
+	VPSRLW(U8(4), lo, hi)
+	VINSERTI128(U8(1), hi, lo.AsY(), nib)
+	VPAND(k.mask, nib, nib)
+	set = YMM()
+	VPBROADCASTD(w.Offset(2), set)
+	VPSHUFB(k.spread, set, set)
+	VPAND(k.bits, set, set)
+	VPCMPEQB(k.bits, set, set)
+	return nib, set
+}
+
+var q5_0 = tileKind{
+	name: "q50", wBytes: 22, xBytes: 34, ymm8: true,
+	setup: q50Setup(false),
 	block: func(a isa, kc any, w Mem) any {
-		k := kc.(q50Consts)
 		var b q32Block
-		// 32 nibbles in element order: [qs & 0xf, qs >> 4].
-		lo, hi, nib := XMM(), XMM(), YMM()
-		VMOVDQU(w.Offset(6), lo)
-		VPSRLW(U8(4), lo, hi)
-		VINSERTI128(U8(1), hi, lo.AsY(), nib)
-		VPAND(k.mask, nib, nib)
-		qh := YMM()
-		VPBROADCASTD(w.Offset(2), qh)
-		VPSHUFB(k.spread, qh, qh)
-		VPAND(k.bits, qh, qh)
-		VPCMPEQB(k.bits, qh, qh) // 0xff where bit 4 is set
-		VPANDN(constBytes("q50_f0", splat(32, 0xf0)), qh, qh)
-		VPOR(qh, nib, nib)
+		nib, set := q50Bits(kc.(q50Consts), w)
+		VPANDN(constBytes("q50_f0", splat(32, 0xf0)), set, set)
+		VPOR(set, nib, nib)
 		b.w[0], b.w[1] = YMM(), YMM()
 		VPMOVSXBW(nib.AsX(), b.w[0])
 		t := XMM()
@@ -303,50 +318,25 @@ var q8_0pair = tileKind{
 // work (convert, × dw, fused multiply-add of dx) is the AVX-512 Q8_0X
 // kernels' for the same lane; the lanes of a pair's two blocks share one
 // accumulator here, so the sums are not theirs bit for bit.
-type q5yConsts struct{ mask, spread, bits, b16, ones Op }
-
 type q5yBlock struct{ q, dw [2]VecVirtual } // a pair: unsigned weights, scales
 
 var q5_0y = tileKind{
 	name: "q50x", wBytes: 44, xBytes: 128, ymm8: true,
-	setup: func(a isa, cols int) any {
-		k := q5yConsts{constBytes("nibble_mask", splat(64, 0x0f)),
-			constBytes("q50_spread", append(splat(8, 0), append(splat(8, 1), append(splat(8, 2), splat(8, 3)...)...)...)),
-			constBytes("q50_bits", splat(4, 1, 2, 4, 8, 16, 32, 64, 128)),
-			constBytes("bytes16", splat(64, 16)),
-			constWords("ones16", splatInt(32, 1))}
-		if cols < 8 { // the tile of 8 has no registers to spare
-			for _, c := range []*Op{&k.mask, &k.spread, &k.bits, &k.b16, &k.ones} {
-				r := YMM()
-				VMOVDQU(*c, r)
-				*c = r
-			}
-		}
-		return k
-	},
+	setup: q50Setup(true),
 	block: func(a isa, kc any, w Mem) any {
-		k := kc.(q5yConsts)
+		k := kc.(q50Consts)
 		var b q5yBlock
 		for h := range 2 {
 			wh := w.Offset(22 * h)
-			lo, hi, q := XMM(), XMM(), YMM()
-			VMOVDQU(wh.Offset(6), lo)
-			VPSRLW(U8(4), lo, hi)
-			VINSERTI128(U8(1), hi, lo.AsY(), q)
-			VPAND(k.mask, q, q)
-			qh := YMM()
-			VPBROADCASTD(wh.Offset(2), qh)
-			VPSHUFB(k.spread, qh, qh)
-			VPAND(k.bits, qh, qh)
-			VPCMPEQB(k.bits, qh, qh) // 0xff where bit 4 is set
-			VPAND(k.b16, qh, qh)
-			VPOR(qh, q, q)
+			q, set := q50Bits(k, wh)
+			VPAND(k.b16, set, set)
+			VPOR(set, q, q)
 			b.q[h], b.dw[h] = q, broadcastF16(wh)
 		}
 		return b
 	},
 	column: func(a isa, kc, st any, x Mem, acc VecVirtual) {
-		k, b := kc.(q5yConsts), st.(q5yBlock)
+		k, b := kc.(q50Consts), st.(q5yBlock)
 		for h := range 2 {
 			p, n := YMM(), YMM()
 			VPMADDUBSW(x.Offset(32*h), b.q[h], p)

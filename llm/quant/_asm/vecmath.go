@@ -123,64 +123,119 @@ func expVecY(k expConsts, x VecVirtual) VecVirtual {
 	return p
 }
 
-// genVecMath emits swiglu and the softmax passes, AVX-512 and AVX2.
+// genVecMath emits swiglu and the softmax passes, for AVX2 (8 floats at a
+// time) and AVX-512 (16), with the same contracts (n a multiple of 16) and
+// the same results: the exponentials are Expf's at both widths (expVec,
+// expVecY), and expSumY adds its float64 lanes in expSumZ's order (four
+// ymm of doubles standing for expSumZ's two zmm), so the two levels' sums
+// agree bit for bit.
 func genVecMath() {
-	genVecMathY()
-	{
-		name := "swigluZ"
-		TEXT(name, NOSPLIT, "func(out, gate, up *float32, n int)")
-		Doc(name + " sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.")
-		Pragma("noescape")
-		out, gate, up, n := Load(Param("out"), GP64()), Load(Param("gate"), GP64()), Load(Param("up"), GP64()), Load(Param("n"), GP64())
-		k := newExpConsts()
-		sign := constDwords("sign_bit", []uint32{0x80000000})
-		Label(name + "_loop")
-		g, ng := ZMM(), ZMM()
-		VMOVUPS(Mem{Base: gate}, g)
+	for _, a := range []isa{avx2, avx512} {
+		genSwiGLU(a)
+		genScaleMax(a)
+		genExpSum(a)
+		genScale(a)
+	}
+}
+
+// vecKernel emits the TEXT of kernel base+a.suffix; the AVX-512 one
+// carries the doc, the AVX2 one points at it.
+func vecKernel(a isa, base, sig, doc string) string {
+	name := base + a.suffix
+	TEXT(name, NOSPLIT, sig)
+	if a.zmm {
+		Doc(name + " " + doc)
+	} else {
+		Doc(name + " is " + base + "Z with AVX2.")
+	}
+	Pragma("noescape")
+	return name
+}
+
+// expOf is expVec or expVecY, by the width of a.
+func expOf(a isa, k expConsts, x VecVirtual) VecVirtual {
+	if a.zmm {
+		return expVec(k, x)
+	}
+	return expVecY(k, x)
+}
+
+// broadcastF32 is a vector of a's width holding the float32 at m.
+func broadcastF32(a isa, m Mem) VecVirtual {
+	r := a.vec()
+	VBROADCASTSS(m, r)
+	return r
+}
+
+// loopEnd advances the pointers ps by one vector of a, counts lanes floats
+// off n and loops to name_loop while any are left.
+func loopEnd(a isa, name string, n Register, ps ...Register) {
+	for _, p := range ps {
+		ADDQ(U8(a.bytes()), p)
+	}
+	SUBQ(U8(a.bytes()/4), n)
+	JNZ(LabelRef(name + "_loop"))
+}
+
+func genSwiGLU(a isa) {
+	name := vecKernel(a, "swiglu", "func(out, gate, up *float32, n int)",
+		"sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.")
+	out, gate, up, n := Load(Param("out"), GP64()), Load(Param("gate"), GP64()), Load(Param("up"), GP64()), Load(Param("n"), GP64())
+	k := newExpConsts()
+	sign := constDwords("sign_bit", []uint32{0x80000000})
+	Label(name + "_loop")
+	g, ng := a.vec(), a.vec()
+	VMOVUPS(Mem{Base: gate}, g)
+	if a.zmm {
 		VPXORD_BCST(sign, g, ng) // -g, exactly
-		e := expVec(k, ng)
+	} else {
+		VBROADCASTSS(sign, ng)
+		VXORPS(g, ng, ng)
+	}
+	e := expOf(a, k, ng)
+	if a.zmm {
 		VADDPS_BCST(k.one, e, e)
-		q := ZMM()
-		VDIVPS(e, g, q)
-		VMULPS(Mem{Base: up}, q, q)
-		VMOVUPS(q, Mem{Base: out})
-		ADDQ(U8(64), gate)
-		ADDQ(U8(64), up)
-		ADDQ(U8(64), out)
-		SUBQ(U8(16), n)
-		JNZ(LabelRef(name + "_loop"))
-		VZEROUPPER()
-		RET()
+	} else {
+		VADDPS(broadcastF32(a, k.one), e, e)
 	}
-	{
-		name := "scaleMaxZ"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, scale float32) float32")
-		Doc(name + " multiplies n (a multiple of 16) floats by scale in place and returns the largest product (-Inf for none).")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		s, m := ZMM(), ZMM()
-		VBROADCASTSS(paramAddr("scale"), s)
-		VPBROADCASTD(constDwords("neg_inf", []uint32{0xff800000}), m)
-		Label(name + "_loop")
-		v := ZMM()
-		VMULPS(Mem{Base: x}, s, v)
-		VMOVUPS(v, Mem{Base: x})
-		VMAXPS(v, m, m)
-		ADDQ(U8(64), x)
-		SUBQ(U8(16), n)
-		JNZ(LabelRef(name + "_loop"))
-		r := hmax(m)
-		VZEROUPPER()
-		Store(r, ReturnIndex(0))
-		RET()
+	q := a.vec()
+	VDIVPS(e, g, q)
+	VMULPS(Mem{Base: up}, q, q)
+	VMOVUPS(q, Mem{Base: out})
+	loopEnd(a, name, n, gate, up, out)
+	VZEROUPPER()
+	RET()
+}
+
+func genScaleMax(a isa) {
+	name := vecKernel(a, "scaleMax", "func(x *float32, n int, scale float32) float32",
+		"multiplies n (a multiple of 16) floats by scale in place and returns the largest product (-Inf for none).")
+	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+	s, m := broadcastF32(a, paramAddr("scale")), a.vec()
+	negInf := constDwords("neg_inf", []uint32{0xff800000})
+	if a.zmm {
+		VPBROADCASTD(negInf, m)
+	} else {
+		VBROADCASTSS(negInf, m)
 	}
-	{
-		name := "expSumZ"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, hi float32) float64")
-		Doc(name + " replaces n (a multiple of 16) floats by e^(x-hi) and returns their sum, added in float64 lanes.")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		k := newExpConsts()
+	Label(name + "_loop")
+	v := a.vec()
+	VMULPS(Mem{Base: x}, s, v)
+	VMOVUPS(v, Mem{Base: x})
+	VMAXPS(v, m, m)
+	loopEnd(a, name, n, x)
+	r := hmax(m, a.zmm)
+	VZEROUPPER()
+	Store(r, ReturnIndex(0))
+	RET()
+}
+
+func genExpSum(a isa) {
+	name := vecKernel(a, "expSum", "func(x *float32, n int, hi float32) float64",
+		"replaces n (a multiple of 16) floats by e^(x-hi) and returns their sum, added in float64 lanes.")
+	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+	k := newExpConsts()
+	if a.zmm {
 		h := ZMM()
 		VBROADCASTSS(paramAddr("hi"), h)
 		s0, s1 := ZMM(), ZMM()
@@ -198,48 +253,83 @@ func genVecMath() {
 		VCVTPS2PD(t, d1)
 		VADDPD(d0, s0, s0)
 		VADDPD(d1, s1, s1)
-		ADDQ(U8(64), x)
-		SUBQ(U8(16), n)
-		JNZ(LabelRef(name + "_loop"))
+		loopEnd(a, name, n, x)
 		VADDPD(s1, s0, s0)
 		y := YMM()
 		VEXTRACTF64X4(U8(1), s0, y)
 		VADDPD(y, s0.AsY(), y)
-		xx := XMM()
-		VEXTRACTF128(U8(1), y, xx)
-		VADDPD(y.AsX(), xx, xx)
-		t2 := XMM()
-		VUNPCKHPD(xx, xx, t2)
-		VADDSD(t2, xx, xx)
-		VZEROUPPER()
-		Store(xx, ReturnIndex(0))
-		RET()
+		storeHsumPD(y)
+		return
 	}
-	{
-		name := "scaleZ"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, s float32)")
-		Doc(name + " multiplies n (a multiple of 16) floats by s in place.")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		s := ZMM()
-		VBROADCASTSS(paramAddr("s"), s)
-		Label(name + "_loop")
-		v := ZMM()
-		VMULPS(Mem{Base: x}, s, v)
-		VMOVUPS(v, Mem{Base: x})
-		ADDQ(U8(64), x)
-		SUBQ(U8(16), n)
-		JNZ(LabelRef(name + "_loop"))
-		VZEROUPPER()
-		RET()
+	// s[j]: expSumZ's zmm s0 (j < 2) and s1, as halves of 4 doubles:
+	// floats 4j…4j+3 of every 16.
+	var s [4]VecVirtual
+	for j := range s {
+		s[j] = YMM()
+		VXORPD(s[j], s[j], s[j])
 	}
+	Label(name + "_loop")
+	for h := range 2 {
+		v, hv := YMM(), YMM()
+		VBROADCASTSS(paramAddr("hi"), hv)
+		VMOVUPS(Mem{Base: x, Disp: 32 * h}, v)
+		VSUBPS(hv, v, v)
+		e := expVecY(k, v)
+		VMOVUPS(e, Mem{Base: x, Disp: 32 * h})
+		d, t := YMM(), XMM()
+		VCVTPS2PD(e.AsX(), d)
+		VADDPD(d, s[2*h], s[2*h])
+		VEXTRACTF128(U8(1), e, t)
+		VCVTPS2PD(t, d)
+		VADDPD(d, s[2*h+1], s[2*h+1])
+	}
+	ADDQ(U8(64), x)
+	SUBQ(U8(16), n)
+	JNZ(LabelRef(name + "_loop"))
+	// expSumZ: s0 += s1 lane by lane, then its upper four lanes onto the
+	// lower, then storeHsumPD.
+	VADDPD(s[2], s[0], s[0])
+	VADDPD(s[3], s[1], s[1])
+	VADDPD(s[1], s[0], s[0])
+	storeHsumPD(s[0])
 }
 
-// hmax reduces the 16 floats of m to their maximum, in an xmm's low lane.
-func hmax(m VecVirtual) Register {
-	y := YMM()
-	VEXTRACTF64X4(U8(1), m, y)
-	VMAXPS(y, m.AsY(), y)
+// storeHsumPD ends a kernel returning the sum of y's four doubles: its
+// upper two onto the lower two, then one onto the other.
+func storeHsumPD(y VecVirtual) {
+	xx := XMM()
+	VEXTRACTF128(U8(1), y, xx)
+	VADDPD(y.AsX(), xx, xx)
+	t2 := XMM()
+	VUNPCKHPD(xx, xx, t2)
+	VADDSD(t2, xx, xx)
+	VZEROUPPER()
+	Store(xx, ReturnIndex(0))
+	RET()
+}
+
+func genScale(a isa) {
+	name := vecKernel(a, "scale", "func(x *float32, n int, s float32)", "multiplies n (a multiple of 16) floats by s in place.")
+	x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
+	s := broadcastF32(a, paramAddr("s"))
+	Label(name + "_loop")
+	v := a.vec()
+	VMULPS(Mem{Base: x}, s, v)
+	VMOVUPS(v, Mem{Base: x})
+	loopEnd(a, name, n, x)
+	VZEROUPPER()
+	RET()
+}
+
+// hmax reduces the floats of m (a zmm, or a ymm when !zmm) to their
+// maximum, in an xmm's low lane.
+func hmax(m VecVirtual, zmm bool) Register {
+	y := m.AsY().(VecVirtual)
+	if zmm {
+		y = YMM()
+		VEXTRACTF64X4(U8(1), m, y)
+		VMAXPS(y, m.AsY(), y)
+	}
 	x := XMM()
 	VEXTRACTF128(U8(1), y, x)
 	VMAXPS(y.AsX(), x, x)
@@ -258,133 +348,4 @@ func paramAddr(name string) Mem {
 		panic(err)
 	}
 	return b.Addr
-}
-
-// genVecMathY emits the AVX2 versions of genVecMath's kernels, 8 floats at
-// a time, with the same contracts (n a multiple of 16) and results: the
-// exponentials are expVec's; expSumY adds its float64 lanes in expSumZ's
-// order (four ymm of doubles standing for expSumZ's two zmm), so the two
-// levels' sums agree bit for bit.
-func genVecMathY() {
-	{
-		name := "swigluY"
-		TEXT(name, NOSPLIT, "func(out, gate, up *float32, n int)")
-		Doc(name + " is swigluZ with AVX2.")
-		Pragma("noescape")
-		out, gate, up, n := Load(Param("out"), GP64()), Load(Param("gate"), GP64()), Load(Param("up"), GP64()), Load(Param("n"), GP64())
-		k := newExpConsts()
-		Label(name + "_loop")
-		g, ng := YMM(), YMM()
-		VMOVUPS(Mem{Base: gate}, g)
-		VBROADCASTSS(constDwords("sign_bit", []uint32{0x80000000}), ng)
-		VXORPS(g, ng, ng) // -g, exactly
-		e, one := expVecY(k, ng), YMM()
-		VBROADCASTSS(k.one, one)
-		VADDPS(one, e, e)
-		q := YMM()
-		VDIVPS(e, g, q)
-		VMULPS(Mem{Base: up}, q, q)
-		VMOVUPS(q, Mem{Base: out})
-		ADDQ(U8(32), gate)
-		ADDQ(U8(32), up)
-		ADDQ(U8(32), out)
-		SUBQ(U8(8), n)
-		JNZ(LabelRef(name + "_loop"))
-		VZEROUPPER()
-		RET()
-	}
-	{
-		name := "scaleMaxY"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, scale float32) float32")
-		Doc(name + " is scaleMaxZ with AVX2.")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		s, m := YMM(), YMM()
-		VBROADCASTSS(paramAddr("scale"), s)
-		VBROADCASTSS(constDwords("neg_inf", []uint32{0xff800000}), m)
-		Label(name + "_loop")
-		v := YMM()
-		VMULPS(Mem{Base: x}, s, v)
-		VMOVUPS(v, Mem{Base: x})
-		VMAXPS(v, m, m)
-		ADDQ(U8(32), x)
-		SUBQ(U8(8), n)
-		JNZ(LabelRef(name + "_loop"))
-		r := XMM()
-		VEXTRACTF128(U8(1), m, r)
-		VMAXPS(m.AsX(), r, r)
-		t := XMM()
-		VMOVHLPS(r, r, t)
-		VMAXPS(t, r, r)
-		VMOVSHDUP(r, t)
-		VMAXSS(t, r, r)
-		VZEROUPPER()
-		Store(r, ReturnIndex(0))
-		RET()
-	}
-	{
-		name := "expSumY"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, hi float32) float64")
-		Doc(name + " is expSumZ with AVX2, its sum added in expSumZ's order.")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		k := newExpConsts()
-		// s[j]: expSumZ's zmm s0 (j < 2) and s1, as halves of 4 doubles:
-		// floats 4j…4j+3 of every 16.
-		var s [4]VecVirtual
-		for j := range s {
-			s[j] = YMM()
-			VXORPD(s[j], s[j], s[j])
-		}
-		Label(name + "_loop")
-		for h := range 2 {
-			v, hv := YMM(), YMM()
-			VBROADCASTSS(paramAddr("hi"), hv)
-			VMOVUPS(Mem{Base: x, Disp: 32 * h}, v)
-			VSUBPS(hv, v, v)
-			e := expVecY(k, v)
-			VMOVUPS(e, Mem{Base: x, Disp: 32 * h})
-			d, t := YMM(), XMM()
-			VCVTPS2PD(e.AsX(), d)
-			VADDPD(d, s[2*h], s[2*h])
-			VEXTRACTF128(U8(1), e, t)
-			VCVTPS2PD(t, d)
-			VADDPD(d, s[2*h+1], s[2*h+1])
-		}
-		ADDQ(U8(64), x)
-		SUBQ(U8(16), n)
-		JNZ(LabelRef(name + "_loop"))
-		// expSumZ: s0 += s1 lane by lane, then its upper four lanes
-		// onto the lower, two onto two, one onto one.
-		VADDPD(s[2], s[0], s[0])
-		VADDPD(s[3], s[1], s[1])
-		VADDPD(s[1], s[0], s[0])
-		xx := XMM()
-		VEXTRACTF128(U8(1), s[0], xx)
-		VADDPD(s[0].AsX(), xx, xx)
-		t2 := XMM()
-		VUNPCKHPD(xx, xx, t2)
-		VADDSD(t2, xx, xx)
-		VZEROUPPER()
-		Store(xx, ReturnIndex(0))
-		RET()
-	}
-	{
-		name := "scaleY"
-		TEXT(name, NOSPLIT, "func(x *float32, n int, s float32)")
-		Doc(name + " is scaleZ with AVX2.")
-		Pragma("noescape")
-		x, n := Load(Param("x"), GP64()), Load(Param("n"), GP64())
-		s := YMM()
-		VBROADCASTSS(paramAddr("s"), s)
-		Label(name + "_loop")
-		v := YMM()
-		VMULPS(Mem{Base: x}, s, v)
-		VMOVUPS(v, Mem{Base: x})
-		ADDQ(U8(32), x)
-		SUBQ(U8(8), n)
-		JNZ(LabelRef(name + "_loop"))
-		VZEROUPPER()
-		RET()
-	}
 }
