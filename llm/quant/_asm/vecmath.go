@@ -294,15 +294,10 @@ func genExpSum(a isa) {
 	storeHsumPD(s[0])
 }
 
-// storeHsumPD ends a kernel returning the sum of y's four doubles: its
-// upper two onto the lower two, then one onto the other.
+// storeHsumPD ends a kernel returning the sum of y's four doubles, added
+// as foldY does.
 func storeHsumPD(y VecVirtual) {
-	xx := XMM()
-	VEXTRACTF128(U8(1), y, xx)
-	VADDPD(y.AsX(), xx, xx)
-	t2 := XMM()
-	VUNPCKHPD(xx, xx, t2)
-	VADDSD(t2, xx, xx)
+	xx := foldY(y)
 	VZEROUPPER()
 	Store(xx, ReturnIndex(0))
 	RET()
