@@ -34,6 +34,11 @@ func q4kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q4kaTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q4kgTile8Y multiplies rows q4k weight rows by 8 Q8_KA activation columns, groups outermost.
+//
+//go:noescape
+func q4kgTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q4kDotZ returns the dot product of nb q4k blocks with nb activation blocks.
 //
 //go:noescape

@@ -32,7 +32,7 @@ var simdKernels = simdTable()
 func simdTable() map[gguf.Type][numLevels]kernelSet {
 	t := map[gguf.Type][numLevels]kernelSet{
 		gguf.Q4_K: tileLevels(qkK, q4_KBytes, q8_KBytes,
-			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kaTile1Y, q4kaTile2Y, q4kaTile4Y, q4kaTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
+			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kaTile1Y, q4kaTile2Y, q4kaTile4Y, q4kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
 			&tiles{dot: q4kDotZ, k: [4]tileKernel{q4kTile1Z, q4kTile2Z, q4kTile4Z, q4kTile8Z}},
 			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,

@@ -382,6 +382,7 @@ var q4ka = alignedActs(q4k, func(a isa, cols int) any {
 func genK() {
 	tile(q4k, avx2, 0)
 	tiles(q4ka, avx2)
+	q4kGroupTile(8)
 	tiles(q4k, avx512)
 	// With VNNI, MatMul runs the Q8_KX kernels (q4kx.go); VecDot, which
 	// takes Q8_K, this one.
