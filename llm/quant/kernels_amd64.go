@@ -29,12 +29,7 @@ func q4kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q4kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kaTile8Y multiplies rows q4ka weight rows by 8 activation columns.
-//
-//go:noescape
-func q4kaTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q4kgTile8Y multiplies rows q4k weight rows by 8 Q8_KA activation columns, groups outermost.
+// q4kgTile8Y multiplies rows weight rows by 8 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
 func q4kgTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
@@ -94,10 +89,10 @@ func q6kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q6kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kaTile8Y multiplies rows q6ka weight rows by 8 activation columns.
+// q6kgTile8Y multiplies rows weight rows by 8 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
-func q6kaTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kgTile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q6kDotZ returns the dot product of nb q6k blocks with nb activation blocks.
 //

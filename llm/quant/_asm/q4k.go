@@ -89,7 +89,6 @@ var q4k = tileKind{
 		}
 		return 544
 	},
-	ymm8:     true, // q4kBlockFn keeps one scale vector live at a time
 	setup:    q4kSetup,
 	block:    q4kBlockFn,
 	block4:   q4kBlock4,
@@ -201,10 +200,9 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 		return b
 	}
 	// One register at a time, the words apart from the vectors they
-	// make: so the AVX2 tile of 8 columns fits in 16 ymm registers (8
-	// accumulators), which meets each decoded block with twice the
-	// columns of the 4-column one: pp8/pp32 26–32 → 34–35 GMAC/s on one
-	// core, TinyLlama pp512 at the avx2 level 52 → 56–59 t/s.
+	// make: so an AVX2 tile of 8 columns fitted in 16 ymm registers (pp8/
+	// pp32 26–32 → 34–35 GMAC/s on one core); the 8 columns are now
+	// q4kGroupTile's (grouptile.go), faster again.
 	for g := range 8 {
 		sv := YMM()
 		VPBROADCASTW(words.Offset(2*g), sv)

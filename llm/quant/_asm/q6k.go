@@ -50,7 +50,6 @@ var q6k = tileKind{
 		}
 		return 544
 	},
-	ymm8:   true,
 	setup:  q6kSetup,
 	block:  q6kBlockFn,
 	column: q6kColumn,
@@ -148,8 +147,7 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 		VCVTPH2PS(h, b.d)
 		return b
 	}
-	// One scale vector at a time, as q4kBlockFn: so the tile of 8
-	// columns fits in 16 ymm registers.
+	// One scale vector at a time, as q4kBlockFn.
 	for i := range 8 {
 		lo, hi, sv := XMM(), XMM(), YMM()
 		VPBROADCASTW(words.Offset(4*i), lo)
@@ -444,6 +442,7 @@ var q6ka = alignedActs(q6k, func(a isa, cols int) any {
 func genQ6K() {
 	tile(q6k, avx2, 0)
 	tiles(q6ka, avx2)
+	q6kGroupTile(8)
 	tiles(q6k, avx512)
 	// With VNNI, MatMul runs the pair kernels; VecDot keeps this one.
 	tile(q6k, avx512vnni, 0)
