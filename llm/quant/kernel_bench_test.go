@@ -63,7 +63,7 @@ func benchKernels(b *testing.B, typ gguf.Type, repacked bool) {
 			for _, shape := range []struct {
 				name       string
 				rows, cols int
-			}{{"tg", 256, 1}, {"tgRAM", 0, 1}, {"pp8", 64, 8}, {"pp32", 64, 32}} {
+			}{{"tg", 256, 1}, {"tgRAM", 0, 1}, {"pp4", 64, 4}, {"pp8", 64, 8}, {"pp32", 64, 32}} {
 				rows := shape.rows
 				if rows == 0 {
 					if level == levelGeneric {

@@ -9,25 +9,20 @@ package quant
 //go:noescape
 func q4kDotY(w *byte, x *byte, nb int) float32
 
-// q4kaDotY returns the dot product of nb q4ka blocks with nb activation blocks.
-//
-//go:noescape
-func q4kaDotY(w *byte, x *byte, nb int) float32
-
 // q4kaTile1Y multiplies rows q4ka weight rows by 1 activation columns.
 //
 //go:noescape
 func q4kaTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kaTile2Y multiplies rows q4ka weight rows by 2 activation columns.
+// q4kgTile2Y multiplies rows weight rows by 2 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
-func q4kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kgTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q4kaTile4Y multiplies rows q4ka weight rows by 4 activation columns.
+// q4kgTile4Y multiplies rows weight rows by 4 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
-func q4kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q4kgTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q4kgTile8Y multiplies rows weight rows by 8 Q8_KA activation columns, groups outermost.
 //
@@ -69,25 +64,20 @@ func q4kDotV(w *byte, x *byte, nb int) float32
 //go:noescape
 func q6kDotY(w *byte, x *byte, nb int) float32
 
-// q6kaDotY returns the dot product of nb q6ka blocks with nb activation blocks.
-//
-//go:noescape
-func q6kaDotY(w *byte, x *byte, nb int) float32
-
 // q6kaTile1Y multiplies rows q6ka weight rows by 1 activation columns.
 //
 //go:noescape
 func q6kaTile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kaTile2Y multiplies rows q6ka weight rows by 2 activation columns.
+// q6kgTile2Y multiplies rows weight rows by 2 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
-func q6kaTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kgTile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
-// q6kaTile4Y multiplies rows q6ka weight rows by 4 activation columns.
+// q6kgTile4Y multiplies rows weight rows by 4 Q8_KA activation columns, groups outermost.
 //
 //go:noescape
-func q6kaTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+func q6kgTile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q6kgTile8Y multiplies rows weight rows by 8 Q8_KA activation columns, groups outermost.
 //

@@ -32,11 +32,11 @@ var simdKernels = simdTable()
 func simdTable() map[gguf.Type][numLevels]kernelSet {
 	t := map[gguf.Type][numLevels]kernelSet{
 		gguf.Q4_K: tileLevels(qkK, q4_KBytes, q8_KBytes,
-			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kaTile1Y, q4kaTile2Y, q4kaTile4Y, q4kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
+			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kaTile1Y, q4kgTile2Y, q4kgTile4Y, q4kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
 			&tiles{dot: q4kDotZ, k: [4]tileKernel{q4kTile1Z, q4kTile2Z, q4kTile4Z, q4kTile8Z}},
 			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,
-			&tiles{dot: q6kDotY, k: [4]tileKernel{q6kaTile1Y, q6kaTile2Y, q6kaTile4Y, q6kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
+			&tiles{dot: q6kDotY, k: [4]tileKernel{q6kaTile1Y, q6kgTile2Y, q6kgTile4Y, q6kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
 			&tiles{dot: q6kDotZ, k: [4]tileKernel{q6kTile1Z, q6kTile2Z, q6kTile4Z, q6kTile8Z}},
 			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kpTile1V, q6kpTile2V, q6kpTile4V, q6kpTile8V}}),
 		// The AVX-512 Q8_0 and Q5_0 kernels take blocks in pairs; the

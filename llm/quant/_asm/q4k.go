@@ -55,30 +55,29 @@ func decodeKScales(a isa, w Mem) VecVirtual {
 type q4kConsts struct {
 	mask, shift VecVirtual    // zmm: 0x0f bytes; word shifts [0×16, 4×16]; AVX2 one column: mask (ymm)
 	didx        [4]VecVirtual // zmm: VPERMPS indices broadcasting float 0, 1, 8, 9
-	scratch     Mem           // ymm: unpacked nibbles (256 bytes), 8 scale vectors (256), the 16 scale words (32)
+	scratch     Mem           // AVX2: the 16 scale words (32 bytes)
 	// zmm: the scale shuffles, kept in registers (loaded with loadZ64)
 	// rather than 64-byte memory operands that may straddle two cache
 	// lines; kernels of up to 2 columns only, wider ones have no
 	// registers to spare.
 	sshuf [4]VecVirtual // q4kScaleShuffle(0..3)
-	// regs: AVX2 with one column. A column then meets each block once,
-	// so the nibbles and scales are not stored to the scratch for other
-	// columns to reuse: the column unpacks them in registers and takes
-	// each group's scale with a broadcast load of its word. One column on
-	// one core: 10.4–11.2 → 18–21 GB/s of weights (BenchmarkKernels
-	// Q4_K/avx2 tg and tgRAM); TinyLlama tg at the avx2 level 30.9 → 51.3
-	// t/s on 2 threads (llama.cpp's AVX2 build: 44.4).
-	regs bool
-	x    actsLayout // where the activation block's parts are
+	// AVX2 kernels here are of one column (and the dot product): a
+	// column meets each block once, so it unpacks the nibbles in
+	// registers and takes each group's scale with a broadcast load of
+	// its word (storing them to a scratch for other columns, as the
+	// wider tiles did, had made one column 10.4–11.2 GB/s of weights on
+	// one core, against 18–21; TinyLlama tg at the avx2 level 30.9 → 51.3
+	// t/s). Wider AVX2 tiles are grouptile.go's.
+	x actsLayout // where the activation block's parts are
 }
 
 type q4kBlock struct {
-	wm     Mem           // AVX2, one column: the block
+	wm     Mem           // AVX2: the block
 	w      [4]VecVirtual // zmm: the 64 nibbles of chunk c, low then high
 	s      [4]VecVirtual // zmm: words [sc_2c ×16, sc_2c+1 ×16]
 	m      VecVirtual    // ymm: dwords m_g | m_g<<16, to meet bsum pairs
 	d, dm  VecVirtual    // d and dmin, broadcast
-	scales Mem           // ymm: broadcast scale words of group g at 32g
+	scales Mem           // AVX2: the 16 scale words (group g at 2g)
 }
 
 var q4k = tileKind{
@@ -87,7 +86,7 @@ var q4k = tileKind{
 		if a.zmm {
 			return 0
 		}
-		return 544
+		return 64
 	},
 	setup:    q4kSetup,
 	block:    q4kBlockFn,
@@ -99,11 +98,12 @@ var q4k = tileKind{
 func q4kSetup(a isa, cols int) any {
 	k := q4kConsts{x: q8kLayout}
 	if !a.zmm {
-		k.scratch = alignedLocal(544)
-		if k.regs = cols == 1; k.regs {
-			k.mask = YMM()
-			VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
+		if cols > 1 {
+			panic("q4k: AVX2 tiles of more than one column are grouptile.go's")
 		}
+		k.scratch = alignedLocal(32)
+		k.mask = YMM()
+		VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
 		return k
 	}
 	k.mask, k.shift = ZMM(), ZMM()
@@ -188,39 +188,13 @@ func q4kBlockFn(a isa, kc any, w Mem) any {
 		b.d, b.dm = q4kDmin(a, w)
 		return b
 	}
-	// AVX2: nibbles and scale vectors go to the scratch space.
+	// AVX2: the scale words to the scratch, for broadcast loads.
 	t := YMM()
 	VPMOVZXBW(u, t)
-	words := k.scratch.Offset(512) // the 16 words, apart from the scale vectors
-	VMOVDQU(t, words)
+	VMOVDQU(t, k.scratch)
 	b.m = q4kMins(u)
-	if k.regs {
-		b.wm, b.scales = w, words
-		b.d, b.dm = q4kDmin(a, w)
-		return b
-	}
-	// One register at a time, the words apart from the vectors they
-	// make: so an AVX2 tile of 8 columns fitted in 16 ymm registers (pp8/
-	// pp32 26–32 → 34–35 GMAC/s on one core); the 8 columns are now
-	// q4kGroupTile's (grouptile.go), faster again.
-	for g := range 8 {
-		sv := YMM()
-		VPBROADCASTW(words.Offset(2*g), sv)
-		VMOVDQU(sv, k.scratch.Offset(256+32*g))
-	}
-	mask := YMM()
-	VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), mask)
-	for c := range 4 {
-		l, h := YMM(), YMM()
-		VMOVDQU(w.Offset(16+32*c), l)
-		VPSRLW(U8(4), l, h)
-		VPAND(mask, l, l)
-		VPAND(mask, h, h)
-		VMOVDQU(l, k.scratch.Offset(64*c))
-		VMOVDQU(h, k.scratch.Offset(64*c+32))
-	}
+	b.wm, b.scales = w, k.scratch
 	b.d, b.dm = q4kDmin(a, w)
-	b.scales = k.scratch.Offset(256)
 	return b
 }
 
@@ -321,7 +295,7 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 			VPMADDUBSW(x.Offset(k.x.qs+64*c), b.w[c], p)
 			a.madd16(b.s[c], p, i, c == 0)
 		}
-	} else if k.regs {
+	} else {
 		for c := range 4 {
 			l, h := YMM(), YMM()
 			VMOVDQU(b.wm.Offset(16+32*c), l)
@@ -341,18 +315,6 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 				}
 			}
 		}
-	} else {
-		for g := range 8 {
-			wt, p := YMM(), YMM()
-			VMOVDQU(k.scratch.Offset(32*g), wt)
-			VPMADDUBSW(x.Offset(k.x.qs+32*g), wt, p)
-			if g == 0 {
-				VPMADDWD(b.scales.Offset(32*g), p, i)
-			} else {
-				VPMADDWD(b.scales.Offset(32*g), p, p)
-				VPADDD(p, i, i)
-			}
-		}
 	}
 	f, g := a.vec(), YMM()
 	VCVTDQ2PS(i, f)
@@ -369,8 +331,9 @@ func q4kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 	VFMADD231PS(dy, f, acc)
 }
 
-// q4ka is q4k's AVX2 tiles reading Q8_KA, whose 32-byte operands start
-// 32-byte lines (q8_ka.go says why); the dot product keeps Q8_K.
+// q4ka is q4k's one-column AVX2 kernel reading Q8_KA, whose 32-byte
+// operands start 32-byte lines (q8_ka.go says why); the dot product keeps
+// Q8_K.
 var q4ka = alignedActs(q4k, func(a isa, cols int) any {
 	k := q4kSetup(a, cols).(q4kConsts)
 	k.x = q8kaLayout
@@ -379,8 +342,10 @@ var q4ka = alignedActs(q4k, func(a isa, cols int) any {
 
 func genK() {
 	tile(q4k, avx2, 0)
-	tiles(q4ka, avx2)
-	q4kGroupTile(8)
+	tile(q4ka, avx2, 1)
+	for _, c := range []int{2, 4, 8} {
+		q4kGroupTile(c)
+	}
 	tiles(q4k, avx512)
 	// With VNNI, MatMul runs the Q8_KX kernels (q4kx.go); VecDot, which
 	// takes Q8_K, this one.

@@ -25,17 +25,16 @@ type q6kConsts struct {
 	mask, mask30 VecVirtual    // 0x0f and 0x30 bytes
 	shl, shr     VecVirtual    // zmm word shifts: [4×16, 2×16] left, [0×16, 2×16] right
 	sidx         [4]VecVirtual // zmm: VPERMW indices of the scale vectors
-	scratch      Mem           // AVX2: 256 bytes of 6-bit values, 8 scale vectors (256), the 16 scale words (32)
-	// regs: AVX2 with one column, which meets each block once: the
-	// column makes the 6-bit values and scale vectors in registers
-	// instead of storing them to the scratch for other columns (as
-	// q4kConsts.regs; one column on one core 12.5–13.1 → 19–21 GB/s).
-	regs bool
-	x    actsLayout // where the activation block's parts are
+	scratch      Mem           // AVX2: the 16 scale words (32 bytes)
+	// AVX2 kernels here are of one column (and the dot product), which
+	// make the 6-bit values and scale vectors in registers (as q4kConsts
+	// says; one column on one core 12.5–13.1 → 19–21 GB/s). Wider AVX2
+	// tiles are grouptile.go's.
+	x actsLayout // where the activation block's parts are
 }
 
 type q6kBlock struct {
-	wm  Mem           // AVX2, one column: the block
+	wm  Mem           // AVX2: the block
 	q   [4]VecVirtual // zmm: 6-bit values of elements 64k..64k+63
 	s   [4]VecVirtual // zmm: words [sc_4k ×8, sc_4k+1 ×8, sc_4k+2 ×8, sc_4k+3 ×8]
 	s32 VecVirtual    // ymm: the 16 scales times -32
@@ -48,7 +47,7 @@ var q6k = tileKind{
 		if a.zmm {
 			return 0
 		}
-		return 544
+		return 64
 	},
 	setup:  q6kSetup,
 	block:  q6kBlockFn,
@@ -58,12 +57,13 @@ var q6k = tileKind{
 func q6kSetup(a isa, cols int) any {
 	k := q6kConsts{x: q8kLayout}
 	if !a.zmm {
-		k.scratch = alignedLocal(544)
-		if k.regs = cols == 1; k.regs {
-			k.mask, k.mask30 = YMM(), YMM()
-			VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
-			VMOVDQU(constBytes("q6k_mask30", splat(64, 0x30)), k.mask30)
+		if cols > 1 {
+			panic("q6k: AVX2 tiles of more than one column are grouptile.go's")
 		}
+		k.scratch = alignedLocal(32)
+		k.mask, k.mask30 = YMM(), YMM()
+		VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
+		VMOVDQU(constBytes("q6k_mask30", splat(64, 0x30)), k.mask30)
 		return k
 	}
 	k.mask, k.mask30, k.shl, k.shr = ZMM(), ZMM(), ZMM(), ZMM()
@@ -135,36 +135,9 @@ func q6kBlockFn(a isa, kc any, w Mem) any {
 		VCVTPH2PS(h, b.d)
 		return b
 	}
-	// AVX2: the scale vectors [sc_2i ×8, sc_2i+1 ×8] and the 6-bit values
-	// go to the scratch space.
-	words := k.scratch.Offset(512) // the 16 words, apart from the scale vectors
-	VMOVDQU(t, words)
-	if k.regs {
-		b.wm = w
-		b.d = YMM()
-		h := XMM()
-		VPBROADCASTW(w.Offset(208), h)
-		VCVTPH2PS(h, b.d)
-		return b
-	}
-	// One scale vector at a time, as q4kBlockFn.
-	for i := range 8 {
-		lo, hi, sv := XMM(), XMM(), YMM()
-		VPBROADCASTW(words.Offset(4*i), lo)
-		VPBROADCASTW(words.Offset(4*i+2), hi)
-		VINSERTI128(U8(1), hi, lo.AsY(), sv)
-		VMOVDQU(sv, k.scratch.Offset(256+32*i))
-	}
-	k.mask, k.mask30 = YMM(), YMM()
-	VMOVDQU(constBytes("nibble_mask", splat(64, 0x0f)), k.mask)
-	VMOVDQU(constBytes("q6k_mask30", splat(64, 0x30)), k.mask30)
-	for h := range 2 {
-		q := YMM()
-		VMOVDQU(w.Offset(128+32*h), q)
-		for j := range 4 {
-			VMOVDQU(q6kValues32(k, w, q, h, j), k.scratch.Offset(128*h+32*j))
-		}
-	}
+	// AVX2: the scale words to the scratch, for broadcast loads.
+	VMOVDQU(t, k.scratch)
+	b.wm = w
 	b.d = YMM()
 	h := XMM()
 	VPBROADCASTW(w.Offset(208), h)
@@ -208,13 +181,13 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 			VPMADDUBSW(x.Offset(k.x.qs+64*j), b.q[j], p)
 			a.madd16(b.s[j], p, i, false)
 		}
-	} else if k.regs {
-		words := k.scratch.Offset(512)
+	} else {
+		words := k.scratch
 		for h := range 2 {
 			q := YMM()
 			VMOVDQU(b.wm.Offset(128+32*h), q)
 			for j := range 4 {
-				// q6kBlockFn's values and scale vector i6, made here.
+				// The values and scale vector of group i6.
 				i6, l := 4*h+j, q6kValues32(k, b.wm, q, h, j)
 				lo, hi, sv, p := XMM(), XMM(), YMM(), YMM()
 				VPBROADCASTW(words.Offset(4*i6), lo)
@@ -224,14 +197,6 @@ func q6kColumn(a isa, kc, st any, x Mem, acc VecVirtual) {
 				VPMADDWD(sv, p, p)
 				VPADDD(p, i, i)
 			}
-		}
-	} else {
-		for j := range 8 {
-			q, p := YMM(), YMM()
-			VMOVDQU(k.scratch.Offset(32*j), q)
-			VPMADDUBSW(x.Offset(k.x.qs+32*j), q, p)
-			VPMADDWD(k.scratch.Offset(256+32*j), p, p)
-			VPADDD(p, i, i)
 		}
 	}
 	f := a.vec()
@@ -432,7 +397,7 @@ func q6kPairInts(kc, pc any, x Mem) VecVirtual {
 	return m
 }
 
-// q6ka is q6k's AVX2 tiles reading Q8_KA (see q4ka).
+// q6ka is q6k's one-column AVX2 kernel reading Q8_KA (see q4ka).
 var q6ka = alignedActs(q6k, func(a isa, cols int) any {
 	k := q6kSetup(a, cols).(q6kConsts)
 	k.x = q8kaLayout
@@ -441,8 +406,10 @@ var q6ka = alignedActs(q6k, func(a isa, cols int) any {
 
 func genQ6K() {
 	tile(q6k, avx2, 0)
-	tiles(q6ka, avx2)
-	q6kGroupTile(8)
+	tile(q6ka, avx2, 1)
+	for _, c := range []int{2, 4, 8} {
+		q6kGroupTile(c)
+	}
 	tiles(q6k, avx512)
 	// With VNNI, MatMul runs the pair kernels; VecDot keeps this one.
 	tile(q6k, avx512vnni, 0)
