@@ -43,13 +43,7 @@ func groupTile(name string, cols, wBytes, extra int, block func(w Mem, col func(
 	for c := range cols {
 		VMOVUPS(z, accAt(c))
 	}
-	xp := Load(Param("x"), GP64())
-	xb := []Register{xp}
-	for g := 1; g*4 < cols; g++ {
-		r := GP64()
-		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
-		xb = append(xb, r)
-	}
+	xb := colBases(cols, xs)
 	nb := Load(Param("nb"), GP64())
 
 	Label(name + "_block")
@@ -68,21 +62,11 @@ func groupTile(name string, cols, wBytes, extra int, block func(w Mem, col func(
 	DECQ(nb)
 	JNZ(LabelRef(name + "_block"))
 
-	dp := GP64()
-	MOVQ(dst, dp)
-	for c := range cols {
+	rowEnd(name, cols, dst, ds, rows, func(c int) Register {
 		acc := YMM()
 		VMOVUPS(accAt(c), acc)
-		VMOVSS(hsum(acc, false), Mem{Base: dp})
-		if c < cols-1 {
-			ADDQ(ds, dp)
-		}
-	}
-	ADDQ(U8(4), dst)
-	DECQ(rows)
-	JNZ(LabelRef(name + "_row"))
-	VZEROUPPER()
-	RET()
+		return hsum(acc, false)
+	})
 }
 
 // q4kGroupTile emits q4kgTile<cols>Y. Its scratch: d and dmin broadcast,

@@ -80,13 +80,7 @@ func pairTile(pk pairKind, cols int) {
 			VPXORD(acc[c], acc[c], acc[c])
 		}
 	}
-	xp := Load(Param("x"), GP64())
-	xb := []Register{xp}
-	for g := 1; g*4 < cols; g++ {
-		r := GP64()
-		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
-		xb = append(xb, r)
-	}
+	xb := colBases(cols, xs)
 	nb := Load(Param("nb"), GP64())
 
 	Label(name + "_block")

@@ -43,13 +43,7 @@ func q8xPairTile(l q8xLayout, cols int) {
 		VPXORD(accA[c], accA[c], accA[c])
 		VPXORD(accB[c], accB[c], accB[c])
 	}
-	x := Load(Param("x"), GP64())
-	xb := []Register{x}
-	for g := 1; g*4 < cols; g++ {
-		r := GP64()
-		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
-		xb = append(xb, r)
-	}
+	xb := colBases(cols, xs)
 	nb := Load(Param("nb"), GP64())
 
 	// body does the block at byte offset b of each row.

@@ -107,15 +107,7 @@ func tile(k tileKind, a isa, cols int) {
 			VXORPS(acc[c], acc[c], acc[c])
 		}
 	}
-	xp := Load(Param("x"), GP64())
-	// Columns are addressed from one base per four columns: x,
-	// x+4·xStride… (colMem).
-	xb := []Register{xp}
-	for g := 1; g*4 < cols; g++ {
-		r := GP64()
-		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
-		xb = append(xb, r)
-	}
+	xb := colBases(cols, xs)
 	nb := Load(Param("nb"), GP64())
 
 	shared4 := k.block4 != nil && cols <= max(2, k.block4Cols) && a.zmm
@@ -175,11 +167,17 @@ func tile(k tileKind, a isa, cols int) {
 		RET()
 		return
 	}
+	rowEnd(name, cols, dst, ds, rows, func(c int) Register { return hsum(acc[c], a.zmm) })
+}
+
+// rowEnd ends a tile kernel's row: it stores the row's result sum(c) for
+// every column c at dst + c·ds, moves dst to the next row and loops to
+// name_row while rows are left.
+func rowEnd(name string, cols int, dst, ds, rows Register, sum func(c int) Register) {
 	d := GP64()
 	MOVQ(dst, d)
 	for c := range cols {
-		s := hsum(acc[c], a.zmm)
-		VMOVSS(s, Mem{Base: d})
+		VMOVSS(sum(c), Mem{Base: d})
 		if c < cols-1 {
 			ADDQ(ds, d)
 		}
@@ -219,6 +217,18 @@ func prefetchAhead(step int, ws ...Register) {
 			PREFETCHT0(Mem{Base: w, Disp: ahead + off})
 		}
 	}
+}
+
+// colBases loads the activations' address x and returns the bases colMem
+// addresses columns from: x, x+4·xStride… one per four of cols columns.
+func colBases(cols int, xs Register) []Register {
+	xb := []Register{Load(Param("x"), GP64())}
+	for g := 1; g*4 < cols; g++ {
+		r := GP64()
+		LEAQ(Mem{Base: xb[g-1], Index: xs, Scale: 4}, r)
+		xb = append(xb, r)
+	}
+	return xb
 }
 
 // colMem addresses activation column c: x + c*xStride, where xb[g] =
