@@ -7,9 +7,10 @@ import "github.com/llamashell/lsh/llm/gguf"
 // for the k-quants, as FromFloat makes them); the avx512vnni tile kernels
 // of Q4_K and Q6_K read Q8_KX instead (q8_kx.go), the same quants
 // rearranged so that VPDPBUSD sums whole groups, the AVX2 ones Q8_KA
-// (q8_ka.go), Q8_K's fields moved to keep the quants aligned, and those of Q5_0 and
-// Q8_0 read Q8_0X (q8_0x.go), Q8_0 with its corrections and scales made
-// once per input rather than once per row. A caller encodes a batch
+// (q8_ka.go), Q8_K's fields moved to keep the quants aligned; those of
+// Q5_0 and Q8_0 with VNNI, and Q5_0's with AVX2, read Q8_0X (q8_0x.go),
+// Q8_0 with its corrections and scales made once per input rather than
+// once per row. A caller encodes a batch
 // once per Encoding and shares it among every matrix that asks for the
 // same one: Encodings are compared by pointer, one per kind and CPU level.
 type Encoding struct {

@@ -3,8 +3,9 @@ package quant
 import "encoding/binary"
 
 // Q8_0X: Q8_0 activations (the same d, the same quants) rearranged for
-// the avx512vnni Q5_0 and Q8_0 tile kernels, an Encoding of activations
-// only. Those kernels take blocks in pairs (64 elements, one zmm of
+// the avx512vnni Q5_0 and Q8_0 tile kernels (and the AVX2 Q5_0 ones,
+// _asm/q8.go q5_0y, which take one block of a pair at a time), an
+// Encoding of activations only. The avx512vnni kernels take blocks in pairs (64 elements, one zmm of
 // bytes) and multiply unsigned weights (Q5_0's q in 0..31, Q8_0's w+128)
 // by signed activations with VPDPBUSD, which sums each lane's four
 // products; the correction for the weights' bias (Σ 16·a or Σ 128·a per

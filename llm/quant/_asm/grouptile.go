@@ -8,8 +8,8 @@ import (
 	. "github.com/mmcloughlin/avo/reg"
 )
 
-// AVX2 tiles of 8 columns for Q4_K and Q6_K × Q8_KA that turn tile.go's
-// loops around: for each group of 32 weights, the group's unpacked
+// AVX2 tiles of 2, 4 and 8 columns for Q4_K and Q6_K × Q8_KA that turn
+// tile.go's loops around: for each group of 32 weights, the group's unpacked
 // weights and scale vector stay in registers while every column meets
 // them, so a column's integer sums (one register per column) gather the
 // block's eight groups; the float work then takes each column's
@@ -18,9 +18,11 @@ import (
 // against 26 in the columns-outer tiles (whose unpacked weights and scale
 // vectors come back from the scratch for every column). The integer sums
 // and float operations are q4kColumn's and q6kColumn's, in their order,
-// so the results are the other widths' bit for bit. Q4_K: 50 → 70–78
-// GMAC/s on one core (BenchmarkKernels pp8/pp32 at avx2, n = 2048 and
-// 5632, alternated); TinyLlama pp512 at the avx2 level +33%.
+// so the results are the other widths' bit for bit. One core
+// (BenchmarkKernels at avx2, alternated with the columns-outer tiles):
+// Q4_K 8 columns 50 → 70–78 GMAC/s, 4 columns 41–46 → 58–63, 2 columns
+// 32 → 45–50; Q6_K 45–49 → 71–77, 39–41 → 59–64, 27–30 → 40–41.
+// TinyLlama pp512 at the avx2 level +33% with the Q4_K tile of 8 alone.
 
 // groupTile emits the frame of such a tile: name, cols columns of Q8_KA,
 // weight blocks of wBytes, a scratch of extra bytes (32-byte aligned)
