@@ -504,6 +504,11 @@ func f32Tile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func f32Tile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// f32Tile8Y multiplies rows f32 weight rows by 8 activation columns.
+//
+//go:noescape
+func f32Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // f16DotZ returns the dot product of nb f16 blocks with nb activation blocks.
 //
 //go:noescape

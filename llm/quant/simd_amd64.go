@@ -64,7 +64,7 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 			&tiles{dot: f16DotY, k: [4]tileKernel{f16Tile1Y, f16Tile2Y, f16Tile4Y}, tail: vecDotF16},
 			&tiles{dot: f16DotZ, k: [4]tileKernel{f16Tile1Z, f16Tile2Z, f16Tile4Z, f16Tile8Z}, tail: vecDotF16}, nil),
 		gguf.F32: tileLevels(32, 128, 128,
-			&tiles{dot: f32DotY, k: [4]tileKernel{f32Tile1Y, f32Tile2Y, f32Tile4Y}, tail: vecDotF32},
+			&tiles{dot: f32DotY, k: [4]tileKernel{f32Tile1Y, f32Tile2Y, f32Tile4Y, f32Tile8Y}, tail: vecDotF32},
 			&tiles{dot: f32DotZ, k: [4]tileKernel{f32Tile1Z, f32Tile2Z, f32Tile4Z, f32Tile8Z}, tail: vecDotF32}, nil),
 	}
 	// Activation quantizers.
