@@ -36,7 +36,7 @@ func floatKind(half bool) tileKind {
 	return tileKind{
 		name: name, wBytes: 32 * size, xBytes: 32 * size, unroll: true,
 		// F32's activations are memory operands: 8 columns fit.
-		ymm8: !half,
+		ymm8:  !half,
 		setup: func(a isa, _ int) any { return nil },
 		block: func(a isa, _ any, w Mem) any {
 			var b floatBlock
