@@ -204,26 +204,6 @@ func q80Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride 
 //go:noescape
 func q50DotY(w *byte, x *byte, nb int) float32
 
-// q50Tile1Y multiplies rows q50 weight rows by 1 activation columns.
-//
-//go:noescape
-func q50Tile1Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q50Tile2Y multiplies rows q50 weight rows by 2 activation columns.
-//
-//go:noescape
-func q50Tile2Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q50Tile4Y multiplies rows q50 weight rows by 4 activation columns.
-//
-//go:noescape
-func q50Tile4Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
-// q50Tile8Y multiplies rows q50 weight rows by 8 activation columns.
-//
-//go:noescape
-func q50Tile8Y(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-
 // q50xTile1Y multiplies rows q50x weight rows by 1 activation columns.
 //
 //go:noescape

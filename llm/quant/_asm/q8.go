@@ -109,8 +109,10 @@ func q50Bits(k q50Consts, w Mem) (nib, set VecVirtual) {
 	return nib, set
 }
 
+// q5_0 is Q5_0 × Q8_0 one block at a time: at AVX2 only the dot product
+// (VecDot takes Q8_0); MatMul's tiles are q5_0y's.
 var q5_0 = tileKind{
-	name: "q50", wBytes: 22, xBytes: 34, ymm8: true,
+	name: "q50", wBytes: 22, xBytes: 34,
 	setup: q50Setup(false),
 	block: func(a isa, kc any, w Mem) any {
 		var b q32Block
@@ -354,7 +356,7 @@ var q5_0y = tileKind{
 
 func genQ8() {
 	tiles(q8_0, avx2)
-	tiles(q5_0, avx2)
+	tile(q5_0, avx2, 0)
 	for _, c := range []int{1, 2, 4, 8} { // no dot product: VecDot takes Q8_0
 		tile(q5_0y, avx2, c)
 	}
