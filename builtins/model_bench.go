@@ -37,9 +37,13 @@ import (
 // the same moment: the fastest of the quant.StreamPasses ×
 // quant.StreamLoops streaming reads of a 256 MiB buffer right before it
 // and as many right after it (the reads between two repetitions serve
-// both). A repetition's share is its tokens
-// per second × the weight bytes a token reads ÷ its ceiling; the test's
-// share is the mean of its repetitions' (the median is printed too).
+// both). A repetition's share is its tokens per second × the weight
+// bytes a token reads ÷ its ceiling; the test's share is the mean of its
+// repetitions' (the median is printed too). That ceiling is the peak of
+// its moment, and single reads move by ±15% from one to the next, so a tg
+// test also runs as many generations again with bandwidth samples between
+// their tokens (bench.interleave): its share of the bandwidth of the same
+// moments.
 func modelBench(ctx context.Context, env *Env, args []string) int {
 	name := args[0]
 	fs := newModelFlags(env, name)
@@ -93,12 +97,14 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 		b.header()
 	}
 	for _, t := range threads {
-		b.ceiling = nil
+		b.ceiling, b.sample = nil, nil
 		if *bandwidth {
 			// Allocated before the model, kept for all of this thread
 			// count's tests: only its passes run between repetitions.
 			meter := quant.NewStreamMeter(t, benchStreamBytes)
+			defer meter.Close()
 			b.ceiling = func() float64 { return meter.Measure(quant.StreamPasses) }
+			b.sample = func() float64 { return meter.Measure(1) }
 		}
 		rs, err := b.run(ctx, t, prompts, gens)
 		for _, r := range rs {
@@ -152,6 +158,9 @@ type bench struct {
 	// ceiling measures the streaming-read bandwidth now, in bytes per
 	// second (the best of several passes); nil when not measured.
 	ceiling func() float64
+	// sample is one streaming read of each loop, the faster counting:
+	// what the machine gives at this moment, for the runs of interleave.
+	sample func() float64
 }
 
 // benchStreamBytes is the buffer the bandwidth ceiling reads, well beyond
@@ -206,6 +215,17 @@ type benchResult struct {
 	SamplesPct         []float64 `json:"lsh_samples_bandwidth_pct,omitempty"`
 	BandwidthPct       float64   `json:"lsh_bandwidth_pct,omitempty"`
 	BandwidthPctMedian float64   `json:"lsh_bandwidth_pct_median,omitempty"`
+
+	// tg only, when the bandwidth is measured: the runs of interleave,
+	// after the timed repetitions. Each run's tokens per second (its
+	// Feed calls' time only), its bandwidth (the mean of its samples,
+	// bytes over time), and its share (100 × its t/s × weight bytes per
+	// token ÷ its bandwidth); the test's share is their mean.
+	InterleavedTs        []float64 `json:"lsh_interleaved_samples_ts,omitempty"`
+	InterleavedBandwidth []float64 `json:"lsh_interleaved_samples_bandwidth_bytes_per_s,omitempty"`
+	InterleavedReads     int       `json:"lsh_interleaved_reads,omitempty"` // bandwidth samples per run
+	InterleavedSamplePct []float64 `json:"lsh_interleaved_samples_pct,omitempty"`
+	InterleavedPct       float64   `json:"lsh_interleaved_pct,omitempty"`
 }
 
 func (r *benchResult) test() string {
@@ -281,6 +301,12 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		if err := b.measure(ctx, &r, s.Reset, generate); err != nil {
 			return out, err
 		}
+		if b.sample != nil {
+			feed := func(tok int32) error { return s.Feed(ctx, tok) }
+			if err := b.interleave(ctx, &r, s.Reset, b.tokens(m, n), feed); err != nil {
+				return out, err
+			}
+		}
 		r.CopyBytes, r.HugeBytes = m.CopyBytes(), m.HugeMappedBytes()
 		r.share()
 		out = append(out, &r)
@@ -332,6 +358,58 @@ func (b *bench) measure(ctx context.Context, r *benchResult, reset func(), work 
 		r.Bandwidth, _ = meanSD(r.SamplesBandwidth)
 		r.BandwidthPasses = 2 * quant.StreamLoops * quant.StreamPasses
 	}
+	return nil
+}
+
+// interleaveEvery is how many tokens a run of interleave generates
+// between two bandwidth samples: 8 of TinyLlama's take ~100 ms, a sample
+// (two reads of 256 MiB) ~10.
+const interleaveEvery = 8
+
+// interleave compares token generation with the bandwidth of the same
+// moments. The ceiling of measure is the fastest of 20 reads around a
+// repetition: on a machine whose bandwidth moves while a repetition runs,
+// the most the machine gave at any one of those moments, not what it gave
+// during the run (the machine here: reads of one minute ranged over
+// 48–68 GB/s), so the share it gives is too low by the spread. A run of
+// interleave generates r.NGen tokens and samples the bandwidth (b.sample)
+// after every interleaveEvery of them and after the last, timing the
+// tokens and the samples apart: both are measured at the same moments, in
+// turns. Its share is its tokens' weight bytes per second over its
+// samples' mean. b.reps runs, after measure's repetitions.
+func (b *bench) interleave(ctx context.Context, r *benchResult, reset func(), tokens []int32, feed func(int32) error) error {
+	r.InterleavedTs, r.InterleavedBandwidth, r.InterleavedSamplePct = nil, nil, nil
+	for range b.reps {
+		reset()
+		var tokNs time.Duration
+		var reads int
+		var readSec float64 // Σ 1/bandwidth: the samples read equal bytes
+		for i, tok := range tokens {
+			start := time.Now()
+			if err := feed(tok); err != nil {
+				return err
+			}
+			tokNs += time.Since(start)
+			if (i+1)%interleaveEvery == 0 || i == len(tokens)-1 {
+				bw := b.sample()
+				if bw <= 0 {
+					return fmt.Errorf("bandwidth sample of %v bytes/s", bw)
+				}
+				reads++
+				readSec += 1 / bw
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		ts := float64(len(tokens)) / tokNs.Seconds()
+		bw := float64(reads) / readSec
+		r.InterleavedReads = reads
+		r.InterleavedTs = append(r.InterleavedTs, ts)
+		r.InterleavedBandwidth = append(r.InterleavedBandwidth, bw)
+		r.InterleavedSamplePct = append(r.InterleavedSamplePct, 100*ts*float64(r.StreamBytes)/bw)
+	}
+	r.InterleavedPct, _ = meanSD(r.InterleavedSamplePct)
 	return nil
 }
 
@@ -490,6 +568,17 @@ func (b *bench) footer(results []*benchResult) {
 			"  right before and right after it: %s GB/s (tg ≤ %.1f–%.1f t/s)\n",
 			r.BandwidthPasses, benchStreamBytes>>20, benchFloats(r.SamplesBandwidth, 1e9, "%.1f"),
 			lo/float64(r.StreamBytes), hi/float64(r.StreamBytes))
+	}
+	for _, r := range results {
+		if len(r.InterleavedSamplePct) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth of the same moments (%d runs: %s%%)\n",
+			r.test(), r.NThreads, r.InterleavedPct, len(r.InterleavedSamplePct), benchFloats(r.InterleavedSamplePct, 1, "%.0f"))
+		fmt.Fprintf(w, "  a run's share: its t/s × weight bytes per token ÷ the mean of %d streaming reads of %d MiB (the faster of two loops)\n"+
+			"  taken every %d tokens: %s t/s against %s GB/s\n",
+			r.InterleavedReads, benchStreamBytes>>20, interleaveEvery,
+			benchFloats(r.InterleavedTs, 1, "%.1f"), benchFloats(r.InterleavedBandwidth, 1e9, "%.1f"))
 	}
 }
 

@@ -3,6 +3,7 @@ package builtins
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The table has llama-bench's columns, one row per test and thread count,
@@ -128,8 +130,8 @@ func TestModelBenchJSON(t *testing.T) {
 		}
 		pcts := floats(t, o["lsh_samples_bandwidth_pct"])
 		if want.gen == 0 {
-			if pcts != nil || o["lsh_bandwidth_pct"] != nil {
-				t.Errorf("pp test has a bandwidth share: %v %v", pcts, o["lsh_bandwidth_pct"])
+			if pcts != nil || o["lsh_bandwidth_pct"] != nil || o["lsh_interleaved_pct"] != nil {
+				t.Errorf("pp test has a bandwidth share: %v %v %v", pcts, o["lsh_bandwidth_pct"], o["lsh_interleaved_pct"])
 			}
 			continue
 		}
@@ -144,6 +146,22 @@ func TestModelBenchJSON(t *testing.T) {
 		}
 		if pct, _ := o["lsh_bandwidth_pct"].(float64); !near(pct, (pcts[0]+pcts[1])/2) {
 			t.Errorf("tg test: share %v, the mean of %v", pct, pcts)
+		}
+		// The interleaved runs: one per repetition, each with its
+		// tokens per second, its bandwidth and its share.
+		its, ibw, ipct := floats(t, o["lsh_interleaved_samples_ts"]), floats(t, o["lsh_interleaved_samples_bandwidth_bytes_per_s"]),
+			floats(t, o["lsh_interleaved_samples_pct"])
+		if len(its) != 2 || len(ibw) != 2 || len(ipct) != 2 || o["lsh_interleaved_reads"] != 1.0 {
+			t.Fatalf("tg test: interleaved runs %v t/s, %v B/s, %v%%, %v reads each; want 2 runs of 1 read (4 tokens)",
+				its, ibw, ipct, o["lsh_interleaved_reads"])
+		}
+		for j := range its {
+			if w := 100 * its[j] * bytes / ibw[j]; its[j] <= 0 || !near(ipct[j], w) {
+				t.Errorf("tg test: interleaved run %d: share %v%%, want %v (%v t/s × %v B ÷ %v B/s)", j, ipct[j], w, its[j], bytes, ibw[j])
+			}
+		}
+		if pct, _ := o["lsh_interleaved_pct"].(float64); !near(pct, (ipct[0]+ipct[1])/2) {
+			t.Errorf("tg test: interleaved share %v, the mean of %v", pct, ipct)
 		}
 		if m, _ := o["lsh_bandwidth_pct_median"].(float64); !near(m, (pcts[0]+pcts[1])/2) {
 			t.Errorf("tg test: median share %v of %v", m, pcts)
@@ -199,7 +217,10 @@ func TestModelBenchBandwidthFooter(t *testing.T) {
 	}
 	re := regexp.MustCompile(`(?m)^tg4 at 1 threads: (\d+)% of the bandwidth ceiling \(mean of 3 repetitions: (\d+), (\d+), (\d+)%; median (\d+)%\)\n` +
 		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 20 streaming reads of 256 MiB\n` +
-		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)$`)
+		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)\n` +
+		`tg4 at 1 threads: (\d+)% of the bandwidth of the same moments \(3 runs: (\d+), (\d+), (\d+)%\)\n` +
+		`  a run's share: its t/s × weight bytes per token ÷ the mean of 1 streaming reads of 256 MiB \(the faster of two loops\)\n` +
+		`  taken every 8 tokens: [\d.]+, [\d.]+, [\d.]+ t/s against [\d.]+, [\d.]+, [\d.]+ GB/s$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("no bandwidth lines:\n%s", out)
@@ -212,6 +233,60 @@ func TestModelBenchBandwidthFooter(t *testing.T) {
 	reps := slices.Sorted(slices.Values(v[1:4]))
 	if mean := (v[1] + v[2] + v[3]) / 3; math.Abs(v[0]-mean) > 1 || v[4] != reps[1] {
 		t.Errorf("share %v%%, median %v%% of %v", v[0], v[4], v[1:4])
+	}
+	if mean := (v[6] + v[7] + v[8]) / 3; math.Abs(v[5]-mean) > 1 {
+		t.Errorf("interleaved share %v%% of %v", v[5], v[6:9])
+	}
+}
+
+// An interleaved run samples the bandwidth after every interleaveEvery
+// tokens and after the last, times the tokens without the samples, and
+// compares them with the samples' mean (bytes over time: all samples read
+// as much).
+func TestBenchInterleave(t *testing.T) {
+	samples := []float64{40e9, 60e9, 120e9, 10e9, 10e9, 10e9}
+	b := &bench{reps: 2, sample: func() float64 {
+		time.Sleep(5 * time.Millisecond) // a read: not the tokens' time
+		v := samples[0]
+		samples = samples[1:]
+		return v
+	}}
+	var resets, fed int
+	r := &benchResult{NGen: 20, StreamBytes: 1e9}
+	tokens := make([]int32, 20)
+	err := b.interleave(context.Background(), r, func() { resets++ }, tokens, func(int32) error { fed++; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resets != 2 || fed != 40 || len(samples) != 0 || r.InterleavedReads != 3 {
+		t.Errorf("%d resets, %d tokens, %d samples left, %d reads a run; want 2, 40, 0, 3 (after tokens 8, 16, 20)",
+			resets, fed, len(samples), r.InterleavedReads)
+	}
+	if want := []float64{60e9, 10e9}; len(r.InterleavedBandwidth) != 2 ||
+		!near(r.InterleavedBandwidth[0], want[0]) || !near(r.InterleavedBandwidth[1], want[1]) {
+		t.Errorf("bandwidths %v, want %v (3 ÷ Σ 1/sample)", r.InterleavedBandwidth, want)
+	}
+	for j, ts := range r.InterleavedTs {
+		// 20 tokens fed in well under the 15 ms the samples took.
+		if ts < 20/0.015 {
+			t.Errorf("run %d: %v t/s: the samples' time was counted as the tokens'", j, ts)
+		}
+		if w := 100 * ts * 1e9 / r.InterleavedBandwidth[j]; !near(r.InterleavedSamplePct[j], w) {
+			t.Errorf("run %d: share %v, want %v", j, r.InterleavedSamplePct[j], w)
+		}
+	}
+	if !near(r.InterleavedPct, (r.InterleavedSamplePct[0]+r.InterleavedSamplePct[1])/2) {
+		t.Errorf("share %v, the mean of %v", r.InterleavedPct, r.InterleavedSamplePct)
+	}
+
+	// A failing token or a broken sample stops the runs with an error.
+	errFeed := errors.New("feed failed")
+	if err := b.interleave(context.Background(), r, func() {}, tokens, func(int32) error { return errFeed }); !errors.Is(err, errFeed) {
+		t.Errorf("feed error: got %v", err)
+	}
+	b.sample = func() float64 { return 0 }
+	if err := b.interleave(context.Background(), r, func() {}, tokens, func(int32) error { return nil }); err == nil {
+		t.Error("a sample of 0 B/s: no error")
 	}
 }
 

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"github.com/llamashell/lsh/llm/internal/pages"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,7 +44,7 @@ type hugeCopy struct {
 	ready   atomic.Bool    // mem holds every matrix; not yet switched to
 	mem     []byte         // the copy (nil when none)
 	bytes   int64          // bytes in use after the switch
-	release func([]byte)   // unmaps mem
+	release func()         // unmaps mem
 
 	// swap guards the matrices' data slices: forward passes read them
 	// under RLock, the switch rewrites them under Lock.
@@ -89,7 +90,7 @@ func (m *Model) startCopy() {
 		for _, w := range ms {
 			size += (copyFormat(w).RowBytes(w.cols)*w.rows + 63) &^ 63
 		}
-		mem, release := hugeAlloc(size)
+		mem, release := pages.HugeAlloc(size)
 		if mem == nil {
 			return
 		}
@@ -172,7 +173,7 @@ func (m *Model) closeCopy() {
 	h.abort.Store(true)
 	h.done.Wait()
 	if h.mem != nil {
-		h.release(h.mem)
+		h.release()
 		h.mem = nil
 	}
 }

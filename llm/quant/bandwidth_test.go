@@ -12,7 +12,8 @@ import (
 // from each other's parts, reads every piece exactly once (its sum is the
 // buffer's).
 func TestStreamReadsEveryByteOnce(t *testing.T) {
-	buf, per := streamBuffer(3, 6*streamPiece)
+	buf, per, release := streamBuffer(3, 6*streamPiece)
+	defer release()
 	var want uint64
 	for i := 0; i < len(buf); i += 8 {
 		want += binary.LittleEndian.Uint64(buf[i:])
@@ -32,7 +33,9 @@ func TestStreamReadsEveryByteOnce(t *testing.T) {
 			t.Run(fmt.Sprintf("threads=%d/ahead=%v", threads, ahead), func(t *testing.T) {
 				b, p := buf, per
 				if threads != 3 {
-					b, p = streamBuffer(threads, 6*streamPiece)
+					var release func()
+					b, p, release = streamBuffer(threads, 6*streamPiece)
+					defer release()
 				}
 				var w uint64
 				for i := 0; i < len(b); i += 8 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/llamashell/lsh/llm/gguf"
+	"github.com/llamashell/lsh/llm/internal/pages"
 )
 
 // Kernel throughput per type, CPU level and shape, on TinyLlama-sized rows
@@ -128,12 +129,20 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 		rng := rand.New(rand.NewPCG(3, 4))
 		rows := size / f.RowBytes(n)
 		w := weightCase(rng, f, rows*n, "random bits")
+		// In 2 MiB pages, as the engine's weights and the reading
+		// loops' buffer are.
+		if hw, release := pages.HugeAlloc(len(w)); hw != nil {
+			defer release()
+			copy(hw, w)
+			w = hw
+		}
 		x := make([]byte, f.XRowBytes(n))
 		f.Acts().Encode(x, normalRow(rng, n, 1))
 		dst := make([]float32, rows)
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", typ, threads), func(b *testing.B) {
-				buf, per := streamBuffer(threads, size)
+				buf, per, release := streamBuffer(threads, size)
+				defer release()
 				b.SetBytes(int64(len(w)))
 				b.ResetTimer()
 				var best, stream float64

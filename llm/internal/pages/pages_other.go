@@ -13,3 +13,6 @@ func populateWrite(b []byte) {}
 
 // Resident reports errors.ErrUnsupported: mincore is not asked for here.
 func Resident[T any](x []T) ([]bool, error) { return nil, errors.ErrUnsupported }
+
+// HugeAlloc returns nil: transparent huge pages are a Linux feature.
+func HugeAlloc(size int) (mem []byte, release func()) { return nil, nil }
