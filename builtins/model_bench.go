@@ -105,6 +105,10 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 			defer meter.Close()
 			b.ceiling = func() float64 { return meter.Measure(quant.StreamPasses) }
 			b.sample = func() float64 { return meter.Measure(1) }
+			b.pages = "4 KiB pages"
+			if meter.HugePages() {
+				b.pages = "2 MiB pages"
+			}
 		}
 		rs, err := b.run(ctx, t, prompts, gens)
 		for _, r := range rs {
@@ -161,6 +165,7 @@ type bench struct {
 	// sample is one streaming read of each loop, the faster counting:
 	// what the machine gives at this moment, for the runs of interleave.
 	sample func() float64
+	pages  string // the meter's buffer's: "2 MiB pages" or "4 KiB pages"
 }
 
 // benchStreamBytes is the buffer the bandwidth ceiling reads, well beyond
@@ -208,6 +213,7 @@ type benchResult struct {
 	Bandwidth        float64   `json:"lsh_bandwidth_bytes_per_s,omitempty"`
 	SamplesBandwidth []float64 `json:"lsh_samples_bandwidth_bytes_per_s,omitempty"`
 	BandwidthPasses  int       `json:"lsh_bandwidth_passes,omitempty"` // streaming reads per ceiling
+	BandwidthPages   string    `json:"lsh_bandwidth_pages,omitempty"`  // of the buffer read: "2 MiB pages", "4 KiB pages"
 
 	// tg only: each repetition's share of its ceiling, in percent
 	// (100 × samples_ts × lsh_weight_bytes_per_token ÷ its ceiling), and
@@ -357,6 +363,7 @@ func (b *bench) measure(ctx context.Context, r *benchResult, reset func(), work 
 	if len(r.SamplesBandwidth) > 0 {
 		r.Bandwidth, _ = meanSD(r.SamplesBandwidth)
 		r.BandwidthPasses = 2 * quant.StreamLoops * quant.StreamPasses
+		r.BandwidthPages = b.pages
 	}
 	return nil
 }
@@ -564,9 +571,9 @@ func (b *bench) footer(results []*benchResult) {
 		lo, hi := slices.Min(r.SamplesBandwidth), slices.Max(r.SamplesBandwidth)
 		fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth ceiling (mean of %d repetitions: %s%%; median %.0f%%)\n",
 			r.test(), r.NThreads, r.BandwidthPct, len(r.SamplesPct), benchFloats(r.SamplesPct, 1, "%.0f"), r.BandwidthPctMedian)
-		fmt.Fprintf(w, "  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of %d streaming reads of %d MiB\n"+
+		fmt.Fprintf(w, "  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of %d streaming reads of %d MiB (%s)\n"+
 			"  right before and right after it: %s GB/s (tg ≤ %.1f–%.1f t/s)\n",
-			r.BandwidthPasses, benchStreamBytes>>20, benchFloats(r.SamplesBandwidth, 1e9, "%.1f"),
+			r.BandwidthPasses, benchStreamBytes>>20, r.BandwidthPages, benchFloats(r.SamplesBandwidth, 1e9, "%.1f"),
 			lo/float64(r.StreamBytes), hi/float64(r.StreamBytes))
 	}
 	for _, r := range results {
@@ -575,9 +582,9 @@ func (b *bench) footer(results []*benchResult) {
 		}
 		fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth of the same moments (%d runs: %s%%)\n",
 			r.test(), r.NThreads, r.InterleavedPct, len(r.InterleavedSamplePct), benchFloats(r.InterleavedSamplePct, 1, "%.0f"))
-		fmt.Fprintf(w, "  a run's share: its t/s × weight bytes per token ÷ the mean of %d streaming reads of %d MiB (the faster of two loops)\n"+
+		fmt.Fprintf(w, "  a run's share: its t/s × weight bytes per token ÷ the mean of %d streaming reads of %d MiB (%s; the faster of two loops)\n"+
 			"  taken every %d tokens: %s t/s against %s GB/s\n",
-			r.InterleavedReads, benchStreamBytes>>20, interleaveEvery,
+			r.InterleavedReads, benchStreamBytes>>20, r.BandwidthPages, interleaveEvery,
 			benchFloats(r.InterleavedTs, 1, "%.1f"), benchFloats(r.InterleavedBandwidth, 1e9, "%.1f"))
 	}
 }

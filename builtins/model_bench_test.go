@@ -125,6 +125,15 @@ func TestModelBenchJSON(t *testing.T) {
 		if hb, ok := o["lsh_file_huge_mapped_bytes"].(float64); !ok || hb < 0 {
 			t.Errorf("test %d: lsh_file_huge_mapped_bytes = %v", i, o["lsh_file_huge_mapped_bytes"])
 		}
+		// The buffer is in the weights' pages where the kernel gives
+		// huge pages (transparent huge pages not "never").
+		wantPages := "4 KiB pages"
+		if mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled"); err == nil && !strings.Contains(string(mode), "[never]") {
+			wantPages = "2 MiB pages"
+		}
+		if o["lsh_bandwidth_pages"] != wantPages {
+			t.Errorf("test %d: the ceiling read %v, want %s", i, o["lsh_bandwidth_pages"], wantPages)
+		}
 		if o["lsh_bandwidth_passes"] != 20.0 {
 			t.Errorf("test %d: %v passes per ceiling, want 20 (5 of each of 2 reading loops, before and after)", i, o["lsh_bandwidth_passes"])
 		}
@@ -216,10 +225,10 @@ func TestModelBenchBandwidthFooter(t *testing.T) {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
 	re := regexp.MustCompile(`(?m)^tg4 at 1 threads: (\d+)% of the bandwidth ceiling \(mean of 3 repetitions: (\d+), (\d+), (\d+)%; median (\d+)%\)\n` +
-		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 20 streaming reads of 256 MiB\n` +
+		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 20 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages\)\n` +
 		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)\n` +
 		`tg4 at 1 threads: (\d+)% of the bandwidth of the same moments \(3 runs: (\d+), (\d+), (\d+)%\)\n` +
-		`  a run's share: its t/s × weight bytes per token ÷ the mean of 1 streaming reads of 256 MiB \(the faster of two loops\)\n` +
+		`  a run's share: its t/s × weight bytes per token ÷ the mean of 1 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages; the faster of two loops\)\n` +
 		`  taken every 8 tokens: [\d.]+, [\d.]+, [\d.]+ t/s against [\d.]+, [\d.]+, [\d.]+ GB/s$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {

@@ -58,6 +58,7 @@ type StreamMeter struct {
 	buf     []byte
 	per     int // bytes of each thread's part
 	threads int
+	huge    bool
 	release func()
 }
 
@@ -65,9 +66,14 @@ type StreamMeter struct {
 // bytes) would read. It stays allocated until Close.
 func NewStreamMeter(threads, bytes int) *StreamMeter {
 	threads = max(1, threads)
-	buf, per, release := streamBuffer(threads, bytes)
-	return &StreamMeter{buf: buf, per: per, threads: threads, release: release}
+	buf, per, huge, release := streamBuffer(threads, bytes)
+	return &StreamMeter{buf: buf, per: per, threads: threads, huge: huge, release: release}
 }
+
+// HugePages reports whether the buffer is advised for 2 MiB pages (the
+// kernel backs it with them where it has them free), as opposed to the
+// heap's 4 KiB pages.
+func (m *StreamMeter) HugePages() bool { return m.huge }
 
 // Close frees the meter's buffer; the meter must not be used after.
 func (m *StreamMeter) Close() {
@@ -96,12 +102,13 @@ const streamPiece = 1 << 20
 
 // streamBuffer allocates and fills a buffer of about bytes bytes, per
 // bytes (whole pieces, at least one) for each of threads readers, in 2 MiB
-// pages where it can; release frees it.
-func streamBuffer(threads, bytes int) (buf []byte, per int, release func()) {
+// pages where it can (huge); release frees it.
+func streamBuffer(threads, bytes int) (buf []byte, per int, huge bool, release func()) {
 	threads = max(1, threads)
 	per = max(streamPiece, bytes/threads&^(streamPiece-1))
 	buf, release = pages.HugeAlloc(per * threads)
-	if buf == nil {
+	huge = buf != nil
+	if !huge {
 		buf, release = make([]byte, per*threads), func() {}
 	}
 	// Write every page first: fresh pages all map the one zero page,
@@ -112,7 +119,7 @@ func streamBuffer(threads, bytes int) (buf []byte, per int, release func()) {
 			binary.LittleEndian.PutUint64(part[i:], uint64(i))
 		}
 	})
-	return buf, per, release
+	return buf, per, huge, release
 }
 
 // streamPass reads buf once on threads goroutines, thread t from the

@@ -12,7 +12,7 @@ import (
 // from each other's parts, reads every piece exactly once (its sum is the
 // buffer's).
 func TestStreamReadsEveryByteOnce(t *testing.T) {
-	buf, per, release := streamBuffer(3, 6*streamPiece)
+	buf, per, _, release := streamBuffer(3, 6*streamPiece)
 	defer release()
 	var want uint64
 	for i := 0; i < len(buf); i += 8 {
@@ -34,7 +34,7 @@ func TestStreamReadsEveryByteOnce(t *testing.T) {
 				b, p := buf, per
 				if threads != 3 {
 					var release func()
-					b, p, release = streamBuffer(threads, 6*streamPiece)
+					b, p, _, release = streamBuffer(threads, 6*streamPiece)
 					defer release()
 				}
 				var w uint64

@@ -141,7 +141,7 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 		dst := make([]float32, rows)
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/threads=%d", typ, threads), func(b *testing.B) {
-				buf, per, release := streamBuffer(threads, size)
+				buf, per, _, release := streamBuffer(threads, size)
 				defer release()
 				b.SetBytes(int64(len(w)))
 				b.ResetTimer()
