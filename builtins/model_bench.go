@@ -98,11 +98,11 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	}
 	for _, t := range threads {
 		b.ceiling, b.sample = nil, nil
+		var meter *quant.StreamMeter
 		if *bandwidth {
 			// Allocated before the model, kept for all of this thread
 			// count's tests: only its passes run between repetitions.
-			meter := quant.NewStreamMeter(t, benchStreamBytes)
-			defer meter.Close()
+			meter = quant.NewStreamMeter(t, benchStreamBytes)
 			b.ceiling = func() float64 { return meter.Measure(quant.StreamPasses) }
 			b.sample = func() float64 { return meter.Measure(1) }
 			b.pages = "4 KiB pages"
@@ -111,6 +111,9 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 			}
 		}
 		rs, err := b.run(ctx, t, prompts, gens)
+		if meter != nil {
+			meter.Close()
+		}
 		for _, r := range rs {
 			if !*asJSON {
 				b.row(r)
@@ -375,10 +378,10 @@ const interleaveEvery = 8
 
 // interleave compares token generation with the bandwidth of the same
 // moments. The ceiling of measure is the fastest of 20 reads around a
-// repetition: on a machine whose bandwidth moves while a repetition runs,
-// the most the machine gave at any one of those moments, not what it gave
-// during the run (the machine here: reads of one minute ranged over
-// 48–68 GB/s), so the share it gives is too low by the spread. A run of
+// repetition: on a machine whose bandwidth moves from read to read, the
+// most the machine gave at any one of those moments, not what it gave
+// during the run (here twenty reads in a row ranged over 53–79 GB/s,
+// mean ~65), so the share it gives is too low by the spread. A run of
 // interleave generates r.NGen tokens and samples the bandwidth (b.sample)
 // after every interleaveEvery of them and after the last, timing the
 // tokens and the samples apart: both are measured at the same moments, in

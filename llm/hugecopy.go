@@ -1,11 +1,11 @@
 package llm
 
 import (
-	"github.com/llamashell/lsh/llm/internal/pages"
 	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/llamashell/lsh/llm/internal/pages"
 	"github.com/llamashell/lsh/llm/quant"
 )
 
