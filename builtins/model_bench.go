@@ -53,7 +53,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	tList := fs.String("t", strconv.Itoa(runtime.GOMAXPROCS(0)), "thread `COUNTS`, comma-separated")
 	reps := fs.Int("r", 3, "repetitions of each test")
 	asJSON := fs.Bool("json", false, "print llama-bench's JSON (-o json) instead of the table")
-	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth around every repetition and report tg as a share of it")
+	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth around every repetition and between the tokens of as many more tg runs, and report tg as a share of it")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the tests to `FILE`")
 	mapOnly := fs.Bool("map-only", false, "read the weights from the file mapping only (no huge-page copy)")
 	rest, err := parseModelArgs(fs, args[1:])
