@@ -585,9 +585,9 @@ func (b *bench) footer(results []*benchResult) {
 		}
 		fmt.Fprintf(w, "%s at %d threads: %.0f%% of the bandwidth of the same moments (%d runs: %s%%)\n",
 			r.test(), r.NThreads, r.InterleavedPct, len(r.InterleavedSamplePct), benchFloats(r.InterleavedSamplePct, 1, "%.0f"))
-		fmt.Fprintf(w, "  a run's share: its t/s × weight bytes per token ÷ the mean of %d streaming reads of %d MiB (%s; the faster of two loops)\n"+
+		fmt.Fprintf(w, "  a run's share: its t/s × weight bytes per token ÷ the mean of %d streaming reads of %d MiB (%s; the fastest of %d loops)\n"+
 			"  taken every %d tokens: %s t/s against %s GB/s\n",
-			r.InterleavedReads, benchStreamBytes>>20, r.BandwidthPages, interleaveEvery,
+			r.InterleavedReads, benchStreamBytes>>20, r.BandwidthPages, quant.StreamLoops, interleaveEvery,
 			benchFloats(r.InterleavedTs, 1, "%.1f"), benchFloats(r.InterleavedBandwidth, 1e9, "%.1f"))
 	}
 }

@@ -134,8 +134,8 @@ func TestModelBenchJSON(t *testing.T) {
 		if o["lsh_bandwidth_pages"] != wantPages {
 			t.Errorf("test %d: the ceiling read %v, want %s", i, o["lsh_bandwidth_pages"], wantPages)
 		}
-		if o["lsh_bandwidth_passes"] != 20.0 {
-			t.Errorf("test %d: %v passes per ceiling, want 20 (5 of each of 2 reading loops, before and after)", i, o["lsh_bandwidth_passes"])
+		if o["lsh_bandwidth_passes"] != 40.0 {
+			t.Errorf("test %d: %v passes per ceiling, want 40 (5 of each of 4 reading loops, before and after)", i, o["lsh_bandwidth_passes"])
 		}
 		pcts := floats(t, o["lsh_samples_bandwidth_pct"])
 		if want.gen == 0 {
@@ -225,10 +225,10 @@ func TestModelBenchBandwidthFooter(t *testing.T) {
 		t.Fatalf("status %d: %s", status, errOut)
 	}
 	re := regexp.MustCompile(`(?m)^tg4 at 1 threads: (\d+)% of the bandwidth ceiling \(mean of 3 repetitions: (\d+), (\d+), (\d+)%; median (\d+)%\)\n` +
-		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 20 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages\)\n` +
+		`  a repetition's share: its t/s × weight bytes per token ÷ its ceiling, the fastest of 40 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages\)\n` +
 		`  right before and right after it: [\d.]+, [\d.]+, [\d.]+ GB/s \(tg ≤ [\d.]+–[\d.]+ t/s\)\n` +
 		`tg4 at 1 threads: (\d+)% of the bandwidth of the same moments \(3 runs: (\d+), (\d+), (\d+)%\)\n` +
-		`  a run's share: its t/s × weight bytes per token ÷ the mean of 1 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages; the faster of two loops\)\n` +
+		`  a run's share: its t/s × weight bytes per token ÷ the mean of 1 streaming reads of 256 MiB \((?:2 MiB|4 KiB) pages; the fastest of 4 loops\)\n` +
 		`  taken every 8 tokens: [\d.]+, [\d.]+, [\d.]+ t/s against [\d.]+, [\d.]+, [\d.]+ GB/s$`)
 	m := re.FindStringSubmatch(out)
 	if m == nil {
@@ -320,8 +320,8 @@ func TestBenchCeilingAndShare(t *testing.T) {
 	if want := []float64{30e9, 30e9, 40e9}; !slices.Equal(r.SamplesBandwidth, want) {
 		t.Errorf("ceilings %v, want %v", r.SamplesBandwidth, want)
 	}
-	if !near(r.Bandwidth, 100e9/3) || r.BandwidthPasses != 20 {
-		t.Errorf("bandwidth %v over %d passes, want %v over 20 (5 of each of 2 loops, before and after)", r.Bandwidth, r.BandwidthPasses, 100e9/3)
+	if !near(r.Bandwidth, 100e9/3) || r.BandwidthPasses != 40 {
+		t.Errorf("bandwidth %v over %d passes, want %v over 40 (5 of each of 4 loops, before and after)", r.Bandwidth, r.BandwidthPasses, 100e9/3)
 	}
 
 	tests := []struct {

@@ -77,7 +77,9 @@ func (s *scratch) bytes() int64 {
 }
 
 // forward runs the model over tokens at positions [pos, pos+len(tokens)),
-// writing their keys and values into the cache. When logits is non-nil it
+// writing their keys and values into the cache. Before each matmul,
+// following names the one after it, whose first weights workers with
+// nothing to do prefetch while they wait (prefetch.go). When logits is non-nil it
 // receives the logits of the last token ([Vocab]) or, when all is set, of
 // every token ([len(tokens)][Vocab]). The context is checked between
 // layers, so cancelling a long prompt takes effect within one layer.
@@ -126,6 +128,8 @@ func (m *Model) forward(ctx context.Context, kv *kvCache, s *scratch, tokens []i
 	rows := n - first
 	s.out.set(rows, E)
 	s.out.prepare(m.pool, s.x[first*E:n*E], m.outNorm, c.RMSEps, m.output)
+	L0 := &m.layers[0] // the next token's first matmul
+	following(m.pool, n, false, product{w: L0.wq}, product{w: L0.wk}, product{w: L0.wv})
 	s.mm.matmul(m.pool, &s.out, nil, product{w: m.output, out: logits[:rows*c.Vocab]})
 	return nil
 }
@@ -144,6 +148,7 @@ func (m *Model) attention(l int, kv *kvCache, s *scratch, n, pos int) {
 	E, QD, KD := c.Embed, c.QDim(), c.KVDim()
 	s.xb.set(n, E)
 	s.xb.prepare(p, s.x[:n*E], L.attnNorm, c.RMSEps, L.wq, L.wk, L.wv)
+	following(p, n, false, product{w: L.wo})
 	s.mm.matmul(p, &s.xb, nil,
 		product{w: L.wq, out: s.q[:n*QD], bias: L.bq},
 		product{w: L.wk, out: s.k[:n*KD], bias: L.bk},
@@ -164,6 +169,7 @@ func (m *Model) attention(l int, kv *kvCache, s *scratch, n, pos int) {
 	p.run(&s.heads, chunks)
 
 	s.att.prepare(p, nil, nil, 0, L.wo)
+	following(p, n, true, product{w: L.gate}, product{w: L.up})
 	s.mm.matmul(p, &s.att, nil, product{w: L.wo, out: s.x[:n*E], add: true})
 }
 
@@ -178,8 +184,15 @@ func (m *Model) feedForward(l int, s *scratch, n int) {
 	s.xb.set(n, E)
 	s.xb.prepare(p, s.x[:n*E], L.ffnNorm, c.RMSEps, L.gate, L.up)
 	s.hb.set(n, F)
+	following(p, n, false, product{w: L.down})
 	s.mm.gluFor(p, &s.xb, &s.hb, L.down, product{w: L.gate}, product{w: L.up})
 	s.hb.prepare(p, nil, nil, 0, L.down)
+	if l+1 < len(m.layers) {
+		N := &m.layers[l+1]
+		following(p, n, false, product{w: N.wq}, product{w: N.wk}, product{w: N.wv})
+	} else {
+		following(p, n, false, product{w: m.output})
+	}
 	s.mm.matmul(p, &s.hb, nil, product{w: L.down, out: s.x[:n*E], add: true})
 }
 

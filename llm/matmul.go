@@ -349,19 +349,26 @@ func (j *mmJob) tile(w, size int) []float32 {
 // batch.
 func (j *mmJob) run(w, c0, c1 int) {
 	for c0 < c1 {
-		i := 0
-		for c0 >= j.first[i+1] {
-			i++
-		}
-		end := min(c1, j.first[i+1])
-		if j.in.n > 1 {
-			end = c0 + 1
-		}
-		lo := (c0 - j.first[i]) * j.span[i]
-		hi := min((end-j.first[i])*j.span[i], j.ps[i].w.rows)
+		i, lo, hi, end := j.piece(c0, c1, j.in.n > 1)
 		j.rows(w, i, lo, hi)
 		c0 = end
 	}
+}
+
+// piece is the first kernel call of chunks [c0, c1): rows [lo, hi) of
+// product i, which are chunks [c0, end). A call covers the chunks of one
+// product, and one chunk only for a batch.
+func (j *mmJob) piece(c0, c1 int, batch bool) (i, lo, hi, end int) {
+	for c0 >= j.first[i+1] {
+		i++
+	}
+	end = min(c1, j.first[i+1])
+	if batch {
+		end = c0 + 1
+	}
+	lo = (c0 - j.first[i]) * j.span[i]
+	hi = min((end-j.first[i])*j.span[i], j.ps[i].w.rows)
+	return i, lo, hi, end
 }
 
 // rows computes rows [lo, hi) of product i (of gate and up with glu).

@@ -35,6 +35,9 @@ import (
 // chunk a new stream: token generation was 10% slower), and uneven work
 // still ends with chunks moving to whoever is free.
 //
+// A worker that has run out of chunks first prefetches the weights the
+// next matmul will give it (hints, prefetch.go), then spins.
+//
 // Most jobs claim one chunk at a time. A job run with stream (the matmuls
 // of one token, which stream their weights from memory) has many small
 // chunks, and a claim takes a run of them: three quarters of what is
@@ -68,6 +71,13 @@ type pool struct {
 	runs    atomic.Bool   // claims take runs of chunks (stream); atomic: a claim that then fails may read the next job's
 	total   atomic.Int64  // chunks of the current job
 	done    atomic.Int64  // chunks of the current job finished
+
+	// hints[w] is where worker w's first kernel call of the next
+	// one-token stream job will read; next is what the caller publishes
+	// there once the current job is out (see idle).
+	hints []hint
+	next  []hintAt
+	pf    []prefetched // each worker's progress through its hint, touched by it alone
 
 	waiting atomic.Bool   // the caller parked on wake
 	wake    chan struct{} // wakes the parked caller
@@ -118,7 +128,7 @@ func newPool(threads int) *pool {
 	if threads < 1 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	p := &pool{threads: threads, wake: make(chan struct{}, 1), regions: make([]region, threads)}
+	p := &pool{threads: threads, wake: make(chan struct{}, 1), regions: make([]region, threads), hints: make([]hint, threads), pf: make([]prefetched, threads)}
 	for i := 1; i < threads; i++ {
 		w := &worker{wake: make(chan struct{}, 1)}
 		p.workers = append(p.workers, w)
@@ -173,8 +183,13 @@ func (p *pool) dispatch(j job, chunks int, runs bool) {
 	p.done.Store(0)
 	g := p.publish(chunks)
 	p.wakeWorkers()
+	if len(p.next) > 0 {
+		p.publishHints()
+	}
 	p.claim(0, g)
-	if !spinUntil(func() bool { return p.done.Load() == int64(chunks) }) {
+	finished := func() bool { return p.done.Load() == int64(chunks) }
+	p.idle(0, finished)
+	if !spinUntil(finished) {
 		// Park; the worker finishing the last chunk wakes us, unless
 		// it already has.
 		p.waiting.Store(true)
@@ -192,7 +207,7 @@ func (p *pool) publish(chunks int) uint64 {
 	g := (p.gen.Load() + 1) & (1<<(64-2*chunkBits) - 1)
 	p.total.Store(int64(chunks))
 	for r := range p.regions {
-		lo, hi := r*chunks/p.threads, (r+1)*chunks/p.threads
+		lo, hi := regionChunks(chunks, p.threads, r)
 		p.regions[r].s.Store(g<<(2*chunkBits) | uint64(hi)<<chunkBits | uint64(lo))
 	}
 	p.gen.Store(g) // last: a worker that sees g finds every region set
@@ -228,6 +243,15 @@ func (p *pool) claim(w int, g uint64) {
 	}
 }
 
+// regionChunks is worker r's chunks of a job of chunks chunks: [lo, hi).
+func regionChunks(chunks, threads, r int) (lo, hi int) {
+	return r * chunks / threads, (r + 1) * chunks / threads
+}
+
+// ownRun is how many of the left chunks of its own region a worker claims
+// at once in a job of runs.
+func ownRun(left uint64) uint64 { return max(1, left*3/4) }
+
 // take claims chunks [lo, hi) of job g from region r, from its front (or,
 // for a thief, its back): one chunk, or when the job claims runs three
 // quarters of those left (a thief: half). It reports whether there was
@@ -244,7 +268,7 @@ func (p *pool) take(r *region, g uint64, back bool) (lo, hi int, ok bool) {
 		case p.runs.Load() && back:
 			k = (end - next + 1) / 2
 		case p.runs.Load():
-			k = max(1, (end-next)*3/4)
+			k = ownRun(end - next)
 		}
 		if back {
 			if r.s.CompareAndSwap(s, s-k<<chunkBits) {
@@ -262,6 +286,7 @@ func (p *pool) work(i int, w *worker) {
 	var seen uint64 // job 0 is none
 	newJob := func() bool { return p.gen.Load() != seen }
 	for {
+		p.idle(i, newJob)
 		if !newJob() && !spinUntil(newJob) {
 			// Park. Either the recheck sees the new job or run's
 			// CompareAndSwap sees sleeping and sends a wake-up.

@@ -13,9 +13,10 @@ import (
 // to the core count) read memory together, in bytes per second: they read
 // a buffer of about bytes bytes (rounded down to whole MiB per thread, at
 // least 1 MiB each) in pieces of 1 MiB with the widest loads the CPU
-// level allows, five times over with each of two reading loops (plain,
-// and prefetching ahead as the one-column kernels do), and the fastest
-// pass counts. Use a buffer well beyond the last-level cache (256 MiB or
+// level allows, five times over with each of four reading loops (plain,
+// and prefetching ahead as the one-column kernels do; each piece read as
+// one stream, and as four streams side by side as the quad kernels read
+// rows), and the fastest pass counts. Use a buffer well beyond the last-level cache (256 MiB or
 // more) to measure DRAM; the figure is the ceiling of token generation,
 // which must read every weight once per token. It allocates and fills
 // the buffer, so it takes a fraction of a second per 100 MiB.
@@ -45,9 +46,9 @@ func StreamBandwidth(threads, bytes int) float64 {
 const StreamPasses = 5
 
 // StreamLoops is how many reading loops a measurement tries (plain and
-// prefetching): Measure(passes) reads the buffer passes·StreamLoops
-// times.
-const StreamLoops = 2
+// prefetching, from one stream and from four): Measure(passes) reads the
+// buffer passes·StreamLoops times.
+const StreamLoops = 4
 
 // A StreamMeter measures StreamBandwidth again and again over one buffer,
 // allocated and filled once. On a machine shared with other work the
@@ -90,7 +91,7 @@ func (m *StreamMeter) Measure(passes int) float64 {
 	var best float64
 	for range max(1, passes) {
 		for loop := range StreamLoops {
-			bw, _ := streamPass(m.buf, m.per, m.threads, loop == 1)
+			bw, _ := streamPass(m.buf, m.per, m.threads, loop)
 			best = max(best, bw)
 		}
 	}
@@ -124,10 +125,10 @@ func streamBuffer(threads, bytes int) (buf []byte, per int, huge bool, release f
 
 // streamPass reads buf once on threads goroutines, thread t from the
 // front of its part of per bytes, then from the back of the part with
-// the most left, with the plain or the prefetching loop, and returns the
+// the most left, with reading loop loop (streamRead), and returns the
 // bytes per second and the wrapping sum of buf as uint64s (every piece
 // read once).
-func streamPass(buf []byte, per, threads int, ahead bool) (bytesPerSec float64, sum uint64) {
+func streamPass(buf []byte, per, threads, loop int) (bytesPerSec float64, sum uint64) {
 	// parts[t] is part t's pieces not yet read: first << 32 | end.
 	parts := make([]atomic.Uint64, threads)
 	n := per / streamPiece
@@ -159,7 +160,7 @@ func streamPass(buf []byte, per, threads int, ahead bool) (bytesPerSec float64, 
 			if !ok {
 				return
 			}
-			sums[t] += streamRead(buf[i*streamPiece:(i+1)*streamPiece], ahead)
+			sums[t] += streamRead(buf[i*streamPiece:(i+1)*streamPiece], loop)
 		}
 	})
 	bytesPerSec = float64(len(buf)) / time.Since(start).Seconds()
@@ -194,14 +195,11 @@ func run(threads int, fn func(t int)) {
 	wg.Wait()
 }
 
-// streamRead sums p (a multiple of 256 bytes) as uint64s, the reading
-// StreamBandwidth times, with the level's plain or prefetching loop.
-func streamRead(p []byte, ahead bool) uint64 {
-	i := 0
-	if ahead {
-		i = 1
-	}
-	if k := streamKernels[activeLevel][i]; k != nil {
+// streamRead sums p (a multiple of 1024 bytes) as uint64s, the reading
+// StreamBandwidth times, with the level's loop number loop: plain or
+// prefetching (odd), from one stream or (2, 3) four.
+func streamRead(p []byte, loop int) uint64 {
+	if k := streamKernels[activeLevel][loop]; k != nil {
 		return k(&p[0], len(p))
 	}
 	var s uint64

@@ -7,8 +7,8 @@ import (
 )
 
 // The ceiling's reading loops read what they are given, every byte once:
-// each level's plain and prefetching loops sum a buffer as the portable
-// loop does, and a pass on 1, 2 and 3 threads, whose threads take pieces
+// each level's loops (plain and prefetching, one stream and four) sum a
+// buffer as the portable loop does, and a pass on 1, 2 and 3 threads, whose threads take pieces
 // from each other's parts, reads every piece exactly once (its sum is the
 // buffer's).
 func TestStreamReadsEveryByteOnce(t *testing.T) {
@@ -29,8 +29,8 @@ func TestStreamReadsEveryByteOnce(t *testing.T) {
 		}
 	}
 	for _, threads := range []int{1, 2, 3} {
-		for _, ahead := range []bool{false, true} {
-			t.Run(fmt.Sprintf("threads=%d/ahead=%v", threads, ahead), func(t *testing.T) {
+		for loop := range StreamLoops {
+			t.Run(fmt.Sprintf("threads=%d/loop=%d", threads, loop), func(t *testing.T) {
 				b, p := buf, per
 				if threads != 3 {
 					var release func()
@@ -42,7 +42,7 @@ func TestStreamReadsEveryByteOnce(t *testing.T) {
 					w += binary.LittleEndian.Uint64(b[i:])
 				}
 				for range 20 {
-					if bw, got := streamPass(b, p, threads, ahead); got != w || bw <= 0 {
+					if bw, got := streamPass(b, p, threads, loop); got != w || bw <= 0 {
 						t.Fatalf("pass: sum %d at %.0f B/s, want %d", got, bw, w)
 					}
 				}

@@ -37,6 +37,7 @@ type kernelSet struct {
 	vecDot    func(n int, w, x []byte) float32
 	fromFloat func(dst []byte, src []float32)
 	matMul    func(dst []float32, w []byte, rows int, x []byte, cols, n int)
+	streams   func(rows, n int) ([4]int, int) // Format.Streams' answer for matMul
 	acts      int
 	actsX     bool    // acts was set by the level's tile kernels
 	repacked  *Format // the faster layout at this level (q4_kr.go, q32r.go), or nil
@@ -92,14 +93,14 @@ func (f *Format) setLevels() {
 		k, s := f.impls[l-1], simd[l]
 		if s.vecDot != nil {
 			k.vecDot = s.vecDot
-			k.matMul = nil // an inherited tile kernel would be slower
+			k.matMul, k.streams = nil, nil // an inherited tile kernel would be slower
 			k.acts, k.actsX = encodingKind(f.VecDotType), false
 		}
 		if s.fromFloat != nil {
 			k.fromFloat = s.fromFloat
 		}
 		if s.matMul != nil {
-			k.matMul = s.matMul
+			k.matMul, k.streams = s.matMul, s.streams
 			k.acts, k.actsX = encodingKind(f.VecDotType), false
 		}
 		if s.actsX {
@@ -113,7 +114,7 @@ func (f *Format) setLevels() {
 // use points f's entry points at level l's kernels.
 func (f *Format) use(l cpuLevel) {
 	k := f.impls[l]
-	f.VecDot, f.FromFloat, f.matMul = k.vecDot, k.fromFloat, k.matMul
+	f.VecDot, f.FromFloat, f.matMul, f.streams = k.vecDot, k.fromFloat, k.matMul, k.streams
 	f.acts, f.repacked = &encodings[l][k.acts], k.repacked
 }
 

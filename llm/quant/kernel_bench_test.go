@@ -149,8 +149,8 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 				for b.Loop() {
 					// A stream pass, then a MatMul pass: whatever else runs
 					// on the machine weighs on both alike.
-					for _, ahead := range []bool{false, true} {
-						bw, _ := streamPass(buf, per, threads, ahead)
+					for loop := range StreamLoops {
+						bw, _ := streamPass(buf, per, threads, loop)
 						stream = max(stream, bw)
 					}
 					start := time.Now()

@@ -134,6 +134,11 @@ func q6kpTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //go:noescape
 func q6kpTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q6kpQuad1V multiplies rows q6kp weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q6kpQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q4kxTile1V multiplies rows q4kx weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
@@ -173,6 +178,16 @@ func q4kxTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride
 //
 //go:noescape
 func q4krTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4kxQuad1V multiplies rows q4kx weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q4kxQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q4krQuad1V multiplies rows q4kr weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q4krQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q80DotY returns the dot product of nb q80 blocks with nb activation blocks.
 //
@@ -384,6 +399,11 @@ func q50xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xSt
 //go:noescape
 func q50xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q50xQuad1V multiplies rows q50x weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q50xQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q80xPairTile1V multiplies rows q80x weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
@@ -403,6 +423,11 @@ func q80xPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xSt
 //
 //go:noescape
 func q80xPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80xQuad1V multiplies rows q80x weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q80xQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // q50rPairTile1V multiplies rows q50r weight rows by 1 activation columns, two rows at a time.
 //
@@ -424,6 +449,11 @@ func q50rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xSt
 //go:noescape
 func q50rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
+// q50rQuad1V multiplies rows q50r weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q50rQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
 // q80rPairTile1V multiplies rows q80r weight rows by 1 activation columns, two rows at a time.
 //
 //go:noescape
@@ -443,6 +473,11 @@ func q80rPairTile4V(dst *float32, dstStride int, w *byte, rows int, x *byte, xSt
 //
 //go:noescape
 func q80rPairTile8V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+
+// q80rQuad1V multiplies rows q80r weight rows by 1 activation columns, its four quarters side by side (rows a multiple of 4).
+//
+//go:noescape
+func q80rQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 
 // f16DotY returns the dot product of nb f16 blocks with nb activation blocks.
 //
@@ -629,22 +664,45 @@ func scaleMulY(out *float32, x *float32, w *float32, n int, s float32)
 //go:noescape
 func scaleMulZ(out *float32, x *float32, w *float32, n int, s float32)
 
-// streamReadY returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes.
+// prefetchLines asks for the n bytes at addr (n a multiple of 256), one PREFETCHT0 per line.
+func prefetchLines(addr uintptr, n int)
+
+// streamReadY returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes.
 //
 //go:noescape
 func streamReadY(p *byte, n int) uint64
 
-// streamReadZ returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes.
+// streamReadZ returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes.
 //
 //go:noescape
 func streamReadZ(p *byte, n int) uint64
 
-// streamReadAheadY returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes. It prefetches ahead like the one-column kernels.
+// streamReadAheadY returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes. It prefetches ahead like the one-column kernels.
 //
 //go:noescape
 func streamReadAheadY(p *byte, n int) uint64
 
-// streamReadAheadZ returns the wrapping sum of the n bytes at p (n a multiple of 256) as uint64 lanes. It prefetches ahead like the one-column kernels.
+// streamReadAheadZ returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes. It prefetches ahead like the one-column kernels.
 //
 //go:noescape
 func streamReadAheadZ(p *byte, n int) uint64
+
+// streamRead4Y returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes, reading its 4 parts side by side.
+//
+//go:noescape
+func streamRead4Y(p *byte, n int) uint64
+
+// streamRead4Z returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes, reading its 4 parts side by side.
+//
+//go:noescape
+func streamRead4Z(p *byte, n int) uint64
+
+// streamReadAhead4Y returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes, reading its 4 parts side by side. It prefetches ahead like the one-column kernels.
+//
+//go:noescape
+func streamReadAhead4Y(p *byte, n int) uint64
+
+// streamReadAhead4Z returns the wrapping sum of the n bytes at p (n a multiple of 1024) as uint64 lanes, reading its 4 parts side by side. It prefetches ahead like the one-column kernels.
+//
+//go:noescape
+func streamReadAhead4Z(p *byte, n int) uint64

@@ -6061,6 +6061,269 @@ q6kpTile8V_done:
 	VZEROUPPER
 	RET
 
+// func q6kpQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+TEXT ·q6kpQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VPXORD    Z0, Z0, Z0
+	VMOVDQU64 q6k_shl<>+0(SB), Z1
+	VMOVDQU64 q6k_shr<>+0(SB), Z2
+	VMOVDQU64 q6kp_bshuf<>+0(SB), Z3
+	VMOVDQU64 q6kp_s0<>+0(SB), Z4
+	VMOVDQU64 q6kp_s1<>+0(SB), Z5
+	VMOVDQU64 q6kp_s2<>+0(SB), Z6
+	VMOVDQU64 q6kp_s3<>+0(SB), Z7
+	VMOVDQU64 q6kp_sb<>+0(SB), Z8
+	VMOVDQU64 q6kp_didx<>+0(SB), Z9
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x000000d2, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q6kpQuad1V_row:
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q6kpQuad1V_block:
+	VPXORD           Z10, Z10, Z12
+	VPMOVSXBW        192(DX), Y12
+	VPMOVSXBW        192(SI), Y13
+	VINSERTI64X4     $0x01, Y13, Z12, Z12
+	VPERMW           Z12, Z4, Z13
+	VPERMW           Z12, Z5, Z14
+	VPERMW           Z12, Z6, Z15
+	VPERMW           Z12, Z7, Z16
+	VPERMW           Z12, Z8, Z12
+	VPSLLW           $0x05, Z12, Z12
+	VPSUBW           Z12, Z0, Z12
+	VPINSRW          $0x00, 208(DX), X0, X17
+	VPINSRW          $0x01, 208(SI), X17, X17
+	VPXORD           Z10, Z10, Z18
+	VCVTPH2PS        X17, X18
+	VPERMPS          Z18, Z9, Z17
+	VMOVDQU64        (DX), Z18
+	VBROADCASTI64X4  128(DX), Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPSLLVW          Z1, Z19, Z21
+	VPSRLVW          Z2, Z19, Z19
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z18
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z20
+	VMOVDQU64        64(DX), Z19
+	VBROADCASTI64X4  160(DX), Z21
+	VPSRLW           $0x04, Z19, Z22
+	VPSLLVW          Z1, Z21, Z23
+	VPSRLVW          Z2, Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VMOVDQU64        (SI), Z21
+	VBROADCASTI64X4  128(SI), Z23
+	VPSRLW           $0x04, Z21, Z24
+	VPSLLVW          Z1, Z23, Z25
+	VPSRLVW          Z2, Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
+	VMOVDQU64        64(SI), Z23
+	VBROADCASTI64X4  160(SI), Z25
+	VPSRLW           $0x04, Z23, Z26
+	VPSLLVW          Z1, Z25, Z27
+	VPSRLVW          Z2, Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        4(R9), Z28
+	VPDPBUSD         Z28, Z18, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z13, Z25, Z13
+	VPXORD           Z0, Z0, Z18
+	VPXORD           Z0, Z0, Z21
+	VMOVDQU64        68(R9), Z25
+	VPDPBUSD         Z25, Z20, Z18
+	VPDPBUSD         Z25, Z24, Z21
+	VPACKSSDW        Z21, Z18, Z18
+	VPDPWSSD         Z14, Z18, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z18
+	VMOVDQU64        132(R9), Z20
+	VPDPBUSD         Z20, Z19, Z14
+	VPDPBUSD         Z20, Z23, Z18
+	VPACKSSDW        Z18, Z14, Z14
+	VPDPWSSD         Z15, Z14, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z15
+	VMOVDQU64        196(R9), Z18
+	VPDPBUSD         Z18, Z22, Z14
+	VPDPBUSD         Z18, Z26, Z15
+	VPACKSSDW        Z15, Z14, Z14
+	VPDPWSSD         Z16, Z14, Z13
+	VBROADCASTI64X4  260(R9), Z14
+	VPSHUFB          Z3, Z14, Z14
+	VPDPWSSD         Z12, Z14, Z13
+	VSHUFPS          $0x88, Z13, Z13, Z12
+	VSHUFPS          $0xdd, Z13, Z13, Z13
+	VPADDD           Z13, Z12, Z12
+	VCVTDQ2PS        Z12, Z12
+	VMULPS           Z17, Z12, Z12
+	VFMADD231PS.BCST (R9), Z12, Z10
+	VPXORD           Z11, Z11, Z12
+	VPMOVSXBW        192(DI), Y12
+	VPMOVSXBW        192(BX), Y13
+	VINSERTI64X4     $0x01, Y13, Z12, Z12
+	VPERMW           Z12, Z4, Z13
+	VPERMW           Z12, Z5, Z14
+	VPERMW           Z12, Z6, Z15
+	VPERMW           Z12, Z7, Z16
+	VPERMW           Z12, Z8, Z12
+	VPSLLW           $0x05, Z12, Z12
+	VPSUBW           Z12, Z0, Z12
+	VPINSRW          $0x00, 208(DI), X0, X17
+	VPINSRW          $0x01, 208(BX), X17, X17
+	VPXORD           Z11, Z11, Z18
+	VCVTPH2PS        X17, X18
+	VPERMPS          Z18, Z9, Z17
+	VMOVDQU64        (DI), Z18
+	VBROADCASTI64X4  128(DI), Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPSLLVW          Z1, Z19, Z21
+	VPSRLVW          Z2, Z19, Z19
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z19, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z18
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z19, Z20
+	VMOVDQU64        64(DI), Z19
+	VBROADCASTI64X4  160(DI), Z21
+	VPSRLW           $0x04, Z19, Z22
+	VPSLLVW          Z1, Z21, Z23
+	VPSRLVW          Z2, Z21, Z21
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z21, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z19
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z21, Z22
+	VMOVDQU64        (BX), Z21
+	VBROADCASTI64X4  128(BX), Z23
+	VPSRLW           $0x04, Z21, Z24
+	VPSLLVW          Z1, Z23, Z25
+	VPSRLVW          Z2, Z23, Z23
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z23, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z21
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z23, Z24
+	VMOVDQU64        64(BX), Z23
+	VBROADCASTI64X4  160(BX), Z25
+	VPSRLW           $0x04, Z23, Z26
+	VPSLLVW          Z1, Z25, Z27
+	VPSRLVW          Z2, Z25, Z25
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z27, Z27
+	VPANDD.BCST      q6k_mask30x4<>+0(SB), Z25, Z25
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z27, Z23
+	VPTERNLOGD.BCST  $0xec, nibble_mask4<>+0(SB), Z25, Z26
+	VPXORD           Z0, Z0, Z25
+	VPXORD           Z0, Z0, Z27
+	VMOVDQU64        4(R9), Z28
+	VPDPBUSD         Z28, Z18, Z25
+	VPDPBUSD         Z28, Z21, Z27
+	VPACKSSDW        Z27, Z25, Z25
+	VPMADDWD         Z13, Z25, Z13
+	VPXORD           Z0, Z0, Z18
+	VPXORD           Z0, Z0, Z21
+	VMOVDQU64        68(R9), Z25
+	VPDPBUSD         Z25, Z20, Z18
+	VPDPBUSD         Z25, Z24, Z21
+	VPACKSSDW        Z21, Z18, Z18
+	VPDPWSSD         Z14, Z18, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z18
+	VMOVDQU64        132(R9), Z20
+	VPDPBUSD         Z20, Z19, Z14
+	VPDPBUSD         Z20, Z23, Z18
+	VPACKSSDW        Z18, Z14, Z14
+	VPDPWSSD         Z15, Z14, Z13
+	VPXORD           Z0, Z0, Z14
+	VPXORD           Z0, Z0, Z15
+	VMOVDQU64        196(R9), Z18
+	VPDPBUSD         Z18, Z22, Z14
+	VPDPBUSD         Z18, Z26, Z15
+	VPACKSSDW        Z15, Z14, Z14
+	VPDPWSSD         Z16, Z14, Z13
+	VBROADCASTI64X4  260(R9), Z14
+	VPSHUFB          Z3, Z14, Z14
+	VPDPWSSD         Z12, Z14, Z13
+	VSHUFPS          $0x88, Z13, Z13, Z12
+	VSHUFPS          $0xdd, Z13, Z13, Z13
+	VPADDD           Z13, Z12, Z12
+	VCVTDQ2PS        Z12, Z12
+	VMULPS           Z17, Z12, Z12
+	VFMADD231PS.BCST (R9), Z12, Z11
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4096(DI)
+	PREFETCHT0       4096(BX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4160(DI)
+	PREFETCHT0       4160(BX)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
+	PREFETCHT0       4224(DI)
+	PREFETCHT0       4224(BX)
+	PREFETCHT0       4288(DX)
+	PREFETCHT0       4288(SI)
+	PREFETCHT0       4288(DI)
+	PREFETCHT0       4288(BX)
+	ADDQ             $0x000000d2, DX
+	ADDQ             $0x000000d2, SI
+	ADDQ             $0x000000d2, DI
+	ADDQ             $0x000000d2, BX
+	ADDQ             $0x00000124, R9
+	DECQ             R10
+	JNZ              q6kpQuad1V_block
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z10, Y12
+	VADDPS           Y12, Y10, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVAPS          X13, X12
+	VMOVSS           X12, (R9)
+	VEXTRACTPS       $0x01, X12, (R9)(R8*1)
+	LEAQ             (R9)(R8*2), R9
+	VEXTRACTF64X4    $0x01, Z11, Y12
+	VADDPS           Y12, Y11, Y12
+	VEXTRACTF32X4    $0x01, Y12, X13
+	VADDPS           X12, X13, X13
+	VMOVAPS          X13, X12
+	VMOVSS           X12, (R9)
+	VEXTRACTPS       $0x01, X12, (R9)(R8*1)
+	ADDQ             $0x04, AX
+	DECQ             CX
+	JNZ              q6kpQuad1V_row
+	VZEROUPPER
+	RET
+
 // func q4kxTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, F16C, MMX+
 TEXT ·q4kxTile1V(SB), NOSPLIT, $0-56
@@ -8072,6 +8335,456 @@ q4krTile8V_block:
 	JNZ           q4krTile8V_row
 
 q4krTile8V_done:
+	VZEROUPPER
+	RET
+
+// func q4kxQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+TEXT ·q4kxQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x00000090, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q4kxQuad1V_row:
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q4kxQuad1V_block:
+	VPXORD           Z5, Z5, Z9
+	VPXORD           Z5, Z5, Z10
+	VMOVDQU32        (DX), X9
+	VINSERTI32X4     $0x01, (SI), Y9, Y9
+	VPSHUFD          $0xed, Y9, Y10
+	VPSHUFD          $0xa5, Y9, Y11
+	VPSRLVD          kscale_shift4<>+0(SB), Y10, Y10
+	VPSRLD           $0x02, Y11, Y11
+	VPANDD           kscale_masklo4<>+0(SB), Y10, Y10
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y11, Y10
+	VPERMQ           $0xd8, Y10, Y10
+	VEXTRACTI32X4    $0x01, Y10, X11
+	VPSHUFD          $0x10, X9, X9
+	VPINSRD          $0x01, (SI), X9, X9
+	VSHUFI32X4       $0x00, Z10, Z10, Z10
+	VPSHUFB          Z1, Z10, Z12
+	VPSHUFB          Z2, Z10, Z10
+	VPXORD           Z5, Z5, Z13
+	VCVTPH2PS        X9, Y13
+	VPERMPS          Z13, Z3, Z9
+	VPERMPS          Z13, Z4, Z13
+	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
+	VPMOVZXBD        X11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z13, Z11, Z11
+	VMOVDQU64        16(DX), Z14
+	VSHUFI64X2       $0x88, 80(DX), Z14, Z13
+	VSHUFI64X2       $0xdd, 80(DX), Z14, Z14
+	VPSRLW           $0x04, Z13, Z15
+	VPANDD           Z0, Z13, Z13
+	VPANDD           Z0, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z0, Z14, Z14
+	VPANDD           Z0, Z16, Z16
+	VMOVDQU64        16(SI), Z18
+	VSHUFI64X2       $0x88, 80(SI), Z18, Z17
+	VSHUFI64X2       $0xdd, 80(SI), Z18, Z18
+	VPSRLW           $0x04, Z17, Z19
+	VPANDD           Z0, Z17, Z17
+	VPANDD           Z0, Z19, Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPANDD           Z0, Z18, Z18
+	VPANDD           Z0, Z20, Z20
+	VPXORD           Z13, Z13, Z21
+	VPXORD           Z13, Z13, Z22
+	VMOVDQU64        (R9), Z23
+	VPDPBUSD         Z23, Z13, Z21
+	VPDPBUSD         Z23, Z17, Z22
+	VMOVDQU64        64(R9), Z17
+	VPDPBUSD         Z17, Z14, Z21
+	VPDPBUSD         Z17, Z18, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPXORD           Z13, Z13, Z14
+	VPXORD           Z13, Z13, Z13
+	VMOVDQU64        128(R9), Z17
+	VPDPBUSD         Z17, Z15, Z14
+	VPDPBUSD         Z17, Z19, Z13
+	VMOVDQU64        192(R9), Z15
+	VPDPBUSD         Z15, Z16, Z14
+	VPDPBUSD         Z15, Z20, Z13
+	VPACKSSDW        Z13, Z14, Z14
+	VPMADDWD         Z12, Z21, Z21
+	VPDPWSSD         Z10, Z14, Z21
+	VSHUFPS          $0x88, Z21, Z21, Z10
+	VSHUFPS          $0xdd, Z21, Z21, Z21
+	VPADDD           Z21, Z10, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z9, Z10, Z10
+	VFMADD231PS.BCST 320(R9), Z10, Z5
+	VFNMADD231PS     256(R9), Z11, Z7
+	VPXORD           Z6, Z6, Z9
+	VPXORD           Z6, Z6, Z10
+	VMOVDQU32        (DI), X9
+	VINSERTI32X4     $0x01, (BX), Y9, Y9
+	VPSHUFD          $0xed, Y9, Y10
+	VPSHUFD          $0xa5, Y9, Y11
+	VPSRLVD          kscale_shift4<>+0(SB), Y10, Y10
+	VPSRLD           $0x02, Y11, Y11
+	VPANDD           kscale_masklo4<>+0(SB), Y10, Y10
+	VPTERNLOGD       $0xf8, kscale_maskhi4<>+0(SB), Y11, Y10
+	VPERMQ           $0xd8, Y10, Y10
+	VEXTRACTI32X4    $0x01, Y10, X11
+	VPSHUFD          $0x10, X9, X9
+	VPINSRD          $0x01, (BX), X9, X9
+	VSHUFI32X4       $0x00, Z10, Z10, Z10
+	VPSHUFB          Z1, Z10, Z12
+	VPSHUFB          Z2, Z10, Z10
+	VPXORD           Z6, Z6, Z13
+	VCVTPH2PS        X9, Y13
+	VPERMPS          Z13, Z3, Z9
+	VPERMPS          Z13, Z4, Z13
+	VPSHUFB          q4kx_mshuf<>+0(SB), X11, X11
+	VPMOVZXBD        X11, Z11
+	VCVTDQ2PS        Z11, Z11
+	VMULPS           Z13, Z11, Z11
+	VMOVDQU64        16(DI), Z14
+	VSHUFI64X2       $0x88, 80(DI), Z14, Z13
+	VSHUFI64X2       $0xdd, 80(DI), Z14, Z14
+	VPSRLW           $0x04, Z13, Z15
+	VPANDD           Z0, Z13, Z13
+	VPANDD           Z0, Z15, Z15
+	VPSRLW           $0x04, Z14, Z16
+	VPANDD           Z0, Z14, Z14
+	VPANDD           Z0, Z16, Z16
+	VMOVDQU64        16(BX), Z18
+	VSHUFI64X2       $0x88, 80(BX), Z18, Z17
+	VSHUFI64X2       $0xdd, 80(BX), Z18, Z18
+	VPSRLW           $0x04, Z17, Z19
+	VPANDD           Z0, Z17, Z17
+	VPANDD           Z0, Z19, Z19
+	VPSRLW           $0x04, Z18, Z20
+	VPANDD           Z0, Z18, Z18
+	VPANDD           Z0, Z20, Z20
+	VPXORD           Z13, Z13, Z21
+	VPXORD           Z13, Z13, Z22
+	VMOVDQU64        (R9), Z23
+	VPDPBUSD         Z23, Z13, Z21
+	VPDPBUSD         Z23, Z17, Z22
+	VMOVDQU64        64(R9), Z17
+	VPDPBUSD         Z17, Z14, Z21
+	VPDPBUSD         Z17, Z18, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPXORD           Z13, Z13, Z14
+	VPXORD           Z13, Z13, Z13
+	VMOVDQU64        128(R9), Z17
+	VPDPBUSD         Z17, Z15, Z14
+	VPDPBUSD         Z17, Z19, Z13
+	VMOVDQU64        192(R9), Z15
+	VPDPBUSD         Z15, Z16, Z14
+	VPDPBUSD         Z15, Z20, Z13
+	VPACKSSDW        Z13, Z14, Z14
+	VPMADDWD         Z12, Z21, Z21
+	VPDPWSSD         Z10, Z14, Z21
+	VSHUFPS          $0x88, Z21, Z21, Z10
+	VSHUFPS          $0xdd, Z21, Z21, Z21
+	VPADDD           Z21, Z10, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z9, Z10, Z10
+	VFMADD231PS.BCST 320(R9), Z10, Z6
+	VFNMADD231PS     256(R9), Z11, Z8
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4096(DI)
+	PREFETCHT0       4096(BX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4160(DI)
+	PREFETCHT0       4160(BX)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
+	PREFETCHT0       4224(DI)
+	PREFETCHT0       4224(BX)
+	ADDQ             $0x00000090, DX
+	ADDQ             $0x00000090, SI
+	ADDQ             $0x00000090, DI
+	ADDQ             $0x00000090, BX
+	ADDQ             $0x00000180, R9
+	DECQ             R10
+	JNZ              q4kxQuad1V_block
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z5, Y9
+	VADDPS           Y9, Y5, Y9
+	VEXTRACTF32X4    $0x01, Y9, X10
+	VADDPS           X9, X10, X10
+	VMOVAPS          X10, X9
+	VPERMILPS        $0xb1, Z7, Z10
+	VADDPS           Z10, Z7, Z10
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
+	VEXTRACTF32X4    $0x01, Y11, X10
+	VADDPS           X11, X10, X10
+	VPERMILPS        $0x08, X10, X10
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R9)
+	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	LEAQ             (R9)(R8*2), R9
+	VEXTRACTF64X4    $0x01, Z6, Y9
+	VADDPS           Y9, Y6, Y9
+	VEXTRACTF32X4    $0x01, Y9, X10
+	VADDPS           X9, X10, X10
+	VMOVAPS          X10, X9
+	VPERMILPS        $0xb1, Z8, Z10
+	VADDPS           Z10, Z8, Z10
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
+	VEXTRACTF32X4    $0x01, Y11, X10
+	VADDPS           X11, X10, X10
+	VPERMILPS        $0x08, X10, X10
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R9)
+	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	ADDQ             $0x04, AX
+	DECQ             CX
+	JNZ              q4kxQuad1V_row
+	VZEROUPPER
+	RET
+
+// func q4krQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, F16C, MMX+
+TEXT ·q4krQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 q4kx_sshuf0<>+0(SB), Z1
+	VMOVDQU64 q4kx_sshuf1<>+0(SB), Z2
+	VMOVDQU64 q4kx_idxd<>+0(SB), Z3
+	VMOVDQU64 q4kx_idxm<>+0(SB), Z4
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x00000094, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q4krQuad1V_row:
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q4krQuad1V_block:
+	VPXORD           Z5, Z5, Z9
+	VMOVQ            4(DX), X9
+	VPINSRQ          $0x01, 4(SI), X9, X9
+	VMOVQ            12(DX), X10
+	VPINSRQ          $0x01, 12(SI), X10, X10
+	VMOVD            (DX), X11
+	VPINSRD          $0x01, (SI), X11, X11
+	VSHUFI32X4       $0x00, Z9, Z9, Z9
+	VPSHUFB          Z1, Z9, Z12
+	VPSHUFB          Z2, Z9, Z9
+	VPXORD           Z5, Z5, Z13
+	VCVTPH2PS        X11, Y13
+	VPERMPS          Z13, Z3, Z11
+	VPERMPS          Z13, Z4, Z13
+	VPSHUFB          q4kx_mshuf<>+0(SB), X10, X10
+	VPMOVZXBD        X10, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z13, Z10, Z10
+	VMOVDQU64        20(DX), Z13
+	VPSRLW           $0x04, Z13, Z14
+	VPANDD           Z0, Z13, Z13
+	VPANDD           Z0, Z14, Z14
+	VMOVDQU64        84(DX), Z15
+	VPSRLW           $0x04, Z15, Z16
+	VPANDD           Z0, Z15, Z15
+	VPANDD           Z0, Z16, Z16
+	VMOVDQU64        20(SI), Z17
+	VPSRLW           $0x04, Z17, Z18
+	VPANDD           Z0, Z17, Z17
+	VPANDD           Z0, Z18, Z18
+	VMOVDQU64        84(SI), Z19
+	VPSRLW           $0x04, Z19, Z20
+	VPANDD           Z0, Z19, Z19
+	VPANDD           Z0, Z20, Z20
+	VPXORD           Z13, Z13, Z21
+	VPXORD           Z13, Z13, Z22
+	VMOVDQU64        (R9), Z23
+	VPDPBUSD         Z23, Z13, Z21
+	VPDPBUSD         Z23, Z17, Z22
+	VMOVDQU64        64(R9), Z17
+	VPDPBUSD         Z17, Z15, Z21
+	VPDPBUSD         Z17, Z19, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPXORD           Z13, Z13, Z15
+	VPXORD           Z13, Z13, Z13
+	VMOVDQU64        128(R9), Z17
+	VPDPBUSD         Z17, Z14, Z15
+	VPDPBUSD         Z17, Z18, Z13
+	VMOVDQU64        192(R9), Z14
+	VPDPBUSD         Z14, Z16, Z15
+	VPDPBUSD         Z14, Z20, Z13
+	VPACKSSDW        Z13, Z15, Z15
+	VPMADDWD         Z12, Z21, Z21
+	VPDPWSSD         Z9, Z15, Z21
+	VSHUFPS          $0x88, Z21, Z21, Z9
+	VSHUFPS          $0xdd, Z21, Z21, Z21
+	VPADDD           Z21, Z9, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z11, Z9, Z9
+	VFMADD231PS.BCST 320(R9), Z9, Z5
+	VFNMADD231PS     256(R9), Z10, Z7
+	VPXORD           Z6, Z6, Z9
+	VMOVQ            4(DI), X9
+	VPINSRQ          $0x01, 4(BX), X9, X9
+	VMOVQ            12(DI), X10
+	VPINSRQ          $0x01, 12(BX), X10, X10
+	VMOVD            (DI), X11
+	VPINSRD          $0x01, (BX), X11, X11
+	VSHUFI32X4       $0x00, Z9, Z9, Z9
+	VPSHUFB          Z1, Z9, Z12
+	VPSHUFB          Z2, Z9, Z9
+	VPXORD           Z6, Z6, Z13
+	VCVTPH2PS        X11, Y13
+	VPERMPS          Z13, Z3, Z11
+	VPERMPS          Z13, Z4, Z13
+	VPSHUFB          q4kx_mshuf<>+0(SB), X10, X10
+	VPMOVZXBD        X10, Z10
+	VCVTDQ2PS        Z10, Z10
+	VMULPS           Z13, Z10, Z10
+	VMOVDQU64        20(DI), Z13
+	VPSRLW           $0x04, Z13, Z14
+	VPANDD           Z0, Z13, Z13
+	VPANDD           Z0, Z14, Z14
+	VMOVDQU64        84(DI), Z15
+	VPSRLW           $0x04, Z15, Z16
+	VPANDD           Z0, Z15, Z15
+	VPANDD           Z0, Z16, Z16
+	VMOVDQU64        20(BX), Z17
+	VPSRLW           $0x04, Z17, Z18
+	VPANDD           Z0, Z17, Z17
+	VPANDD           Z0, Z18, Z18
+	VMOVDQU64        84(BX), Z19
+	VPSRLW           $0x04, Z19, Z20
+	VPANDD           Z0, Z19, Z19
+	VPANDD           Z0, Z20, Z20
+	VPXORD           Z13, Z13, Z21
+	VPXORD           Z13, Z13, Z22
+	VMOVDQU64        (R9), Z23
+	VPDPBUSD         Z23, Z13, Z21
+	VPDPBUSD         Z23, Z17, Z22
+	VMOVDQU64        64(R9), Z17
+	VPDPBUSD         Z17, Z15, Z21
+	VPDPBUSD         Z17, Z19, Z22
+	VPACKSSDW        Z22, Z21, Z21
+	VPXORD           Z13, Z13, Z15
+	VPXORD           Z13, Z13, Z13
+	VMOVDQU64        128(R9), Z17
+	VPDPBUSD         Z17, Z14, Z15
+	VPDPBUSD         Z17, Z18, Z13
+	VMOVDQU64        192(R9), Z14
+	VPDPBUSD         Z14, Z16, Z15
+	VPDPBUSD         Z14, Z20, Z13
+	VPACKSSDW        Z13, Z15, Z15
+	VPMADDWD         Z12, Z21, Z21
+	VPDPWSSD         Z9, Z15, Z21
+	VSHUFPS          $0x88, Z21, Z21, Z9
+	VSHUFPS          $0xdd, Z21, Z21, Z21
+	VPADDD           Z21, Z9, Z9
+	VCVTDQ2PS        Z9, Z9
+	VMULPS           Z11, Z9, Z9
+	VFMADD231PS.BCST 320(R9), Z9, Z6
+	VFNMADD231PS     256(R9), Z10, Z8
+	PREFETCHT0       4096(DX)
+	PREFETCHT0       4096(SI)
+	PREFETCHT0       4096(DI)
+	PREFETCHT0       4096(BX)
+	PREFETCHT0       4160(DX)
+	PREFETCHT0       4160(SI)
+	PREFETCHT0       4160(DI)
+	PREFETCHT0       4160(BX)
+	PREFETCHT0       4224(DX)
+	PREFETCHT0       4224(SI)
+	PREFETCHT0       4224(DI)
+	PREFETCHT0       4224(BX)
+	ADDQ             $0x00000094, DX
+	ADDQ             $0x00000094, SI
+	ADDQ             $0x00000094, DI
+	ADDQ             $0x00000094, BX
+	ADDQ             $0x00000180, R9
+	DECQ             R10
+	JNZ              q4krQuad1V_block
+	MOVQ             AX, R9
+	VEXTRACTF64X4    $0x01, Z5, Y9
+	VADDPS           Y9, Y5, Y9
+	VEXTRACTF32X4    $0x01, Y9, X10
+	VADDPS           X9, X10, X10
+	VMOVAPS          X10, X9
+	VPERMILPS        $0xb1, Z7, Z10
+	VADDPS           Z10, Z7, Z10
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
+	VEXTRACTF32X4    $0x01, Y11, X10
+	VADDPS           X11, X10, X10
+	VPERMILPS        $0x08, X10, X10
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R9)
+	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	LEAQ             (R9)(R8*2), R9
+	VEXTRACTF64X4    $0x01, Z6, Y9
+	VADDPS           Y9, Y6, Y9
+	VEXTRACTF32X4    $0x01, Y9, X10
+	VADDPS           X9, X10, X10
+	VMOVAPS          X10, X9
+	VPERMILPS        $0xb1, Z8, Z10
+	VADDPS           Z10, Z8, Z10
+	VEXTRACTF64X4    $0x01, Z10, Y11
+	VADDPS           Y11, Y10, Y11
+	VEXTRACTF32X4    $0x01, Y11, X10
+	VADDPS           X11, X10, X10
+	VPERMILPS        $0x08, X10, X10
+	VADDPS           X10, X9, X9
+	VMOVSS           X9, (R9)
+	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	ADDQ             $0x04, AX
+	DECQ             CX
+	JNZ              q4krQuad1V_row
 	VZEROUPPER
 	RET
 
@@ -14029,6 +14742,308 @@ q50xPairTile8V_done:
 	VZEROUPPER
 	RET
 
+// func q50xQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
+TEXT ·q50xQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	MOVL      $0x0000ff00, BX
+	KMOVW     BX, K1
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50_pair_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx22<>+0(SB), Z3
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x0000002c, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q50xQuad1V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q50xQuad1V_block2:
+	CMPQ            R10, $0x02
+	JB              q50xQuad1V_block
+	VBROADCASTI32X4 6(DX), Z8
+	VBROADCASTI32X4 28(DX), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 6(SI), Z10
+	VBROADCASTI32X4 28(SI), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          (SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VBROADCASTI32X4 6(DI), Z12
+	VBROADCASTI32X4 28(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 6(BX), Z14
+	VBROADCASTI32X4 28(BX), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           2(BX), K2
+	KMOVD           24(BX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          (BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R9), Z16
+	VCVTPH2PS       96(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        (R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	VBROADCASTI32X4 50(DX), Z8
+	VBROADCASTI32X4 72(DX), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           46(DX), K2
+	KMOVD           68(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          44(DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 50(SI), Z10
+	VBROADCASTI32X4 72(SI), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           46(SI), K2
+	KMOVD           68(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          44(SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VBROADCASTI32X4 50(DI), Z12
+	VBROADCASTI32X4 72(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           46(DI), K2
+	KMOVD           68(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          44(DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 50(BX), Z14
+	VBROADCASTI32X4 72(BX), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           46(BX), K2
+	KMOVD           68(BX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          44(BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       192(R9), Z16
+	VCVTPH2PS       224(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        128(R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4096(DI)
+	PREFETCHT0      4096(BX)
+	PREFETCHT0      4160(DX)
+	PREFETCHT0      4160(SI)
+	PREFETCHT0      4160(DI)
+	PREFETCHT0      4160(BX)
+	ADDQ            $0x00000058, DX
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, BX
+	ADDQ            $0x00000100, R9
+	SUBQ            $0x02, R10
+	JMP             q50xQuad1V_block2
+
+q50xQuad1V_block:
+	CMPQ            R10, $0x00
+	JE              q50xQuad1V_rowdone
+	VBROADCASTI32X4 6(DX), Z8
+	VBROADCASTI32X4 28(DX), K1, Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	KMOVD           2(DX), K2
+	KMOVD           24(DX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z8, K2, Z8
+	VPERMW          (DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	VBROADCASTI32X4 6(SI), Z10
+	VBROADCASTI32X4 28(SI), K1, Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	KMOVD           2(SI), K2
+	KMOVD           24(SI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z10, K2, Z10
+	VPERMW          (SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	VBROADCASTI32X4 6(DI), Z12
+	VBROADCASTI32X4 28(DI), K1, Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	KMOVD           2(DI), K2
+	KMOVD           24(DI), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z12, K2, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	VBROADCASTI32X4 6(BX), Z14
+	VBROADCASTI32X4 28(BX), K1, Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	KMOVD           2(BX), K2
+	KMOVD           24(BX), K3
+	KUNPCKDQ        K2, K3, K2
+	VPADDB          Z2, Z14, K2, Z14
+	VPERMW          (BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R9), Z16
+	VCVTPH2PS       96(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        (R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4096(DI)
+	PREFETCHT0      4096(BX)
+	ADDQ            $0x0000002c, DX
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x0000002c, BX
+	ADDQ            $0x00000080, R9
+
+q50xQuad1V_rowdone:
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q50xQuad1V_row
+	VZEROUPPER
+	RET
+
 // func q80xPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q80xPairTile1V(SB), NOSPLIT, $0-56
@@ -15253,6 +16268,255 @@ q80xPairTile8V_rowdone:
 	JNZ           q80xPairTile8V_row
 
 q80xPairTile8V_done:
+	VZEROUPPER
+	RET
+
+// func q80xQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
+TEXT ·q80xQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 bytes80<>+0(SB), Z0
+	VMOVDQU64 q8x_sidx34<>+0(SB), Z1
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x00000044, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q80xQuad1V_row:
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q80xQuad1V_block2:
+	CMPQ         R10, $0x02
+	JB           q80xQuad1V_block
+	VMOVDQU64    2(DX), Y6
+	VINSERTI64X4 $0x01, 36(DX), Z6, Z6
+	VPXORD       Z0, Z6, Z6
+	VPERMW       (DX), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    2(SI), Y8
+	VINSERTI64X4 $0x01, 36(SI), Z8, Z8
+	VPXORD       Z0, Z8, Z8
+	VPERMW       (SI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    2(DI), Y9
+	VINSERTI64X4 $0x01, 36(DI), Z9, Z9
+	VPXORD       Z0, Z9, Z9
+	VPERMW       (DI), Z1, Z20
+	VCVTPH2PS    Y20, Z20
+	VMOVDQU64    2(BX), Y10
+	VINSERTI64X4 $0x01, 36(BX), Z10, Z10
+	VPXORD       Z0, Z10, Z10
+	VPERMW       (BX), Z1, Z21
+	VCVTPH2PS    Y21, Z21
+	VPMOVSXWD    64(R9), Z22
+	VPSLLD       $0x03, Z22, Z22
+	VCVTPH2PS    96(R9), Z23
+	VMOVDQA64    Z22, Z24
+	VPDPBUSD     (R9), Z6, Z24
+	VCVTDQ2PS    Z24, Z24
+	VMULPS       Z7, Z24, Z24
+	VFMADD231PS  Z23, Z24, Z2
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z8, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z19, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z3
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z9, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z20, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z4
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z10, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z21, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z5
+	VMOVDQU64    70(DX), Y11
+	VINSERTI64X4 $0x01, 104(DX), Z11, Z11
+	VPXORD       Z0, Z11, Z11
+	VPERMW       68(DX), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    70(SI), Y12
+	VINSERTI64X4 $0x01, 104(SI), Z12, Z12
+	VPXORD       Z0, Z12, Z12
+	VPERMW       68(SI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    70(DI), Y13
+	VINSERTI64X4 $0x01, 104(DI), Z13, Z13
+	VPXORD       Z0, Z13, Z13
+	VPERMW       68(DI), Z1, Z20
+	VCVTPH2PS    Y20, Z20
+	VMOVDQU64    70(BX), Y14
+	VINSERTI64X4 $0x01, 104(BX), Z14, Z14
+	VPXORD       Z0, Z14, Z14
+	VPERMW       68(BX), Z1, Z21
+	VCVTPH2PS    Y21, Z21
+	VPMOVSXWD    192(R9), Z22
+	VPSLLD       $0x03, Z22, Z22
+	VCVTPH2PS    224(R9), Z23
+	VMOVDQA64    Z22, Z24
+	VPDPBUSD     128(R9), Z11, Z24
+	VCVTDQ2PS    Z24, Z24
+	VMULPS       Z7, Z24, Z24
+	VFMADD231PS  Z23, Z24, Z2
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     128(R9), Z12, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z19, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z3
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     128(R9), Z13, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z20, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z4
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     128(R9), Z14, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z21, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z5
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4096(DI)
+	PREFETCHT0   4096(BX)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4160(SI)
+	PREFETCHT0   4160(DI)
+	PREFETCHT0   4160(BX)
+	PREFETCHT0   4224(DX)
+	PREFETCHT0   4224(SI)
+	PREFETCHT0   4224(DI)
+	PREFETCHT0   4224(BX)
+	ADDQ         $0x00000088, DX
+	ADDQ         $0x00000088, SI
+	ADDQ         $0x00000088, DI
+	ADDQ         $0x00000088, BX
+	ADDQ         $0x00000100, R9
+	SUBQ         $0x02, R10
+	JMP          q80xQuad1V_block2
+
+q80xQuad1V_block:
+	CMPQ         R10, $0x00
+	JE           q80xQuad1V_rowdone
+	VMOVDQU64    2(DX), Y15
+	VINSERTI64X4 $0x01, 36(DX), Z15, Z15
+	VPXORD       Z0, Z15, Z15
+	VPERMW       (DX), Z1, Z7
+	VCVTPH2PS    Y7, Z7
+	VMOVDQU64    2(SI), Y16
+	VINSERTI64X4 $0x01, 36(SI), Z16, Z16
+	VPXORD       Z0, Z16, Z16
+	VPERMW       (SI), Z1, Z19
+	VCVTPH2PS    Y19, Z19
+	VMOVDQU64    2(DI), Y17
+	VINSERTI64X4 $0x01, 36(DI), Z17, Z17
+	VPXORD       Z0, Z17, Z17
+	VPERMW       (DI), Z1, Z20
+	VCVTPH2PS    Y20, Z20
+	VMOVDQU64    2(BX), Y18
+	VINSERTI64X4 $0x01, 36(BX), Z18, Z18
+	VPXORD       Z0, Z18, Z18
+	VPERMW       (BX), Z1, Z21
+	VCVTPH2PS    Y21, Z21
+	VPMOVSXWD    64(R9), Z22
+	VPSLLD       $0x03, Z22, Z22
+	VCVTPH2PS    96(R9), Z23
+	VMOVDQA64    Z22, Z24
+	VPDPBUSD     (R9), Z15, Z24
+	VCVTDQ2PS    Z24, Z24
+	VMULPS       Z7, Z24, Z24
+	VFMADD231PS  Z23, Z24, Z2
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z16, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z19, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z3
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z17, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z20, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z4
+	VMOVDQA64    Z22, Z7
+	VPDPBUSD     (R9), Z18, Z7
+	VCVTDQ2PS    Z7, Z7
+	VMULPS       Z21, Z7, Z7
+	VFMADD231PS  Z23, Z7, Z5
+	PREFETCHT0   4096(DX)
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4096(DI)
+	PREFETCHT0   4096(BX)
+	PREFETCHT0   4160(DX)
+	PREFETCHT0   4160(SI)
+	PREFETCHT0   4160(DI)
+	PREFETCHT0   4160(BX)
+	ADDQ         $0x00000044, DX
+	ADDQ         $0x00000044, SI
+	ADDQ         $0x00000044, DI
+	ADDQ         $0x00000044, BX
+	ADDQ         $0x00000080, R9
+
+q80xQuad1V_rowdone:
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z2, Y7
+	VADDPS        Y7, Y2, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z3, Y7
+	VADDPS        Y7, Y3, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z4, Y7
+	VADDPS        Y7, Y4, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z5, Y7
+	VADDPS        Y7, Y5, Y7
+	VEXTRACTF32X4 $0x01, Y7, X6
+	VADDPS        X7, X6, X6
+	VMOVHLPS      X6, X6, X7
+	VADDPS        X7, X6, X6
+	VMOVSHDUP     X6, X7
+	VADDSS        X7, X6, X6
+	VMOVSS        X6, (R9)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q80xQuad1V_row
 	VZEROUPPER
 	RET
 
@@ -16510,6 +17774,270 @@ q50rPairTile8V_done:
 	VZEROUPPER
 	RET
 
+// func q50rQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
+TEXT ·q50rQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 nibble_mask<>+0(SB), Z0
+	VMOVDQU64 bytes16<>+0(SB), Z2
+	VMOVDQU64 q50r_shift<>+0(SB), Z1
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z3
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x0000002c, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q50rQuad1V_row:
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q50rQuad1V_block2:
+	CMPQ            R10, $0x02
+	JB              q50rQuad1V_block
+	KMOVQ           4(DX), K1
+	VBROADCASTI64X4 12(DX), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          (SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	KMOVQ           4(BX), K1
+	VBROADCASTI64X4 12(BX), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          (BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R9), Z16
+	VCVTPH2PS       96(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        (R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	KMOVQ           48(DX), K1
+	VBROADCASTI64X4 56(DX), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          44(DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	KMOVQ           48(SI), K1
+	VBROADCASTI64X4 56(SI), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          44(SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	KMOVQ           48(DI), K1
+	VBROADCASTI64X4 56(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          44(DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	KMOVQ           48(BX), K1
+	VBROADCASTI64X4 56(BX), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          44(BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       192(R9), Z16
+	VCVTPH2PS       224(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        128(R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        128(R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4096(DI)
+	PREFETCHT0      4096(BX)
+	PREFETCHT0      4160(DX)
+	PREFETCHT0      4160(SI)
+	PREFETCHT0      4160(DI)
+	PREFETCHT0      4160(BX)
+	ADDQ            $0x00000058, DX
+	ADDQ            $0x00000058, SI
+	ADDQ            $0x00000058, DI
+	ADDQ            $0x00000058, BX
+	ADDQ            $0x00000100, R9
+	SUBQ            $0x02, R10
+	JMP             q50rQuad1V_block2
+
+q50rQuad1V_block:
+	CMPQ            R10, $0x00
+	JE              q50rQuad1V_rowdone
+	KMOVQ           4(DX), K1
+	VBROADCASTI64X4 12(DX), Z8
+	VPSRLVW         Z1, Z8, Z8
+	VPANDD          Z0, Z8, Z8
+	VPADDB          Z2, Z8, K1, Z8
+	VPERMW          (DX), Y3, Y9
+	VCVTPH2PS       Y9, Z9
+	KMOVQ           4(SI), K1
+	VBROADCASTI64X4 12(SI), Z10
+	VPSRLVW         Z1, Z10, Z10
+	VPANDD          Z0, Z10, Z10
+	VPADDB          Z2, Z10, K1, Z10
+	VPERMW          (SI), Y3, Y11
+	VCVTPH2PS       Y11, Z11
+	KMOVQ           4(DI), K1
+	VBROADCASTI64X4 12(DI), Z12
+	VPSRLVW         Z1, Z12, Z12
+	VPANDD          Z0, Z12, Z12
+	VPADDB          Z2, Z12, K1, Z12
+	VPERMW          (DI), Y3, Y13
+	VCVTPH2PS       Y13, Z13
+	KMOVQ           4(BX), K1
+	VBROADCASTI64X4 12(BX), Z14
+	VPSRLVW         Z1, Z14, Z14
+	VPANDD          Z0, Z14, Z14
+	VPADDB          Z2, Z14, K1, Z14
+	VPERMW          (BX), Y3, Y15
+	VCVTPH2PS       Y15, Z15
+	VPMOVSXWD       64(R9), Z16
+	VCVTPH2PS       96(R9), Z17
+	VMOVDQA64       Z16, Z18
+	VPDPBUSD        (R9), Z8, Z18
+	VCVTDQ2PS       Z18, Z18
+	VMULPS          Z9, Z18, Z18
+	VFMADD231PS     Z17, Z18, Z4
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z10, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z11, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z5
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z12, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z13, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z6
+	VMOVDQA64       Z16, Z8
+	VPDPBUSD        (R9), Z14, Z8
+	VCVTDQ2PS       Z8, Z8
+	VMULPS          Z15, Z8, Z8
+	VFMADD231PS     Z17, Z8, Z7
+	PREFETCHT0      4096(DX)
+	PREFETCHT0      4096(SI)
+	PREFETCHT0      4096(DI)
+	PREFETCHT0      4096(BX)
+	ADDQ            $0x0000002c, DX
+	ADDQ            $0x0000002c, SI
+	ADDQ            $0x0000002c, DI
+	ADDQ            $0x0000002c, BX
+	ADDQ            $0x00000080, R9
+
+q50rQuad1V_rowdone:
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z4, Y9
+	VADDPS        Y9, Y4, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z5, Y9
+	VADDPS        Y9, Y5, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z6, Y9
+	VADDPS        Y9, Y6, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z7, Y9
+	VADDPS        Y9, Y7, Y9
+	VEXTRACTF32X4 $0x01, Y9, X8
+	VADDPS        X9, X8, X8
+	VMOVHLPS      X8, X8, X9
+	VADDPS        X9, X8, X8
+	VMOVSHDUP     X8, X9
+	VADDSS        X9, X8, X8
+	VMOVSS        X8, (R9)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q50rQuad1V_row
+	VZEROUPPER
+	RET
+
 // func q80rPairTile1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
 // Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, CMOV, MMX+
 TEXT ·q80rPairTile1V(SB), NOSPLIT, $0-56
@@ -17682,6 +19210,230 @@ q80rPairTile8V_rowdone:
 	JNZ           q80rPairTile8V_row
 
 q80rPairTile8V_done:
+	VZEROUPPER
+	RET
+
+// func q80rQuad1V(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
+// Requires: AVX, AVX512BW, AVX512F, AVX512VL, AVX512VNNI, MMX+
+TEXT ·q80rQuad1V(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), AX
+	MOVQ      dstStride+8(FP), CX
+	SHLQ      $0x02, CX
+	MOVQ      rows+24(FP), CX
+	MOVQ      xStride+40(FP), DX
+	LEAQ      (DX)(DX*2), DX
+	MOVQ      w+16(FP), DX
+	VMOVDQU64 q8x_sidx2<>+0(SB), Z0
+	MOVQ      CX, BX
+	SHRQ      $0x02, BX
+	MOVQ      BX, CX
+	IMUL3Q    $0x00000044, BX, BX
+	MOVQ      nb+48(FP), SI
+	IMULQ     SI, BX
+	LEAQ      (DX)(BX*1), SI
+	LEAQ      (SI)(BX*1), DI
+	LEAQ      (DI)(BX*1), BX
+	MOVQ      rows+24(FP), R8
+	SHRQ      $0x02, R8
+	SHLQ      $0x02, R8
+
+q80rQuad1V_row:
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	MOVQ   x+32(FP), R9
+	MOVQ   nb+48(FP), R10
+
+q80rQuad1V_block2:
+	CMPQ        R10, $0x02
+	JB          q80rQuad1V_block
+	VMOVDQU64   4(DX), Z5
+	VPERMW      (DX), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   4(SI), Z7
+	VPERMW      (SI), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VMOVDQU64   4(DI), Z9
+	VPERMW      (DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   4(BX), Z11
+	VPERMW      (BX), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   64(R9), Z13
+	VPSLLD      $0x03, Z13, Z13
+	VCVTPH2PS   96(R9), Z14
+	VMOVDQA64   Z13, Z15
+	VPDPBUSD    (R9), Z5, Z15
+	VCVTDQ2PS   Z15, Z15
+	VMULPS      Z6, Z15, Z15
+	VFMADD231PS Z14, Z15, Z1
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z7, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z8, Z5, Z5
+	VFMADD231PS Z14, Z5, Z2
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z9, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z10, Z5, Z5
+	VFMADD231PS Z14, Z5, Z3
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z11, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z12, Z5, Z5
+	VFMADD231PS Z14, Z5, Z4
+	VMOVDQU64   72(DX), Z5
+	VPERMW      68(DX), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   72(SI), Z7
+	VPERMW      68(SI), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VMOVDQU64   72(DI), Z9
+	VPERMW      68(DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   72(BX), Z11
+	VPERMW      68(BX), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   192(R9), Z13
+	VPSLLD      $0x03, Z13, Z13
+	VCVTPH2PS   224(R9), Z14
+	VMOVDQA64   Z13, Z15
+	VPDPBUSD    128(R9), Z5, Z15
+	VCVTDQ2PS   Z15, Z15
+	VMULPS      Z6, Z15, Z15
+	VFMADD231PS Z14, Z15, Z1
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    128(R9), Z7, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z8, Z5, Z5
+	VFMADD231PS Z14, Z5, Z2
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    128(R9), Z9, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z10, Z5, Z5
+	VFMADD231PS Z14, Z5, Z3
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    128(R9), Z11, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z12, Z5, Z5
+	VFMADD231PS Z14, Z5, Z4
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4096(SI)
+	PREFETCHT0  4096(DI)
+	PREFETCHT0  4096(BX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4160(SI)
+	PREFETCHT0  4160(DI)
+	PREFETCHT0  4160(BX)
+	PREFETCHT0  4224(DX)
+	PREFETCHT0  4224(SI)
+	PREFETCHT0  4224(DI)
+	PREFETCHT0  4224(BX)
+	ADDQ        $0x00000088, DX
+	ADDQ        $0x00000088, SI
+	ADDQ        $0x00000088, DI
+	ADDQ        $0x00000088, BX
+	ADDQ        $0x00000100, R9
+	SUBQ        $0x02, R10
+	JMP         q80rQuad1V_block2
+
+q80rQuad1V_block:
+	CMPQ        R10, $0x00
+	JE          q80rQuad1V_rowdone
+	VMOVDQU64   4(DX), Z5
+	VPERMW      (DX), Y0, Y6
+	VCVTPH2PS   Y6, Z6
+	VMOVDQU64   4(SI), Z7
+	VPERMW      (SI), Y0, Y8
+	VCVTPH2PS   Y8, Z8
+	VMOVDQU64   4(DI), Z9
+	VPERMW      (DI), Y0, Y10
+	VCVTPH2PS   Y10, Z10
+	VMOVDQU64   4(BX), Z11
+	VPERMW      (BX), Y0, Y12
+	VCVTPH2PS   Y12, Z12
+	VPMOVSXWD   64(R9), Z13
+	VPSLLD      $0x03, Z13, Z13
+	VCVTPH2PS   96(R9), Z14
+	VMOVDQA64   Z13, Z15
+	VPDPBUSD    (R9), Z5, Z15
+	VCVTDQ2PS   Z15, Z15
+	VMULPS      Z6, Z15, Z15
+	VFMADD231PS Z14, Z15, Z1
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z7, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z8, Z5, Z5
+	VFMADD231PS Z14, Z5, Z2
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z9, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z10, Z5, Z5
+	VFMADD231PS Z14, Z5, Z3
+	VMOVDQA64   Z13, Z5
+	VPDPBUSD    (R9), Z11, Z5
+	VCVTDQ2PS   Z5, Z5
+	VMULPS      Z12, Z5, Z5
+	VFMADD231PS Z14, Z5, Z4
+	PREFETCHT0  4096(DX)
+	PREFETCHT0  4096(SI)
+	PREFETCHT0  4096(DI)
+	PREFETCHT0  4096(BX)
+	PREFETCHT0  4160(DX)
+	PREFETCHT0  4160(SI)
+	PREFETCHT0  4160(DI)
+	PREFETCHT0  4160(BX)
+	ADDQ        $0x00000044, DX
+	ADDQ        $0x00000044, SI
+	ADDQ        $0x00000044, DI
+	ADDQ        $0x00000044, BX
+	ADDQ        $0x00000080, R9
+
+q80rQuad1V_rowdone:
+	MOVQ          AX, R9
+	VEXTRACTF64X4 $0x01, Z1, Y6
+	VADDPS        Y6, Y1, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z2, Y6
+	VADDPS        Y6, Y2, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z3, Y6
+	VADDPS        Y6, Y3, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R9)
+	ADDQ          R8, R9
+	VEXTRACTF64X4 $0x01, Z4, Y6
+	VADDPS        Y6, Y4, Y6
+	VEXTRACTF32X4 $0x01, Y6, X5
+	VADDPS        X6, X5, X5
+	VMOVHLPS      X5, X5, X6
+	VADDPS        X6, X5, X5
+	VMOVSHDUP     X5, X6
+	VADDSS        X6, X5, X5
+	VMOVSS        X5, (R9)
+	ADDQ          $0x04, AX
+	DECQ          CX
+	JNZ           q80rQuad1V_row
 	VZEROUPPER
 	RET
 
@@ -21438,6 +23190,26 @@ scaleMulZ_loop:
 	VZEROUPPER
 	RET
 
+// func prefetchLines(addr uintptr, n int)
+// Requires: MMX+
+TEXT ·prefetchLines(SB), NOSPLIT, $0-16
+	MOVQ  addr+0(FP), AX
+	MOVQ  n+8(FP), CX
+	TESTQ CX, CX
+	JLE   prefetchLines_done
+
+prefetchLines_loop:
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 128(AX)
+	PREFETCHT0 192(AX)
+	ADDQ       $0x00000100, AX
+	SUBQ       $0x00000100, CX
+	JG         prefetchLines_loop
+
+prefetchLines_done:
+	RET
+
 // func streamReadY(p *byte, n int) uint64
 // Requires: AVX, AVX2
 TEXT ·streamReadY(SB), NOSPLIT, $0-24
@@ -21564,6 +23336,178 @@ streamReadAheadZ_loop:
 	ADDQ          $0x00000100, AX
 	SUBQ          $0x00000100, CX
 	JNZ           streamReadAheadZ_loop
+	VPADDQ        Z1, Z0, Z0
+	VPADDQ        Z2, Z0, Z0
+	VPADDQ        Z3, Z0, Z0
+	VEXTRACTI64X4 $0x01, Z0, Y1
+	VPADDQ        Y1, Y0, Y1
+	VEXTRACTI32X4 $0x01, Y1, X0
+	VPADDQ        X1, X0, X0
+	VMOVQ         X0, AX
+	VPEXTRQ       $0x01, X0, CX
+	ADDQ          CX, AX
+	VZEROUPPER
+	MOVQ          AX, ret+16(FP)
+	RET
+
+// func streamRead4Y(p *byte, n int) uint64
+// Requires: AVX, AVX2
+TEXT ·streamRead4Y(SB), NOSPLIT, $0-24
+	MOVQ  p+0(FP), AX
+	MOVQ  n+8(FP), CX
+	MOVQ  CX, DX
+	SHRQ  $0x02, DX
+	LEAQ  (AX)(DX*1), BX
+	LEAQ  (BX)(DX*1), SI
+	LEAQ  (SI)(DX*1), DX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+
+streamRead4Y_loop:
+	VPADDQ       (AX), Y0, Y0
+	VPADDQ       32(AX), Y1, Y1
+	VPADDQ       (BX), Y2, Y2
+	VPADDQ       32(BX), Y3, Y3
+	VPADDQ       (SI), Y0, Y0
+	VPADDQ       32(SI), Y1, Y1
+	VPADDQ       (DX), Y2, Y2
+	VPADDQ       32(DX), Y3, Y3
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	ADDQ         $0x00000040, DX
+	SUBQ         $0x00000100, CX
+	JNZ          streamRead4Y_loop
+	VPADDQ       Y1, Y0, Y0
+	VPADDQ       Y2, Y0, Y0
+	VPADDQ       Y3, Y0, Y0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPADDQ       X0, X1, X1
+	VMOVQ        X1, AX
+	VPEXTRQ      $0x01, X1, CX
+	ADDQ         CX, AX
+	VZEROUPPER
+	MOVQ         AX, ret+16(FP)
+	RET
+
+// func streamRead4Z(p *byte, n int) uint64
+// Requires: AVX, AVX2, AVX512F, AVX512VL
+TEXT ·streamRead4Z(SB), NOSPLIT, $0-24
+	MOVQ   p+0(FP), AX
+	MOVQ   n+8(FP), CX
+	MOVQ   CX, DX
+	SHRQ   $0x02, DX
+	LEAQ   (AX)(DX*1), BX
+	LEAQ   (BX)(DX*1), SI
+	LEAQ   (SI)(DX*1), DX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+
+streamRead4Z_loop:
+	VPADDQ        (AX), Z0, Z0
+	VPADDQ        (BX), Z1, Z1
+	VPADDQ        (SI), Z2, Z2
+	VPADDQ        (DX), Z3, Z3
+	ADDQ          $0x00000040, AX
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x00000040, SI
+	ADDQ          $0x00000040, DX
+	SUBQ          $0x00000100, CX
+	JNZ           streamRead4Z_loop
+	VPADDQ        Z1, Z0, Z0
+	VPADDQ        Z2, Z0, Z0
+	VPADDQ        Z3, Z0, Z0
+	VEXTRACTI64X4 $0x01, Z0, Y1
+	VPADDQ        Y1, Y0, Y1
+	VEXTRACTI32X4 $0x01, Y1, X0
+	VPADDQ        X1, X0, X0
+	VMOVQ         X0, AX
+	VPEXTRQ       $0x01, X0, CX
+	ADDQ          CX, AX
+	VZEROUPPER
+	MOVQ          AX, ret+16(FP)
+	RET
+
+// func streamReadAhead4Y(p *byte, n int) uint64
+// Requires: AVX, AVX2, MMX+
+TEXT ·streamReadAhead4Y(SB), NOSPLIT, $0-24
+	MOVQ  p+0(FP), AX
+	MOVQ  n+8(FP), CX
+	MOVQ  CX, DX
+	SHRQ  $0x02, DX
+	LEAQ  (AX)(DX*1), BX
+	LEAQ  (BX)(DX*1), SI
+	LEAQ  (SI)(DX*1), DX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+
+streamReadAhead4Y_loop:
+	PREFETCHT0   4096(AX)
+	PREFETCHT0   4096(BX)
+	PREFETCHT0   4096(SI)
+	PREFETCHT0   4096(DX)
+	VPADDQ       (AX), Y0, Y0
+	VPADDQ       32(AX), Y1, Y1
+	VPADDQ       (BX), Y2, Y2
+	VPADDQ       32(BX), Y3, Y3
+	VPADDQ       (SI), Y0, Y0
+	VPADDQ       32(SI), Y1, Y1
+	VPADDQ       (DX), Y2, Y2
+	VPADDQ       32(DX), Y3, Y3
+	ADDQ         $0x00000040, AX
+	ADDQ         $0x00000040, BX
+	ADDQ         $0x00000040, SI
+	ADDQ         $0x00000040, DX
+	SUBQ         $0x00000100, CX
+	JNZ          streamReadAhead4Y_loop
+	VPADDQ       Y1, Y0, Y0
+	VPADDQ       Y2, Y0, Y0
+	VPADDQ       Y3, Y0, Y0
+	VEXTRACTI128 $0x01, Y0, X1
+	VPADDQ       X0, X1, X1
+	VMOVQ        X1, AX
+	VPEXTRQ      $0x01, X1, CX
+	ADDQ         CX, AX
+	VZEROUPPER
+	MOVQ         AX, ret+16(FP)
+	RET
+
+// func streamReadAhead4Z(p *byte, n int) uint64
+// Requires: AVX, AVX2, AVX512F, AVX512VL, MMX+
+TEXT ·streamReadAhead4Z(SB), NOSPLIT, $0-24
+	MOVQ   p+0(FP), AX
+	MOVQ   n+8(FP), CX
+	MOVQ   CX, DX
+	SHRQ   $0x02, DX
+	LEAQ   (AX)(DX*1), BX
+	LEAQ   (BX)(DX*1), SI
+	LEAQ   (SI)(DX*1), DX
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+
+streamReadAhead4Z_loop:
+	PREFETCHT0    4096(AX)
+	PREFETCHT0    4096(BX)
+	PREFETCHT0    4096(SI)
+	PREFETCHT0    4096(DX)
+	VPADDQ        (AX), Z0, Z0
+	VPADDQ        (BX), Z1, Z1
+	VPADDQ        (SI), Z2, Z2
+	VPADDQ        (DX), Z3, Z3
+	ADDQ          $0x00000040, AX
+	ADDQ          $0x00000040, BX
+	ADDQ          $0x00000040, SI
+	ADDQ          $0x00000040, DX
+	SUBQ          $0x00000100, CX
+	JNZ           streamReadAhead4Z_loop
 	VPADDQ        Z1, Z0, Z0
 	VPADDQ        Z2, Z0, Z0
 	VPADDQ        Z3, Z0, Z0

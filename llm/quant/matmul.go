@@ -42,6 +42,18 @@ func (f *Format) MatMul(dst []float32, w []byte, rows int, x []byte, cols, n int
 	matMulVecDot(f.VecDot, dst, w, wb, rows, x, xb, cols, n)
 }
 
+// Streams says where a one-column MatMul (token generation) over rows
+// rows of n elements starts reading its weights: its first kernel call
+// reads count runs of rows side by side, from rows starts[:count] (one
+// from row 0; the pair kernels' two halves; the quad kernels' four
+// quarters). A worker with time to spare can prefetch them.
+func (f *Format) Streams(rows, n int) (starts [4]int, count int) {
+	if f.streams == nil {
+		return starts, 1
+	}
+	return f.streams(rows, n)
+}
+
 // XRowBytes is the encoded size of n activations in f.Acts(): the stride
 // of MatMul's x.
 func (f *Format) XRowBytes(n int) int { return f.acts.RowBytes(n) }

@@ -72,6 +72,7 @@ type Format struct {
 	// encoding of MatMul's activations and the repacked layout.
 	impls    [numLevels]kernelSet
 	matMul   func(dst []float32, w []byte, rows int, x []byte, cols, n int)
+	streams  func(rows, n int) ([4]int, int)
 	acts     *Encoding
 	repacked *Format
 }

@@ -34,11 +34,11 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		gguf.Q4_K: tileLevels(qkK, q4_KBytes, q8_KBytes,
 			&tiles{dot: q4kDotY, k: [4]tileKernel{q4kaTile1Y, q4kgTile2Y, q4kgTile4Y, q4kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
 			&tiles{dot: q4kDotZ, k: [4]tileKernel{q4kTile1Z, q4kTile2Z, q4kTile4Z, q4kTile8Z}},
-			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
+			&tiles{dot: q4kDotV, k: [4]tileKernel{q4kxTile1V, q4kxTile2V, q4kxTile4V, q4kxTile8V}, halves: true, quad: q4kxQuad1V, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 		gguf.Q6_K: tileLevels(qkK, q6_KBytes, q8_KBytes,
 			&tiles{dot: q6kDotY, k: [4]tileKernel{q6kaTile1Y, q6kgTile2Y, q6kgTile4Y, q6kgTile8Y}, acts: encQ8_KA, actsBytes: q8_KABytes},
 			&tiles{dot: q6kDotZ, k: [4]tileKernel{q6kTile1Z, q6kTile2Z, q6kTile4Z, q6kTile8Z}},
-			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kpTile1V, q6kpTile2V, q6kpTile4V, q6kpTile8V}}),
+			&tiles{dot: q6kDotV, k: [4]tileKernel{q6kpTile1V, q6kpTile2V, q6kpTile4V, q6kpTile8V}, halves: true, quad: q6kpQuad1V}),
 		// The AVX-512 Q8_0 and Q5_0 kernels take blocks in pairs; the
 		// portable code does an odd last block. With VNNI the tile
 		// kernels read Q8_0X (q8_0x.go), the dot products Q8_0; the
@@ -52,12 +52,12 @@ func simdTable() map[gguf.Type][numLevels]kernelSet {
 		gguf.Q8_0: pairLevels(q8_0Bytes, vecDotQ8_0Q8_0,
 			&tiles{dot: q80DotY, k: [4]tileKernel{q80Tile1Y, q80Tile2Y, q80Tile4Y, q80Tile8Y}},
 			&tiles{dot: q80pDotZ, k: [4]tileKernel{q80pTile1Z, q80pTile2Z, q80pTile4Z, q80pTile8Z}},
-			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V},
+			&tiles{dot: q80pDotV, k: [4]tileKernel{q80xPairTile1V, q80xPairTile2V, q80xPairTile4V, q80xPairTile8V}, halves: true, quad: q80xQuad1V,
 				one: [4]tileKernel{q80xTile1V, q80xTile2V, q80xTile4V, q80xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		gguf.Q5_0: pairLevels(q5_0Bytes, vecDotQ5_0Q8_0,
 			&tiles{dot: pairDot(q50DotY), k: [4]tileKernel{q50xTile1Y, q50xTile2Y, q50xTile4Y, q50xTile8Y}, acts: encQ8_0X, actsBytes: q8_0XPair},
 			&tiles{dot: q50pDotZ, k: [4]tileKernel{q50pTile1Z, q50pTile2Z, q50pTile4Z, q50pTile8Z}},
-			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V},
+			&tiles{dot: q50pDotV, k: [4]tileKernel{q50xPairTile1V, q50xPairTile2V, q50xPairTile4V, q50xPairTile8V}, halves: true, quad: q50xQuad1V,
 				one: [4]tileKernel{q50xTile1V, q50xTile2V, q50xTile4V, q50xTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
 		// F16 and F32 gain nothing from VNNI.
 		gguf.F16: tileLevels(32, 64, 64,
@@ -115,11 +115,11 @@ func pairDot(k dotKernel) dotKernel {
 // their results stay GGUF Q5_0's and Q8_0's bit for bit.
 var simdRepacked = map[string][numLevels]kernelSet{
 	"Q4_KR": tileLevels(qkK, q4_KRBytes, q8_KBytes, nil, nil,
-		&tiles{dot: nil, k: [4]tileKernel{q4krTile1V, q4krTile2V, q4krTile4V, q4krTile8V}, acts: encQ8_KX, actsBytes: q8_KXBytes}),
+		&tiles{dot: nil, k: [4]tileKernel{q4krTile1V, q4krTile2V, q4krTile4V, q4krTile8V}, halves: true, quad: q4krQuad1V, acts: encQ8_KX, actsBytes: q8_KXBytes}),
 	"Q5_0R": tileLevels(2*q5_0Block, q5_0RBytes, 2*q8_0Bytes, nil, nil,
-		&tiles{dot: nil, k: [4]tileKernel{q50rPairTile1V, q50rPairTile2V, q50rPairTile4V, q50rPairTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
+		&tiles{dot: nil, k: [4]tileKernel{q50rPairTile1V, q50rPairTile2V, q50rPairTile4V, q50rPairTile8V}, halves: true, quad: q50rQuad1V, acts: encQ8_0X, actsBytes: q8_0XPair}),
 	"Q8_0R": tileLevels(2*q8_0Block, q8_0RBytes, 2*q8_0Bytes, nil, nil,
-		&tiles{dot: nil, k: [4]tileKernel{q80rPairTile1V, q80rPairTile2V, q80rPairTile4V, q80rPairTile8V}, acts: encQ8_0X, actsBytes: q8_0XPair}),
+		&tiles{dot: nil, k: [4]tileKernel{q80rPairTile1V, q80rPairTile2V, q80rPairTile4V, q80rPairTile8V}, halves: true, quad: q80rQuad1V, acts: encQ8_0X, actsBytes: q8_0XPair}),
 }
 
 // vecKernels are the element-wise kernels per level (vecmath.go,
@@ -134,9 +134,12 @@ var (
 )
 
 // streamKernels are StreamBandwidth's reading loops per level: plain and
-// prefetching ahead.
-var streamKernels = [numLevels][2]func(p *byte, n int) uint64{
-	{}, {streamReadY, streamReadAheadY}, {streamReadZ, streamReadAheadZ}, {streamReadZ, streamReadAheadZ}}
+// prefetching ahead, from one stream and from four.
+var streamKernels = [numLevels][StreamLoops]func(p *byte, n int) uint64{
+	{},
+	{streamReadY, streamReadAheadY, streamRead4Y, streamReadAhead4Y},
+	{streamReadZ, streamReadAheadZ, streamRead4Z, streamReadAhead4Z},
+	{streamReadZ, streamReadAheadZ, streamRead4Z, streamReadAhead4Z}}
 
 // blockFromFloat wraps an activation quantizer kernel, which stops at the
 // first block it cannot do exactly as the portable code (non-finite
@@ -184,3 +187,8 @@ func tileLevels(block, wBytes, xBytes int, y, z, v *tiles) [numLevels]kernelSet 
 	}
 	return s
 }
+
+// Prefetch asks the memory system for the n bytes at addr (rounded up to
+// 256) without waiting for them. Any address is safe: a prefetch never
+// faults.
+func Prefetch(addr uintptr, n int) { prefetchLines(addr, (n+255)&^255) }

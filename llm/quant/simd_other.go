@@ -17,7 +17,7 @@ func detectLevel() cpuLevel { return levelGeneric }
 
 // streamKernels are StreamBandwidth's reading loops per level: none, the
 // portable loop reads.
-var streamKernels [numLevels][2]func(p *byte, n int) uint64
+var streamKernels [numLevels][StreamLoops]func(p *byte, n int) uint64
 
 // vecKernels are the element-wise kernels per level: none, the portable
 // loops run.
@@ -25,3 +25,7 @@ var vecKernels [numLevels]vecMath
 
 // simdRepacked holds the kernels of the repacked layouts: none.
 var simdRepacked = map[string][numLevels]kernelSet{}
+
+// Prefetch asks the memory system for the n bytes at addr without waiting
+// for them; without assembly it does nothing.
+func Prefetch(addr uintptr, n int) {}

@@ -34,6 +34,14 @@ type tiles struct {
 	// with itself: every call with a tail, whose rows are not whole
 	// blocks apart. Their results are k's bit for bit.
 	one [4]tileKernel
+	// halves: the kernels pair row i of a call with row i + ⌈rows/2⌉
+	// (_asm/pair.go, q8xpair.go), so one column streams two runs of rows.
+	halves bool
+	// quad, when set, is a one-column kernel that reads four runs of
+	// rows side by side (a multiple of 4 rows: _asm/pair.go's quadTile,
+	// q8xpair.go's q8xQuadTile), the pair kernel's results bit for bit:
+	// token generation reads memory faster from four streams.
+	quad tileKernel
 }
 
 const (
@@ -111,15 +119,30 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 			}
 			step := min(maxRows, max(1, macs/(n*width)))
 			for r := r0; r < r1; r += step {
-				k, m := t.k[i], min(step, r1-r)
-				if m == 1 && t.one[i] != nil {
-					k = t.one[i]
+				m := min(step, r1-r)
+				if width == 1 && t.quad != nil && m >= 4 {
+					q := m &^ 3
+					t.quad(&dst[c*rows+r], rows, &w[r*wb], q, &x[c*xb], xb, nb)
+					if m == q {
+						continue
+					}
+					t.pairs(i, dst[c*rows+r+q:], rows, w[(r+q)*wb:], m-q, x[c*xb:], xb, nb)
+					continue
 				}
-				k(&dst[c*rows+r], rows, &w[r*wb], m, &x[c*xb], xb, nb)
+				t.pairs(i, dst[c*rows+r:], rows, w[r*wb:], m, x[c*xb:], xb, nb)
 			}
 			c += width
 		}
 	}
+}
+
+// pairs runs kernel k[i] (one[i] for one row) over m rows.
+func (t *tiles) pairs(i int, dst []float32, rows int, w []byte, m int, x []byte, xb, nb int) {
+	k := t.k[i]
+	if m == 1 && t.one[i] != nil {
+		k = t.one[i]
+	}
+	k(&dst[0], rows, &w[0], m, &x[0], xb, nb)
 }
 
 // matMulTail adds the last n%block elements of every dot product.
@@ -137,9 +160,26 @@ func (t *tiles) matMulTail(dst []float32, w []byte, wb, rows int, x []byte, xb, 
 	}
 }
 
+// streamStarts is Format.Streams: matMul's first kernel call of one
+// column takes up to callMACs1/n rows.
+func (t *tiles) streamStarts(rows, n int) (starts [4]int, count int) {
+	if t.tail != nil && n%t.block != 0 {
+		return starts, 1
+	}
+	m := min(rows, max(1, callMACs1/n))
+	switch {
+	case t.quad != nil && m >= 4:
+		q := m / 4
+		return [4]int{0, q, 2 * q, 3 * q}, 4
+	case t.halves && m > 1:
+		return [4]int{0, (m + 1) / 2}, 2
+	}
+	return starts, 1
+}
+
 // set returns the kernel set of t.
 func (t *tiles) set() kernelSet {
-	k := kernelSet{matMul: t.matMul, acts: t.acts, actsX: t.actsBytes != 0}
+	k := kernelSet{matMul: t.matMul, streams: t.streamStarts, acts: t.acts, actsX: t.actsBytes != 0}
 	if t.dot != nil { // else VecDot stays the level below's
 		k.vecDot = t.vecDot
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -132,14 +133,6 @@ func pairTile(pk pairKind, cols int) {
 	// is paired with itself (row A's then overwrites it), so that no
 	// column's sums stay live for a second pass.
 	bo, d := pairResults(boff, nb2, dst)
-	lanes := func(v VecVirtual) VecVirtual { // the sum of v's four 128-bit lanes
-		y, x := YMM(), XMM()
-		VEXTRACTF64X4(U8(1), v, y)
-		VADDPS(y, v.AsY(), y)
-		VEXTRACTF32X4(U8(1), y, x)
-		VADDPS(y.AsX(), x, x)
-		return x
-	}
 	var main VecVirtual
 	for c := range cols {
 		r := XMM()
@@ -150,12 +143,7 @@ func pairTile(pk pairKind, cols int) {
 			VMOVHLPS(main, main, r) // slots 2, 3
 		}
 		if accX != nil {
-			t := ZMM()
-			VPERMILPS(U8(0xb1), accX[c], t)
-			VADDPS(t, accX[c], t)
-			e := lanes(t)
-			VPERMILPS(U8(0|2<<2), e, e) // [A, B, …]
-			VADDPS(e, r, r)
+			addExtra(accX[c], r)
 		}
 		VEXTRACTPS(U8(1), r, Mem{Base: d, Index: bo, Scale: 1})
 		VMOVSS(r, Mem{Base: d})
@@ -164,6 +152,136 @@ func pairTile(pk pairKind, cols int) {
 		}
 	}
 	pairNext(name, dst, rows, nb2)
+}
+
+// lanes returns the sum of v's four 128-bit lanes.
+func lanes(v VecVirtual) VecVirtual {
+	y, x := YMM(), XMM()
+	VEXTRACTF64X4(U8(1), v, y)
+	VADDPS(y, v.AsY(), y)
+	VEXTRACTF32X4(U8(1), y, x)
+	VADDPS(y.AsX(), x, x)
+	return x
+}
+
+// addExtra adds a column's extra terms (accX's lanes [A, A, B, B]:
+// neighbours added, then the four 128-bit lanes) to r's [A, B] slots.
+func addExtra(accX, r VecVirtual) {
+	t := ZMM()
+	VPERMILPS(U8(0xb1), accX, t)
+	VADDPS(t, accX, t)
+	e := lanes(t)
+	VPERMILPS(U8(0|2<<2), e, e) // [A, B, …]
+	VADDPS(e, r, r)
+}
+
+// pairBlock1 emits one block of one column for the pair decoded in p:
+// the integer sums with the activation block at x, converted, scaled and
+// accumulated into acc (accX: the extra terms), the operations pairTile
+// gives a lone column.
+func pairBlock1(pk pairKind, k, p any, x Mem, acc, accX VecVirtual) {
+	m0 := pk.ints(k, p, x)
+	u := ZMM()
+	VSHUFPS(U8(0x88), m0, m0, u)
+	VSHUFPS(U8(0xdd), m0, m0, m0)
+	VPADDD(m0, u, u)
+	VCVTDQ2PS(u, u)
+	VMULPS(pk.d(p), u, u)
+	VFMADD231PS_BCST(x.Offset(pk.dy), u, acc)
+	if accX != nil {
+		pk.extra(k, p, x, accX)
+	}
+}
+
+// quadTile emits kind pk's one-column kernel over four streams of rows:
+// rows (a multiple of 4; the Go side runs the rest through the pair
+// kernel) are four quarters of q rows, and row i of the first quarter is
+// paired with row i of the second, row i of the third with row i of the
+// fourth, both pairs meeting each activation block in turn. A core reads
+// memory faster from four streams than from one or two: reading loops
+// over 256 MiB, fastest of three passes, five rounds: one thread 33–41
+// GB/s from one stream, 40–41 from four, 35–39 from eight; two threads
+// 62–77, 70–85 and 60–77 (stream.go). The pair kernels over 256 MiB in
+// calls of 1024 rows (BenchmarkTokenGenBandwidth, alternated three
+// times): Q4_K one thread 27.7–29.6 → 35.5–36.6 GB/s, two 53.8–59.3 →
+// 62.1–65.5; Q6_K 26.6–27.1 → 29.4–30.8, 51.3–53.8 → 57.9–60.0. Each
+// row sees the operations pairTile gives it, so the results are the pair
+// kernel's bit for bit.
+func quadTile(pk pairKind) {
+	name := pk.name + "Quad1V"
+	dst, _, rows, _, _, w := pairPrologue(name, pk.name, 1)
+	k := pk.setup(1)
+	ws, ro := quadStreams(rows, w, pk.wBytes)
+
+	Label(name + "_row")
+	acc := []VecVirtual{ZMM(), ZMM()}
+	var accX []VecVirtual
+	if pk.extra != nil {
+		accX = []VecVirtual{ZMM(), ZMM()}
+	}
+	for _, a := range append(append([]VecVirtual{}, acc...), accX...) {
+		VPXORD(a, a, a)
+	}
+	x := Load(Param("x"), GP64())
+	nb := Load(Param("nb"), GP64())
+
+	Label(name + "_block")
+	for h := range 2 {
+		p := pk.decode(k, Mem{Base: ws[2*h]}, Mem{Base: ws[2*h+1]}, acc[h])
+		var ax VecVirtual
+		if accX != nil {
+			ax = accX[h]
+		}
+		pairBlock1(pk, k, p, Mem{Base: x}, acc[h], ax)
+	}
+	prefetchAhead(pk.wBytes, ws[0], ws[1], ws[2], ws[3])
+	for _, r := range ws {
+		ADDQ(U32(pk.wBytes), r)
+	}
+	ADDQ(U32(pk.xBytes), x)
+	DECQ(nb)
+	JNZ(LabelRef(name + "_block"))
+
+	d := GP64()
+	MOVQ(dst, d)
+	for h := range 2 {
+		r := XMM()
+		VMOVAPS(lanes(acc[h]), r)
+		if accX != nil {
+			addExtra(accX[h], r)
+		}
+		VMOVSS(r, Mem{Base: d})
+		VEXTRACTPS(U8(1), r, Mem{Base: d, Index: ro, Scale: 1})
+		if h == 0 {
+			LEAQ(Mem{Base: d, Index: ro, Scale: 2}, d)
+		}
+	}
+	ADDQ(U8(4), dst)
+	DECQ(rows)
+	JNZ(LabelRef(name + "_row"))
+	VZEROUPPER()
+	RET()
+}
+
+// quadStreams emits the set-up of a quad kernel: rows (a multiple of 4)
+// becomes the rows of a quarter, ws the first rows of the four quarters
+// (rows of nb blocks of wBytes bytes from w), ro the bytes from a
+// quarter's results to the next's.
+func quadStreams(rows, w Register, wBytes int) (ws []GPVirtual, ro Register) {
+	q := GP64() // rows per quarter, then the bytes of a quarter
+	MOVQ(rows, q)
+	SHRQ(U8(2), q)
+	MOVQ(q, rows)
+	IMUL3Q(U32(wBytes), q, q)
+	IMULQ(Load(Param("nb"), GP64()), q)
+	ws = []GPVirtual{w.(GPVirtual), GP64(), GP64(), GP64()}
+	for i := 1; i < 4; i++ {
+		LEAQ(Mem{Base: ws[i-1], Index: q, Scale: 1}, ws[i])
+	}
+	ro = Load(Param("rows"), GP64())
+	SHRQ(U8(2), ro)
+	SHLQ(U8(2), ro)
+	return ws, ro
 }
 
 // pairHalves emits the set-up every row-pair kernel starts with: rows
@@ -221,7 +339,11 @@ func pairNext(name string, dst, rows, nb2 Register) {
 // activations' column stride xs and 3·xs, and w.
 func pairPrologue(name, layout string, cols int) (dst, ds, rows, xs, x3, w Register) {
 	TEXT(name, NOSPLIT, tileSignature)
-	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, two rows at a time.", name, layout, cols))
+	how := "two rows at a time"
+	if strings.HasSuffix(name, "Quad1V") {
+		how = "its four quarters side by side (rows a multiple of 4)"
+	}
+	Doc(fmt.Sprintf("%s multiplies rows %s weight rows by %d activation columns, %s.", name, layout, cols, how))
 	Pragma("noescape")
 	dst, ds, rows, xs, x3 = tileArgs()
 	w = Load(Param("w"), GP64())

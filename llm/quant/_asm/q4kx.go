@@ -315,4 +315,6 @@ func genQ4KX() {
 		pairTile(q4kxPairs, c)
 		pairTile(q4krPairs, c)
 	}
+	quadTile(q4kxPairs)
+	quadTile(q4krPairs)
 }

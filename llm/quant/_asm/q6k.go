@@ -416,4 +416,5 @@ func genQ6K() {
 	for _, c := range []int{1, 2, 4, 8} {
 		pairTile(q6kPairs, c)
 	}
+	quadTile(q6kPairs)
 }

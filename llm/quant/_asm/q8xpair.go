@@ -112,6 +112,86 @@ func q8xPairTile(l q8xLayout, cols int) {
 	pairNext(name, dst, rows, nb2)
 }
 
+// q8xQuadTile emits layout l's one-column kernel over four streams of
+// rows, as pair.go's quadTile: row i of the first quarter of the rows is
+// computed beside row i of each other quarter, the column's lane
+// corrections and scale widened once for the four, and each row's
+// operations the one-row kernel's, so its results bit for bit.
+func q8xQuadTile(l q8xLayout) {
+	k := q8xKind(l)
+	name := l.name + "Quad1V"
+	dst, _, rows, _, _, w := pairPrologue(name, l.name, 1)
+	kc := k.setup(avx512vnni, 1)
+	ws, ro := quadStreams(rows, w, l.wBytes)
+
+	Label(name + "_row")
+	acc := make([]VecVirtual, 4)
+	for i := range acc {
+		acc[i] = ZMM()
+		VPXORD(acc[i], acc[i], acc[i])
+	}
+	x := Load(Param("x"), GP64())
+	nb := Load(Param("nb"), GP64())
+
+	body := func(b int) {
+		var st [4]pairBlock
+		for i := range ws {
+			st[i] = k.block(avx512vnni, kc, Mem{Base: ws[i]}.Offset(b*l.wBytes)).(pairBlock)
+		}
+		xm := Mem{Base: x}.Offset(b * q80xBytes)
+		ns, dx := ZMM(), ZMM()
+		VPMOVSXWD(xm.Offset(q80xNs), ns)
+		if !l.q5 {
+			VPSLLD(U8(3), ns, ns)
+		}
+		VCVTPH2PS(xm.Offset(q80xD), dx)
+		for i := range ws {
+			p := ZMM()
+			VMOVDQA64(ns, p)
+			VPDPBUSD(xm, st[i].q, p)
+			VCVTDQ2PS(p, p)
+			VMULPS(st[i].dw, p, p)
+			VFMADD231PS(dx, p, acc[i])
+		}
+	}
+	advance := func(blocks int) {
+		for _, r := range ws {
+			ADDQ(U32(blocks*l.wBytes), r)
+		}
+		ADDQ(U32(blocks*q80xBytes), x)
+	}
+	Label(name + "_block2")
+	CMPQ(nb, U8(2))
+	JB(LabelRef(name + "_block"))
+	body(0)
+	body(1)
+	prefetchAhead(2*l.wBytes, ws[0], ws[1], ws[2], ws[3])
+	advance(2)
+	SUBQ(U8(2), nb)
+	JMP(LabelRef(name + "_block2"))
+	Label(name + "_block")
+	CMPQ(nb, U8(0))
+	JE(LabelRef(name + "_rowdone"))
+	body(0)
+	prefetchAhead(l.wBytes, ws[0], ws[1], ws[2], ws[3])
+	advance(1)
+	Label(name + "_rowdone")
+
+	d := GP64()
+	MOVQ(dst, d)
+	for i := range acc {
+		VMOVSS(hsum(acc[i], true), Mem{Base: d})
+		if i < 3 {
+			ADDQ(ro, d)
+		}
+	}
+	ADDQ(U8(4), dst)
+	DECQ(rows)
+	JNZ(LabelRef(name + "_row"))
+	VZEROUPPER()
+	RET()
+}
+
 // genQ8XPair emits every layout's pair kernels. The GGUF layouts keep
 // their one-row kernels too (q8x.go) for calls of one row: with an odd
 // block count (n ≡ 32 mod 64) the rows are not a whole number of pairs
@@ -122,5 +202,6 @@ func genQ8XPair() {
 		for _, c := range []int{1, 2, 4, 8} {
 			q8xPairTile(l, c)
 		}
+		q8xQuadTile(l)
 	}
 }
