@@ -6309,15 +6309,19 @@ q6kpQuad1V_block:
 	VADDPS           X12, X13, X13
 	VMOVAPS          X13, X12
 	VMOVSS           X12, (R9)
-	VEXTRACTPS       $0x01, X12, (R9)(R8*1)
-	LEAQ             (R9)(R8*2), R9
+	ADDQ             R8, R9
+	VMOVSHDUP        X12, X12
+	VMOVSS           X12, (R9)
+	ADDQ             R8, R9
 	VEXTRACTF64X4    $0x01, Z11, Y12
 	VADDPS           Y12, Y11, Y12
 	VEXTRACTF32X4    $0x01, Y12, X13
 	VADDPS           X12, X13, X13
 	VMOVAPS          X13, X12
 	VMOVSS           X12, (R9)
-	VEXTRACTPS       $0x01, X12, (R9)(R8*1)
+	ADDQ             R8, R9
+	VMOVSHDUP        X12, X12
+	VMOVSS           X12, (R9)
 	ADDQ             $0x04, AX
 	DECQ             CX
 	JNZ              q6kpQuad1V_row
@@ -8549,8 +8553,10 @@ q4kxQuad1V_block:
 	VPERMILPS        $0x08, X10, X10
 	VADDPS           X10, X9, X9
 	VMOVSS           X9, (R9)
-	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
-	LEAQ             (R9)(R8*2), R9
+	ADDQ             R8, R9
+	VMOVSHDUP        X9, X9
+	VMOVSS           X9, (R9)
+	ADDQ             R8, R9
 	VEXTRACTF64X4    $0x01, Z6, Y9
 	VADDPS           Y9, Y6, Y9
 	VEXTRACTF32X4    $0x01, Y9, X10
@@ -8565,7 +8571,9 @@ q4kxQuad1V_block:
 	VPERMILPS        $0x08, X10, X10
 	VADDPS           X10, X9, X9
 	VMOVSS           X9, (R9)
-	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	ADDQ             R8, R9
+	VMOVSHDUP        X9, X9
+	VMOVSS           X9, (R9)
 	ADDQ             $0x04, AX
 	DECQ             CX
 	JNZ              q4kxQuad1V_row
@@ -8765,8 +8773,10 @@ q4krQuad1V_block:
 	VPERMILPS        $0x08, X10, X10
 	VADDPS           X10, X9, X9
 	VMOVSS           X9, (R9)
-	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
-	LEAQ             (R9)(R8*2), R9
+	ADDQ             R8, R9
+	VMOVSHDUP        X9, X9
+	VMOVSS           X9, (R9)
+	ADDQ             R8, R9
 	VEXTRACTF64X4    $0x01, Z6, Y9
 	VADDPS           Y9, Y6, Y9
 	VEXTRACTF32X4    $0x01, Y9, X10
@@ -8781,7 +8791,9 @@ q4krQuad1V_block:
 	VPERMILPS        $0x08, X10, X10
 	VADDPS           X10, X9, X9
 	VMOVSS           X9, (R9)
-	VEXTRACTPS       $0x01, X9, (R9)(R8*1)
+	ADDQ             R8, R9
+	VMOVSHDUP        X9, X9
+	VMOVSS           X9, (R9)
 	ADDQ             $0x04, AX
 	DECQ             CX
 	JNZ              q4krQuad1V_row
@@ -13576,6 +13588,7 @@ q50xPairTile1V_block:
 	PREFETCHT0      4096(SI)
 	ADDQ            $0x0000002c, DX
 	ADDQ            $0x0000002c, SI
+	ADDQ            $0x00000080, R8
 
 q50xPairTile1V_rowdone:
 	MOVQ          DI, R8
@@ -13789,6 +13802,7 @@ q50xPairTile2V_block:
 	VFMADD231PS     Z8, Z13, Z7
 	ADDQ            $0x0000002c, SI
 	ADDQ            $0x0000002c, R8
+	ADDQ            $0x00000080, R10
 
 q50xPairTile2V_rowdone:
 	MOVQ          R9, R10
@@ -14091,6 +14105,7 @@ q50xPairTile4V_block:
 	VFMADD231PS     Z12, Z17, Z11
 	ADDQ            $0x0000002c, DI
 	ADDQ            $0x0000002c, R9
+	ADDQ            $0x00000080, R11
 
 q50xPairTile4V_rowdone:
 	MOVQ          R10, R11
@@ -14573,6 +14588,8 @@ q50xPairTile8V_block:
 	VFMADD231PS     Z20, Z25, Z19
 	ADDQ            $0x0000002c, DI
 	ADDQ            $0x0000002c, R9
+	ADDQ            $0x00000080, R11
+	ADDQ            $0x00000080, R12
 
 q50xPairTile8V_rowdone:
 	MOVQ          R10, R11
@@ -15165,6 +15182,7 @@ q80xPairTile1V_block:
 	PREFETCHT0   4160(SI)
 	ADDQ         $0x00000044, DX
 	ADDQ         $0x00000044, SI
+	ADDQ         $0x00000080, R8
 
 q80xPairTile1V_rowdone:
 	MOVQ          DI, R8
@@ -15350,6 +15368,7 @@ q80xPairTile2V_block:
 	VFMADD231PS  Z16, Z15, Z5
 	ADDQ         $0x00000044, SI
 	ADDQ         $0x00000044, R8
+	ADDQ         $0x00000080, R10
 
 q80xPairTile2V_rowdone:
 	MOVQ          R9, R10
@@ -15630,6 +15649,7 @@ q80xPairTile4V_block:
 	VFMADD231PS  Z20, Z19, Z9
 	ADDQ         $0x00000044, DI
 	ADDQ         $0x00000044, R9
+	ADDQ         $0x00000080, R11
 
 q80xPairTile4V_rowdone:
 	MOVQ          R10, R11
@@ -16102,6 +16122,8 @@ q80xPairTile8V_block:
 	VFMADD231PS  Z28, Z27, Z17
 	ADDQ         $0x00000044, DI
 	ADDQ         $0x00000044, R9
+	ADDQ         $0x00000080, R11
+	ADDQ         $0x00000080, R12
 
 q80xPairTile8V_rowdone:
 	MOVQ          R10, R11
@@ -16648,6 +16670,7 @@ q50rPairTile1V_block:
 	PREFETCHT0      4096(SI)
 	ADDQ            $0x0000002c, DX
 	ADDQ            $0x0000002c, SI
+	ADDQ            $0x00000080, R8
 
 q50rPairTile1V_rowdone:
 	MOVQ          DI, R8
@@ -16861,6 +16884,7 @@ q50rPairTile2V_block:
 	VFMADD231PS     Z8, Z13, Z7
 	ADDQ            $0x0000002c, SI
 	ADDQ            $0x0000002c, R8
+	ADDQ            $0x00000080, R10
 
 q50rPairTile2V_rowdone:
 	MOVQ          R9, R10
@@ -17143,6 +17167,7 @@ q50rPairTile4V_block:
 	VFMADD231PS     Z12, Z17, Z11
 	ADDQ            $0x0000002c, DI
 	ADDQ            $0x0000002c, R9
+	ADDQ            $0x00000080, R11
 
 q50rPairTile4V_rowdone:
 	MOVQ          R10, R11
@@ -17605,6 +17630,8 @@ q50rPairTile8V_block:
 	VFMADD231PS     Z20, Z25, Z19
 	ADDQ            $0x0000002c, DI
 	ADDQ            $0x0000002c, R9
+	ADDQ            $0x00000080, R11
+	ADDQ            $0x00000080, R12
 
 q50rPairTile8V_rowdone:
 	MOVQ          R10, R11
@@ -18146,6 +18173,7 @@ q80rPairTile1V_block:
 	PREFETCHT0  4160(SI)
 	ADDQ        $0x00000044, DX
 	ADDQ        $0x00000044, SI
+	ADDQ        $0x00000080, R8
 
 q80rPairTile1V_rowdone:
 	MOVQ          DI, R8
@@ -18318,6 +18346,7 @@ q80rPairTile2V_block:
 	VFMADD231PS Z5, Z10, Z4
 	ADDQ        $0x00000044, SI
 	ADDQ        $0x00000044, R8
+	ADDQ        $0x00000080, R10
 
 q80rPairTile2V_rowdone:
 	MOVQ          R9, R10
@@ -18585,6 +18614,7 @@ q80rPairTile4V_block:
 	VFMADD231PS Z9, Z14, Z8
 	ADDQ        $0x00000044, DI
 	ADDQ        $0x00000044, R9
+	ADDQ        $0x00000080, R11
 
 q80rPairTile4V_rowdone:
 	MOVQ          R10, R11
@@ -19044,6 +19074,8 @@ q80rPairTile8V_block:
 	VFMADD231PS Z17, Z22, Z16
 	ADDQ        $0x00000044, DI
 	ADDQ        $0x00000044, R9
+	ADDQ        $0x00000080, R11
+	ADDQ        $0x00000080, R12
 
 q80rPairTile8V_rowdone:
 	MOVQ          R10, R11

@@ -242,25 +242,22 @@ func quadTile(pk pairKind) {
 	DECQ(nb)
 	JNZ(LabelRef(name + "_block"))
 
-	d := GP64()
-	MOVQ(dst, d)
-	for h := range 2 {
-		r := XMM()
-		VMOVAPS(lanes(acc[h]), r)
+	// The quarters' results are ro bytes apart, as columns are: a
+	// pair's [A, B] slots are quarters 2h and 2h+1.
+	var r VecVirtual
+	rowEnd(name, 4, dst, ro, rows, func(i int) Register {
+		if i%2 == 1 {
+			b := XMM()
+			VMOVSHDUP(r, b)
+			return b
+		}
+		r = XMM()
+		VMOVAPS(lanes(acc[i/2]), r)
 		if accX != nil {
-			addExtra(accX[h], r)
+			addExtra(accX[i/2], r)
 		}
-		VMOVSS(r, Mem{Base: d})
-		VEXTRACTPS(U8(1), r, Mem{Base: d, Index: ro, Scale: 1})
-		if h == 0 {
-			LEAQ(Mem{Base: d, Index: ro, Scale: 2}, d)
-		}
-	}
-	ADDQ(U8(4), dst)
-	DECQ(rows)
-	JNZ(LabelRef(name + "_row"))
-	VZEROUPPER()
-	RET()
+		return r
+	})
 }
 
 // quadStreams emits the set-up of a quad kernel: rows (a multiple of 4)

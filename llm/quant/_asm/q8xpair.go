@@ -70,32 +70,16 @@ func q8xPairTile(l q8xLayout, cols int) {
 			}
 		}
 	}
-	// Two blocks per iteration while there are two.
-	Label(name + "_block2")
-	CMPQ(nb, U8(2))
-	JB(LabelRef(name + "_block"))
-	body(0)
-	body(1)
-	if cols == 1 {
-		prefetchAhead(2*l.wBytes, w, wb)
-	}
-	ADDQ(U32(2*l.wBytes), w) // ends at the next row of each half
-	ADDQ(U32(2*l.wBytes), wb)
-	for _, r := range xb {
-		ADDQ(U32(2*q80xBytes), r)
-	}
-	SUBQ(U8(2), nb)
-	JMP(LabelRef(name + "_block2"))
-	Label(name + "_block")
-	CMPQ(nb, U8(0))
-	JE(LabelRef(name + "_rowdone"))
-	body(0)
-	if cols == 1 {
-		prefetchAhead(l.wBytes, w, wb)
-	}
-	ADDQ(U32(l.wBytes), w)
-	ADDQ(U32(l.wBytes), wb)
-	Label(name + "_rowdone")
+	q8xBlocks(name, nb, body, func(blocks int) {
+		if cols == 1 {
+			prefetchAhead(blocks*l.wBytes, w, wb)
+		}
+		ADDQ(U32(blocks*l.wBytes), w) // ends at the next row of each half
+		ADDQ(U32(blocks*l.wBytes), wb)
+		for _, r := range xb {
+			ADDQ(U32(blocks*q80xBytes), r)
+		}
+	})
 
 	// Results: row B's first, at row A's place when the row is paired
 	// with itself (row A's then overwrites it).
@@ -154,42 +138,35 @@ func q8xQuadTile(l q8xLayout) {
 			VFMADD231PS(dx, p, acc[i])
 		}
 	}
-	advance := func(blocks int) {
+	q8xBlocks(name, nb, body, func(blocks int) {
+		prefetchAhead(blocks*l.wBytes, ws[0], ws[1], ws[2], ws[3])
 		for _, r := range ws {
 			ADDQ(U32(blocks*l.wBytes), r)
 		}
 		ADDQ(U32(blocks*q80xBytes), x)
-	}
+	})
+	// The quarters' results are ro bytes apart, as columns are.
+	rowEnd(name, 4, dst, ro, rows, func(i int) Register { return hsum(acc[i], true) })
+}
+
+// q8xBlocks emits a Q8_0X kernel's loop over the nb blocks of a row: two
+// blocks an iteration while two are left (body(0), body(1), then
+// next(2) moves the pointers on), then the last odd one.
+func q8xBlocks(name string, nb Register, body func(b int), next func(blocks int)) {
 	Label(name + "_block2")
 	CMPQ(nb, U8(2))
 	JB(LabelRef(name + "_block"))
 	body(0)
 	body(1)
-	prefetchAhead(2*l.wBytes, ws[0], ws[1], ws[2], ws[3])
-	advance(2)
+	next(2)
 	SUBQ(U8(2), nb)
 	JMP(LabelRef(name + "_block2"))
 	Label(name + "_block")
 	CMPQ(nb, U8(0))
 	JE(LabelRef(name + "_rowdone"))
 	body(0)
-	prefetchAhead(l.wBytes, ws[0], ws[1], ws[2], ws[3])
-	advance(1)
+	next(1)
 	Label(name + "_rowdone")
-
-	d := GP64()
-	MOVQ(dst, d)
-	for i := range acc {
-		VMOVSS(hsum(acc[i], true), Mem{Base: d})
-		if i < 3 {
-			ADDQ(ro, d)
-		}
-	}
-	ADDQ(U8(4), dst)
-	DECQ(rows)
-	JNZ(LabelRef(name + "_row"))
-	VZEROUPPER()
-	RET()
 }
 
 // genQ8XPair emits every layout's pair kernels. The GGUF layouts keep
