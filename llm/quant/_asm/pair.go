@@ -88,31 +88,29 @@ func pairTile(pk pairKind, cols int) {
 	p := pk.decode(k, Mem{Base: w}, Mem{Base: wb}, accP[0])
 	for c := 0; c < cols; c += 2 {
 		x0 := colMem(c, xb, xs, x3)
-		m0 := pk.ints(k, p, x0)
-		x1, m1 := x0, m0 // a lone column pairs with itself
-		if c+1 < cols {
-			x1 = colMem(c+1, xb, xs, x3)
-			m1 = pk.ints(k, p, x1)
+		if c+1 == cols { // a lone column pairs with itself
+			var ax VecVirtual
+			if accX != nil {
+				ax = accX[c]
+			}
+			pairBlock1(pk, k, p, x0, accP[c/2], ax)
+			continue
 		}
+		x1 := colMem(c+1, xb, xs, x3)
+		m0, m1 := pk.ints(k, p, x0), pk.ints(k, p, x1)
 		u := ZMM()
 		VSHUFPS(U8(0x88), m1, m0, u) // [A₀, B₀, A'₀, B'₀]: the first partial sums
 		VSHUFPS(U8(0xdd), m1, m0, m0)
 		VPADDD(m0, u, u)
 		VCVTDQ2PS(u, u)
 		VMULPS(pk.d(p), u, u)
-		if c+1 < cols {
-			dy := ZMM()
-			VBROADCASTSS(x0.Offset(pk.dy), dy)
-			VSHUFPS_BCST(U8(0), x1.Offset(pk.dy), dy, dy) // [dy, dy, dy', dy']
-			VFMADD231PS(dy, u, accP[c/2])
-		} else {
-			VFMADD231PS_BCST(x0.Offset(pk.dy), u, accP[c/2])
-		}
+		dy := ZMM()
+		VBROADCASTSS(x0.Offset(pk.dy), dy)
+		VSHUFPS_BCST(U8(0), x1.Offset(pk.dy), dy, dy) // [dy, dy, dy', dy']
+		VFMADD231PS(dy, u, accP[c/2])
 		if accX != nil {
 			pk.extra(k, p, x0, accX[c])
-			if c+1 < cols {
-				pk.extra(k, p, x1, accX[c+1])
-			}
+			pk.extra(k, p, x1, accX[c+1])
 		}
 	}
 	if cols == 1 {
@@ -175,14 +173,14 @@ func addExtra(accX, r VecVirtual) {
 	VADDPS(e, r, r)
 }
 
-// pairBlock1 emits one block of one column for the pair decoded in p:
-// the integer sums with the activation block at x, converted, scaled and
-// accumulated into acc (accX: the extra terms), the operations pairTile
-// gives a lone column.
+// pairBlock1 emits one block of a lone column (pairTile's one column or
+// odd last, quadTile's pairs) for the pair decoded in p: the integer sums
+// with the activation block at x, in the lanes two columns would fill,
+// converted, scaled and accumulated into acc (accX: the extra terms).
 func pairBlock1(pk pairKind, k, p any, x Mem, acc, accX VecVirtual) {
 	m0 := pk.ints(k, p, x)
 	u := ZMM()
-	VSHUFPS(U8(0x88), m0, m0, u)
+	VSHUFPS(U8(0x88), m0, m0, u) // [A₀, B₀, A₀, B₀]: the first partial sums
 	VSHUFPS(U8(0xdd), m0, m0, m0)
 	VPADDD(m0, u, u)
 	VCVTDQ2PS(u, u)
