@@ -119,25 +119,23 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 			}
 			step := min(maxRows, max(1, macs/(n*width)))
 			for r := r0; r < r1; r += step {
-				m := min(step, r1-r)
+				at, m := r, min(step, r1-r)
 				if width == 1 && t.quad != nil && m >= 4 {
 					q := m &^ 3
-					t.quad(&dst[c*rows+r], rows, &w[r*wb], q, &x[c*xb], xb, nb)
-					if m == q {
-						continue
-					}
-					t.pairs(i, dst[c*rows+r+q:], rows, w[(r+q)*wb:], m-q, x[c*xb:], xb, nb)
-					continue
+					t.quad(&dst[c*rows+at], rows, &w[at*wb], q, &x[c*xb], xb, nb)
+					at, m = at+q, m-q
 				}
-				t.pairs(i, dst[c*rows+r:], rows, w[r*wb:], m, x[c*xb:], xb, nb)
+				if m > 0 {
+					t.call(i, dst[c*rows+at:], rows, w[at*wb:], m, x[c*xb:], xb, nb)
+				}
 			}
 			c += width
 		}
 	}
 }
 
-// pairs runs kernel k[i] (one[i] for one row) over m rows.
-func (t *tiles) pairs(i int, dst []float32, rows int, w []byte, m int, x []byte, xb, nb int) {
+// call runs kernel k[i] (one[i] for one row) over m rows.
+func (t *tiles) call(i int, dst []float32, rows int, w []byte, m int, x []byte, xb, nb int) {
 	k := t.k[i]
 	if m == 1 && t.one[i] != nil {
 		k = t.one[i]
