@@ -303,7 +303,7 @@ func TestSIMDMatMul(t *testing.T) {
 				case 32:
 					n += 32 // the AVX-512 Q8_0 and Q5_0 kernels do pairs of blocks
 				}
-				for _, shape := range [][2]int{{1, 1}, {3, 1}, {1, 2}, {5, 3}, {2, 5}, {4, 8}, {17, 9}, {3, 13}, {9, 16}, {2, 31}} {
+				for _, shape := range [][2]int{{1, 1}, {3, 1}, {9, 1}, {16, 1}, {1, 2}, {5, 3}, {2, 5}, {4, 8}, {17, 9}, {3, 13}, {9, 16}, {2, 31}} {
 					rows, cols := shape[0], shape[1]
 					wm, xm := weightModes[rng.IntN(len(weightModes))], actModes[rng.IntN(len(actModes))]
 					if wm == "integer" {
