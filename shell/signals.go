@@ -202,12 +202,15 @@ var termSig atomic.Int32
 // SIGHUP, the foreground command gets the signal, the EXIT trap runs, and
 // lsh dies of the signal.
 func (s *Session) terminate(sig syscall.Signal) {
+	// First: a foreground program killed below may return, and its
+	// command line end with checkTermination, before this goroutine runs
+	// again; under load the shell then read on and exited 0.
+	termSig.Store(int32(sig))
 	s.hangUpJobs()
 	s.fgPids.Range(func(pid, _ any) bool {
 		unix.Kill(pid.(int), sig)
 		return true
 	})
-	termSig.Store(int32(sig))
 	if s.runMu.TryLock() {
 		// Nothing runs: end now.
 		s.exitLocked(context.Background(), 128+int(sig))
