@@ -21,6 +21,9 @@ import (
 // over 256 MiB, five rounds: one thread 33–41 GB/s from one stream, 40–41
 // from four, 35–39 from eight; two threads 62–77, 70–85 and 60–77).
 func streamRead(a isa, ahead bool, streams int) {
+	if streams != 1 && streams != 4 {
+		panic("streamRead: one stream or four")
+	}
 	name := "streamRead"
 	if ahead {
 		name += "Ahead"
@@ -46,7 +49,7 @@ func streamRead(a isa, ahead bool, streams int) {
 	if streams > 1 {
 		part := GP64()
 		MOVQ(n, part)
-		SHRQ(U8(2), part) // streams is 4
+		SHRQ(U8(2), part) // a quarter
 		for i := 1; i < streams; i++ {
 			q := GP64()
 			LEAQ(Mem{Base: ps[i-1], Index: part, Scale: 1}, q)
