@@ -113,11 +113,7 @@ func (t *tiles) matMul(dst []float32, w []byte, rows int, x []byte, cols, n int)
 				i--
 			}
 			width := 1 << i
-			macs := callMACs
-			if cols == 1 {
-				macs = callMACs1
-			}
-			step := min(maxRows, max(1, macs/(n*width)))
+			step := min(maxRows, callRows(cols, width, n))
 			for r := r0; r < r1; r += step {
 				at, m := r, min(step, r1-r)
 				if width == 1 && t.quad != nil && m >= 4 {
@@ -158,13 +154,24 @@ func (t *tiles) matMulTail(dst []float32, w []byte, wb, rows int, x []byte, xb, 
 	}
 }
 
-// streamStarts is Format.Streams: matMul's first kernel call of one
-// column takes up to callMACs1/n rows.
+// callRows is how many rows one kernel call of width columns takes in a
+// matMul of cols columns of n elements (at most, where rows are whole
+// blocks apart).
+func callRows(cols, width, n int) int {
+	macs := callMACs
+	if cols == 1 {
+		macs = callMACs1
+	}
+	return max(1, macs/(n*width))
+}
+
+// streamStarts is Format.Streams: where matMul's first kernel call of
+// one column starts its streams.
 func (t *tiles) streamStarts(rows, n int) (starts [4]int, count int) {
 	if t.tail != nil && n%t.block != 0 {
 		return starts, 1
 	}
-	m := min(rows, max(1, callMACs1/n))
+	m := min(rows, callRows(1, 1, n))
 	switch {
 	case t.quad != nil && m >= 4:
 		q := m / 4
