@@ -24,7 +24,7 @@ import (
 // of eleven runs 1.024×; 64 and 128 KiB about as much, 512 and 768 KiB no
 // more), the larger gains when the machine was busy; Qwen2.5-0.5B 0.99–
 // 1.04×. A worker then prefetched ~7–8.5 MB a token, the caller 2–4 MB.
-var prefetchBudget = 256 << 10
+const prefetchBudget = 256 << 10
 
 // following tells p's workers where their first kernel calls of the
 // one-token job over ps (with glu, as matmul takes them) will read, the
@@ -35,7 +35,7 @@ var prefetchBudget = 256 << 10
 // by side (quant.Format.Streams).
 func following(p *pool, n int, glu bool, ps ...product) {
 	p.next = p.next[:0]
-	if n != 1 || p.threads == 1 || prefetchBudget == 0 {
+	if n != 1 || p.threads == 1 {
 		return
 	}
 	var j mmJob
@@ -81,10 +81,12 @@ type hintAt struct {
 	n int
 }
 
-// prefetched is a worker's progress through its hint.
+// prefetched is a worker's progress through its hint, alone on its cache
+// line: each worker updates its own after every piece.
 type prefetched struct {
 	seq  uint64
 	done int
+	_    [48]byte
 }
 
 // prefetchPiece is how much of each stream an idle worker prefetches
