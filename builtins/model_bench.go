@@ -20,13 +20,14 @@ import (
 	"github.com/llamashell/lsh/llm/quant"
 )
 
-// modelBench is `model bench -m FILE [-p 512] [-n 128] [-t N] [-r 3]
-// [--json]`: llama-bench's measurement, so the two engines can be set side
-// by side on the same file by the same script. -p, -n and -t take comma
-// lists, as llama-bench's do. A pp test evaluates a prompt of random tokens
-// as one Feed (batches of llm.BatchSize); a tg test feeds tokens one at a
-// time from an empty context; both after one warm-up run, each repetition
-// starting from an empty session. Tokens per second are the mean ± sample
+// modelBench is `model bench -m FILE [-p 512] [-n 128] [-d 0] [-t N] [-r
+// 3] [--json]`: llama-bench's measurement, so the two engines can be set
+// side by side on the same file by the same script. -p, -n, -d and -t take
+// comma lists, as llama-bench's do. A pp test evaluates a prompt of random
+// tokens as one Feed (batches of llm.BatchSize); a tg test feeds tokens
+// one at a time; both after one warm-up run, each repetition starting from
+// a context of -d tokens (evaluated once, untimed; llama-bench's "tg128 @
+// d1024"), empty by default. Tokens per second are the mean ± sample
 // standard deviation over the repetitions.
 //
 // It also measures the machine's streaming-read bandwidth around every
@@ -50,6 +51,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	path := fs.String("m", "", "model `FILE` (GGUF)")
 	pList := fs.String("p", "512", "prompt `LENGTHS` to time, comma-separated (0: none)")
 	nList := fs.String("n", "128", "generation `LENGTHS` to time, comma-separated (0: none)")
+	dList := fs.String("d", "0", "`DEPTHS`: tokens already in the context when each test starts, comma-separated")
 	tList := fs.String("t", strconv.Itoa(runtime.GOMAXPROCS(0)), "thread `COUNTS`, comma-separated")
 	reps := fs.Int("r", 3, "repetitions of each test")
 	asJSON := fs.Bool("json", false, "print llama-bench's JSON (-o json) instead of the table")
@@ -63,6 +65,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	prompts, errP := benchList(*pList, 0)
 	gens, errN := benchList(*nList, 0)
 	threads, errT := benchList(*tList, 1)
+	depths, errD := benchList(*dList, 0)
 	if *path == "" || len(rest) > 0 {
 		fs.Usage()
 		return 2
@@ -70,7 +73,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	for _, e := range []struct {
 		flag string
 		err  error
-	}{{"-p", errP}, {"-n", errN}, {"-t", errT}} {
+	}{{"-p", errP}, {"-n", errN}, {"-d", errD}, {"-t", errT}} {
 		if e.err != nil {
 			return env.Errorf(2, name, "%s: %v", e.flag, e.err)
 		}
@@ -110,7 +113,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 				b.pages = "2 MiB pages"
 			}
 		}
-		rs, err := b.run(ctx, t, prompts, gens)
+		rs, err := b.run(ctx, t, prompts, gens, depths)
 		if meter != nil {
 			meter.Close()
 		}
@@ -238,17 +241,23 @@ type benchResult struct {
 }
 
 func (r *benchResult) test() string {
+	var t string
 	switch {
 	case r.NPrompt > 0 && r.NGen > 0:
-		return fmt.Sprintf("pp%d+tg%d", r.NPrompt, r.NGen)
+		t = fmt.Sprintf("pp%d+tg%d", r.NPrompt, r.NGen)
 	case r.NPrompt > 0:
-		return fmt.Sprintf("pp%d", r.NPrompt)
+		t = fmt.Sprintf("pp%d", r.NPrompt)
+	default:
+		t = fmt.Sprintf("tg%d", r.NGen)
 	}
-	return fmt.Sprintf("tg%d", r.NGen)
+	if r.NDepth > 0 {
+		t += fmt.Sprintf(" @ d%d", r.NDepth)
+	}
+	return t
 }
 
-// run loads the model with t threads and runs every test.
-func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchResult, error) {
+// run loads the model with t threads and runs every test at every depth.
+func (b *bench) run(ctx context.Context, t int, prompts, gens, depths []int) ([]*benchResult, error) {
 	// Load + first answer, as a person waits for it: the file is mapped,
 	// nothing more, before the prompt needs the weights.
 	start := time.Now()
@@ -260,7 +269,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 	longest := 32
 	for _, p := range prompts {
 		for _, n := range gens {
-			longest = max(longest, p+n)
+			longest = max(longest, p+n+slices.Max(depths))
 		}
 	}
 	s, err := m.NewSession(longest)
@@ -281,13 +290,36 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 		CPULevel: quant.Level(), LoadNs: uint64(load), StreamBytes: m.StreamedBytes(),
 	}
 	var out []*benchResult
+	for _, d := range depths {
+		// Every repetition starts from the same d tokens, evaluated once.
+		s.Reset()
+		if d > 0 {
+			if err := s.Feed(ctx, b.tokens(m, d)...); err != nil {
+				return out, err
+			}
+		}
+		reset := func() { s.Truncate(d) }
+		base.NDepth = d
+		rs, err := b.tests(ctx, m, s, base, reset, prompts, gens)
+		out = append(out, rs...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// tests runs the pp and tg tests on session s, each repetition from where
+// reset leaves it.
+func (b *bench) tests(ctx context.Context, m *llm.Model, s *llm.Session, base benchResult, reset func(), prompts, gens []int) ([]*benchResult, error) {
+	var out []*benchResult
 	for _, p := range prompts {
 		if p == 0 {
 			continue
 		}
 		r := base
 		r.NPrompt = p
-		if err := b.measure(ctx, &r, s.Reset, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
+		if err := b.measure(ctx, &r, reset, func() error { return s.Feed(ctx, b.tokens(m, p)...) }); err != nil {
 			return out, err
 		}
 		r.CopyBytes, r.HugeBytes = m.CopyBytes(), m.HugeMappedBytes()
@@ -307,12 +339,12 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens []int) ([]*benchRe
 			}
 			return nil
 		}
-		if err := b.measure(ctx, &r, s.Reset, generate); err != nil {
+		if err := b.measure(ctx, &r, reset, generate); err != nil {
 			return out, err
 		}
 		if b.sample != nil {
 			feed := func(tok int32) error { return s.Feed(ctx, tok) }
-			if err := b.interleave(ctx, &r, s.Reset, b.tokens(m, n), feed); err != nil {
+			if err := b.interleave(ctx, &r, reset, b.tokens(m, n), feed); err != nil {
 				return out, err
 			}
 		}

@@ -178,6 +178,43 @@ func TestModelBenchJSON(t *testing.T) {
 	}
 }
 
+// -d runs every test again from a context of that many tokens, named as
+// llama-bench names them ("tg2 @ d16") and with its n_depth.
+func TestModelBenchDepth(t *testing.T) {
+	dir := testdataPath(t, "models")
+	args := []string{"bench", "-m", "tiny-random-q4km.gguf", "-p", "4", "-n", "2", "-d", "0,16", "-r", "1", "-t", "1", "--bandwidth=false"}
+	out, errOut, status := runModel(t, context.Background(), dir, append(args, "--json")...)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var tests []map[string]any
+	if err := json.Unmarshal([]byte(out), &tests); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, out)
+	}
+	want := []struct{ prompt, gen, depth float64 }{{4, 0, 0}, {0, 2, 0}, {4, 0, 16}, {0, 2, 16}}
+	if len(tests) != len(want) {
+		t.Fatalf("%d objects, want %d", len(tests), len(want))
+	}
+	for i, w := range want {
+		o := tests[i]
+		if o["n_prompt"] != w.prompt || o["n_gen"] != w.gen || o["n_depth"] != w.depth {
+			t.Errorf("test %d: n_prompt %v n_gen %v n_depth %v, want %v", i, o["n_prompt"], o["n_gen"], o["n_depth"], w)
+		}
+		if ts, _ := o["avg_ts"].(float64); ts <= 0 {
+			t.Errorf("test %d: avg_ts %v", i, o["avg_ts"])
+		}
+	}
+	out, errOut, status = runModel(t, context.Background(), dir, args...)
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	for _, test := range []string{"| pp4 |", "| tg2 |", "| pp4 @ d16 |", "| tg2 @ d16 |"} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), test) {
+			t.Errorf("no %s row:\n%s", test, out)
+		}
+	}
+}
+
 // The footer says where the weights were read from and in which pages.
 func TestBenchWeightSource(t *testing.T) {
 	for _, c := range []struct {
@@ -366,6 +403,7 @@ func TestModelBenchUsage(t *testing.T) {
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-p", "x"}, `-p: "x" is not a number`},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-n", "4,-1"}, "-n: -1: want 0 or more"},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-t", "0"}, "-t: 0: want 1 or more"},
+		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-d", "deep"}, `-d: "deep" is not a number`},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-r", "0"}, "-r: 0 repetitions"},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-r", "many"}, "invalid value"},
 	}

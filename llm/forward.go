@@ -49,9 +49,6 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 		s.attn[i] = attnBuffers{
 			q:      make([]float32, n*group*c.HeadDim),
 			scores: make([]float32, attnQueries(c, n, ctx)),
-			sblk:   make([]float32, n*group*kvBlock),
-			vblk:   make([]float32, c.HeadDim*kvBlock),
-			part:   make([]float32, n*group*c.HeadDim),
 			out:    make([]float32, n*group*c.HeadDim),
 		}
 	}
@@ -59,7 +56,7 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 		pages.Populate(x)
 	}
 	for _, b := range s.attn {
-		for _, x := range [][]float32{b.q, b.scores, b.sblk, b.vblk, b.part, b.out} {
+		for _, x := range [][]float32{b.q, b.scores, b.out} {
 			pages.Populate(x)
 		}
 	}
@@ -71,7 +68,7 @@ func (s *scratch) bytes() int64 {
 	n := len(s.x) + len(s.q) + len(s.k) + len(s.v) + len(s.cos) + len(s.sin) +
 		cap(s.xb.x) + cap(s.att.x) + cap(s.hb.x) + cap(s.out.x)
 	for _, b := range s.attn {
-		n += len(b.q) + len(b.scores) + len(b.sblk) + len(b.vblk) + len(b.part) + len(b.out)
+		n += len(b.q) + len(b.scores) + len(b.out)
 	}
 	return int64(n) * 4
 }

@@ -10,24 +10,19 @@ import (
 // in float32 (llama.cpp's `--cache-type-k f32 --cache-type-v f32`, the
 // configuration its -f32kv oracle traces use).
 //
-// Layout, chosen so that attention is two matrix products per KV head over
+// Layout, chosen so that attention reads each KV head's keys and values as
 // contiguous rows (see attention.go), and so that a session touches only
 // the memory of the positions it uses:
 //
-//	k: [Layers][HeadsKV][span][HeadDim]                    one head's keys, position after position
-//	v: [Layers][HeadsKV][span/kvBlock][HeadDim][kvBlock]   one head's values, transposed by blocks
+//	k: [Layers][HeadsKV][span][HeadDim]    one head's keys, position after position
+//	v: [Layers][HeadsKV][span][HeadDim]    its values, the same way
 //
-// where span is ctx rounded up to a multiple of kvBlock. So the key of
-// position p for KV head h in layer l starts at ((l·HeadsKV + h)·span +
-// p)·HeadDim, and dimension d of its value is at (l·HeadsKV + h)·span·HeadDim
-// + ((p/kvBlock)·HeadDim + d)·kvBlock + p%kvBlock. The scores of a head are
-// its keys (rows) times the queries; its output is the sum over blocks of
-// the block's value rows (one per dimension, read in place) times the
-// block's attention weights. A fully transposed V ([HeadDim][span]) would
-// make the first token write into every page of the cache: at 2048
-// positions, 11 500 page faults (~0.3 s on this VM) before the first
-// answer. Positions past the session's length hold zeros or stale finite
-// values; attention gives them weight zero.
+// where span is ctx rounded up to a multiple of kvBlock. So the key (and
+// value) of position p for KV head h in layer l starts at ((l·HeadsKV +
+// h)·span + p)·HeadDim. The scores of a head are its keys (rows) times
+// the queries; its output is the sum of its value rows weighted by the
+// scores (quant.MatMulAdd). Positions past the session's length hold
+// zeros or stale finite values; attention gives them weight zero.
 //
 // Size: 2 · Layers · span · KVDim · 4 bytes (TinyLlama-1.1B at ctx 2048:
 // 2·22·2048·256·4 = 92 MB).
@@ -51,8 +46,8 @@ const kvAlign = 32
 
 func alignKV(n int) int { return (n + kvAlign - 1) / kvAlign * kvAlign }
 
-// kvBlock is how many positions a block of transposed values holds (a
-// multiple of kvAlign): 32 KiB per head and block at HeadDim 64.
+// kvBlock is how many positions reserve populates at a time (a multiple
+// of kvAlign): 32 KiB per head at HeadDim 64.
 const kvBlock = 128
 
 func newKVCache(layers, ctx, heads, hd int) *kvCache {
@@ -69,19 +64,17 @@ func (c *kvCache) headKeys(l, h, n int) []float32 {
 	return c.k[off : off+n*c.hd]
 }
 
-// values returns layer l's values of KV head h: [span/kvBlock][HeadDim][kvBlock].
-func (c *kvCache) values(l, h int) []float32 {
-	off := (l*c.heads + h) * c.hd * c.span
-	return c.v[off : off+c.hd*c.span]
+// headValues returns layer l's values of KV head h for positions [0, n)
+// (n ≤ span): [n][HeadDim].
+func (c *kvCache) headValues(l, h, n int) []float32 {
+	off := (l*c.heads + h) * c.span * c.hd
+	return c.v[off : off+n*c.hd]
 }
-
-// vAt is the index in values of dimension d of position p.
-func (c *kvCache) vAt(p, d int) int { return (p/kvBlock*c.hd+d)*kvBlock + p%kvBlock }
 
 // reserve populates the pages of positions [0, end) not yet populated,
 // in steps of kvBlock positions, before they are first written (see
-// pages.Populate): with K and V laid out as above, positions [a, b) of a
-// head are one run of (b-a)·HeadDim floats in each.
+// pages.Populate): positions [a, b) of a head are one run of
+// (b-a)·HeadDim floats in each of K and V.
 func (c *kvCache) reserve(end int) {
 	if end <= c.ready {
 		return
@@ -109,10 +102,7 @@ func (c *kvCache) put(l, pos int, k, v []float32) {
 // position pos of layer l.
 func (c *kvCache) putHead(l, h, pos int, k, v []float32) {
 	copy(c.headKeys(l, h, pos+1)[pos*c.hd:], k[:c.hd])
-	vt := c.values(l, h)
-	for d, x := range v[:c.hd] {
-		vt[c.vAt(pos, d)] = x
-	}
+	copy(c.headValues(l, h, pos+1)[pos*c.hd:], v[:c.hd])
 }
 
 // get copies the keys and values of positions [pos, pos+n) of layer l into
@@ -121,11 +111,7 @@ func (c *kvCache) get(l, pos, n int, k, v []float32) {
 	for i := range n {
 		for h := range c.heads {
 			copy(k[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], c.headKeys(l, h, pos+i+1)[(pos+i)*c.hd:])
-			vt := c.values(l, h)
-			dst := v[i*c.dim+h*c.hd : i*c.dim+(h+1)*c.hd]
-			for d := range dst {
-				dst[d] = vt[c.vAt(pos+i, d)]
-			}
+			copy(v[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], c.headValues(l, h, pos+i+1)[(pos+i)*c.hd:])
 		}
 	}
 }

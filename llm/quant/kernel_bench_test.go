@@ -26,9 +26,9 @@ import (
 //
 // The 32-element types run at Qwen2.5-0.5B's sizes instead (n = 896, its
 // hidden size, not a multiple of 256, which is why llama.cpp stores it in
-// Q5_0 and Q8_0, and 4864, its feed-forward size), and at 2048; "Q5_0R"
-// and "Q8_0R" are their repacked layouts (q5_0r.go, q8_0r.go), at the
-// levels that have them.
+// Q5_0 and Q8_0, and 4864, its feed-forward size), and at 2048. "Q4_KR",
+// "Q5_0R" and "Q8_0R" are the repacked layouts (q4_kr.go, q5_0r.go,
+// q8_0r.go) the engine reads at the levels that have them.
 //
 // Run: go test -run '^$' -bench 'Kernels/Q4_K' ./llm/quant
 
@@ -37,9 +37,6 @@ var kernelBenchTypes = []gguf.Type{gguf.Q4_K, gguf.Q6_K, gguf.Q8_0, gguf.Q5_0, g
 func BenchmarkKernels(b *testing.B) {
 	for _, typ := range kernelBenchTypes {
 		for _, repacked := range []bool{false, true} {
-			if repacked && typ != gguf.Q8_0 && typ != gguf.Q5_0 {
-				continue
-			}
 			benchKernels(b, typ, repacked)
 		}
 	}
@@ -58,7 +55,7 @@ func benchKernels(b *testing.B, typ gguf.Type, repacked bool) {
 			if fl.Repacked() == nil {
 				continue
 			}
-			fl, name = fl.Repacked(), fl.Repacked().Layout
+			fl, name = fl.Repacked().atLevel(level), fl.Repacked().Layout
 		}
 		for _, n := range ns {
 			for _, shape := range []struct {
@@ -117,7 +114,8 @@ func BenchmarkStreamBandwidth(b *testing.B) {
 
 // BenchmarkTokenGenBandwidth runs token-generation-shaped MatMuls (one
 // column, n = 2048, calls of 1024 rows: the engine's first claims of a
-// TinyLlama gate/up job are ~1400) over 256 MiB of weights split across
+// TinyLlama gate/up job are ~1400; Q4_K repacked as Q4_KR where the level
+// has it, as the engine reads it) over 256 MiB of weights split across
 // 1 and 2 goroutines, as the engine does, alternating with passes of
 // StreamBandwidth's reading loops over as many bytes; it reports the
 // fastest pass of each (best_GB/s, stream_GB/s) and their ratio,
@@ -129,6 +127,12 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 		rng := rand.New(rand.NewPCG(3, 4))
 		rows := size / f.RowBytes(n)
 		w := weightCase(rng, f, rows*n, "random bits")
+		name := typ.String()
+		if r := f.Repacked(); r != nil { // the layout the engine reads
+			rw := make([]byte, rows*r.RowBytes(n))
+			r.Repack(rw, w)
+			f, w, name = r, rw, r.Layout
+		}
 		// In 2 MiB pages, as the engine's weights and the reading
 		// loops' buffer are.
 		if hw, release := pages.HugeAlloc(len(w)); hw != nil {
@@ -140,7 +144,7 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 		f.Acts().Encode(x, normalRow(rng, n, 1))
 		dst := make([]float32, rows)
 		for _, threads := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/threads=%d", typ, threads), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/threads=%d", name, threads), func(b *testing.B) {
 				buf, per, _, release := streamBuffer(threads, size)
 				defer release()
 				b.SetBytes(int64(len(w)))

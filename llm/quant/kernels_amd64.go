@@ -624,6 +624,11 @@ func expSumY(x *float32, n int, hi float32) float64
 //go:noescape
 func scaleY(x *float32, n int, s float32)
 
+// matMulAddY is matMulAddZ with AVX2.
+//
+//go:noescape
+func matMulAddY(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
+
 // swigluZ sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.
 //
 //go:noescape
@@ -643,6 +648,11 @@ func expSumZ(x *float32, n int, hi float32) float64
 //
 //go:noescape
 func scaleZ(x *float32, n int, s float32)
+
+// matMulAddZ sets dst += a·b: dst [m][w], a [m][k] of row stride lda, b [k][w], for k ≥ 1 and w a multiple of 16 (matmuladd.go).
+//
+//go:noescape
+func matMulAddZ(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
 
 // sumSquaresZ returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.
 //

@@ -22891,6 +22891,227 @@ scaleY_loop:
 	VZEROUPPER
 	RET
 
+// func matMulAddY(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
+// Requires: AVX, FMA3
+TEXT ·matMulAddY(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+24(FP), DX
+	MOVQ m+32(FP), BX
+	MOVQ w+48(FP), SI
+	SHLQ $0x02, SI
+
+matMulAddY_rows4:
+	CMPQ BX, $0x04
+	JB   matMulAddY_rows1
+	XORQ DI, DI
+
+matMulAddY_42_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddY_42_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y2
+	VMOVUPS 32(R8), Y3
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y4
+	VMOVUPS 32(R8), Y5
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y6
+	VMOVUPS 32(R8), Y7
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	LEAQ    (DX)(DI*1), R12
+	MOVQ    k+40(FP), R13
+
+matMulAddY_42_k:
+	VMOVUPS      (R12), Y8
+	VMOVUPS      32(R12), Y9
+	VBROADCASTSS (R8), Y10
+	VFMADD231PS  Y10, Y8, Y0
+	VFMADD231PS  Y10, Y9, Y1
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Y10
+	VFMADD231PS  Y10, Y8, Y2
+	VFMADD231PS  Y10, Y9, Y3
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Y10
+	VFMADD231PS  Y10, Y8, Y4
+	VFMADD231PS  Y10, Y9, Y5
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Y10
+	VFMADD231PS  Y10, Y8, Y6
+	VFMADD231PS  Y10, Y9, Y7
+	ADDQ         $0x04, R9
+	ADDQ         SI, R12
+	DECQ         R13
+	JNZ          matMulAddY_42_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y2, (R8)
+	VMOVUPS      Y3, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y6, (R8)
+	VMOVUPS      Y7, 32(R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddY_42_cols
+
+matMulAddY_42_done:
+matMulAddY_41_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000020
+	JB      matMulAddY_41_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y2
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y3
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	LEAQ    (DX)(DI*1), R12
+	MOVQ    k+40(FP), R13
+
+matMulAddY_41_k:
+	VMOVUPS      (R12), Y4
+	VBROADCASTSS (R8), Y5
+	VFMADD231PS  Y5, Y4, Y0
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Y5
+	VFMADD231PS  Y5, Y4, Y1
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Y5
+	VFMADD231PS  Y5, Y4, Y2
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Y5
+	VFMADD231PS  Y5, Y4, Y3
+	ADDQ         $0x04, R9
+	ADDQ         SI, R12
+	DECQ         R13
+	JNZ          matMulAddY_41_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y1, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y2, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y3, (R8)
+	ADDQ         $0x00000020, DI
+	JMP          matMulAddY_41_cols
+
+matMulAddY_41_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	SUBQ $0x04, BX
+	JMP  matMulAddY_rows4
+
+matMulAddY_rows1:
+	CMPQ BX, $0x00
+	JE   matMulAddY_end
+	XORQ DI, DI
+
+matMulAddY_14_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000080
+	JB      matMulAddY_14_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 96(R8), Y3
+	MOVQ    CX, R8
+	LEAQ    (DX)(DI*1), R9
+	MOVQ    k+40(FP), R10
+
+matMulAddY_14_k:
+	VMOVUPS      (R9), Y4
+	VMOVUPS      32(R9), Y5
+	VMOVUPS      64(R9), Y6
+	VMOVUPS      96(R9), Y7
+	VBROADCASTSS (R8), Y8
+	VFMADD231PS  Y8, Y4, Y0
+	VFMADD231PS  Y8, Y5, Y1
+	VFMADD231PS  Y8, Y6, Y2
+	VFMADD231PS  Y8, Y7, Y3
+	ADDQ         $0x04, R8
+	ADDQ         SI, R9
+	DECQ         R10
+	JNZ          matMulAddY_14_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	VMOVUPS      Y2, 64(R8)
+	VMOVUPS      Y3, 96(R8)
+	ADDQ         $0x00000080, DI
+	JMP          matMulAddY_14_cols
+
+matMulAddY_14_done:
+matMulAddY_11_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000020
+	JB      matMulAddY_11_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	MOVQ    CX, R8
+	LEAQ    (DX)(DI*1), R9
+	MOVQ    k+40(FP), R10
+
+matMulAddY_11_k:
+	VMOVUPS      (R9), Y1
+	VBROADCASTSS (R8), Y2
+	VFMADD231PS  Y2, Y1, Y0
+	ADDQ         $0x04, R8
+	ADDQ         SI, R9
+	DECQ         R10
+	JNZ          matMulAddY_11_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	ADDQ         $0x00000020, DI
+	JMP          matMulAddY_11_cols
+
+matMulAddY_11_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	DECQ BX
+	JMP  matMulAddY_rows1
+
+matMulAddY_end:
+	VZEROUPPER
+	RET
+
 // func swigluZ(out *float32, gate *float32, up *float32, n int)
 // Requires: AVX, AVX512F
 TEXT ·swigluZ(SB), NOSPLIT, $0-32
@@ -23066,6 +23287,253 @@ scaleZ_loop:
 	ADDQ    $0x40, AX
 	SUBQ    $0x10, CX
 	JNZ     scaleZ_loop
+	VZEROUPPER
+	RET
+
+// func matMulAddZ(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
+// Requires: AVX, AVX512F
+TEXT ·matMulAddZ(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+24(FP), DX
+	MOVQ m+32(FP), BX
+	MOVQ w+48(FP), SI
+	SHLQ $0x02, SI
+
+matMulAddZ_rows4:
+	CMPQ BX, $0x04
+	JB   matMulAddZ_rows1
+	XORQ DI, DI
+
+matMulAddZ_44_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000100
+	JB      matMulAddZ_44_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z4
+	VMOVUPS 64(R8), Z5
+	VMOVUPS 128(R8), Z6
+	VMOVUPS 192(R8), Z7
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z8
+	VMOVUPS 64(R8), Z9
+	VMOVUPS 128(R8), Z10
+	VMOVUPS 192(R8), Z11
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z12
+	VMOVUPS 64(R8), Z13
+	VMOVUPS 128(R8), Z14
+	VMOVUPS 192(R8), Z15
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	LEAQ    (DX)(DI*1), R12
+	MOVQ    k+40(FP), R13
+
+matMulAddZ_44_k:
+	VMOVUPS      (R12), Z16
+	VMOVUPS      64(R12), Z17
+	VMOVUPS      128(R12), Z18
+	VMOVUPS      192(R12), Z19
+	VBROADCASTSS (R8), Z20
+	VFMADD231PS  Z20, Z16, Z0
+	VFMADD231PS  Z20, Z17, Z1
+	VFMADD231PS  Z20, Z18, Z2
+	VFMADD231PS  Z20, Z19, Z3
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Z20
+	VFMADD231PS  Z20, Z16, Z4
+	VFMADD231PS  Z20, Z17, Z5
+	VFMADD231PS  Z20, Z18, Z6
+	VFMADD231PS  Z20, Z19, Z7
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Z20
+	VFMADD231PS  Z20, Z16, Z8
+	VFMADD231PS  Z20, Z17, Z9
+	VFMADD231PS  Z20, Z18, Z10
+	VFMADD231PS  Z20, Z19, Z11
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Z20
+	VFMADD231PS  Z20, Z16, Z12
+	VFMADD231PS  Z20, Z17, Z13
+	VFMADD231PS  Z20, Z18, Z14
+	VFMADD231PS  Z20, Z19, Z15
+	ADDQ         $0x04, R9
+	ADDQ         SI, R12
+	DECQ         R13
+	JNZ          matMulAddZ_44_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z4, (R8)
+	VMOVUPS      Z5, 64(R8)
+	VMOVUPS      Z6, 128(R8)
+	VMOVUPS      Z7, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z8, (R8)
+	VMOVUPS      Z9, 64(R8)
+	VMOVUPS      Z10, 128(R8)
+	VMOVUPS      Z11, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z12, (R8)
+	VMOVUPS      Z13, 64(R8)
+	VMOVUPS      Z14, 128(R8)
+	VMOVUPS      Z15, 192(R8)
+	ADDQ         $0x00000100, DI
+	JMP          matMulAddZ_44_cols
+
+matMulAddZ_44_done:
+matMulAddZ_41_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddZ_41_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z2
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z3
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	LEAQ    (DX)(DI*1), R12
+	MOVQ    k+40(FP), R13
+
+matMulAddZ_41_k:
+	VMOVUPS      (R12), Z4
+	VBROADCASTSS (R8), Z5
+	VFMADD231PS  Z5, Z4, Z0
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Z5
+	VFMADD231PS  Z5, Z4, Z1
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Z5
+	VFMADD231PS  Z5, Z4, Z2
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Z5
+	VFMADD231PS  Z5, Z4, Z3
+	ADDQ         $0x04, R9
+	ADDQ         SI, R12
+	DECQ         R13
+	JNZ          matMulAddZ_41_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z1, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z2, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z3, (R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddZ_41_cols
+
+matMulAddZ_41_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	SUBQ $0x04, BX
+	JMP  matMulAddZ_rows4
+
+matMulAddZ_rows1:
+	CMPQ BX, $0x00
+	JE   matMulAddZ_end
+	XORQ DI, DI
+
+matMulAddZ_14_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000100
+	JB      matMulAddZ_14_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	MOVQ    CX, R8
+	LEAQ    (DX)(DI*1), R9
+	MOVQ    k+40(FP), R10
+
+matMulAddZ_14_k:
+	VMOVUPS      (R9), Z4
+	VMOVUPS      64(R9), Z5
+	VMOVUPS      128(R9), Z6
+	VMOVUPS      192(R9), Z7
+	VBROADCASTSS (R8), Z8
+	VFMADD231PS  Z8, Z4, Z0
+	VFMADD231PS  Z8, Z5, Z1
+	VFMADD231PS  Z8, Z6, Z2
+	VFMADD231PS  Z8, Z7, Z3
+	ADDQ         $0x04, R8
+	ADDQ         SI, R9
+	DECQ         R10
+	JNZ          matMulAddZ_14_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
+	ADDQ         $0x00000100, DI
+	JMP          matMulAddZ_14_cols
+
+matMulAddZ_14_done:
+matMulAddZ_11_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddZ_11_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	MOVQ    CX, R8
+	LEAQ    (DX)(DI*1), R9
+	MOVQ    k+40(FP), R10
+
+matMulAddZ_11_k:
+	VMOVUPS      (R9), Z1
+	VBROADCASTSS (R8), Z2
+	VFMADD231PS  Z2, Z1, Z0
+	ADDQ         $0x04, R8
+	ADDQ         SI, R9
+	DECQ         R10
+	JNZ          matMulAddZ_11_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddZ_11_cols
+
+matMulAddZ_11_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	DECQ BX
+	JMP  matMulAddZ_rows1
+
+matMulAddZ_end:
 	VZEROUPPER
 	RET
 

@@ -103,6 +103,7 @@ func TestPairRepackedMatMul(t *testing.T) {
 			if rf != p.f() {
 				t.Fatalf("%s at %s: repacked layout %v, want %s", p.typ, level, rf, p.f().Layout)
 			}
+			rf = rf.atLevel(level) // the layout's Format is at the active level
 			if rf.Acts() != fl.Acts() {
 				t.Errorf("%s: %s reads %s activations, %s %s", level, rf.Layout, rf.Acts().Name, p.typ, fl.Acts().Name)
 			}

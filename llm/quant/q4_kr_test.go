@@ -55,6 +55,7 @@ func TestQ4_KRMatMul(t *testing.T) {
 		if rf == nil {
 			continue
 		}
+		rf = rf.atLevel(level) // fl.Repacked is the layout's Format, at the active level
 		if rf.Acts() != fl.Acts() {
 			t.Errorf("%s: Q4_KR reads %s activations, Q4_K %s", level, rf.Acts().Name, fl.Acts().Name)
 		}

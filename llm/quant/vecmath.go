@@ -22,6 +22,8 @@ type vecMath struct {
 
 	sumSquares func(x *float32, n int) float64
 	scaleMul   func(out, x, w *float32, n int, s float32)
+
+	matMulAdd func(dst, a *float32, lda int, b *float32, m, k, w int) // matmuladd.go
 }
 
 // Expf is e^x in float32, within 2 ulp of the exact value for x in

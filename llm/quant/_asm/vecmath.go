@@ -135,6 +135,7 @@ func genVecMath() {
 		genScaleMax(a)
 		genExpSum(a)
 		genScale(a)
+		genMulAdd(a)
 	}
 }
 

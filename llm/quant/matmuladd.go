@@ -1,0 +1,46 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+)
+
+// MatMulAdd sets dst += a·b for row-major float32 matrices: dst is [m][w],
+// a [m][k] with rows lda floats apart, b [k][w]. It is attention's
+// weighted sum of value rows (a: each query's weights over k positions,
+// b: the positions' values, w the head size), computed as a sum of
+// scaled rows of b rather than as dot products, so no horizontal sums are
+// needed and a row of b is read once for several rows of a.
+//
+// Every element of dst adds its k products in order, each a fused
+// multiply-add (ggml's value sums fuse them too): the results do not
+// depend on m or on how the rows are tiled, so a query's output is the
+// same whether it comes alone (token generation) or with others (a
+// prompt's batch). The AVX2 and AVX-512 kernels give the same results bit
+// for bit; the portable loop fuses in float64 and rounds to float32,
+// which very rarely differs in the last bit.
+func MatMulAdd(dst, a []float32, lda int, b []float32, m, k, w int) {
+	matMulAdd(activeLevel, dst, a, lda, b, m, k, w)
+}
+
+func matMulAdd(l cpuLevel, dst, a []float32, lda int, b []float32, m, k, w int) {
+	if m <= 0 || k <= 0 || w <= 0 {
+		return
+	}
+	if len(dst) < m*w || lda < k || len(a) < (m-1)*lda+k || len(b) < k*w {
+		panic(fmt.Sprintf("quant: MatMulAdd of [%d][%d] += [%d][%d] (stride %d) · [%d][%d] over %d, %d and %d floats",
+			m, w, m, k, lda, k, w, len(dst), len(a), len(b)))
+	}
+	if kern := vecKernels[l].matMulAdd; kern != nil && w%16 == 0 {
+		kern(&dst[0], &a[0], lda, &b[0], m, k, w)
+		return
+	}
+	for i := range m {
+		d, ai := dst[i*w:(i+1)*w], a[i*lda:i*lda+k]
+		for t, s := range ai {
+			for j, v := range b[t*w : (t+1)*w] {
+				d[j] = float32(math.FMA(float64(s), float64(v), float64(d[j])))
+			}
+		}
+	}
+}
