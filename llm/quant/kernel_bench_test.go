@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -174,5 +175,26 @@ func BenchmarkTokenGenBandwidth(b *testing.B) {
 				b.ReportMetric(100*got/stream, "pct_of_stream")
 			})
 		}
+	}
+}
+
+// BenchmarkF32Scores is attention's scores in token generation at a depth
+// of 1152 positions: one KV head's keys (F32 rows of 64) times the eight
+// queries of TinyLlama's heads that share it, weights in L2.
+func BenchmarkF32Scores(b *testing.B) {
+	f, _ := Lookup(gguf.F32)
+	const rows, cols, n = 1152, 8, 64
+	rng := rand.New(rand.NewPCG(1, 2))
+	w := make([]byte, rows*n*4)
+	x := make([]byte, cols*n*4)
+	for i := 0; i < len(w); i += 4 {
+		binary.LittleEndian.PutUint32(w[i:], math.Float32bits(float32(rng.NormFloat64())))
+	}
+	for i := 0; i < len(x); i += 4 {
+		binary.LittleEndian.PutUint32(x[i:], math.Float32bits(float32(rng.NormFloat64())))
+	}
+	dst := make([]float32, rows*cols)
+	for b.Loop() {
+		f.MatMul(dst, w, rows, x, cols, n)
 	}
 }

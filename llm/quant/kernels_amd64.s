@@ -2235,46 +2235,31 @@ q4kTile4Z_block:
 	ADDQ             $0x00000124, R8
 	DECQ             R9
 	JNZ              q4kTile4Z_block
+	VSHUFF64X2       $0x44, Z3, Z2, Z6
+	VSHUFF64X2       $0xee, Z3, Z2, Z8
+	VADDPS           Z8, Z6, Z6
+	VSHUFF64X2       $0x44, Z5, Z4, Z8
+	VSHUFF64X2       $0xee, Z5, Z4, Z9
+	VADDPS           Z9, Z8, Z8
+	VSHUFF32X4       $0x88, Z8, Z6, Z9
+	VSHUFF32X4       $0xdd, Z8, Z6, Z6
+	VADDPS           Z6, Z9, Z9
+	VSHUFPS          $0x44, Z9, Z9, Z6
+	VSHUFPS          $0xee, Z9, Z9, Z8
+	VADDPS           Z8, Z6, Z6
+	VMOVSHDUP        Z6, Z8
+	VADDPS           Z8, Z6, Z6
+	VEXTRACTF32X4    $0x01, Z6, X7
+	VEXTRACTF32X4    $0x02, Z6, X8
+	VEXTRACTF32X4    $0x03, Z6, X9
 	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z2, Y6
-	VADDPS           Y6, Y2, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
+	VMOVSS           X6, (R8)
+	ADDQ             CX, R8
 	VMOVSS           X7, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y6
-	VADDPS           Y6, Y3, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
+	VMOVSS           X8, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y6
-	VADDPS           Y6, Y4, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y6
-	VADDPS           Y6, Y5, Y6
-	VEXTRACTF32X4    $0x01, Y6, X7
-	VADDPS           X6, X7, X7
-	VMOVHLPS         X7, X7, X6
-	VADDPS           X6, X7, X7
-	VMOVSHDUP        X7, X6
-	VADDSS           X6, X7, X7
-	VMOVSS           X7, (R8)
+	VMOVSS           X9, (R8)
 	ADDQ             $0x04, AX
 	DECQ             DX
 	JNZ              q4kTile4Z_row
@@ -2478,86 +2463,52 @@ q4kTile8Z_block:
 	ADDQ             $0x00000124, R9
 	DECQ             R10
 	JNZ              q4kTile8Z_block
+	VSHUFF64X2       $0x44, Z3, Z2, Z10
+	VSHUFF64X2       $0xee, Z3, Z2, Z12
+	VADDPS           Z12, Z10, Z10
+	VSHUFF64X2       $0x44, Z5, Z4, Z12
+	VSHUFF64X2       $0xee, Z5, Z4, Z13
+	VADDPS           Z13, Z12, Z12
+	VSHUFF64X2       $0x44, Z7, Z6, Z13
+	VSHUFF64X2       $0xee, Z7, Z6, Z14
+	VADDPS           Z14, Z13, Z13
+	VSHUFF64X2       $0x44, Z9, Z8, Z14
+	VSHUFF64X2       $0xee, Z9, Z8, Z15
+	VADDPS           Z15, Z14, Z14
+	VSHUFF32X4       $0x88, Z12, Z10, Z15
+	VSHUFF32X4       $0xdd, Z12, Z10, Z10
+	VADDPS           Z10, Z15, Z15
+	VSHUFF32X4       $0x88, Z14, Z13, Z10
+	VSHUFF32X4       $0xdd, Z14, Z13, Z12
+	VADDPS           Z12, Z10, Z10
+	VSHUFPS          $0x44, Z10, Z15, Z12
+	VSHUFPS          $0xee, Z10, Z15, Z10
+	VADDPS           Z10, Z12, Z12
+	VMOVSHDUP        Z12, Z10
+	VADDPS           Z10, Z12, Z12
+	VMOVHLPS         X12, X12, X10
+	VEXTRACTF32X4    $0x01, Z12, X11
+	VMOVHLPS         X11, X11, X13
+	VEXTRACTF32X4    $0x02, Z12, X14
+	VMOVHLPS         X14, X14, X15
+	VEXTRACTF32X4    $0x03, Z12, X16
+	VMOVHLPS         X16, X16, X17
 	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z2, Y10
-	VADDPS           Y10, Y2, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
+	VMOVSS           X12, (R8)
+	ADDQ             CX, R8
 	VMOVSS           X11, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z3, Y10
-	VADDPS           Y10, Y3, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X14, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y10
-	VADDPS           Y10, Y4, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X16, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y10
-	VADDPS           Y10, Y5, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X10, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y10
-	VADDPS           Y10, Y6, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X13, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z7, Y10
-	VADDPS           Y10, Y7, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X15, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y10
-	VADDPS           Y10, Y8, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y10
-	VADDPS           Y10, Y9, Y10
-	VEXTRACTF32X4    $0x01, Y10, X11
-	VADDPS           X10, X11, X11
-	VMOVHLPS         X11, X11, X10
-	VADDPS           X10, X11, X11
-	VMOVSHDUP        X11, X10
-	VADDSS           X10, X11, X11
-	VMOVSS           X11, (R8)
+	VMOVSS           X17, (R8)
 	ADDQ             $0x04, AX
 	DECQ             DX
 	JNZ              q4kTile8Z_row
@@ -4386,7 +4337,7 @@ q6kTile2Z_block:
 	RET
 
 // func q6kTile4Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F
 TEXT ·q6kTile4Z(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -4507,46 +4458,31 @@ q6kTile4Z_block:
 	ADDQ             $0x00000124, R8
 	DECQ             R9
 	JNZ              q6kTile4Z_block
+	VSHUFF64X2       $0x44, Z9, Z8, Z14
+	VSHUFF64X2       $0xee, Z9, Z8, Z15
+	VADDPS           Z15, Z14, Z14
+	VSHUFF64X2       $0x44, Z11, Z10, Z15
+	VSHUFF64X2       $0xee, Z11, Z10, Z16
+	VADDPS           Z16, Z15, Z15
+	VSHUFF32X4       $0x88, Z15, Z14, Z16
+	VSHUFF32X4       $0xdd, Z15, Z14, Z14
+	VADDPS           Z14, Z16, Z16
+	VSHUFPS          $0x44, Z16, Z16, Z14
+	VSHUFPS          $0xee, Z16, Z16, Z15
+	VADDPS           Z15, Z14, Z14
+	VMOVSHDUP        Z14, Z15
+	VADDPS           Z15, Z14, Z14
+	VEXTRACTF32X4    $0x01, Z14, X12
+	VEXTRACTF32X4    $0x02, Z14, X13
+	VEXTRACTF32X4    $0x03, Z14, X15
 	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y13
-	VADDPS           Y13, Y8, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
+	VMOVSS           X14, (R8)
+	ADDQ             CX, R8
 	VMOVSS           X12, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y13
-	VADDPS           Y13, Y9, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVSS           X13, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z10, Y13
-	VADDPS           Y13, Y10, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z11, Y13
-	VADDPS           Y13, Y11, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVSS           X15, (R8)
 	ADDQ             $0x04, AX
 	DECQ             DX
 	JNZ              q6kTile4Z_row
@@ -4554,7 +4490,7 @@ q6kTile4Z_block:
 	RET
 
 // func q6kTile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX2, AVX512BW, AVX512F, AVX512VL
+// Requires: AVX, AVX2, AVX512BW, AVX512F
 TEXT ·q6kTile8Z(SB), NOSPLIT, $0-56
 	MOVQ      dst+0(FP), AX
 	MOVQ      dstStride+8(FP), CX
@@ -4745,86 +4681,52 @@ q6kTile8Z_block:
 	ADDQ             $0x00000124, R9
 	DECQ             R10
 	JNZ              q6kTile8Z_block
+	VSHUFF64X2       $0x44, Z5, Z4, Z14
+	VSHUFF64X2       $0xee, Z5, Z4, Z22
+	VADDPS           Z22, Z14, Z14
+	VSHUFF64X2       $0x44, Z7, Z6, Z22
+	VSHUFF64X2       $0xee, Z7, Z6, Z23
+	VADDPS           Z23, Z22, Z22
+	VSHUFF64X2       $0x44, Z9, Z8, Z23
+	VSHUFF64X2       $0xee, Z9, Z8, Z24
+	VADDPS           Z24, Z23, Z23
+	VSHUFF64X2       $0x44, Z11, Z10, Z24
+	VSHUFF64X2       $0xee, Z11, Z10, Z25
+	VADDPS           Z25, Z24, Z24
+	VSHUFF32X4       $0x88, Z22, Z14, Z25
+	VSHUFF32X4       $0xdd, Z22, Z14, Z14
+	VADDPS           Z14, Z25, Z25
+	VSHUFF32X4       $0x88, Z24, Z23, Z14
+	VSHUFF32X4       $0xdd, Z24, Z23, Z22
+	VADDPS           Z22, Z14, Z14
+	VSHUFPS          $0x44, Z14, Z25, Z22
+	VSHUFPS          $0xee, Z14, Z25, Z14
+	VADDPS           Z14, Z22, Z22
+	VMOVSHDUP        Z22, Z14
+	VADDPS           Z14, Z22, Z22
+	VMOVHLPS         X22, X22, X12
+	VEXTRACTF32X4    $0x01, Z22, X13
+	VMOVHLPS         X13, X13, X14
+	VEXTRACTF32X4    $0x02, Z22, X15
+	VMOVHLPS         X15, X15, X16
+	VEXTRACTF32X4    $0x03, Z22, X17
+	VMOVHLPS         X17, X17, X18
 	MOVQ             AX, R8
-	VEXTRACTF64X4    $0x01, Z4, Y13
-	VADDPS           Y13, Y4, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
+	VMOVSS           X22, (R8)
+	ADDQ             CX, R8
+	VMOVSS           X13, (R8)
+	ADDQ             CX, R8
+	VMOVSS           X15, (R8)
+	ADDQ             CX, R8
+	VMOVSS           X17, (R8)
+	ADDQ             CX, R8
 	VMOVSS           X12, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z5, Y13
-	VADDPS           Y13, Y5, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVSS           X14, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z6, Y13
-	VADDPS           Y13, Y6, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVSS           X16, (R8)
 	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z7, Y13
-	VADDPS           Y13, Y7, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z8, Y13
-	VADDPS           Y13, Y8, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z9, Y13
-	VADDPS           Y13, Y9, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z10, Y13
-	VADDPS           Y13, Y10, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
-	ADDQ             CX, R8
-	VEXTRACTF64X4    $0x01, Z11, Y13
-	VADDPS           Y13, Y11, Y13
-	VEXTRACTF32X4    $0x01, Y13, X12
-	VADDPS           X13, X12, X12
-	VMOVHLPS         X12, X12, X13
-	VADDPS           X13, X12, X12
-	VMOVSHDUP        X12, X13
-	VADDSS           X13, X12, X12
-	VMOVSS           X12, (R8)
+	VMOVSS           X18, (R8)
 	ADDQ             $0x04, AX
 	DECQ             DX
 	JNZ              q6kTile8Z_row
@@ -10225,46 +10127,31 @@ q80pTile4Z_block:
 	ADDQ          $0x00000044, R8
 	DECQ          R9
 	JNZ           q80pTile4Z_block
+	VSHUFF64X2    $0x44, Z2, Z1, Z0
+	VSHUFF64X2    $0xee, Z2, Z1, Z9
+	VADDPS        Z9, Z0, Z0
+	VSHUFF64X2    $0x44, Z4, Z3, Z9
+	VSHUFF64X2    $0xee, Z4, Z3, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF32X4    $0x88, Z9, Z0, Z10
+	VSHUFF32X4    $0xdd, Z9, Z0, Z0
+	VADDPS        Z0, Z10, Z10
+	VSHUFPS       $0x44, Z10, Z10, Z0
+	VSHUFPS       $0xee, Z10, Z10, Z9
+	VADDPS        Z9, Z0, Z0
+	VMOVSHDUP     Z0, Z9
+	VADDPS        Z9, Z0, Z0
+	VEXTRACTF32X4 $0x01, Z0, X5
+	VEXTRACTF32X4 $0x02, Z0, X6
+	VEXTRACTF32X4 $0x03, Z0, X7
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y5
-	VADDPS        Y5, Y1, Y5
-	VEXTRACTF32X4 $0x01, Y5, X0
-	VADDPS        X5, X0, X0
-	VMOVHLPS      X0, X0, X5
-	VADDPS        X5, X0, X0
-	VMOVSHDUP     X0, X5
-	VADDSS        X5, X0, X0
 	VMOVSS        X0, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y5
-	VADDPS        Y5, Y2, Y5
-	VEXTRACTF32X4 $0x01, Y5, X0
-	VADDPS        X5, X0, X0
-	VMOVHLPS      X0, X0, X5
-	VADDPS        X5, X0, X0
-	VMOVSHDUP     X0, X5
-	VADDSS        X5, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X5, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y5
-	VADDPS        Y5, Y3, Y5
-	VEXTRACTF32X4 $0x01, Y5, X0
-	VADDPS        X5, X0, X0
-	VMOVHLPS      X0, X0, X5
-	VADDPS        X5, X0, X0
-	VMOVSHDUP     X0, X5
-	VADDSS        X5, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X6, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y5
-	VADDPS        Y5, Y4, Y5
-	VEXTRACTF32X4 $0x01, Y5, X0
-	VADDPS        X5, X0, X0
-	VMOVHLPS      X0, X0, X5
-	VADDPS        X5, X0, X0
-	VMOVSHDUP     X0, X5
-	VADDSS        X5, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X7, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80pTile4Z_row
@@ -10429,86 +10316,52 @@ q80pTile8Z_block:
 	ADDQ          $0x00000044, R9
 	DECQ          R10
 	JNZ           q80pTile8Z_block
+	VSHUFF64X2    $0x44, Z2, Z1, Z0
+	VSHUFF64X2    $0xee, Z2, Z1, Z17
+	VADDPS        Z17, Z0, Z0
+	VSHUFF64X2    $0x44, Z4, Z3, Z17
+	VSHUFF64X2    $0xee, Z4, Z3, Z18
+	VADDPS        Z18, Z17, Z17
+	VSHUFF64X2    $0x44, Z6, Z5, Z18
+	VSHUFF64X2    $0xee, Z6, Z5, Z19
+	VADDPS        Z19, Z18, Z18
+	VSHUFF64X2    $0x44, Z8, Z7, Z19
+	VSHUFF64X2    $0xee, Z8, Z7, Z20
+	VADDPS        Z20, Z19, Z19
+	VSHUFF32X4    $0x88, Z17, Z0, Z20
+	VSHUFF32X4    $0xdd, Z17, Z0, Z0
+	VADDPS        Z0, Z20, Z20
+	VSHUFF32X4    $0x88, Z19, Z18, Z0
+	VSHUFF32X4    $0xdd, Z19, Z18, Z17
+	VADDPS        Z17, Z0, Z0
+	VSHUFPS       $0x44, Z0, Z20, Z17
+	VSHUFPS       $0xee, Z0, Z20, Z0
+	VADDPS        Z0, Z17, Z17
+	VMOVSHDUP     Z17, Z0
+	VADDPS        Z0, Z17, Z17
+	VMOVHLPS      X17, X17, X0
+	VEXTRACTF32X4 $0x01, Z17, X9
+	VMOVHLPS      X9, X9, X10
+	VEXTRACTF32X4 $0x02, Z17, X11
+	VMOVHLPS      X11, X11, X12
+	VEXTRACTF32X4 $0x03, Z17, X13
+	VMOVHLPS      X13, X13, X14
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y9
-	VADDPS        Y9, Y1, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
+	VMOVSS        X17, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X11, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X13, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X0, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y9
-	VADDPS        Y9, Y2, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X10, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y9
-	VADDPS        Y9, Y3, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y9
-	VADDPS        Y9, Y8, Y9
-	VEXTRACTF32X4 $0x01, Y9, X0
-	VADDPS        X9, X0, X0
-	VMOVHLPS      X0, X0, X9
-	VADDPS        X9, X0, X0
-	VMOVSHDUP     X0, X9
-	VADDSS        X9, X0, X0
-	VMOVSS        X0, (R8)
+	VMOVSS        X14, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80pTile8Z_row
@@ -10832,46 +10685,31 @@ q50pTile4Z_block:
 	ADDQ          $0x00000044, R8
 	DECQ          R9
 	JNZ           q50pTile4Z_block
+	VSHUFF64X2    $0x44, Z5, Z4, Z9
+	VSHUFF64X2    $0xee, Z5, Z4, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF64X2    $0x44, Z7, Z6, Z10
+	VSHUFF64X2    $0xee, Z7, Z6, Z12
+	VADDPS        Z12, Z10, Z10
+	VSHUFF32X4    $0x88, Z10, Z9, Z12
+	VSHUFF32X4    $0xdd, Z10, Z9, Z9
+	VADDPS        Z9, Z12, Z12
+	VSHUFPS       $0x44, Z12, Z12, Z9
+	VSHUFPS       $0xee, Z12, Z12, Z10
+	VADDPS        Z10, Z9, Z9
+	VMOVSHDUP     Z9, Z10
+	VADDPS        Z10, Z9, Z9
+	VEXTRACTF32X4 $0x01, Z9, X8
+	VEXTRACTF32X4 $0x02, Z9, X10
+	VEXTRACTF32X4 $0x03, Z9, X11
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X10, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X11, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile4Z_row
@@ -11023,86 +10861,52 @@ q50pTile8Z_block:
 	ADDQ          $0x00000044, R9
 	DECQ          R10
 	JNZ           q50pTile8Z_block
+	VSHUFF64X2    $0x44, Z5, Z4, Z13
+	VSHUFF64X2    $0xee, Z5, Z4, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFF64X2    $0x44, Z7, Z6, Z14
+	VSHUFF64X2    $0xee, Z7, Z6, Z16
+	VADDPS        Z16, Z14, Z14
+	VSHUFF64X2    $0x44, Z9, Z8, Z16
+	VSHUFF64X2    $0xee, Z9, Z8, Z17
+	VADDPS        Z17, Z16, Z16
+	VSHUFF64X2    $0x44, Z11, Z10, Z17
+	VSHUFF64X2    $0xee, Z11, Z10, Z25
+	VADDPS        Z25, Z17, Z17
+	VSHUFF32X4    $0x88, Z14, Z13, Z25
+	VSHUFF32X4    $0xdd, Z14, Z13, Z13
+	VADDPS        Z13, Z25, Z25
+	VSHUFF32X4    $0x88, Z17, Z16, Z13
+	VSHUFF32X4    $0xdd, Z17, Z16, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFPS       $0x44, Z13, Z25, Z14
+	VSHUFPS       $0xee, Z13, Z25, Z13
+	VADDPS        Z13, Z14, Z14
+	VMOVSHDUP     Z14, Z13
+	VADDPS        Z13, Z14, Z14
+	VMOVHLPS      X14, X14, X12
+	VEXTRACTF32X4 $0x01, Z14, X13
+	VMOVHLPS      X13, X13, X15
+	VEXTRACTF32X4 $0x02, Z14, X16
+	VMOVHLPS      X16, X16, X17
+	VEXTRACTF32X4 $0x03, Z14, X18
+	VMOVHLPS      X18, X18, X19
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y13
-	VADDPS        Y13, Y4, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X13, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X16, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X18, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y13
-	VADDPS        Y13, Y5, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y13
-	VADDPS        Y13, Y6, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X17, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y13
-	VADDPS        Y13, Y7, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y13
-	VADDPS        Y13, Y8, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y13
-	VADDPS        Y13, Y9, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z10, Y13
-	VADDPS        Y13, Y10, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z11, Y13
-	VADDPS        Y13, Y11, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X19, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile8Z_row
@@ -11389,46 +11193,31 @@ q80pTile4V_block:
 	ADDQ          $0x00000044, R8
 	DECQ          R9
 	JNZ           q80pTile4V_block
+	VSHUFF64X2    $0x44, Z3, Z2, Z7
+	VSHUFF64X2    $0xee, Z3, Z2, Z9
+	VADDPS        Z9, Z7, Z7
+	VSHUFF64X2    $0x44, Z5, Z4, Z9
+	VSHUFF64X2    $0xee, Z5, Z4, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF32X4    $0x88, Z9, Z7, Z10
+	VSHUFF32X4    $0xdd, Z9, Z7, Z7
+	VADDPS        Z7, Z10, Z10
+	VSHUFPS       $0x44, Z10, Z10, Z7
+	VSHUFPS       $0xee, Z10, Z10, Z9
+	VADDPS        Z9, Z7, Z7
+	VMOVSHDUP     Z7, Z9
+	VADDPS        Z9, Z7, Z7
+	VEXTRACTF32X4 $0x01, Z7, X6
+	VEXTRACTF32X4 $0x02, Z7, X8
+	VEXTRACTF32X4 $0x03, Z7, X9
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y7
-	VADDPS        Y7, Y2, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
+	VMOVSS        X7, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X6, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y7
-	VADDPS        Y7, Y3, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
+	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y7
-	VADDPS        Y7, Y4, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y7
-	VADDPS        Y7, Y5, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
+	VMOVSS        X9, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80pTile4V_row
@@ -11579,86 +11368,52 @@ q80pTile8V_block:
 	ADDQ          $0x00000044, R9
 	DECQ          R10
 	JNZ           q80pTile8V_block
+	VSHUFF64X2    $0x44, Z3, Z2, Z11
+	VSHUFF64X2    $0xee, Z3, Z2, Z13
+	VADDPS        Z13, Z11, Z11
+	VSHUFF64X2    $0x44, Z5, Z4, Z13
+	VSHUFF64X2    $0xee, Z5, Z4, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFF64X2    $0x44, Z7, Z6, Z14
+	VSHUFF64X2    $0xee, Z7, Z6, Z22
+	VADDPS        Z22, Z14, Z14
+	VSHUFF64X2    $0x44, Z9, Z8, Z22
+	VSHUFF64X2    $0xee, Z9, Z8, Z23
+	VADDPS        Z23, Z22, Z22
+	VSHUFF32X4    $0x88, Z13, Z11, Z23
+	VSHUFF32X4    $0xdd, Z13, Z11, Z11
+	VADDPS        Z11, Z23, Z23
+	VSHUFF32X4    $0x88, Z22, Z14, Z11
+	VSHUFF32X4    $0xdd, Z22, Z14, Z13
+	VADDPS        Z13, Z11, Z11
+	VSHUFPS       $0x44, Z11, Z23, Z13
+	VSHUFPS       $0xee, Z11, Z23, Z11
+	VADDPS        Z11, Z13, Z13
+	VMOVSHDUP     Z13, Z11
+	VADDPS        Z11, Z13, Z13
+	VMOVHLPS      X13, X13, X10
+	VEXTRACTF32X4 $0x01, Z13, X11
+	VMOVHLPS      X11, X11, X12
+	VEXTRACTF32X4 $0x02, Z13, X14
+	VMOVHLPS      X14, X14, X15
+	VEXTRACTF32X4 $0x03, Z13, X16
+	VMOVHLPS      X16, X16, X17
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y11
-	VADDPS        Y11, Y2, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
+	VMOVSS        X13, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X11, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X16, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X10, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y11
-	VADDPS        Y11, Y3, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y11
-	VADDPS        Y11, Y4, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y11
-	VADDPS        Y11, Y5, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y11
-	VADDPS        Y11, Y6, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y11
-	VADDPS        Y11, Y7, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y11
-	VADDPS        Y11, Y8, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y11
-	VADDPS        Y11, Y9, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X17, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80pTile8V_row
@@ -11976,46 +11731,31 @@ q50pTile4V_block:
 	ADDQ          $0x00000044, R8
 	DECQ          R9
 	JNZ           q50pTile4V_block
+	VSHUFF64X2    $0x44, Z5, Z4, Z9
+	VSHUFF64X2    $0xee, Z5, Z4, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF64X2    $0x44, Z7, Z6, Z10
+	VSHUFF64X2    $0xee, Z7, Z6, Z12
+	VADDPS        Z12, Z10, Z10
+	VSHUFF32X4    $0x88, Z10, Z9, Z12
+	VSHUFF32X4    $0xdd, Z10, Z9, Z9
+	VADDPS        Z9, Z12, Z12
+	VSHUFPS       $0x44, Z12, Z12, Z9
+	VSHUFPS       $0xee, Z12, Z12, Z10
+	VADDPS        Z10, Z9, Z9
+	VMOVSHDUP     Z9, Z10
+	VADDPS        Z10, Z9, Z9
+	VEXTRACTF32X4 $0x01, Z9, X8
+	VEXTRACTF32X4 $0x02, Z9, X10
+	VEXTRACTF32X4 $0x03, Z9, X11
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X10, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X11, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile4V_row
@@ -12174,86 +11914,52 @@ q50pTile8V_block:
 	ADDQ          $0x00000044, R9
 	DECQ          R10
 	JNZ           q50pTile8V_block
+	VSHUFF64X2    $0x44, Z5, Z4, Z13
+	VSHUFF64X2    $0xee, Z5, Z4, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFF64X2    $0x44, Z7, Z6, Z14
+	VSHUFF64X2    $0xee, Z7, Z6, Z16
+	VADDPS        Z16, Z14, Z14
+	VSHUFF64X2    $0x44, Z9, Z8, Z16
+	VSHUFF64X2    $0xee, Z9, Z8, Z17
+	VADDPS        Z17, Z16, Z16
+	VSHUFF64X2    $0x44, Z11, Z10, Z17
+	VSHUFF64X2    $0xee, Z11, Z10, Z25
+	VADDPS        Z25, Z17, Z17
+	VSHUFF32X4    $0x88, Z14, Z13, Z25
+	VSHUFF32X4    $0xdd, Z14, Z13, Z13
+	VADDPS        Z13, Z25, Z25
+	VSHUFF32X4    $0x88, Z17, Z16, Z13
+	VSHUFF32X4    $0xdd, Z17, Z16, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFPS       $0x44, Z13, Z25, Z14
+	VSHUFPS       $0xee, Z13, Z25, Z13
+	VADDPS        Z13, Z14, Z14
+	VMOVSHDUP     Z14, Z13
+	VADDPS        Z13, Z14, Z14
+	VMOVHLPS      X14, X14, X12
+	VEXTRACTF32X4 $0x01, Z14, X13
+	VMOVHLPS      X13, X13, X15
+	VEXTRACTF32X4 $0x02, Z14, X16
+	VMOVHLPS      X16, X16, X17
+	VEXTRACTF32X4 $0x03, Z14, X18
+	VMOVHLPS      X18, X18, X19
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y13
-	VADDPS        Y13, Y4, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X13, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X16, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X18, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X12, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y13
-	VADDPS        Y13, Y5, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y13
-	VADDPS        Y13, Y6, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X17, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y13
-	VADDPS        Y13, Y7, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y13
-	VADDPS        Y13, Y8, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y13
-	VADDPS        Y13, Y9, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z10, Y13
-	VADDPS        Y13, Y10, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z11, Y13
-	VADDPS        Y13, Y11, Y13
-	VEXTRACTF32X4 $0x01, Y13, X12
-	VADDPS        X13, X12, X12
-	VMOVHLPS      X12, X12, X13
-	VADDPS        X13, X12, X12
-	VMOVSHDUP     X12, X13
-	VADDSS        X13, X12, X12
-	VMOVSS        X12, (R8)
+	VMOVSS        X19, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q50pTile8V_row
@@ -12647,46 +12353,31 @@ q50xTile4V_block:
 	ADDQ            $0x00000080, R8
 	DECQ            R9
 	JNZ             q50xTile4V_block
+	VSHUFF64X2      $0x44, Z5, Z4, Z8
+	VSHUFF64X2      $0xee, Z5, Z4, Z9
+	VADDPS          Z9, Z8, Z8
+	VSHUFF64X2      $0x44, Z7, Z6, Z9
+	VSHUFF64X2      $0xee, Z7, Z6, Z10
+	VADDPS          Z10, Z9, Z9
+	VSHUFF32X4      $0x88, Z9, Z8, Z10
+	VSHUFF32X4      $0xdd, Z9, Z8, Z8
+	VADDPS          Z8, Z10, Z10
+	VSHUFPS         $0x44, Z10, Z10, Z8
+	VSHUFPS         $0xee, Z10, Z10, Z9
+	VADDPS          Z9, Z8, Z8
+	VMOVSHDUP       Z8, Z9
+	VADDPS          Z9, Z8, Z8
+	VEXTRACTF32X4   $0x01, Z8, X9
+	VEXTRACTF32X4   $0x02, Z8, X10
+	VEXTRACTF32X4   $0x03, Z8, X11
 	MOVQ            AX, R8
-	VEXTRACTF64X4   $0x01, Z4, Y9
-	VADDPS          Y9, Y4, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
 	VMOVSS          X8, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z5, Y9
-	VADDPS          Y9, Y5, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
+	VMOVSS          X9, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z6, Y9
-	VADDPS          Y9, Y6, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
+	VMOVSS          X10, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z7, Y9
-	VADDPS          Y9, Y7, Y9
-	VEXTRACTF32X4   $0x01, Y9, X8
-	VADDPS          X9, X8, X8
-	VMOVHLPS        X8, X8, X9
-	VADDPS          X9, X8, X8
-	VMOVSHDUP       X8, X9
-	VADDSS          X9, X8, X8
-	VMOVSS          X8, (R8)
+	VMOVSS          X11, (R8)
 	ADDQ            $0x04, AX
 	DECQ            DX
 	JNZ             q50xTile4V_row
@@ -12787,86 +12478,52 @@ q50xTile8V_block:
 	ADDQ            $0x00000080, R9
 	DECQ            R10
 	JNZ             q50xTile8V_block
+	VSHUFF64X2      $0x44, Z5, Z4, Z12
+	VSHUFF64X2      $0xee, Z5, Z4, Z13
+	VADDPS          Z13, Z12, Z12
+	VSHUFF64X2      $0x44, Z7, Z6, Z13
+	VSHUFF64X2      $0xee, Z7, Z6, Z14
+	VADDPS          Z14, Z13, Z13
+	VSHUFF64X2      $0x44, Z9, Z8, Z14
+	VSHUFF64X2      $0xee, Z9, Z8, Z15
+	VADDPS          Z15, Z14, Z14
+	VSHUFF64X2      $0x44, Z11, Z10, Z15
+	VSHUFF64X2      $0xee, Z11, Z10, Z16
+	VADDPS          Z16, Z15, Z15
+	VSHUFF32X4      $0x88, Z13, Z12, Z16
+	VSHUFF32X4      $0xdd, Z13, Z12, Z12
+	VADDPS          Z12, Z16, Z16
+	VSHUFF32X4      $0x88, Z15, Z14, Z12
+	VSHUFF32X4      $0xdd, Z15, Z14, Z13
+	VADDPS          Z13, Z12, Z12
+	VSHUFPS         $0x44, Z12, Z16, Z13
+	VSHUFPS         $0xee, Z12, Z16, Z12
+	VADDPS          Z12, Z13, Z13
+	VMOVSHDUP       Z13, Z12
+	VADDPS          Z12, Z13, Z13
+	VMOVHLPS        X13, X13, X12
+	VEXTRACTF32X4   $0x01, Z13, X14
+	VMOVHLPS        X14, X14, X15
+	VEXTRACTF32X4   $0x02, Z13, X16
+	VMOVHLPS        X16, X16, X17
+	VEXTRACTF32X4   $0x03, Z13, X18
+	VMOVHLPS        X18, X18, X19
 	MOVQ            AX, R8
-	VEXTRACTF64X4   $0x01, Z4, Y13
-	VADDPS          Y13, Y4, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
+	VMOVSS          X13, (R8)
+	ADDQ            CX, R8
+	VMOVSS          X14, (R8)
+	ADDQ            CX, R8
+	VMOVSS          X16, (R8)
+	ADDQ            CX, R8
+	VMOVSS          X18, (R8)
+	ADDQ            CX, R8
 	VMOVSS          X12, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z5, Y13
-	VADDPS          Y13, Y5, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
+	VMOVSS          X15, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z6, Y13
-	VADDPS          Y13, Y6, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
+	VMOVSS          X17, (R8)
 	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z7, Y13
-	VADDPS          Y13, Y7, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z8, Y13
-	VADDPS          Y13, Y8, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z9, Y13
-	VADDPS          Y13, Y9, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z10, Y13
-	VADDPS          Y13, Y10, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
-	ADDQ            CX, R8
-	VEXTRACTF64X4   $0x01, Z11, Y13
-	VADDPS          Y13, Y11, Y13
-	VEXTRACTF32X4   $0x01, Y13, X12
-	VADDPS          X13, X12, X12
-	VMOVHLPS        X12, X12, X13
-	VADDPS          X13, X12, X12
-	VMOVSHDUP       X12, X13
-	VADDSS          X13, X12, X12
-	VMOVSS          X12, (R8)
+	VMOVSS          X19, (R8)
 	ADDQ            $0x04, AX
 	DECQ            DX
 	JNZ             q50xTile8V_row
@@ -13215,46 +12872,31 @@ q80xTile4V_block:
 	ADDQ          $0x00000080, R8
 	DECQ          R9
 	JNZ           q80xTile4V_block
+	VSHUFF64X2    $0x44, Z3, Z2, Z7
+	VSHUFF64X2    $0xee, Z3, Z2, Z8
+	VADDPS        Z8, Z7, Z7
+	VSHUFF64X2    $0x44, Z5, Z4, Z8
+	VSHUFF64X2    $0xee, Z5, Z4, Z9
+	VADDPS        Z9, Z8, Z8
+	VSHUFF32X4    $0x88, Z8, Z7, Z9
+	VSHUFF32X4    $0xdd, Z8, Z7, Z7
+	VADDPS        Z7, Z9, Z9
+	VSHUFPS       $0x44, Z9, Z9, Z7
+	VSHUFPS       $0xee, Z9, Z9, Z8
+	VADDPS        Z8, Z7, Z7
+	VMOVSHDUP     Z7, Z8
+	VADDPS        Z8, Z7, Z7
+	VEXTRACTF32X4 $0x01, Z7, X6
+	VEXTRACTF32X4 $0x02, Z7, X8
+	VEXTRACTF32X4 $0x03, Z7, X9
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y7
-	VADDPS        Y7, Y2, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
+	VMOVSS        X7, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X6, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y7
-	VADDPS        Y7, Y3, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
+	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y7
-	VADDPS        Y7, Y4, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y7
-	VADDPS        Y7, Y5, Y7
-	VEXTRACTF32X4 $0x01, Y7, X6
-	VADDPS        X7, X6, X6
-	VMOVHLPS      X6, X6, X7
-	VADDPS        X7, X6, X6
-	VMOVSHDUP     X6, X7
-	VADDSS        X7, X6, X6
-	VMOVSS        X6, (R8)
+	VMOVSS        X9, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80xTile4V_row
@@ -13354,86 +12996,52 @@ q80xTile8V_block:
 	ADDQ          $0x00000080, R9
 	DECQ          R10
 	JNZ           q80xTile8V_block
+	VSHUFF64X2    $0x44, Z3, Z2, Z11
+	VSHUFF64X2    $0xee, Z3, Z2, Z12
+	VADDPS        Z12, Z11, Z11
+	VSHUFF64X2    $0x44, Z5, Z4, Z12
+	VSHUFF64X2    $0xee, Z5, Z4, Z13
+	VADDPS        Z13, Z12, Z12
+	VSHUFF64X2    $0x44, Z7, Z6, Z13
+	VSHUFF64X2    $0xee, Z7, Z6, Z14
+	VADDPS        Z14, Z13, Z13
+	VSHUFF64X2    $0x44, Z9, Z8, Z14
+	VSHUFF64X2    $0xee, Z9, Z8, Z15
+	VADDPS        Z15, Z14, Z14
+	VSHUFF32X4    $0x88, Z12, Z11, Z15
+	VSHUFF32X4    $0xdd, Z12, Z11, Z11
+	VADDPS        Z11, Z15, Z15
+	VSHUFF32X4    $0x88, Z14, Z13, Z11
+	VSHUFF32X4    $0xdd, Z14, Z13, Z12
+	VADDPS        Z12, Z11, Z11
+	VSHUFPS       $0x44, Z11, Z15, Z12
+	VSHUFPS       $0xee, Z11, Z15, Z11
+	VADDPS        Z11, Z12, Z12
+	VMOVSHDUP     Z12, Z11
+	VADDPS        Z11, Z12, Z12
+	VMOVHLPS      X12, X12, X10
+	VEXTRACTF32X4 $0x01, Z12, X11
+	VMOVHLPS      X11, X11, X13
+	VEXTRACTF32X4 $0x02, Z12, X14
+	VMOVHLPS      X14, X14, X15
+	VEXTRACTF32X4 $0x03, Z12, X16
+	VMOVHLPS      X16, X16, X17
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y11
-	VADDPS        Y11, Y2, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X11, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X16, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X10, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y11
-	VADDPS        Y11, Y3, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X13, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y11
-	VADDPS        Y11, Y4, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y11
-	VADDPS        Y11, Y5, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y11
-	VADDPS        Y11, Y6, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y11
-	VADDPS        Y11, Y7, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z8, Y11
-	VADDPS        Y11, Y8, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z9, Y11
-	VADDPS        Y11, Y9, Y11
-	VEXTRACTF32X4 $0x01, Y11, X10
-	VADDPS        X11, X10, X10
-	VMOVHLPS      X10, X10, X11
-	VADDPS        X11, X10, X10
-	VMOVSHDUP     X10, X11
-	VADDSS        X11, X10, X10
-	VMOVSS        X10, (R8)
+	VMOVSS        X17, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           q80xTile8V_row
@@ -20689,7 +20297,7 @@ f16Tile2Z_done:
 	RET
 
 // func f16Tile4Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F
 TEXT ·f16Tile4Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -20730,46 +20338,31 @@ f16Tile4Z_block:
 	ADDQ          $0x00000040, R8
 	DECQ          R9
 	JNZ           f16Tile4Z_block
+	VSHUFF64X2    $0x44, Z1, Z0, Z4
+	VSHUFF64X2    $0xee, Z1, Z0, Z5
+	VADDPS        Z5, Z4, Z4
+	VSHUFF64X2    $0x44, Z3, Z2, Z5
+	VSHUFF64X2    $0xee, Z3, Z2, Z6
+	VADDPS        Z6, Z5, Z5
+	VSHUFF32X4    $0x88, Z5, Z4, Z6
+	VSHUFF32X4    $0xdd, Z5, Z4, Z4
+	VADDPS        Z4, Z6, Z6
+	VSHUFPS       $0x44, Z6, Z6, Z4
+	VSHUFPS       $0xee, Z6, Z6, Z5
+	VADDPS        Z5, Z4, Z4
+	VMOVSHDUP     Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VEXTRACTF32X4 $0x01, Z4, X5
+	VEXTRACTF32X4 $0x02, Z4, X6
+	VEXTRACTF32X4 $0x03, Z4, X7
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z0, Y5
-	VADDPS        Y5, Y0, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
 	VMOVSS        X4, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y5
-	VADDPS        Y5, Y1, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X5, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y5
-	VADDPS        Y5, Y2, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X6, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y5
-	VADDPS        Y5, Y3, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X7, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           f16Tile4Z_row
@@ -20777,7 +20370,7 @@ f16Tile4Z_block:
 	RET
 
 // func f16Tile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F
 TEXT ·f16Tile8Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -20840,86 +20433,52 @@ f16Tile8Z_block:
 	ADDQ          $0x00000040, R9
 	DECQ          R10
 	JNZ           f16Tile8Z_block
+	VSHUFF64X2    $0x44, Z1, Z0, Z8
+	VSHUFF64X2    $0xee, Z1, Z0, Z9
+	VADDPS        Z9, Z8, Z8
+	VSHUFF64X2    $0x44, Z3, Z2, Z9
+	VSHUFF64X2    $0xee, Z3, Z2, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF64X2    $0x44, Z5, Z4, Z10
+	VSHUFF64X2    $0xee, Z5, Z4, Z11
+	VADDPS        Z11, Z10, Z10
+	VSHUFF64X2    $0x44, Z7, Z6, Z11
+	VSHUFF64X2    $0xee, Z7, Z6, Z12
+	VADDPS        Z12, Z11, Z11
+	VSHUFF32X4    $0x88, Z9, Z8, Z12
+	VSHUFF32X4    $0xdd, Z9, Z8, Z8
+	VADDPS        Z8, Z12, Z12
+	VSHUFF32X4    $0x88, Z11, Z10, Z8
+	VSHUFF32X4    $0xdd, Z11, Z10, Z9
+	VADDPS        Z9, Z8, Z8
+	VSHUFPS       $0x44, Z8, Z12, Z9
+	VSHUFPS       $0xee, Z8, Z12, Z8
+	VADDPS        Z8, Z9, Z9
+	VMOVSHDUP     Z9, Z8
+	VADDPS        Z8, Z9, Z9
+	VMOVHLPS      X9, X9, X8
+	VEXTRACTF32X4 $0x01, Z9, X10
+	VMOVHLPS      X10, X10, X11
+	VEXTRACTF32X4 $0x02, Z9, X12
+	VMOVHLPS      X12, X12, X13
+	VEXTRACTF32X4 $0x03, Z9, X14
+	VMOVHLPS      X14, X14, X15
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z0, Y9
-	VADDPS        Y9, Y0, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y9
-	VADDPS        Y9, Y1, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X11, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y9
-	VADDPS        Y9, Y2, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X13, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y9
-	VADDPS        Y9, Y3, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           f16Tile8Z_row
@@ -21150,7 +20709,7 @@ f32Tile2Z_done:
 	RET
 
 // func f32Tile4Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F
 TEXT ·f32Tile4Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -21183,46 +20742,31 @@ f32Tile4Z_block:
 	ADDQ          $0x00000080, R8
 	DECQ          R9
 	JNZ           f32Tile4Z_block
+	VSHUFF64X2    $0x44, Z1, Z0, Z4
+	VSHUFF64X2    $0xee, Z1, Z0, Z5
+	VADDPS        Z5, Z4, Z4
+	VSHUFF64X2    $0x44, Z3, Z2, Z5
+	VSHUFF64X2    $0xee, Z3, Z2, Z6
+	VADDPS        Z6, Z5, Z5
+	VSHUFF32X4    $0x88, Z5, Z4, Z6
+	VSHUFF32X4    $0xdd, Z5, Z4, Z4
+	VADDPS        Z4, Z6, Z6
+	VSHUFPS       $0x44, Z6, Z6, Z4
+	VSHUFPS       $0xee, Z6, Z6, Z5
+	VADDPS        Z5, Z4, Z4
+	VMOVSHDUP     Z4, Z5
+	VADDPS        Z5, Z4, Z4
+	VEXTRACTF32X4 $0x01, Z4, X5
+	VEXTRACTF32X4 $0x02, Z4, X6
+	VEXTRACTF32X4 $0x03, Z4, X7
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z0, Y5
-	VADDPS        Y5, Y0, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
 	VMOVSS        X4, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y5
-	VADDPS        Y5, Y1, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X5, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y5
-	VADDPS        Y5, Y2, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X6, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y5
-	VADDPS        Y5, Y3, Y5
-	VEXTRACTF32X4 $0x01, Y5, X4
-	VADDPS        X5, X4, X4
-	VMOVHLPS      X4, X4, X5
-	VADDPS        X5, X4, X4
-	VMOVSHDUP     X4, X5
-	VADDSS        X5, X4, X4
-	VMOVSS        X4, (R8)
+	VMOVSS        X7, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           f32Tile4Z_row
@@ -21230,7 +20774,7 @@ f32Tile4Z_block:
 	RET
 
 // func f32Tile8Z(dst *float32, dstStride int, w *byte, rows int, x *byte, xStride int, nb int)
-// Requires: AVX, AVX512F, AVX512VL
+// Requires: AVX, AVX512F
 TEXT ·f32Tile8Z(SB), NOSPLIT, $0-56
 	MOVQ dst+0(FP), AX
 	MOVQ dstStride+8(FP), CX
@@ -21277,86 +20821,52 @@ f32Tile8Z_block:
 	ADDQ          $0x00000080, R9
 	DECQ          R10
 	JNZ           f32Tile8Z_block
+	VSHUFF64X2    $0x44, Z1, Z0, Z8
+	VSHUFF64X2    $0xee, Z1, Z0, Z9
+	VADDPS        Z9, Z8, Z8
+	VSHUFF64X2    $0x44, Z3, Z2, Z9
+	VSHUFF64X2    $0xee, Z3, Z2, Z10
+	VADDPS        Z10, Z9, Z9
+	VSHUFF64X2    $0x44, Z5, Z4, Z10
+	VSHUFF64X2    $0xee, Z5, Z4, Z11
+	VADDPS        Z11, Z10, Z10
+	VSHUFF64X2    $0x44, Z7, Z6, Z11
+	VSHUFF64X2    $0xee, Z7, Z6, Z12
+	VADDPS        Z12, Z11, Z11
+	VSHUFF32X4    $0x88, Z9, Z8, Z12
+	VSHUFF32X4    $0xdd, Z9, Z8, Z8
+	VADDPS        Z8, Z12, Z12
+	VSHUFF32X4    $0x88, Z11, Z10, Z8
+	VSHUFF32X4    $0xdd, Z11, Z10, Z9
+	VADDPS        Z9, Z8, Z8
+	VSHUFPS       $0x44, Z8, Z12, Z9
+	VSHUFPS       $0xee, Z8, Z12, Z8
+	VADDPS        Z8, Z9, Z9
+	VMOVSHDUP     Z9, Z8
+	VADDPS        Z8, Z9, Z9
+	VMOVHLPS      X9, X9, X8
+	VEXTRACTF32X4 $0x01, Z9, X10
+	VMOVHLPS      X10, X10, X11
+	VEXTRACTF32X4 $0x02, Z9, X12
+	VMOVHLPS      X12, X12, X13
+	VEXTRACTF32X4 $0x03, Z9, X14
+	VMOVHLPS      X14, X14, X15
 	MOVQ          AX, R8
-	VEXTRACTF64X4 $0x01, Z0, Y9
-	VADDPS        Y9, Y0, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
+	VMOVSS        X9, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X10, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X12, (R8)
+	ADDQ          CX, R8
+	VMOVSS        X14, (R8)
+	ADDQ          CX, R8
 	VMOVSS        X8, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z1, Y9
-	VADDPS        Y9, Y1, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X11, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z2, Y9
-	VADDPS        Y9, Y2, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X13, (R8)
 	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z3, Y9
-	VADDPS        Y9, Y3, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z4, Y9
-	VADDPS        Y9, Y4, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z5, Y9
-	VADDPS        Y9, Y5, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z6, Y9
-	VADDPS        Y9, Y6, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
-	ADDQ          CX, R8
-	VEXTRACTF64X4 $0x01, Z7, Y9
-	VADDPS        Y9, Y7, Y9
-	VEXTRACTF32X4 $0x01, Y9, X8
-	VADDPS        X9, X8, X8
-	VMOVHLPS      X8, X8, X9
-	VADDPS        X9, X8, X8
-	VMOVSHDUP     X8, X9
-	VADDSS        X9, X8, X8
-	VMOVSS        X8, (R8)
+	VMOVSS        X15, (R8)
 	ADDQ          $0x04, AX
 	DECQ          DX
 	JNZ           f32Tile8Z_row

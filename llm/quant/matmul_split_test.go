@@ -14,11 +14,11 @@ import (
 // kernels for calls of one row) share work between two rows; a prompt
 // fed at once or token by token, on any number of threads, must still
 // give the same logits bit for bit. So every
-// element of a 13×11 MatMul must equal the same element computed one row
-// at a time, one column at a time, and in two row ranges split at an odd
-// row.
+// element of a 13×13 MatMul (tiles of 8, 4 and 1 columns) must equal the
+// same element computed one row at a time, one column at a time, and in
+// two row ranges split at an odd row.
 func TestMatMulSplit(t *testing.T) {
-	const rows, cols = 13, 11
+	const rows, cols = 13, 13
 	formats := []*Format{q4KR, q5_0R, q8_0R}
 	for _, typ := range allTypes {
 		f, _ := Lookup(typ)
