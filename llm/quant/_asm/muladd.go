@@ -10,8 +10,8 @@ import (
 // dst [m][w], a [m][k] with row stride lda, b [k][w], w a multiple of a
 // vector's floats. Attention's weighted sum of value rows has this shape
 // (a: a head's attention weights over positions, b: its value rows):
-// each element of dst takes its k products in order, each a fused
-// multiply-add (one rounding), as the portable loop does, so the results
+// each element of dst takes its k products in order, one multiply and
+// one add each (never fused), as the portable loop does, so the results
 // are its bit for bit and do not depend on m, on how rows are tiled or on
 // the level. The tile is rows×vecs vectors of accumulators, which stay in
 // registers over all k: a vector of b is loaded once for the tile's rows,
@@ -69,7 +69,9 @@ func mulAddTile(a isa, name string, rows int, d, pa, b, w Register) {
 			sv := a.vec()
 			VBROADCASTSS(s, sv)
 			for v := range bv {
-				VFMADD231PS(sv, bv[v], acc[r][v])
+				p := a.vec()
+				VMULPS(sv, bv[v], p)
+				VADDPS(p, acc[r][v], acc[r][v])
 			}
 			ADDQ(U8(4), ar[r])
 		}
@@ -92,14 +94,15 @@ func mulAddTile(a isa, name string, rows int, d, pa, b, w Register) {
 }
 
 // maxVecs is the widest column block of a tile of rows rows: its
-// accumulators, a row of b and a broadcast within the registers.
+// accumulators, a row of b, a broadcast and a product within the
+// registers.
 func maxVecs(a isa, rows int) int {
 	regs := 16
 	if a.zmm {
 		regs = 32
 	}
 	v := 4
-	for rows*v+v+1 > regs {
+	for rows*v+v+2 > regs {
 		v /= 2
 	}
 	return v
