@@ -1,8 +1,6 @@
 package quant
 
-import (
-	"fmt"
-)
+import "fmt"
 
 // MatMulAdd sets dst += a·b for row-major float32 matrices: dst is [m][w],
 // a [m][k] with rows lda floats apart, b [k][w]. It is attention's

@@ -184,33 +184,14 @@ func tile(k tileKind, a isa, cols int) {
 // head's keys times its eight queries, BenchmarkF32Scores, 11.4–11.7 →
 // 9.4–9.8 µs).
 func hsums(acc []VecVirtual) []Register {
+	lanes := func(l ...int) U8 { return U8(l[0] | l[1]<<2 | l[2]<<4 | l[3]<<6) }
 	// Lanes i and i+8: columns 2j and 2j+1 in the low and high halves.
-	var p []VecVirtual
-	for j := 0; j < len(acc); j += 2 {
-		lo, hi := ZMM(), ZMM()
-		VSHUFF64X2(U8(0|1<<2|0<<4|1<<6), acc[j+1], acc[j], lo)
-		VSHUFF64X2(U8(2|3<<2|2<<4|3<<6), acc[j+1], acc[j], hi)
-		VADDPS(hi, lo, lo)
-		p = append(p, lo)
-	}
+	p := foldPairs(acc, VSHUFF64X2, lanes(0, 1, 0, 1), lanes(2, 3, 2, 3))
 	// Lanes i and i+4: column 4j+k in 128-bit lane k.
-	var q []VecVirtual
-	for j := 0; j < len(p); j += 2 {
-		u, v := ZMM(), ZMM()
-		VSHUFF32X4(U8(0|2<<2|0<<4|2<<6), p[j+1], p[j], u)
-		VSHUFF32X4(U8(1|3<<2|1<<4|3<<6), p[j+1], p[j], v)
-		VADDPS(v, u, u)
-		q = append(q, u)
-	}
+	q := foldPairs(p, VSHUFF32X4, lanes(0, 2, 0, 2), lanes(1, 3, 1, 3))
 	// Lanes i and i+2: lane k holds [column k's two sums, column k+4's].
-	second := q[0]
-	if len(q) > 1 {
-		second = q[1]
-	}
-	u, v := ZMM(), ZMM()
-	VSHUFPS(U8(0|1<<2|0<<4|1<<6), second, q[0], u)
-	VSHUFPS(U8(2|3<<2|2<<4|3<<6), second, q[0], v)
-	VADDPS(v, u, u)
+	u := foldPairs(q, VSHUFPS, lanes(0, 1, 0, 1), lanes(2, 3, 2, 3))[0]
+	v := ZMM()
 	// Lanes i and i+1: column k in element 0 of lane k, k+4 in element 2.
 	VMOVSHDUP(u, v)
 	VADDPS(v, u, u)
@@ -229,6 +210,22 @@ func hsums(acc []VecVirtual) []Register {
 		}
 	}
 	return sums
+}
+
+// foldPairs adds, for each pair of vs (a lone last vector pairs with
+// itself), what shuffle selects from the two with lo to what it selects
+// with hi.
+func foldPairs(vs []VecVirtual, shuffle func(...Op), lo, hi U8) []VecVirtual {
+	var out []VecVirtual
+	for j := 0; j < len(vs); j += 2 {
+		a, b := vs[j], vs[min(j+1, len(vs)-1)]
+		u, v := ZMM(), ZMM()
+		shuffle(lo, b, a, u)
+		shuffle(hi, b, a, v)
+		VADDPS(v, u, u)
+		out = append(out, u)
+	}
+	return out
 }
 
 // rowEnd ends a tile kernel's row: it stores the row's result sum(c) for
