@@ -51,7 +51,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	path := fs.String("m", "", "model `FILE` (GGUF)")
 	pList := fs.String("p", "512", "prompt `LENGTHS` to time, comma-separated (0: none)")
 	nList := fs.String("n", "128", "generation `LENGTHS` to time, comma-separated (0: none)")
-	dList := fs.String("d", "0", "`DEPTHS`: tokens already in the context when each test starts, comma-separated")
+	dList := fs.String("d", "0", "context `DEPTHS`: tokens evaluated before each test starts, comma-separated (0: an empty context)")
 	tList := fs.String("t", strconv.Itoa(runtime.GOMAXPROCS(0)), "thread `COUNTS`, comma-separated")
 	reps := fs.Int("r", 3, "repetitions of each test")
 	asJSON := fs.Bool("json", false, "print llama-bench's JSON (-o json) instead of the table")
