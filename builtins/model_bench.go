@@ -58,6 +58,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth around every repetition and between the tokens of as many more tg runs, and report tg as a share of it")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the tests to `FILE`")
 	mapOnly := fs.Bool("map-only", false, "read the weights from the file mapping only (no huge-page copy)")
+	cacheType := fs.String("cache-type", "f32", "the KV cache's `TYPE`: f32 or f16 (llama.cpp's default; half the memory and half what attention reads)")
 	rest, err := parseModelArgs(fs, args[1:])
 	if err != nil {
 		return 2
@@ -81,6 +82,9 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	if *reps < 1 {
 		return env.Errorf(2, name, "-r: %d repetitions: want at least 1", *reps)
 	}
+	if *cacheType != "f32" && *cacheType != "f16" {
+		return env.Errorf(2, name, "--cache-type %q: want f32 or f16", *cacheType)
+	}
 	file := envPath(env, *path)
 	if *cpuprofile != "" {
 		f, err := os.Create(envPath(env, *cpuprofile))
@@ -94,7 +98,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 		defer pprof.StopCPUProfile()
 	}
 
-	b := &bench{env: env, file: file, reps: *reps, mapOnly: *mapOnly, rng: rand.New(rand.NewPCG(1, 2))}
+	b := &bench{env: env, file: file, reps: *reps, mapOnly: *mapOnly, cacheType: *cacheType, rng: rand.New(rand.NewPCG(1, 2))}
 	var results []*benchResult
 	if !*asJSON {
 		b.header()
@@ -160,11 +164,12 @@ func benchList(s string, least int) ([]int, error) {
 
 // bench runs the tests of one `model bench`.
 type bench struct {
-	env     *Env
-	file    string
-	reps    int
-	mapOnly bool
-	rng     *rand.Rand
+	env       *Env
+	file      string
+	reps      int
+	mapOnly   bool
+	cacheType string // the KV cache's: "f32" or "f16"
+	rng       *rand.Rand
 	// ceiling measures the streaming-read bandwidth now, in bytes per
 	// second (the best of several passes); nil when not measured.
 	ceiling func() float64
@@ -261,7 +266,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens, depths []int) ([]
 	// Load + first answer, as a person waits for it: the file is mapped,
 	// nothing more, before the prompt needs the weights.
 	start := time.Now()
-	m, err := llm.LoadWith(b.file, llm.Options{Threads: t, MapOnly: b.mapOnly})
+	m, err := llm.LoadWith(b.file, llm.Options{Threads: t, MapOnly: b.mapOnly, KVCache: b.cacheType})
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +291,7 @@ func (b *bench) run(ctx context.Context, t int, prompts, gens, depths []int) ([]
 	base := benchResult{
 		BuildCommit: buildCommit(), CPUInfo: cpuModel("/proc/cpuinfo"), Backends: "CPU",
 		ModelFile: b.file, ModelType: modelType(m, sum), ModelSize: sum.TensorBytes, ModelParams: sum.Parameters,
-		NBatch: llm.BatchSize, NUBatch: llm.BatchSize, NThreads: m.Threads(), TypeK: "f32", TypeV: "f32", UseMmap: true,
+		NBatch: llm.BatchSize, NUBatch: llm.BatchSize, NThreads: m.Threads(), TypeK: b.cacheType, TypeV: b.cacheType, UseMmap: true,
 		CPULevel: quant.Level(), LoadNs: uint64(load), StreamBytes: m.StreamedBytes(),
 	}
 	var out []*benchResult

@@ -204,6 +204,11 @@ func TestModelBenchDepth(t *testing.T) {
 			t.Errorf("test %d: avg_ts %v", i, o["avg_ts"])
 		}
 	}
+	for i, o := range tests {
+		if o["type_k"] != "f32" || o["type_v"] != "f32" {
+			t.Errorf("test %d: cache types %v, %v; want f32 by default", i, o["type_k"], o["type_v"])
+		}
+	}
 	out, errOut, status = runModel(t, context.Background(), dir, args...)
 	if status != 0 {
 		t.Fatalf("status %d: %s", status, errOut)
@@ -211,6 +216,26 @@ func TestModelBenchDepth(t *testing.T) {
 	for _, test := range []string{"| pp4 |", "| tg2 |", "| pp4 @ d16 |", "| tg2 @ d16 |"} {
 		if !strings.Contains(strings.Join(strings.Fields(out), " "), test) {
 			t.Errorf("no %s row:\n%s", test, out)
+		}
+	}
+}
+
+// --cache-type f16 runs with a float16 KV cache and says so in
+// llama-bench's type_k and type_v.
+func TestModelBenchCacheType(t *testing.T) {
+	dir := testdataPath(t, "models")
+	out, errOut, status := runModel(t, context.Background(), dir,
+		"bench", "-m", "tiny-random-q4km.gguf", "-p", "4", "-n", "2", "-d", "8", "-r", "1", "-t", "1", "--bandwidth=false", "--cache-type", "f16", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errOut)
+	}
+	var tests []map[string]any
+	if err := json.Unmarshal([]byte(out), &tests); err != nil || len(tests) != 2 {
+		t.Fatalf("want 2 JSON objects: %v\n%s", err, out)
+	}
+	for i, o := range tests {
+		if o["type_k"] != "f16" || o["type_v"] != "f16" {
+			t.Errorf("test %d: cache types %v, %v; want f16", i, o["type_k"], o["type_v"])
 		}
 	}
 }
@@ -404,6 +429,7 @@ func TestModelBenchUsage(t *testing.T) {
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-n", "4,-1"}, "-n: -1: want 0 or more"},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-t", "0"}, "-t: 0: want 1 or more"},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-d", "deep"}, `-d: "deep" is not a number`},
+		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "--cache-type", "q8_0"}, `--cache-type "q8_0": want f32 or f16`},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-r", "0"}, "-r: 0 repetitions"},
 		{[]string{"bench", "-m", "tiny-random-q4km.gguf", "-r", "many"}, "invalid value"},
 	}

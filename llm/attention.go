@@ -26,8 +26,9 @@ import (
 // A job chunk is one KV head and a run of tokens; its buffers are the
 // worker's own (attnBuffers).
 
-// f32 is the F32 format, whose MatMul attention uses.
-var f32 = mustLookup(gguf.F32)
+// f32 and f16 are the formats whose MatMul attention's scores use, for a
+// float32 and a float16 cache.
+var f32, f16 = mustLookup(gguf.F32), mustLookup(gguf.F16)
 
 func mustLookup(t gguf.Type) *quant.Format {
 	f, err := quant.Lookup(t)
@@ -41,6 +42,7 @@ func mustLookup(t gguf.Type) *quant.Format {
 // context when the scratch grows, so that no token allocates.
 type attnBuffers struct {
 	q      []float32 // [queries][HeadDim]  queries of the chunk, gathered
+	qh     []byte    // [queries][HeadDim]  the queries in float16, for a float16 cache
 	scores []float32 // [queries][positions]
 	out    []float32 // [queries][HeadDim]
 }
@@ -119,7 +121,13 @@ func (j *attnJob) chunk(w, chunk int) {
 	// get scores that the mask zeroes.
 	S := alignKV(npos)
 	scores := b.scores[:nq*S]
-	f32.MatMul(scores, f32bytes(kv.headKeys(j.l, g, S)), S, f32bytes(q), nq, hd)
+	if kv.half { // the queries in float16 too, as ggml multiplies an F16 cache
+		qh := b.qh[:nq*hd*2]
+		f16.Acts().Encode(qh, q)
+		f16.MatMul(scores, u16bytes(kv.headKeys16(j.l, g, S)), S, qh, nq, hd)
+	} else {
+		f32.MatMul(scores, f32bytes(kv.headKeys(j.l, g, S)), S, f32bytes(q), nq, hd)
+	}
 	scale := 1 / float32(math.Sqrt(float64(hd)))
 	for i := range nq { // query i is head i%group of token t0 + i/group
 		row := scores[i*S : (i+1)*S]
@@ -129,7 +137,11 @@ func (j *attnJob) chunk(w, chunk int) {
 	}
 
 	clear(out)
-	quant.MatMulAdd(out, scores, S, kv.headValues(j.l, g, S), nq, S, hd)
+	if kv.half {
+		quant.MatMulAddF16(out, scores, S, kv.headValues16(j.l, g, S), nq, S, hd)
+	} else {
+		quant.MatMulAdd(out, scores, S, kv.headValues(j.l, g, S), nq, S, hd)
+	}
 
 	if t1-t0 > 1 {
 		for t := t0; t < t1; t++ {

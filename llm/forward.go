@@ -48,6 +48,7 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 	for i := range s.attn {
 		s.attn[i] = attnBuffers{
 			q:      make([]float32, n*group*c.HeadDim),
+			qh:     make([]byte, 2*n*group*c.HeadDim),
 			scores: make([]float32, attnQueries(c, n, ctx)),
 			out:    make([]float32, n*group*c.HeadDim),
 		}
@@ -59,6 +60,7 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 		for _, x := range [][]float32{b.q, b.scores, b.out} {
 			pages.Populate(x)
 		}
+		pages.Populate(b.qh)
 	}
 }
 
@@ -68,7 +70,7 @@ func (s *scratch) bytes() int64 {
 	n := len(s.x) + len(s.q) + len(s.k) + len(s.v) + len(s.cos) + len(s.sin) +
 		cap(s.xb.x) + cap(s.att.x) + cap(s.hb.x) + cap(s.out.x)
 	for _, b := range s.attn {
-		n += len(b.q) + len(b.scores) + len(b.out)
+		n += len(b.q) + len(b.scores) + len(b.out) + len(b.qh)/4
 	}
 	return int64(n) * 4
 }

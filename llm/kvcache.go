@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/llamashell/lsh/llm/internal/pages"
+	"github.com/llamashell/lsh/llm/quant"
 )
 
 // kvCache holds the keys and values of every position a session has seen,
@@ -19,22 +20,26 @@ import (
 //
 // where span is ctx rounded up to a multiple of kvBlock. So the key (and
 // value) of position p for KV head h in layer l starts at ((l·HeadsKV +
-// h)·span + p)·HeadDim. The scores of a head are its keys (rows) times
+// h)·span + p)·HeadDim. With Options.KVCache "f16" the same layout holds
+// float16 (k16, v16), rounded to nearest when written, as ggml's F16
+// cache. The scores of a head are its keys (rows) times
 // the queries; its output is the sum of its value rows weighted by the
 // scores (quant.MatMulAdd). Positions past the session's length hold
 // zeros or stale finite values; attention gives them weight zero.
 //
 // Size: 2 · Layers · span · KVDim · 4 bytes (TinyLlama-1.1B at ctx 2048:
-// 2·22·2048·256·4 = 92 MB).
+// 2·22·2048·256·4 = 92 MB), half that in float16.
 type kvCache struct {
-	k, v   []float32
-	ready  int // positions whose pages reserve has populated (a multiple of kvBlock, or span)
-	layers int
-	heads  int // HeadsKV
-	hd     int // HeadDim
-	ctx    int // positions held
-	span   int // ctx rounded up to kvBlock
-	dim    int // KVDim = heads·hd: the width of one position's keys
+	k, v     []float32 // nil when half
+	k16, v16 []uint16  // the same layout in float16 (Options.KVCache "f16"), nil when not half
+	half     bool
+	ready    int // positions whose pages reserve has populated (a multiple of kvBlock, or span)
+	layers   int
+	heads    int // HeadsKV
+	hd       int // HeadDim
+	ctx      int // positions held
+	span     int // ctx rounded up to kvBlock
+	dim      int // KVDim = heads·hd: the width of one position's keys
 }
 
 // kvAlign is the block attention rounds its position counts up to: the
@@ -50,26 +55,31 @@ func alignKV(n int) int { return (n + kvAlign - 1) / kvAlign * kvAlign }
 // of kvAlign): 32 KiB per head at HeadDim 64.
 const kvBlock = 128
 
-func newKVCache(layers, ctx, heads, hd int) *kvCache {
+func newKVCache(layers, ctx, heads, hd int, half bool) *kvCache {
 	span := (ctx + kvBlock - 1) / kvBlock * kvBlock
 	n := layers * heads * span * hd
-	return &kvCache{k: make([]float32, n), v: make([]float32, n),
-		layers: layers, heads: heads, hd: hd, ctx: ctx, span: span, dim: heads * hd}
+	c := &kvCache{half: half, layers: layers, heads: heads, hd: hd, ctx: ctx, span: span, dim: heads * hd}
+	if half {
+		c.k16, c.v16 = make([]uint16, n), make([]uint16, n)
+	} else {
+		c.k, c.v = make([]float32, n), make([]float32, n)
+	}
+	return c
 }
+
+// head is the start of layer l's KV head h in k, v, k16 and v16.
+func (c *kvCache) head(l, h int) int { return (l*c.heads + h) * c.span * c.hd }
 
 // headKeys returns layer l's keys of KV head h for positions [0, n)
-// (n ≤ span): [n][HeadDim].
-func (c *kvCache) headKeys(l, h, n int) []float32 {
-	off := (l*c.heads + h) * c.span * c.hd
-	return c.k[off : off+n*c.hd]
-}
+// (n ≤ span): [n][HeadDim]. headValues, headKeys16 and headValues16 are
+// the same for values and for a float16 cache.
+func (c *kvCache) headKeys(l, h, n int) []float32 { return c.k[c.head(l, h):][:n*c.hd] }
 
-// headValues returns layer l's values of KV head h for positions [0, n)
-// (n ≤ span): [n][HeadDim].
-func (c *kvCache) headValues(l, h, n int) []float32 {
-	off := (l*c.heads + h) * c.span * c.hd
-	return c.v[off : off+n*c.hd]
-}
+func (c *kvCache) headValues(l, h, n int) []float32 { return c.v[c.head(l, h):][:n*c.hd] }
+
+func (c *kvCache) headKeys16(l, h, n int) []uint16 { return c.k16[c.head(l, h):][:n*c.hd] }
+
+func (c *kvCache) headValues16(l, h, n int) []uint16 { return c.v16[c.head(l, h):][:n*c.hd] }
 
 // reserve populates the pages of positions [0, end) not yet populated,
 // in steps of kvBlock positions, before they are first written (see
@@ -81,9 +91,14 @@ func (c *kvCache) reserve(end int) {
 	}
 	to := min(c.span, (end+kvBlock-1)/kvBlock*kvBlock)
 	for lh := range c.layers * c.heads {
-		off := lh * c.span * c.hd
-		pages.Populate(c.k[off+c.ready*c.hd : off+to*c.hd])
-		pages.Populate(c.v[off+c.ready*c.hd : off+to*c.hd])
+		lo, hi := lh*c.span*c.hd+c.ready*c.hd, lh*c.span*c.hd+to*c.hd
+		if c.half {
+			pages.Populate(c.k16[lo:hi])
+			pages.Populate(c.v16[lo:hi])
+		} else {
+			pages.Populate(c.k[lo:hi])
+			pages.Populate(c.v[lo:hi])
+		}
 	}
 	c.ready = to
 }
@@ -101,8 +116,15 @@ func (c *kvCache) put(l, pos int, k, v []float32) {
 // putHead stores the key and value ([HeadDim] each) of KV head h at
 // position pos of layer l.
 func (c *kvCache) putHead(l, h, pos int, k, v []float32) {
-	copy(c.headKeys(l, h, pos+1)[pos*c.hd:], k[:c.hd])
-	copy(c.headValues(l, h, pos+1)[pos*c.hd:], v[:c.hd])
+	at := c.head(l, h) + pos*c.hd
+	if c.half {
+		for i := range c.hd {
+			c.k16[at+i], c.v16[at+i] = quant.F32ToF16(k[i]), quant.F32ToF16(v[i])
+		}
+		return
+	}
+	copy(c.k[at:at+c.hd], k[:c.hd])
+	copy(c.v[at:at+c.hd], v[:c.hd])
 }
 
 // get copies the keys and values of positions [pos, pos+n) of layer l into
@@ -110,14 +132,21 @@ func (c *kvCache) putHead(l, h, pos int, k, v []float32) {
 func (c *kvCache) get(l, pos, n int, k, v []float32) {
 	for i := range n {
 		for h := range c.heads {
-			copy(k[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], c.headKeys(l, h, pos+i+1)[(pos+i)*c.hd:])
-			copy(v[i*c.dim+h*c.hd:i*c.dim+(h+1)*c.hd], c.headValues(l, h, pos+i+1)[(pos+i)*c.hd:])
+			at, dk, dv := c.head(l, h)+(pos+i)*c.hd, k[i*c.dim+h*c.hd:][:c.hd], v[i*c.dim+h*c.hd:][:c.hd]
+			if c.half {
+				for j := range dk {
+					dk[j], dv[j] = quant.F16ToF32(c.k16[at+j]), quant.F16ToF32(c.v16[at+j])
+				}
+				continue
+			}
+			copy(dk, c.k[at:])
+			copy(dv, c.v[at:])
 		}
 	}
 }
 
 // bytes is the memory the cache holds.
-func (c *kvCache) bytes() int64 { return int64(len(c.k)+len(c.v)) * 4 }
+func (c *kvCache) bytes() int64 { return int64(len(c.k)+len(c.v))*4 + int64(len(c.k16)+len(c.v16))*2 }
 
 // f32bytes views float32s as the bytes of quant's F32 encoding
 // (little-endian binary32), which is their in-memory form on the
@@ -128,4 +157,13 @@ func f32bytes(x []float32) []byte {
 		return nil
 	}
 	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 4*len(x))
+}
+
+// u16bytes views float16 bits as the bytes of quant's F16 encoding
+// (little-endian), as f32bytes does float32s.
+func u16bytes(x []uint16) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 2*len(x))
 }

@@ -34,6 +34,7 @@ type Model struct {
 	pool      *pool     // the workers every session of the model computes with
 	streamB   int64     // StreamedBytes
 	mapOnly   bool      // Options.MapOnly
+	kvHalf    bool      // Options.KVCache "f16"
 	huge      hugeCopy  // the weights' copy in huge pages (hugecopy.go)
 	prefault  sync.WaitGroup
 }
@@ -52,6 +53,11 @@ type Options struct {
 	// 2 MiB pages), which makes generation faster at the cost of that much
 	// more RAM (see Model.CopyBytes and hugecopy.go).
 	MapOnly bool
+	// KVCache is how sessions store keys and values: "f32" (the default,
+	// "" too) or "f16", half the memory, and half the bytes attention
+	// reads at every token (llama.cpp's default cache; its -f32kv
+	// configuration is lsh's default).
+	KVCache string
 }
 
 // layer is one transformer block. Matrices are [out rows][in cols]; the
@@ -85,6 +91,9 @@ func LoadWith(path string, o Options) (*Model, error) {
 	if o.Threads < 0 {
 		return nil, fmt.Errorf("llm: %d threads: want 0 (one per core) or more", o.Threads)
 	}
+	if o.KVCache != "" && o.KVCache != "f32" && o.KVCache != "f16" {
+		return nil, fmt.Errorf("llm: KV cache type %q: want f32 or f16", o.KVCache)
+	}
 	if !littleEndian() {
 		return nil, fmt.Errorf("llm: %s: this machine is big-endian; the engine reads GGUF data in place and needs a little-endian one", path)
 	}
@@ -101,6 +110,7 @@ func LoadWith(path string, o Options) (*Model, error) {
 	m.computeFingerprint()
 	m.pool = newPool(o.Threads)
 	m.mapOnly = o.MapOnly
+	m.kvHalf = o.KVCache == "f16"
 	for _, w := range m.streamed() {
 		m.streamB += int64(len(w.data))
 	}

@@ -24,7 +24,7 @@ func resident(t *testing.T, x []float32) []bool {
 // with its context size.
 func TestKVReservePopulatesOnlyUsedPositions(t *testing.T) {
 	const layers, ctx, heads, hd = 2, 4096, 2, 64 // 1 MiB per head and array
-	c := newKVCache(layers, ctx, heads, hd)
+	c := newKVCache(layers, ctx, heads, hd, false)
 	head := func(x []float32, lh int) []float32 { return x[lh*c.span*hd : (lh+1)*c.span*hd] }
 	before := map[int][2][]bool{}
 	for lh := range layers * heads {

@@ -30,7 +30,8 @@ type Session struct {
 
 // NewSession starts an empty session holding up to ctxSize positions
 // (0 means the model's training context, capped at 4096 as llama.cpp's
-// default). Its KV cache is allocated now: 2·Layers·ctxSize·KVDim·4 bytes.
+// default). Its KV cache is allocated now: 2·Layers·ctxSize·KVDim·4 bytes
+// (2 with Options.KVCache "f16").
 func (m *Model) NewSession(ctxSize int) (*Session, error) {
 	c := &m.Config
 	if ctxSize == 0 {
@@ -39,7 +40,7 @@ func (m *Model) NewSession(ctxSize int) (*Session, error) {
 	if ctxSize < 1 || ctxSize > 1<<20 {
 		return nil, fmt.Errorf("llm: context size %d out of range (1 to %d)", ctxSize, 1<<20)
 	}
-	return &Session{model: m, ctxSize: ctxSize, kv: newKVCache(c.Layers, ctxSize, c.HeadsKV, c.HeadDim)}, nil
+	return &Session{model: m, ctxSize: ctxSize, kv: newKVCache(c.Layers, ctxSize, c.HeadsKV, c.HeadDim, m.kvHalf)}, nil
 }
 
 // Model is the session's model.

@@ -629,6 +629,11 @@ func scaleY(x *float32, n int, s float32)
 //go:noescape
 func matMulAddY(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
 
+// matMulAddHY is matMulAddHZ with AVX2.
+//
+//go:noescape
+func matMulAddHY(dst *float32, a *float32, lda int, b *uint16, m int, k int, w int)
+
 // swigluZ sets out[i] = gate[i] / (1 + e^-gate[i]) · up[i] for n (a multiple of 16) floats, as the portable SwiGLU does.
 //
 //go:noescape
@@ -653,6 +658,11 @@ func scaleZ(x *float32, n int, s float32)
 //
 //go:noescape
 func matMulAddZ(dst *float32, a *float32, lda int, b *float32, m int, k int, w int)
+
+// matMulAddHZ is matMulAddZ with b in float16, widened exactly as it is read.
+//
+//go:noescape
+func matMulAddHZ(dst *float32, a *float32, lda int, b *uint16, m int, k int, w int)
 
 // sumSquaresZ returns Σ float64(x[i]·x[i]) over n (a positive multiple of 32) floats, added in sumSquares32's order.
 //

@@ -22639,6 +22639,260 @@ matMulAddY_end:
 	VZEROUPPER
 	RET
 
+// func matMulAddHY(dst *float32, a *float32, lda int, b *uint16, m int, k int, w int)
+// Requires: AVX, F16C
+TEXT ·matMulAddHY(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+24(FP), DX
+	MOVQ m+32(FP), BX
+	MOVQ w+48(FP), SI
+	SHLQ $0x02, SI
+
+matMulAddHY_rows4:
+	CMPQ BX, $0x04
+	JB   matMulAddHY_rows1
+	XORQ DI, DI
+
+matMulAddHY_42_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddHY_42_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y2
+	VMOVUPS 32(R8), Y3
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y4
+	VMOVUPS 32(R8), Y5
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y6
+	VMOVUPS 32(R8), Y7
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	MOVQ    DI, R12
+	SHRQ    $0x01, R12
+	ADDQ    DX, R12
+	MOVQ    k+40(FP), R13
+	MOVQ    SI, R14
+	SHRQ    $0x01, R14
+
+matMulAddHY_42_k:
+	VCVTPH2PS    (R12), Y8
+	VCVTPH2PS    16(R12), Y9
+	VBROADCASTSS (R8), Y10
+	VMULPS       Y10, Y8, Y11
+	VADDPS       Y11, Y0, Y0
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y10, Y1, Y1
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Y10
+	VMULPS       Y10, Y8, Y11
+	VADDPS       Y11, Y2, Y2
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y10, Y3, Y3
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Y10
+	VMULPS       Y10, Y8, Y11
+	VADDPS       Y11, Y4, Y4
+	VMULPS       Y10, Y9, Y10
+	VADDPS       Y10, Y5, Y5
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Y10
+	VMULPS       Y10, Y8, Y8
+	VADDPS       Y8, Y6, Y6
+	VMULPS       Y10, Y9, Y8
+	VADDPS       Y8, Y7, Y7
+	ADDQ         $0x04, R9
+	ADDQ         R14, R12
+	DECQ         R13
+	JNZ          matMulAddHY_42_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y2, (R8)
+	VMOVUPS      Y3, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y4, (R8)
+	VMOVUPS      Y5, 32(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y6, (R8)
+	VMOVUPS      Y7, 32(R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddHY_42_cols
+
+matMulAddHY_42_done:
+matMulAddHY_41_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000020
+	JB      matMulAddHY_41_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y2
+	ADDQ    SI, R8
+	VMOVUPS (R8), Y3
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	MOVQ    DI, R12
+	SHRQ    $0x01, R12
+	ADDQ    DX, R12
+	MOVQ    k+40(FP), R13
+	MOVQ    SI, R14
+	SHRQ    $0x01, R14
+
+matMulAddHY_41_k:
+	VCVTPH2PS    (R12), Y4
+	VBROADCASTSS (R8), Y5
+	VMULPS       Y5, Y4, Y5
+	VADDPS       Y5, Y0, Y0
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Y5
+	VMULPS       Y5, Y4, Y5
+	VADDPS       Y5, Y1, Y1
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Y5
+	VMULPS       Y5, Y4, Y5
+	VADDPS       Y5, Y2, Y2
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Y5
+	VMULPS       Y5, Y4, Y4
+	VADDPS       Y4, Y3, Y3
+	ADDQ         $0x04, R9
+	ADDQ         R14, R12
+	DECQ         R13
+	JNZ          matMulAddHY_41_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y1, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y2, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Y3, (R8)
+	ADDQ         $0x00000020, DI
+	JMP          matMulAddHY_41_cols
+
+matMulAddHY_41_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	SUBQ $0x04, BX
+	JMP  matMulAddHY_rows4
+
+matMulAddHY_rows1:
+	CMPQ BX, $0x00
+	JE   matMulAddHY_end
+	XORQ DI, DI
+
+matMulAddHY_14_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000080
+	JB      matMulAddHY_14_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	VMOVUPS 32(R8), Y1
+	VMOVUPS 64(R8), Y2
+	VMOVUPS 96(R8), Y3
+	MOVQ    CX, R8
+	MOVQ    DI, R9
+	SHRQ    $0x01, R9
+	ADDQ    DX, R9
+	MOVQ    k+40(FP), R10
+	MOVQ    SI, R11
+	SHRQ    $0x01, R11
+
+matMulAddHY_14_k:
+	VCVTPH2PS    (R9), Y4
+	VCVTPH2PS    16(R9), Y5
+	VCVTPH2PS    32(R9), Y6
+	VCVTPH2PS    48(R9), Y7
+	VBROADCASTSS (R8), Y8
+	VMULPS       Y8, Y4, Y4
+	VADDPS       Y4, Y0, Y0
+	VMULPS       Y8, Y5, Y4
+	VADDPS       Y4, Y1, Y1
+	VMULPS       Y8, Y6, Y4
+	VADDPS       Y4, Y2, Y2
+	VMULPS       Y8, Y7, Y4
+	VADDPS       Y4, Y3, Y3
+	ADDQ         $0x04, R8
+	ADDQ         R11, R9
+	DECQ         R10
+	JNZ          matMulAddHY_14_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	VMOVUPS      Y1, 32(R8)
+	VMOVUPS      Y2, 64(R8)
+	VMOVUPS      Y3, 96(R8)
+	ADDQ         $0x00000080, DI
+	JMP          matMulAddHY_14_cols
+
+matMulAddHY_14_done:
+matMulAddHY_11_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000020
+	JB      matMulAddHY_11_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Y0
+	MOVQ    CX, R8
+	MOVQ    DI, R9
+	SHRQ    $0x01, R9
+	ADDQ    DX, R9
+	MOVQ    k+40(FP), R10
+	MOVQ    SI, R11
+	SHRQ    $0x01, R11
+
+matMulAddHY_11_k:
+	VCVTPH2PS    (R9), Y1
+	VBROADCASTSS (R8), Y2
+	VMULPS       Y2, Y1, Y1
+	VADDPS       Y1, Y0, Y0
+	ADDQ         $0x04, R8
+	ADDQ         R11, R9
+	DECQ         R10
+	JNZ          matMulAddHY_11_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Y0, (R8)
+	ADDQ         $0x00000020, DI
+	JMP          matMulAddHY_11_cols
+
+matMulAddHY_11_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	DECQ BX
+	JMP  matMulAddHY_rows1
+
+matMulAddHY_end:
+	VZEROUPPER
+	RET
+
 // func swigluZ(out *float32, gate *float32, up *float32, n int)
 // Requires: AVX, AVX512F
 TEXT ·swigluZ(SB), NOSPLIT, $0-32
@@ -23086,6 +23340,294 @@ matMulAddZ_11_done:
 	JMP  matMulAddZ_rows1
 
 matMulAddZ_end:
+	VZEROUPPER
+	RET
+
+// func matMulAddHZ(dst *float32, a *float32, lda int, b *uint16, m int, k int, w int)
+// Requires: AVX, AVX512F
+TEXT ·matMulAddHZ(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), AX
+	MOVQ a+8(FP), CX
+	MOVQ b+24(FP), DX
+	MOVQ m+32(FP), BX
+	MOVQ w+48(FP), SI
+	SHLQ $0x02, SI
+
+matMulAddHZ_rows4:
+	CMPQ BX, $0x04
+	JB   matMulAddHZ_rows1
+	XORQ DI, DI
+
+matMulAddHZ_44_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000100
+	JB      matMulAddHZ_44_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z4
+	VMOVUPS 64(R8), Z5
+	VMOVUPS 128(R8), Z6
+	VMOVUPS 192(R8), Z7
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z8
+	VMOVUPS 64(R8), Z9
+	VMOVUPS 128(R8), Z10
+	VMOVUPS 192(R8), Z11
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z12
+	VMOVUPS 64(R8), Z13
+	VMOVUPS 128(R8), Z14
+	VMOVUPS 192(R8), Z15
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	MOVQ    DI, R12
+	SHRQ    $0x01, R12
+	ADDQ    DX, R12
+	MOVQ    k+40(FP), R13
+	MOVQ    SI, R14
+	SHRQ    $0x01, R14
+
+matMulAddHZ_44_k:
+	VCVTPH2PS    (R12), Z16
+	VCVTPH2PS    32(R12), Z17
+	VCVTPH2PS    64(R12), Z18
+	VCVTPH2PS    96(R12), Z19
+	VBROADCASTSS (R8), Z20
+	VMULPS       Z20, Z16, Z21
+	VADDPS       Z21, Z0, Z0
+	VMULPS       Z20, Z17, Z21
+	VADDPS       Z21, Z1, Z1
+	VMULPS       Z20, Z18, Z21
+	VADDPS       Z21, Z2, Z2
+	VMULPS       Z20, Z19, Z20
+	VADDPS       Z20, Z3, Z3
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Z20
+	VMULPS       Z20, Z16, Z21
+	VADDPS       Z21, Z4, Z4
+	VMULPS       Z20, Z17, Z21
+	VADDPS       Z21, Z5, Z5
+	VMULPS       Z20, Z18, Z21
+	VADDPS       Z21, Z6, Z6
+	VMULPS       Z20, Z19, Z20
+	VADDPS       Z20, Z7, Z7
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Z20
+	VMULPS       Z20, Z16, Z21
+	VADDPS       Z21, Z8, Z8
+	VMULPS       Z20, Z17, Z21
+	VADDPS       Z21, Z9, Z9
+	VMULPS       Z20, Z18, Z21
+	VADDPS       Z21, Z10, Z10
+	VMULPS       Z20, Z19, Z20
+	VADDPS       Z20, Z11, Z11
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Z20
+	VMULPS       Z20, Z16, Z16
+	VADDPS       Z16, Z12, Z12
+	VMULPS       Z20, Z17, Z16
+	VADDPS       Z16, Z13, Z13
+	VMULPS       Z20, Z18, Z16
+	VADDPS       Z16, Z14, Z14
+	VMULPS       Z20, Z19, Z16
+	VADDPS       Z16, Z15, Z15
+	ADDQ         $0x04, R9
+	ADDQ         R14, R12
+	DECQ         R13
+	JNZ          matMulAddHZ_44_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z4, (R8)
+	VMOVUPS      Z5, 64(R8)
+	VMOVUPS      Z6, 128(R8)
+	VMOVUPS      Z7, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z8, (R8)
+	VMOVUPS      Z9, 64(R8)
+	VMOVUPS      Z10, 128(R8)
+	VMOVUPS      Z11, 192(R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z12, (R8)
+	VMOVUPS      Z13, 64(R8)
+	VMOVUPS      Z14, 128(R8)
+	VMOVUPS      Z15, 192(R8)
+	ADDQ         $0x00000100, DI
+	JMP          matMulAddHZ_44_cols
+
+matMulAddHZ_44_done:
+matMulAddHZ_41_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddHZ_41_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z1
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z2
+	ADDQ    SI, R8
+	VMOVUPS (R8), Z3
+	MOVQ    CX, R8
+	MOVQ    lda+16(FP), R9
+	SHLQ    $0x02, R9
+	LEAQ    (R8)(R9*1), R10
+	LEAQ    (R10)(R9*1), R11
+	LEAQ    (R11)(R9*1), R9
+	MOVQ    DI, R12
+	SHRQ    $0x01, R12
+	ADDQ    DX, R12
+	MOVQ    k+40(FP), R13
+	MOVQ    SI, R14
+	SHRQ    $0x01, R14
+
+matMulAddHZ_41_k:
+	VCVTPH2PS    (R12), Z4
+	VBROADCASTSS (R8), Z5
+	VMULPS       Z5, Z4, Z5
+	VADDPS       Z5, Z0, Z0
+	ADDQ         $0x04, R8
+	VBROADCASTSS (R10), Z5
+	VMULPS       Z5, Z4, Z5
+	VADDPS       Z5, Z1, Z1
+	ADDQ         $0x04, R10
+	VBROADCASTSS (R11), Z5
+	VMULPS       Z5, Z4, Z5
+	VADDPS       Z5, Z2, Z2
+	ADDQ         $0x04, R11
+	VBROADCASTSS (R9), Z5
+	VMULPS       Z5, Z4, Z4
+	VADDPS       Z4, Z3, Z3
+	ADDQ         $0x04, R9
+	ADDQ         R14, R12
+	DECQ         R13
+	JNZ          matMulAddHZ_41_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z1, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z2, (R8)
+	ADDQ         SI, R8
+	VMOVUPS      Z3, (R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddHZ_41_cols
+
+matMulAddHZ_41_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	ADDQ SI, AX
+	ADDQ DI, CX
+	SUBQ $0x04, BX
+	JMP  matMulAddHZ_rows4
+
+matMulAddHZ_rows1:
+	CMPQ BX, $0x00
+	JE   matMulAddHZ_end
+	XORQ DI, DI
+
+matMulAddHZ_14_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000100
+	JB      matMulAddHZ_14_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	MOVQ    CX, R8
+	MOVQ    DI, R9
+	SHRQ    $0x01, R9
+	ADDQ    DX, R9
+	MOVQ    k+40(FP), R10
+	MOVQ    SI, R11
+	SHRQ    $0x01, R11
+
+matMulAddHZ_14_k:
+	VCVTPH2PS    (R9), Z4
+	VCVTPH2PS    32(R9), Z5
+	VCVTPH2PS    64(R9), Z6
+	VCVTPH2PS    96(R9), Z7
+	VBROADCASTSS (R8), Z8
+	VMULPS       Z8, Z4, Z4
+	VADDPS       Z4, Z0, Z0
+	VMULPS       Z8, Z5, Z4
+	VADDPS       Z4, Z1, Z1
+	VMULPS       Z8, Z6, Z4
+	VADDPS       Z4, Z2, Z2
+	VMULPS       Z8, Z7, Z4
+	VADDPS       Z4, Z3, Z3
+	ADDQ         $0x04, R8
+	ADDQ         R11, R9
+	DECQ         R10
+	JNZ          matMulAddHZ_14_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	VMOVUPS      Z1, 64(R8)
+	VMOVUPS      Z2, 128(R8)
+	VMOVUPS      Z3, 192(R8)
+	ADDQ         $0x00000100, DI
+	JMP          matMulAddHZ_14_cols
+
+matMulAddHZ_14_done:
+matMulAddHZ_11_cols:
+	MOVQ    SI, R8
+	SUBQ    DI, R8
+	CMPQ    R8, $0x00000040
+	JB      matMulAddHZ_11_done
+	LEAQ    (AX)(DI*1), R8
+	VMOVUPS (R8), Z0
+	MOVQ    CX, R8
+	MOVQ    DI, R9
+	SHRQ    $0x01, R9
+	ADDQ    DX, R9
+	MOVQ    k+40(FP), R10
+	MOVQ    SI, R11
+	SHRQ    $0x01, R11
+
+matMulAddHZ_11_k:
+	VCVTPH2PS    (R9), Z1
+	VBROADCASTSS (R8), Z2
+	VMULPS       Z2, Z1, Z1
+	VADDPS       Z1, Z0, Z0
+	ADDQ         $0x04, R8
+	ADDQ         R11, R9
+	DECQ         R10
+	JNZ          matMulAddHZ_11_k
+	LEAQ         (AX)(DI*1), R8
+	VMOVUPS      Z0, (R8)
+	ADDQ         $0x00000040, DI
+	JMP          matMulAddHZ_11_cols
+
+matMulAddHZ_11_done:
+	MOVQ lda+16(FP), DI
+	SHLQ $0x02, DI
+	ADDQ SI, AX
+	ADDQ DI, CX
+	DECQ BX
+	JMP  matMulAddHZ_rows1
+
+matMulAddHZ_end:
 	VZEROUPPER
 	RET
 

@@ -21,13 +21,47 @@ func MatMulAdd(dst, a []float32, lda int, b []float32, m, k, w int) {
 	matMulAdd(activeLevel, dst, a, lda, b, m, k, w)
 }
 
-func matMulAdd(l cpuLevel, dst, a []float32, lda int, b []float32, m, k, w int) {
-	if m <= 0 || k <= 0 || w <= 0 {
+// MatMulAddF16 is MatMulAdd with b in float16 (a cache of values kept in
+// half the memory): each element of b widened to float32 exactly, then
+// as MatMulAdd.
+func MatMulAddF16(dst, a []float32, lda int, b []uint16, m, k, w int) {
+	matMulAddF16(activeLevel, dst, a, lda, b, m, k, w)
+}
+
+func matMulAddF16(l cpuLevel, dst, a []float32, lda int, b []uint16, m, k, w int) {
+	if !mulAddShape(dst, a, lda, len(b), m, k, w) {
 		return
 	}
-	if len(dst) < m*w || lda < k || len(a) < (m-1)*lda+k || len(b) < k*w {
-		panic(fmt.Sprintf("quant: MatMulAdd of [%d][%d] += [%d][%d] (stride %d) · [%d][%d] over %d, %d and %d floats",
-			m, w, m, k, lda, k, w, len(dst), len(a), len(b)))
+	if kern := vecKernels[l].matMulAddH; kern != nil && w%16 == 0 {
+		kern(&dst[0], &a[0], lda, &b[0], m, k, w)
+		return
+	}
+	for i := range m {
+		d, ai := dst[i*w:(i+1)*w], a[i*lda:i*lda+k]
+		for t, s := range ai {
+			for j, v := range b[t*w : (t+1)*w] {
+				d[j] += float32(s * F16ToF32(v))
+			}
+		}
+	}
+}
+
+// mulAddShape reports whether a MatMulAdd has work, and panics, naming the
+// shape, when a slice is too short for it.
+func mulAddShape(dst, a []float32, lda, nb, m, k, w int) bool {
+	if m <= 0 || k <= 0 || w <= 0 {
+		return false
+	}
+	if len(dst) < m*w || lda < k || len(a) < (m-1)*lda+k || nb < k*w {
+		panic(fmt.Sprintf("quant: MatMulAdd of [%d][%d] += [%d][%d] (stride %d) · [%d][%d] over %d, %d and %d elements",
+			m, w, m, k, lda, k, w, len(dst), len(a), nb))
+	}
+	return true
+}
+
+func matMulAdd(l cpuLevel, dst, a []float32, lda int, b []float32, m, k, w int) {
+	if !mulAddShape(dst, a, lda, len(b), m, k, w) {
+		return
 	}
 	if kern := vecKernels[l].matMulAdd; kern != nil && w%16 == 0 {
 		kern(&dst[0], &a[0], lda, &b[0], m, k, w)

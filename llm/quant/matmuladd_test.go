@@ -39,6 +39,21 @@ func TestMatMulAdd(t *testing.T) {
 					t.Fatalf("%s %+v: element %d = %g, portable %g", level, sh, i, got[i], want[i])
 				}
 			}
+			// b in float16: the same as b widened first.
+			b16, wide := make([]uint16, len(b)), make([]float32, len(b))
+			for i, v := range b {
+				b16[i] = F32ToF16(v)
+				wide[i] = F16ToF32(b16[i])
+			}
+			want16 := append([]float32(nil), dst...)
+			matMulAdd(levelGeneric, want16, a, sh.lda, wide, sh.m, sh.k, sh.w)
+			got16 := append([]float32(nil), dst...)
+			matMulAddF16(level, got16, a, sh.lda, b16, sh.m, sh.k, sh.w)
+			for i := range want16 {
+				if !sameBits(got16[i], want16[i]) {
+					t.Fatalf("%s %+v: F16 element %d = %g, widened %g", level, sh, i, got16[i], want16[i])
+				}
+			}
 			for r := range sh.m { // one row at a time, as a lone query
 				one := append([]float32(nil), dst[r*sh.w:(r+1)*sh.w]...)
 				matMulAdd(level, one, a[r*sh.lda:], sh.lda, b, 1, sh.k, sh.w)
@@ -78,7 +93,8 @@ func TestMatMulAddShortInput(t *testing.T) {
 }
 
 // MatMulAdd in attention's shape: the eight query heads of TinyLlama's KV
-// head over 1152 positions of 64 values (weights in L2).
+// head over 1152 positions of 64 values (in L2), the values in float32
+// and in float16.
 func BenchmarkMatMulAdd(b *testing.B) {
 	const m, k, w = 8, 1152, 64
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -88,8 +104,20 @@ func BenchmarkMatMulAdd(b *testing.B) {
 			x[i] = float32(rng.NormFloat64())
 		}
 	}
-	b.SetBytes(int64(4 * len(v)))
-	for b.Loop() {
-		MatMulAdd(dst, a, k, v, m, k, w)
+	v16 := make([]uint16, len(v))
+	for i, x := range v {
+		v16[i] = F32ToF16(x)
 	}
+	b.Run("f32", func(b *testing.B) {
+		b.SetBytes(int64(4 * len(v)))
+		for b.Loop() {
+			MatMulAdd(dst, a, k, v, m, k, w)
+		}
+	})
+	b.Run("f16", func(b *testing.B) {
+		b.SetBytes(int64(2 * len(v)))
+		for b.Loop() {
+			MatMulAddF16(dst, a, k, v16, m, k, w)
+		}
+	})
 }

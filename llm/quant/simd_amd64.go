@@ -128,9 +128,9 @@ var vecKernels = [numLevels]vecMath{levelAVX2: avx2Vec, levelAVX512: avx512Vec, 
 
 var (
 	avx2Vec = vecMath{swiglu: swigluY, scaleMax: scaleMaxY, expSum: expSumY, scale: scaleY,
-		sumSquares: sumSquaresY, scaleMul: scaleMulY, matMulAdd: matMulAddY}
+		sumSquares: sumSquaresY, scaleMul: scaleMulY, matMulAdd: matMulAddY, matMulAddH: matMulAddHY}
 	avx512Vec = vecMath{swiglu: swigluZ, scaleMax: scaleMaxZ, expSum: expSumZ, scale: scaleZ,
-		sumSquares: sumSquaresZ, scaleMul: scaleMulZ, matMulAdd: matMulAddZ}
+		sumSquares: sumSquaresZ, scaleMul: scaleMulZ, matMulAdd: matMulAddZ, matMulAddH: matMulAddHZ}
 )
 
 // streamKernels are StreamBandwidth's reading loops per level: plain and

@@ -23,7 +23,8 @@ type vecMath struct {
 	sumSquares func(x *float32, n int) float64
 	scaleMul   func(out, x, w *float32, n int, s float32)
 
-	matMulAdd func(dst, a *float32, lda int, b *float32, m, k, w int) // matmuladd.go
+	matMulAdd  func(dst, a *float32, lda int, b *float32, m, k, w int) // matmuladd.go
+	matMulAddH func(dst, a *float32, lda int, b *uint16, m, k, w int)
 }
 
 // Expf is e^x in float32, within 2 ulp of the exact value for x in

@@ -20,7 +20,7 @@ import (
 // mulAddTile emits the loop over the column blocks of rows rows of dst
 // starting at the row pointers d (dst) and pa (a): blocks of vecs
 // vectors while w (bytes) has them, then of one.
-func mulAddTile(a isa, name string, rows int, d, pa, b, w Register) {
+func mulAddTile(a isa, name string, rows int, d, pa, b, w Register, half bool) {
 	c := GP64() // byte offset of the column block
 	XORQ(c, c)
 	for _, vecs := range []int{maxVecs(a, rows), 1} {
@@ -56,13 +56,29 @@ func mulAddTile(a isa, name string, rows int, d, pa, b, w Register) {
 			}
 		}
 		pb := GP64()
-		LEAQ(Mem{Base: b, Index: c, Scale: 1}, pb)
+		if half { // b's columns are 2 bytes, dst's 4
+			MOVQ(c, pb)
+			SHRQ(U8(1), pb)
+			ADDQ(b, pb)
+		} else {
+			LEAQ(Mem{Base: b, Index: c, Scale: 1}, pb)
+		}
 		n := Load(Param("k"), GP64())
+		step := w // bytes of a row of b
+		if half {
+			step = GP64()
+			MOVQ(w, step)
+			SHRQ(U8(1), step)
+		}
 		Label(label + "_k")
 		bv := make([]VecVirtual, vecs)
 		for v := range bv {
 			bv[v] = a.vec()
-			VMOVUPS(Mem{Base: pb, Disp: v * a.bytes()}, bv[v])
+			if half {
+				VCVTPH2PS(Mem{Base: pb, Disp: v * a.bytes() / 2}, bv[v])
+			} else {
+				VMOVUPS(Mem{Base: pb, Disp: v * a.bytes()}, bv[v])
+			}
 		}
 		for r := range acc {
 			s := Mem{Base: ar[r]}
@@ -75,7 +91,7 @@ func mulAddTile(a isa, name string, rows int, d, pa, b, w Register) {
 			}
 			ADDQ(U8(4), ar[r])
 		}
-		ADDQ(w, pb)
+		ADDQ(step, pb)
 		DECQ(n)
 		JNZ(LabelRef(label + "_k"))
 		LEAQ(Mem{Base: d, Index: c, Scale: 1}, dr)
@@ -108,9 +124,14 @@ func maxVecs(a isa, rows int) int {
 	return v
 }
 
-func genMulAdd(a isa) {
-	name := vecKernel(a, "matMulAdd", "func(dst, a *float32, lda int, b *float32, m, k, w int)",
-		"sets dst += a·b: dst [m][w], a [m][k] of row stride lda, b [k][w], for k ≥ 1 and w a multiple of 16 (matmuladd.go).")
+func genMulAdd(a isa, half bool) {
+	base, sig, doc := "matMulAdd", "func(dst, a *float32, lda int, b *float32, m, k, w int)",
+		"sets dst += a·b: dst [m][w], a [m][k] of row stride lda, b [k][w], for k ≥ 1 and w a multiple of 16 (matmuladd.go)."
+	if half {
+		base, sig, doc = "matMulAddH", "func(dst, a *float32, lda int, b *uint16, m, k, w int)",
+			"is matMulAddZ with b in float16, widened exactly as it is read."
+	}
+	name := vecKernel(a, base, sig, doc)
 	d, pa, b := Load(Param("dst"), GP64()), Load(Param("a"), GP64()), Load(Param("b"), GP64())
 	m, w := Load(Param("m"), GP64()), Load(Param("w"), GP64())
 	SHLQ(U8(2), w) // bytes
@@ -118,7 +139,7 @@ func genMulAdd(a isa) {
 	Label(name + "_rows4")
 	CMPQ(m, U8(rows))
 	JB(LabelRef(name + "_rows1"))
-	mulAddTile(a, name, rows, d, pa, b, w)
+	mulAddTile(a, name, rows, d, pa, b, w, half)
 	lda := Load(Param("lda"), GP64())
 	SHLQ(U8(2), lda)
 	for range rows {
@@ -130,7 +151,7 @@ func genMulAdd(a isa) {
 	Label(name + "_rows1")
 	CMPQ(m, U8(0))
 	JE(LabelRef(name + "_end"))
-	mulAddTile(a, name, 1, d, pa, b, w)
+	mulAddTile(a, name, 1, d, pa, b, w, half)
 	lda1 := Load(Param("lda"), GP64())
 	SHLQ(U8(2), lda1)
 	ADDQ(w, d)

@@ -135,7 +135,8 @@ func genVecMath() {
 		genScaleMax(a)
 		genExpSum(a)
 		genScale(a)
-		genMulAdd(a)
+		genMulAdd(a, false)
+		genMulAdd(a, true)
 	}
 }
 
