@@ -29,41 +29,24 @@ func MatMulAddF16(dst, a []float32, lda int, b []uint16, m, k, w int) {
 }
 
 func matMulAddF16(l cpuLevel, dst, a []float32, lda int, b []uint16, m, k, w int) {
-	if !mulAddShape(dst, a, lda, len(b), m, k, w) {
-		return
-	}
-	if kern := vecKernels[l].matMulAddH; kern != nil && w%16 == 0 {
-		kern(&dst[0], &a[0], lda, &b[0], m, k, w)
-		return
-	}
-	for i := range m {
-		d, ai := dst[i*w:(i+1)*w], a[i*lda:i*lda+k]
-		for t, s := range ai {
-			for j, v := range b[t*w : (t+1)*w] {
-				d[j] += float32(s * F16ToF32(v))
-			}
-		}
-	}
-}
-
-// mulAddShape reports whether a MatMulAdd has work, and panics, naming the
-// shape, when a slice is too short for it.
-func mulAddShape(dst, a []float32, lda, nb, m, k, w int) bool {
-	if m <= 0 || k <= 0 || w <= 0 {
-		return false
-	}
-	if len(dst) < m*w || lda < k || len(a) < (m-1)*lda+k || nb < k*w {
-		panic(fmt.Sprintf("quant: MatMulAdd of [%d][%d] += [%d][%d] (stride %d) · [%d][%d] over %d, %d and %d elements",
-			m, w, m, k, lda, k, w, len(dst), len(a), nb))
-	}
-	return true
+	mulAdd(vecKernels[l].matMulAddH, dst, a, lda, b, m, k, w, F16ToF32)
 }
 
 func matMulAdd(l cpuLevel, dst, a []float32, lda int, b []float32, m, k, w int) {
-	if !mulAddShape(dst, a, lda, len(b), m, k, w) {
+	mulAdd(vecKernels[l].matMulAdd, dst, a, lda, b, m, k, w, func(v float32) float32 { return v })
+}
+
+// mulAdd is MatMulAdd over elements of b that widen exactly to float32:
+// kern when the level has one and w fits it, else the portable loop.
+func mulAdd[E float32 | uint16](kern func(dst, a *float32, lda int, b *E, m, k, w int), dst, a []float32, lda int, b []E, m, k, w int, widen func(E) float32) {
+	if m <= 0 || k <= 0 || w <= 0 {
 		return
 	}
-	if kern := vecKernels[l].matMulAdd; kern != nil && w%16 == 0 {
+	if len(dst) < m*w || lda < k || len(a) < (m-1)*lda+k || len(b) < k*w {
+		panic(fmt.Sprintf("quant: MatMulAdd of [%d][%d] += [%d][%d] (stride %d) · [%d][%d] over %d, %d and %d elements",
+			m, w, m, k, lda, k, w, len(dst), len(a), len(b)))
+	}
+	if kern != nil && w%16 == 0 {
 		kern(&dst[0], &a[0], lda, &b[0], m, k, w)
 		return
 	}
@@ -71,7 +54,7 @@ func matMulAdd(l cpuLevel, dst, a []float32, lda int, b []float32, m, k, w int) 
 		d, ai := dst[i*w:(i+1)*w], a[i*lda:i*lda+k]
 		for t, s := range ai {
 			for j, v := range b[t*w : (t+1)*w] {
-				d[j] += float32(s * v)
+				d[j] += float32(s * widen(v))
 			}
 		}
 	}

@@ -30,30 +30,30 @@ func TestMatMulAdd(t *testing.T) {
 			for i := 0; i < len(a); i += 7 { // causal masks leave exact zeros
 				a[i] = 0
 			}
-			want := append([]float32(nil), dst...)
-			matMulAdd(levelGeneric, want, a, sh.lda, b, sh.m, sh.k, sh.w)
-			got := append([]float32(nil), dst...)
-			matMulAdd(level, got, a, sh.lda, b, sh.m, sh.k, sh.w)
-			for i := range want {
-				if !sameBits(got[i], want[i]) {
-					t.Fatalf("%s %+v: element %d = %g, portable %g", level, sh, i, got[i], want[i])
+			// same fails unless got, computed from dst, is want's bit for bit.
+			same := func(what string, got func([]float32), want func([]float32)) {
+				t.Helper()
+				g, w := append([]float32(nil), dst...), append([]float32(nil), dst...)
+				got(g)
+				want(w)
+				for i := range w {
+					if !sameBits(g[i], w[i]) {
+						t.Fatalf("%s %+v: %s element %d = %g, want %g", level, sh, what, i, g[i], w[i])
+					}
 				}
 			}
+			got := append([]float32(nil), dst...)
+			matMulAdd(level, got, a, sh.lda, b, sh.m, sh.k, sh.w)
+			same("float32", func(d []float32) { matMulAdd(level, d, a, sh.lda, b, sh.m, sh.k, sh.w) },
+				func(d []float32) { matMulAdd(levelGeneric, d, a, sh.lda, b, sh.m, sh.k, sh.w) })
 			// b in float16: the same as b widened first.
 			b16, wide := make([]uint16, len(b)), make([]float32, len(b))
 			for i, v := range b {
 				b16[i] = F32ToF16(v)
 				wide[i] = F16ToF32(b16[i])
 			}
-			want16 := append([]float32(nil), dst...)
-			matMulAdd(levelGeneric, want16, a, sh.lda, wide, sh.m, sh.k, sh.w)
-			got16 := append([]float32(nil), dst...)
-			matMulAddF16(level, got16, a, sh.lda, b16, sh.m, sh.k, sh.w)
-			for i := range want16 {
-				if !sameBits(got16[i], want16[i]) {
-					t.Fatalf("%s %+v: F16 element %d = %g, widened %g", level, sh, i, got16[i], want16[i])
-				}
-			}
+			same("float16", func(d []float32) { matMulAddF16(level, d, a, sh.lda, b16, sh.m, sh.k, sh.w) },
+				func(d []float32) { matMulAdd(levelGeneric, d, a, sh.lda, wide, sh.m, sh.k, sh.w) })
 			for r := range sh.m { // one row at a time, as a lone query
 				one := append([]float32(nil), dst[r*sh.w:(r+1)*sh.w]...)
 				matMulAdd(level, one, a[r*sh.lda:], sh.lda, b, 1, sh.k, sh.w)
