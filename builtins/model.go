@@ -30,7 +30,7 @@ func modelCommands() map[string]modelCommand {
 		"use":   {runModelUse, "NAME|FILE", "check a model opens and make it the default (config)"},
 		"pull":  {runModelPull, "NAME|URL [--as NAME] [--sha256 HEX] [--force]", "download a model: progress, resume, checksum"},
 		"bench": {modelBench, "-m FILE [-p 512] [-n 128] [-d 0] [-t N] [-r 3] [--cache-type f32|f16] [--json] [--bandwidth=false] [--map-only] [--cpuprofile FILE]", "measure prompt and generation speed as llama-bench does"},
-		"serve": {modelServe, "[-m FILE|NAME] [--addr HOST:PORT] [--ctx N] [-t N] [--name ID] [--template FAMILY] [--quiet]", "serve a model over the OpenAI chat API (for --endpoint)"},
+		"serve": {modelServe, "[-m FILE|NAME] [--addr HOST:PORT] [--ctx N] [-t N] [--cache-type f32|f16] [--name ID] [--template FAMILY] [--quiet]", "serve a model over the OpenAI chat API (for --endpoint)"},
 		"synth": {modelSynth, "--shape SHAPE --type q4_k_m|q8_0|f16 --vocab VOCAB.gguf -o FILE [--seed S] [--layers N]", "write a model with random weights in a real model's exact shape"},
 	}
 }
