@@ -42,7 +42,7 @@ func mustLookup(t gguf.Type) *quant.Format {
 // context when the scratch grows, so that no token allocates.
 type attnBuffers struct {
 	q      []float32 // [queries][HeadDim]  queries of the chunk, gathered
-	qh     []byte    // [queries][HeadDim]  the queries in float16, for a float16 cache
+	qh     []byte    // [queries][HeadDim]  the queries in float16, for a float16 cache (else nil)
 	scores []float32 // [queries][positions]
 	out    []float32 // [queries][HeadDim]
 }
@@ -121,7 +121,7 @@ func (j *attnJob) chunk(w, chunk int) {
 	// get scores that the mask zeroes.
 	S := alignKV(npos)
 	scores := b.scores[:nq*S]
-	if kv.half { // the queries in float16 too, as ggml multiplies an F16 cache
+	if kv.half() { // the queries in float16 too, as ggml multiplies an F16 cache
 		qh := b.qh[:nq*hd*2]
 		f16.Acts().Encode(qh, q)
 		f16.MatMul(scores, u16bytes(kv.headKeys16(j.l, g, S)), S, qh, nq, hd)
@@ -137,7 +137,7 @@ func (j *attnJob) chunk(w, chunk int) {
 	}
 
 	clear(out)
-	if kv.half {
+	if kv.half() {
 		quant.MatMulAddF16(out, scores, S, kv.headValues16(j.l, g, S), nq, S, hd)
 	} else {
 		quant.MatMulAdd(out, scores, S, kv.headValues(j.l, g, S), nq, S, hd)

@@ -48,9 +48,11 @@ func (s *scratch) grow(m *Model, n, ctx int) {
 	for i := range s.attn {
 		s.attn[i] = attnBuffers{
 			q:      make([]float32, n*group*c.HeadDim),
-			qh:     make([]byte, 2*n*group*c.HeadDim),
 			scores: make([]float32, attnQueries(c, n, ctx)),
 			out:    make([]float32, n*group*c.HeadDim),
+		}
+		if m.kvHalf {
+			s.attn[i].qh = make([]byte, 2*n*group*c.HeadDim)
 		}
 	}
 	for _, x := range [][]float32{s.x, s.q, s.k, s.v, s.cos, s.sin} {

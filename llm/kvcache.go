@@ -4,12 +4,12 @@ import (
 	"unsafe"
 
 	"github.com/llamashell/lsh/llm/internal/pages"
-	"github.com/llamashell/lsh/llm/quant"
 )
 
 // kvCache holds the keys and values of every position a session has seen,
 // in float32 (llama.cpp's `--cache-type-k f32 --cache-type-v f32`, the
-// configuration its -f32kv oracle traces use).
+// configuration its -f32kv oracle traces use) or, with Options.KVCache
+// "f16", in float16 (llama.cpp's default).
 //
 // Layout, chosen so that attention reads each KV head's keys and values as
 // contiguous rows (see attention.go), and so that a session touches only
@@ -30,10 +30,9 @@ import (
 // Size: 2 · Layers · span · KVDim · 4 bytes (TinyLlama-1.1B at ctx 2048:
 // 2·22·2048·256·4 = 92 MB), half that in float16.
 type kvCache struct {
-	k, v     []float32 // nil when half
-	k16, v16 []uint16  // the same layout in float16 (Options.KVCache "f16"), nil when not half
-	half     bool
-	ready    int // positions whose pages reserve has populated (a multiple of kvBlock, or span)
+	k, v     []float32 // nil in a float16 cache
+	k16, v16 []uint16  // the same layout in float16, nil in a float32 cache
+	ready    int       // positions whose pages reserve has populated (a multiple of kvBlock, or span)
 	layers   int
 	heads    int // HeadsKV
 	hd       int // HeadDim
@@ -58,7 +57,7 @@ const kvBlock = 128
 func newKVCache(layers, ctx, heads, hd int, half bool) *kvCache {
 	span := (ctx + kvBlock - 1) / kvBlock * kvBlock
 	n := layers * heads * span * hd
-	c := &kvCache{half: half, layers: layers, heads: heads, hd: hd, ctx: ctx, span: span, dim: heads * hd}
+	c := &kvCache{layers: layers, heads: heads, hd: hd, ctx: ctx, span: span, dim: heads * hd}
 	if half {
 		c.k16, c.v16 = make([]uint16, n), make([]uint16, n)
 	} else {
@@ -66,6 +65,9 @@ func newKVCache(layers, ctx, heads, hd int, half bool) *kvCache {
 	}
 	return c
 }
+
+// half reports whether the cache holds float16.
+func (c *kvCache) half() bool { return c.k16 != nil }
 
 // head is the start of layer l's KV head h in k, v, k16 and v16.
 func (c *kvCache) head(l, h int) int { return (l*c.heads + h) * c.span * c.hd }
@@ -92,7 +94,7 @@ func (c *kvCache) reserve(end int) {
 	to := min(c.span, (end+kvBlock-1)/kvBlock*kvBlock)
 	for lh := range c.layers * c.heads {
 		lo, hi := lh*c.span*c.hd+c.ready*c.hd, lh*c.span*c.hd+to*c.hd
-		if c.half {
+		if c.half() {
 			pages.Populate(c.k16[lo:hi])
 			pages.Populate(c.v16[lo:hi])
 		} else {
@@ -117,10 +119,9 @@ func (c *kvCache) put(l, pos int, k, v []float32) {
 // position pos of layer l.
 func (c *kvCache) putHead(l, h, pos int, k, v []float32) {
 	at := c.head(l, h) + pos*c.hd
-	if c.half {
-		for i := range c.hd {
-			c.k16[at+i], c.v16[at+i] = quant.F32ToF16(k[i]), quant.F32ToF16(v[i])
-		}
+	if c.half() { // rounded to nearest, as the queries meeting them are
+		f16.FromFloat(u16bytes(c.k16[at:at+c.hd]), k[:c.hd])
+		f16.FromFloat(u16bytes(c.v16[at:at+c.hd]), v[:c.hd])
 		return
 	}
 	copy(c.k[at:at+c.hd], k[:c.hd])
@@ -133,10 +134,9 @@ func (c *kvCache) get(l, pos, n int, k, v []float32) {
 	for i := range n {
 		for h := range c.heads {
 			at, dk, dv := c.head(l, h)+(pos+i)*c.hd, k[i*c.dim+h*c.hd:][:c.hd], v[i*c.dim+h*c.hd:][:c.hd]
-			if c.half {
-				for j := range dk {
-					dk[j], dv[j] = quant.F16ToF32(c.k16[at+j]), quant.F16ToF32(c.v16[at+j])
-				}
+			if c.half() {
+				f16.Dequantize(dk, u16bytes(c.k16[at:at+c.hd]))
+				f16.Dequantize(dv, u16bytes(c.v16[at:at+c.hd]))
 				continue
 			}
 			copy(dk, c.k[at:])
