@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -185,14 +184,9 @@ func BenchmarkF32Scores(b *testing.B) {
 	f, _ := Lookup(gguf.F32)
 	const rows, cols, n = 1152, 8, 64
 	rng := rand.New(rand.NewPCG(1, 2))
-	w := make([]byte, rows*n*4)
-	x := make([]byte, cols*n*4)
-	for i := 0; i < len(w); i += 4 {
-		binary.LittleEndian.PutUint32(w[i:], math.Float32bits(float32(rng.NormFloat64())))
-	}
-	for i := 0; i < len(x); i += 4 {
-		binary.LittleEndian.PutUint32(x[i:], math.Float32bits(float32(rng.NormFloat64())))
-	}
+	w := weightCase(rng, f, rows*n, "quantized")
+	x := make([]byte, cols*f.XRowBytes(n))
+	f.Acts().Encode(x, normalRow(rng, cols*n, 1))
 	dst := make([]float32, rows*cols)
 	for b.Loop() {
 		f.MatMul(dst, w, rows, x, cols, n)
