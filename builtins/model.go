@@ -25,7 +25,7 @@ type modelCommand struct {
 func modelCommands() map[string]modelCommand {
 	return map[string]modelCommand{
 		"info":  {modelInfo, "FILE [--json]", "show what a GGUF model file holds"},
-		"run":   {modelRun, "-m FILE -p PROMPT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--stop S] [--ignore-eos] [--verbose]", "generate text from a prompt, streamed as it comes"},
+		"run":   {modelRun, "-m FILE -p PROMPT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [--min-p P] [--repeat-penalty R] [--ctx N] [--cache-type f32|f16] [--stop S] [--ignore-eos] [--verbose]", "generate text from a prompt, streamed as it comes"},
 		"list":  {runModelList, "[--json]", "list the models folder; * marks the default"},
 		"use":   {runModelUse, "NAME|FILE", "check a model opens and make it the default (config)"},
 		"pull":  {runModelPull, "NAME|URL [--as NAME] [--sha256 HEX] [--force]", "download a model: progress, resume, checksum"},
@@ -87,6 +87,20 @@ func newModelFlags(env *Env, name string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// cacheTypeFlag defines --cache-type, the KV cache's type (llm.Options.KVCache),
+// and returns a check of its value for a usage error: model run, bench and
+// serve take it alike, f32 by default (the configuration of the oracle
+// traces), f16 as llama.cpp keeps it.
+func cacheTypeFlag(fs *flag.FlagSet, why string) (*string, func() error) {
+	v := fs.String("cache-type", "f32", "the KV cache's `TYPE`: f32 or f16 ("+why+")")
+	return v, func() error {
+		if *v != "f32" && *v != "f16" {
+			return fmt.Errorf("--cache-type %q: want f32 or f16", *v)
+		}
+		return nil
+	}
 }
 
 // parseArgs parses flags anywhere among the arguments (`model info FILE

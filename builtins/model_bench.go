@@ -58,7 +58,7 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	bandwidth := fs.Bool("bandwidth", true, "measure memory bandwidth around every repetition and between the tokens of as many more tg runs, and report tg as a share of it")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) of the tests to `FILE`")
 	mapOnly := fs.Bool("map-only", false, "read the weights from the file mapping only (no huge-page copy)")
-	cacheType := fs.String("cache-type", "f32", "the KV cache's `TYPE`: f32 or f16 (llama.cpp's default; half the memory and half what attention reads)")
+	cacheType, checkCache := cacheTypeFlag(fs, "llama.cpp's default; half the memory and half what attention reads")
 	rest, err := parseModelArgs(fs, args[1:])
 	if err != nil {
 		return 2
@@ -82,8 +82,8 @@ func modelBench(ctx context.Context, env *Env, args []string) int {
 	if *reps < 1 {
 		return env.Errorf(2, name, "-r: %d repetitions: want at least 1", *reps)
 	}
-	if *cacheType != "f32" && *cacheType != "f16" {
-		return env.Errorf(2, name, "--cache-type %q: want f32 or f16", *cacheType)
+	if err := checkCache(); err != nil {
+		return env.Errorf(2, name, "%v", err)
 	}
 	file := envPath(env, *path)
 	if *cpuprofile != "" {

@@ -34,6 +34,7 @@ func modelRun(ctx context.Context, env *Env, args []string) int {
 	ctxSize := fs.Int("ctx", 0, "context size in tokens (0: the model's, at most 4096)")
 	ignoreEOS := fs.Bool("ignore-eos", false, "never stop at an end-of-text token")
 	verbose := fs.Bool("verbose", false, "report memory and timings on stderr")
+	cacheType, checkCache := cacheTypeFlag(fs, "half the memory, faster in long contexts")
 	var stops []string
 	fs.Func("stop", "stop at this `STRING` (repeatable)", func(s string) error { stops = append(stops, s); return nil })
 	rest, err := parseModelArgs(fs, args[1:])
@@ -47,12 +48,15 @@ func modelRun(ctx context.Context, env *Env, args []string) int {
 	if *temp < 0 || *topP < 0 || *minP < 0 || *repeat < 0 || *ctxSize < 0 {
 		return env.Errorf(2, name, "--temp, --top-p, --min-p, --repeat-penalty and --ctx must not be negative")
 	}
+	if err := checkCache(); err != nil {
+		return env.Errorf(2, name, "%v", err)
+	}
 	if *seed < 0 {
 		*seed = time.Now().UnixNano() & math.MaxInt64
 	}
 
 	start := time.Now()
-	m, err := llm.Load(envPath(env, *path))
+	m, err := llm.LoadWith(envPath(env, *path), llm.Options{KVCache: *cacheType})
 	if err != nil {
 		return env.Errorf(1, name, "%v", err)
 	}
@@ -104,8 +108,8 @@ func report(env *Env, m *llm.Model, s *llm.Session, g *llm.Generation, load time
 	w := env.Stderr
 	c := m.Config
 	fmt.Fprintf(w, "\nmodel:   %s (%s, %s parameters, %s), seed %d\n", m.Path, c.Arch, paramCount(sum.Parameters), orDash(sum.FileType), seed)
-	fmt.Fprintf(w, "memory:  mapped %s (weights, not in the heap); Go heap %s in use, of which session %s (KV cache of %d positions) and model %s\n",
-		sizeMiB(m.MappedBytes()), sizeMiB(int64(mem.HeapAlloc)), sizeMiB(s.HeapBytes()), s.ContextSize(), sizeMiB(m.HeapBytes()))
+	fmt.Fprintf(w, "memory:  mapped %s (weights, not in the heap); Go heap %s in use, of which session %s (%s KV cache of %d positions) and model %s\n",
+		sizeMiB(m.MappedBytes()), sizeMiB(int64(mem.HeapAlloc)), sizeMiB(s.HeapBytes()), m.KVCache(), s.ContextSize(), sizeMiB(m.HeapBytes()))
 	rate := func(what string, d time.Duration, n int, unit string) {
 		if n == 0 {
 			fmt.Fprintf(w, "%-13s = %10.2f ms\n", what, millis(d))

@@ -26,7 +26,7 @@ func modelServe(ctx context.Context, env *Env, args []string) int {
 	id := fs.String("name", "", "the model's `ID` in /v1/models (default: the file's name)")
 	tmpl := fs.String("template", "", "chat template `FAMILY`: zephyr, chatml, llama3, llama2 or plain (default: from the model)")
 	quiet := fs.Bool("quiet", false, "do not log requests on stderr")
-	cacheType := fs.String("cache-type", "f32", "the KV cache's `TYPE`: f32 or f16 (half the memory, faster in long chats)")
+	cacheType, checkCache := cacheTypeFlag(fs, "half the memory, faster in long chats")
 	rest, err := parseModelArgs(fs, args[1:])
 	if err != nil {
 		return 2
@@ -34,6 +34,9 @@ func modelServe(ctx context.Context, env *Env, args []string) int {
 	if len(rest) > 0 || *ctxSize < 0 || *threads < 0 {
 		fs.Usage()
 		return 2
+	}
+	if err := checkCache(); err != nil {
+		return env.Errorf(2, name, "%v", err)
 	}
 	getenv := envGetter(env)
 	settings := store.Settings{Flag: *path, Env: getenv("LSH_MODEL"), Dir: env.Dir}

@@ -98,7 +98,7 @@ func TestModelServeErrors(t *testing.T) {
 		{[]string{"serve", "-m", model, "--addr", "256.0.0.1:1"}, 1, "256.0.0.1"},
 		{[]string{"serve", "-m", model, "--template", "vicuna"}, 1, `unknown template family "vicuna"`},
 		{[]string{"serve", "-m", model, "extra"}, 2, "usage: model serve"},
-		{[]string{"serve", "-m", model, "--cache-type", "q8_0"}, 1, `KV cache type "q8_0": want f32 or f16`},
+		{[]string{"serve", "-m", model, "--cache-type", "q8_0"}, 2, `--cache-type "q8_0": want f32 or f16`},
 	} {
 		var out, errOut bytes.Buffer
 		fn, _ := Lookup("model")

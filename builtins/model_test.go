@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -115,6 +117,21 @@ func TestModelRun(t *testing.T) {
 			t.Errorf("--verbose lacks %q:\n%s", w, errOut)
 		}
 	}
+	// A float16 KV cache: llama.cpp's continuation still, in half the
+	// session's memory.
+	session := regexp.MustCompile(`session ([0-9.]+) MiB \((f16|f32) KV cache of 2048 positions\)`)
+	var mib [2]float64
+	for i, kv := range []string{"f32", "f16"} {
+		out, errOut, status = runModel(t, bg, "", "run", "-m", stories, "-p", "Once upon a time", "-n", "16", "--temp", "0", "--cache-type", kv, "--verbose")
+		m := session.FindStringSubmatch(errOut)
+		if status != 0 || out != want || m == nil || m[2] != kv {
+			t.Fatalf("--cache-type %s: status %d, stdout %q, stderr %q", kv, status, out, errOut)
+		}
+		mib[i], _ = strconv.ParseFloat(m[1], 64)
+	}
+	if mib[1] > 0.55*mib[0] {
+		t.Errorf("the float16 session takes %.1f MiB, the float32 one %.1f", mib[1], mib[0])
+	}
 	// Sampling is reproducible by seed.
 	a, _, _ := runModel(t, bg, "", "run", "-m", stories, "-p", "The dog", "-n", "24", "--seed", "5", "--temp", "1.2")
 	b, _, _ := runModel(t, bg, "", "run", "-m", stories, "-p", "The dog", "-n", "24", "--seed", "5", "--temp", "1.2")
@@ -138,6 +155,7 @@ func TestModelRunErrors(t *testing.T) {
 		{bg, []string{"run", "-m", testdataPath(t, "vocab/README.md"), "-p", "x"}, 1, "not a GGUF file"},
 		{bg, []string{"run", "-m", testdataPath(t, "vocab/ggml-vocab-llama-spm.gguf"), "-p", "x"}, 1, `missing tensor "token_embd.weight"`},
 		{bg, []string{"run", "-m", stories, "-p", "Once upon a time there was a dog", "--ctx", "4"}, 1, "the context holds 4"},
+		{bg, []string{"run", "-m", stories, "-p", "x", "--cache-type", "q4_0"}, 2, `--cache-type "q4_0": want f32 or f16`},
 		{cancelled, []string{"run", "-m", stories, "-p", "Once upon a time"}, 130, "interrupted"},
 	}
 	for _, c := range cases {

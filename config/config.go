@@ -24,6 +24,7 @@ import (
 //	model    = "qwen2.5-0.5b"      # a name in the models folder, or a path
 //	context  = 2048                # context window, tokens
 //	threads  = 2                   # 0 or absent: one per core
+//	cache_type = "f16"             # the model's KV cache: "f16" or "f32"
 //	guard    = true                # rate shell lines before running them
 //	source   = "auto"              # "auto", "rules" or "model"
 //	endpoint = "http://127.0.0.1:8080/v1"   # a remote OpenAI-compatible engine
@@ -47,6 +48,10 @@ type Config struct {
 	Prompt   string
 	Colors   Colors
 
+	// CacheType is how the local model keeps its keys and values
+	// (CacheF16, CacheF32; "" when unset: the shell then uses float16).
+	CacheType string
+
 	// Warnings are keys lsh does not know: reported, never fatal, so a
 	// config written for a newer lsh still loads.
 	Warnings []Warning
@@ -62,6 +67,12 @@ type Colors struct {
 	Theme     string
 	Overrides map[string]string
 }
+
+// The values of the cache_type key.
+const (
+	CacheF16 = "f16"
+	CacheF32 = "f32"
+)
 
 // The values of the source key.
 const (
@@ -246,6 +257,7 @@ var schema = []struct {
 	key  string
 	kind kind
 }{
+	{"cache_type", kindString},
 	{"colors", kindTable},
 	{"context", kindInt},
 	{"endpoint", kindString},
@@ -288,6 +300,10 @@ func check(key string, k kind, v any) (any, string) {
 		case "model":
 			if strings.TrimSpace(s) == "" {
 				return nil, "is empty (remove the line to use no model)"
+			}
+		case "cache_type":
+			if s != CacheF16 && s != CacheF32 {
+				return nil, fmt.Sprintf("%q is not one of \"f16\", \"f32\"", s)
 			}
 		case "source":
 			if s != SourceAuto && s != SourceRules && s != SourceModel {
@@ -391,6 +407,8 @@ func (c *Config) set(key string, v any) {
 		c.Context = v.(int)
 	case "threads":
 		c.Threads = v.(int)
+	case "cache_type":
+		c.CacheType = v.(string)
 	case "guard":
 		b := v.(bool)
 		c.Guard = &b

@@ -12,6 +12,7 @@ const fullConfig = `# my lsh
 model    = "qwen2.5-0.5b"   # the small one
 context  = 4096
 threads  = 2
+cache_type = "f32"
 guard    = false
 source   = "rules"
 endpoint = "http://127.0.0.1:8080/v1"
@@ -31,7 +32,7 @@ func TestParseEveryKey(t *testing.T) {
 	}
 	f := false
 	want := Config{
-		Model: "qwen2.5-0.5b", Context: 4096, Threads: 2, Guard: &f, Source: SourceRules,
+		Model: "qwen2.5-0.5b", Context: 4096, Threads: 2, CacheType: CacheF32, Guard: &f, Source: SourceRules,
 		Endpoint: "http://127.0.0.1:8080/v1", Prompt: `\u@\h:\w\$ `,
 		Colors: Colors{Theme: "dark", Overrides: map[string]string{"error": "#ff5f5f", "dim": "244", "hint": "#abc"}},
 	}
@@ -43,7 +44,7 @@ func TestParseEveryKey(t *testing.T) {
 	if !c.Exists || len(c.Warnings) != 0 {
 		t.Errorf("Exists=%v Warnings=%v", c.Exists, c.Warnings)
 	}
-	for key, where := range map[string]string{"model": "config.toml:2", "context": "config.toml:3", "colors.dim": "config.toml:13", "colors.theme": "config.toml:11"} {
+	for key, where := range map[string]string{"model": "config.toml:2", "context": "config.toml:3", "colors.dim": "config.toml:14", "colors.theme": "config.toml:12"} {
 		if got := c.Where(key); got != where {
 			t.Errorf("Where(%q) = %q, want %q", key, got, where)
 		}
@@ -129,6 +130,8 @@ func TestBadValues(t *testing.T) {
 		{`context = 0`, `c.toml:2:11: context: 0 is out of range (1 to 1048576 tokens)`},
 		{`threads = -1`, `c.toml:2:11: threads: -1 is out of range (0 for one per core, up to 1024)`},
 		{`threads = 2.5`, `c.toml:2:11: threads: want an integer, got the number 2.5`},
+		{`cache_type = "q8_0"`, `c.toml:2:14: cache_type: "q8_0" is not one of "f16", "f32"`},
+		{`cache_type = 16`, `c.toml:2:14: cache_type: want a string, got the integer 16`},
 		{`guard = "yes"`, `c.toml:2:9: guard: want true or false, got the string "yes"`},
 		{`source = "llm"`, `c.toml:2:10: source: "llm" is not one of "auto", "rules", "model"`},
 		{`endpoint = "localhost:8080"`, `c.toml:2:12: endpoint: "localhost:8080" is not an http:// or https:// URL`},

@@ -89,6 +89,7 @@ func (c *Config) flatten() map[string]any {
 	put("model", c.Model, c.Model != "")
 	put("context", c.Context, c.Context != 0)
 	put("threads", c.Threads, c.Threads != 0 || c.Has("threads"))
+	put("cache_type", c.CacheType, c.CacheType != "")
 	if c.Guard != nil {
 		m["guard"] = *c.Guard
 	}

@@ -33,6 +33,9 @@ type EngineOptions struct {
 	// Threads is how many cores the local model computes with (--threads,
 	// config threads); 0 means one per core.
 	Threads int
+	// KVCache is how the local session keeps keys and values
+	// (llm.Options.KVCache; config cache_type): "f16" or "f32"; "" is f32.
+	KVCache string
 	// MapOnly keeps the weights in the file mapping (llm.Options.MapOnly):
 	// for one-shot use (`lsh -c "? …"`), where the engine's background copy
 	// of the weights into huge pages would only compete with the one
@@ -86,11 +89,22 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 			return nil, fmt.Errorf("intents: endpoint %q is not an http(s) URL such as http://127.0.0.1:8080/v1", opts.Endpoint)
 		}
 	}
+	switch opts.KVCache {
+	case "":
+		opts.KVCache = "f32"
+	case "f32", "f16":
+	default:
+		return nil, fmt.Errorf("intents: KV cache type %q: want f32 or f16", opts.KVCache)
+	}
 	if opts.Host == nil {
 		opts.Host = DetectHost()
 	}
 	return &Engine{opts: opts, rules: NewRules(opts.Host)}, nil
 }
+
+// KVCache is how the local model's session keeps keys and values: "f32"
+// or "f16" (EngineOptions.KVCache).
+func (e *Engine) KVCache() string { return e.opts.KVCache }
 
 // HasModel reports whether a model (local or remote) is configured.
 func (e *Engine) HasModel() bool { return e.opts.ModelPath != "" || e.opts.Endpoint != "" }
@@ -173,7 +187,7 @@ func (e *Engine) resolver(progress func(Progress)) (Resolver, error) {
 	if progress != nil {
 		progress(Progress{Phase: PhaseLoading})
 	}
-	m, err := llm.LoadWith(e.opts.ModelPath, llm.Options{Threads: e.opts.Threads, MapOnly: e.opts.MapOnly})
+	m, err := llm.LoadWith(e.opts.ModelPath, llm.Options{Threads: e.opts.Threads, MapOnly: e.opts.MapOnly, KVCache: e.opts.KVCache})
 	if err != nil {
 		return nil, err
 	}

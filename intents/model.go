@@ -158,7 +158,7 @@ func NewModelResolver(m *llm.Model, opts ModelOptions) (*ModelResolver, error) {
 	if len(r.prefix)+64 > sess.ContextSize() {
 		return nil, fmt.Errorf("intents: the prompt's opening takes %d tokens; a context of %d leaves too little room (raise the context)", len(r.prefix), sess.ContextSize())
 	}
-	r.key = prefixKey(m.Fingerprint(), r.prefix)
+	r.key = prefixKey(m.Fingerprint(), m.KVCache(), r.prefix)
 	return r, nil
 }
 

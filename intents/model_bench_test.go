@@ -10,7 +10,8 @@ import (
 
 // The model path's latency, on the model $LSH_BENCH_MODEL names (e.g. a
 // `model synth --shape tinyllama-1.1b --type q4_k_m` file; docs/performance.md);
-// LSH_BENCH_MAPONLY=1 loads it with EngineOptions.MapOnly.
+// LSH_BENCH_MAPONLY=1 loads it with EngineOptions.MapOnly, LSH_BENCH_KVCACHE=f16
+// with a float16 KV cache.
 // Each benchmark stops the generation at its first sampled token and
 // reports:
 //
@@ -51,7 +52,8 @@ func firstToken(b *testing.B, e *Engine, req Request) RunStats {
 
 func benchEngine(b *testing.B, h *Host, path, cache string) *Engine {
 	e, err := NewEngine(EngineOptions{ModelPath: path, Mode: ModeModel, Host: h, CacheDir: cache,
-		Builtins: []string{"explain", "diagnose", "why", "model"}, MapOnly: os.Getenv("LSH_BENCH_MAPONLY") != ""})
+		Builtins: []string{"explain", "diagnose", "why", "model"}, MapOnly: os.Getenv("LSH_BENCH_MAPONLY") != "",
+		KVCache: os.Getenv("LSH_BENCH_KVCACHE")})
 	if err != nil {
 		b.Fatal(err)
 	}

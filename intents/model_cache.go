@@ -21,10 +21,12 @@ import (
 // session (a new lsh) does not compute it again:
 //
 //	$XDG_CACHE_HOME/lsh/prompt-<key>.kv     llm.State.WriteTo's format
-//	key = hex(SHA-256(cacheFormat | engineVersion | model fingerprint | opening's token ids))[:32]
+//	key = hex(SHA-256(cacheFormat | engineVersion | model fingerprint | KV cache type | opening's token ids))[:32]
 //
 // The fingerprint changes when the model file does (llm.Model.Fingerprint
-// hashes its header and the start of every tensor), the token ids when the
+// hashes its header and the start of every tensor), the cache type when
+// the keys and values are kept in float16 instead of float32 (a state
+// computed in one is not exactly the state of the other), the token ids when the
 // prompt, the host's facts or the chat template do, and engineVersion when
 // lsh is rebuilt from other sources (whose arithmetic may differ). A file
 // that does not read back as the state of exactly those tokens for exactly
@@ -61,11 +63,12 @@ var engineVersion = lazy.Value[string]{Build: func() string {
 }}
 
 // prefixKey names the cached state of ids computed by the model with
-// fingerprint fp.
-func prefixKey(fp [32]byte, ids []int32) string {
+// fingerprint fp and a KV cache of type kv (llm.Model.KVCache).
+func prefixKey(fp [32]byte, kv string, ids []int32) string {
 	h := sha256.New()
 	h.Write([]byte(cacheFormat + "\x00" + engineVersion.Get() + "\x00"))
 	h.Write(fp[:])
+	h.Write([]byte(kv + "\x00"))
 	var b [4]byte
 	for _, id := range ids {
 		binary.LittleEndian.PutUint32(b[:], uint32(id))

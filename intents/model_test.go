@@ -176,15 +176,19 @@ func TestModelHundredSeeds(t *testing.T) {
 
 // As `lsh --model FILE --dry-run --json -c "? …"` does: an engine with a
 // model file answers every request with a valid intent from the model, for
-// each family of vocabulary and template.
+// each family of vocabulary and template, and with the float16 KV cache
+// the shell uses by default.
 func TestEngineModelIntents(t *testing.T) {
 	for _, c := range []struct {
 		name, path string
 		family     chat.Family
+		kv         string
 	}{
-		{"stories260K", storiesModel, chat.Plain},
-		{"tinyllama-like", "", chat.Zephyr},
-		{"qwen-like", "", chat.ChatML},
+		{"stories260K", storiesModel, chat.Plain, ""},
+		{"stories260K, float16 cache", storiesModel, chat.Plain, "f16"},
+		{"tinyllama-like", "", chat.Zephyr, ""},
+		{"tinyllama-like, float16 cache", "", chat.Zephyr, "f16"},
+		{"qwen-like", "", chat.ChatML, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := c.path
@@ -199,7 +203,7 @@ func TestEngineModelIntents(t *testing.T) {
 			}
 			h := modelHost(t)
 			e, err := NewEngine(EngineOptions{ModelPath: path, Mode: ModeModel, Host: h, Commands: testCommands, CacheDir: t.TempDir(),
-				Sampling: llm.SamplerConfig{Temperature: 0.8, Seed: 3}})
+				Sampling: llm.SamplerConfig{Temperature: 0.8, Seed: 3}, KVCache: c.kv})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -276,21 +280,23 @@ func TestModelCancel(t *testing.T) {
 // The opening's state is computed once: the first request evaluates the
 // opening and its own tokens, the next ones only their own; a second
 // engine (a new lsh) finds the opening on disk; a corrupt cache file is
-// ignored and rewritten; a changed model file misses the cache.
+// ignored and rewritten; a float16 cache keeps its own opening beside the
+// float32 one's; a changed model file misses the cache.
 func TestPromptCache(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "model.gguf")
 	writeSynth(t, model, synthTiny, 1)
 	cache := filepath.Join(dir, "cache")
 	h := modelHost(t)
-	newEngine := func() *Engine {
-		e, err := NewEngine(EngineOptions{ModelPath: model, Mode: ModeModel, Host: h, Commands: testCommands, CacheDir: cache})
+	newEngineKV := func(kv string) *Engine {
+		e, err := NewEngine(EngineOptions{ModelPath: model, Mode: ModeModel, Host: h, Commands: testCommands, CacheDir: cache, KVCache: kv})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { e.Close() })
 		return e
 	}
+	newEngine := func() *Engine { return newEngineKV("") }
 	ask := func(e *Engine, text string) (Intent, RunStats) {
 		t.Helper()
 		req := Request{Text: text, Dir: h.Home, Home: h.Home}
@@ -340,6 +346,21 @@ func TestPromptCache(t *testing.T) {
 		t.Errorf("after a corrupt file was rewritten: prefix %s, want disk", st.PrefixSource)
 	}
 
+	// Keys and values in float16: not the float32 state rounded, but the
+	// opening computed with that cache, kept in a file of its own and
+	// read back by the next such engine, which answers alike.
+	in3, st := ask(newEngineKV("f16"), "show disk usage")
+	if st.PrefixSource != "computed" {
+		t.Errorf("float16 cache: prefix %s, want computed", st.PrefixSource)
+	}
+	in4, st := ask(newEngineKV("f16"), "show disk usage")
+	if st.PrefixSource != "disk" || in3.Command != in4.Command || in3.Text != in4.Text || in3.Kind != in4.Kind {
+		t.Errorf("float16 cache again: prefix %s, answers %+v and %+v; want it from disk, the same", st.PrefixSource, in3, in4)
+	}
+	if files, _ = filepath.Glob(filepath.Join(cache, "prompt-*.kv")); len(files) != 2 {
+		t.Errorf("cache files %v, want one per cache type", files)
+	}
+
 	// The model file changes (other weights): the fingerprint, and with it
 	// the key, changes.
 	writeSynth(t, model, synthTiny, 2)
@@ -347,8 +368,8 @@ func TestPromptCache(t *testing.T) {
 	if st.PrefixSource != "computed" {
 		t.Errorf("changed model: prefix %s, want computed", st.PrefixSource)
 	}
-	if files, _ = filepath.Glob(filepath.Join(cache, "prompt-*.kv")); len(files) != 2 {
-		t.Errorf("cache files %v, want one per model", files)
+	if files, _ = filepath.Glob(filepath.Join(cache, "prompt-*.kv")); len(files) != 3 {
+		t.Errorf("cache files %v, want one per model and cache type", files)
 	}
 }
 
@@ -384,13 +405,17 @@ func TestEnginePrepare(t *testing.T) {
 	}
 }
 
-// The key names the model, the opening and the build.
+// The key names the model, its cache type, the opening and the build.
 func TestPrefixKey(t *testing.T) {
 	var a, b [32]byte
 	b[0] = 1
 	ids := []int32{1, 2, 3}
-	if prefixKey(a, ids) == prefixKey(b, ids) || prefixKey(a, ids) == prefixKey(a, ids[:2]) || prefixKey(a, ids) != prefixKey(a, []int32{1, 2, 3}) {
+	if prefixKey(a, "f32", ids) == prefixKey(b, "f32", ids) || prefixKey(a, "f32", ids) == prefixKey(a, "f32", ids[:2]) ||
+		prefixKey(a, "f32", ids) != prefixKey(a, "f32", []int32{1, 2, 3}) {
 		t.Error("the key does not tell models or prompts apart")
+	}
+	if prefixKey(a, "f32", ids) == prefixKey(a, "f16", ids) {
+		t.Error("the key does not tell a float16 cache's state from a float32 one's")
 	}
 	if engineVersion.Get() == "" {
 		t.Error("no engine version")

@@ -127,6 +127,9 @@ func TestEngineLazy(t *testing.T) {
 	if _, err := NewEngine(EngineOptions{Endpoint: "localhost:8080"}); err == nil || !strings.Contains(err.Error(), "http(s) URL") {
 		t.Errorf("a bad endpoint: %v", err)
 	}
+	if _, err := NewEngine(EngineOptions{ModelPath: storiesModel, KVCache: "q8_0"}); err == nil || !strings.Contains(err.Error(), `"q8_0"`) {
+		t.Errorf("a bad KV cache type: %v", err)
+	}
 
 	e, err := NewEngine(EngineOptions{ModelPath: storiesModel, Host: h, Commands: testCommands})
 	if err != nil {

@@ -130,6 +130,15 @@ func (m *Model) Close() error {
 // Threads is the number of cores a forward pass uses.
 func (m *Model) Threads() int { return m.pool.threads }
 
+// KVCache is how the model's sessions store keys and values: "f32" or
+// "f16" (Options.KVCache).
+func (m *Model) KVCache() string {
+	if m.kvHalf {
+		return "f16"
+	}
+	return "f32"
+}
+
 func littleEndian() bool {
 	x := uint16(1)
 	return *(*byte)(unsafe.Pointer(&x)) == 1

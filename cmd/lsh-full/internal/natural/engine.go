@@ -224,9 +224,16 @@ func (e *Engine) build() {
 	// lsh of the machine shares through the page cache; the engine's
 	// private huge-page copy (faster generation, a second copy in RAM) is
 	// for `model run/bench/serve`, not for each terminal's shell.
+	// The KV cache in float16 unless the config says otherwise, as
+	// llama.cpp keeps it: half the memory, and a request late in a long
+	// session reads half the bytes in attention.
+	cacheType := cfg.CacheType
+	if cacheType == "" {
+		cacheType = config.CacheF16
+	}
 	eng, err := intents.NewEngine(intents.EngineOptions{
 		ModelPath: choice.Path, Endpoint: endpoint, Mode: mode, Threads: cfg.Threads, MapOnly: true,
-		Context: cfg.Context, CacheDir: paths.CacheDir, Builtins: s.Builtins,
+		KVCache: cacheType, Context: cfg.Context, CacheDir: paths.CacheDir, Builtins: s.Builtins,
 	})
 	if err != nil {
 		e.err = err

@@ -2,6 +2,7 @@ package natural
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,6 +102,30 @@ func TestCheckSettings(t *testing.T) {
 	for _, s := range []Settings{{Source: "magic"}, {Endpoint: "localhost:8080"}, {Endpoint: "ftp://x/v1"}} {
 		if err := CheckSettings(s); err == nil {
 			t.Errorf("%+v accepted", s)
+		}
+	}
+}
+
+// The shell keeps its model's keys and values in float16 unless the
+// config's cache_type says f32.
+func TestEngineCacheType(t *testing.T) {
+	dir := t.TempDir()
+	model, err := filepath.Abs("../../../../testdata/models/stories260K.gguf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ set, want string }{{"", "f16"}, {"f16", "f16"}, {"f32", "f32"}} {
+		e := NewEngine(Settings{Model: model, Dir: dir, Getenv: func(string) string { return "" },
+			Config: func() (*config.Config, config.Paths, error) {
+				return &config.Config{CacheType: tc.set}, config.Paths{Home: dir, ModelsDir: dir, CacheDir: dir}, nil
+			}})
+		e.once.Do(e.build)
+		eng, ok := e.resolver.(*intents.Engine)
+		if e.err != nil || !ok {
+			t.Fatalf("cache_type %q: no model engine (%v)", tc.set, e.err)
+		}
+		if got := eng.KVCache(); got != tc.want {
+			t.Errorf("cache_type %q: the engine keeps a %s cache, want %s", tc.set, got, tc.want)
 		}
 	}
 }
