@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -109,6 +110,10 @@ func TestStateLetter(t *testing.T) {
 // sampled: its CPU share is over its lifetime, which is above zero for a
 // process that has run, and its program is the test binary.
 func TestCollectWithoutSample(t *testing.T) {
+	// The kernel counts a process's CPU time in clock ticks (10 ms): a
+	// test binary that started a few milliseconds ago may have none yet.
+	for start := time.Now(); ownCPU() < 50*time.Millisecond && time.Since(start) < 5*time.Second; {
+	}
 	s, err := Collect(t.Context(), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -130,4 +135,13 @@ func TestCollectWithoutSample(t *testing.T) {
 		return
 	}
 	t.Errorf("own process %d not among %d", os.Getpid(), len(s.Procs))
+}
+
+// ownCPU is the CPU time this process has used.
+func ownCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return time.Hour
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
