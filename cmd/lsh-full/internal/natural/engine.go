@@ -220,10 +220,6 @@ func (e *Engine) build() {
 	if endpoint == "" {
 		endpoint = cfg.Endpoint
 	}
-	// MapOnly: a shell keeps the weights in the file mapping, which every
-	// lsh of the machine shares through the page cache; the engine's
-	// private huge-page copy (faster generation, a second copy in RAM) is
-	// for `model run/bench/serve`, not for each terminal's shell.
 	// The KV cache in float16 unless the config says otherwise, as
 	// llama.cpp keeps it: half the memory, and a request late in a long
 	// session reads half the bytes in attention.
@@ -231,6 +227,10 @@ func (e *Engine) build() {
 	if cacheType == "" {
 		cacheType = config.CacheF16
 	}
+	// MapOnly: a shell keeps the weights in the file mapping, which every
+	// lsh of the machine shares through the page cache; the engine's
+	// private huge-page copy (faster generation, a second copy in RAM) is
+	// for `model run/bench/serve`, not for each terminal's shell.
 	eng, err := intents.NewEngine(intents.EngineOptions{
 		ModelPath: choice.Path, Endpoint: endpoint, Mode: mode, Threads: cfg.Threads, MapOnly: true,
 		KVCache: cacheType, Context: cfg.Context, CacheDir: paths.CacheDir, Builtins: s.Builtins,
