@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/llamashell/lsh/llm"
 )
 
 // modelCommand is one `model SUBCOMMAND`.
@@ -96,7 +98,7 @@ func newModelFlags(env *Env, name string) *flag.FlagSet {
 func cacheTypeFlag(fs *flag.FlagSet, why string) (*string, func() error) {
 	v := fs.String("cache-type", "f32", "the KV cache's `TYPE`: f32 or f16 ("+why+")")
 	return v, func() error {
-		if *v != "f32" && *v != "f16" {
+		if llm.CheckKVCache(*v) != nil {
 			return fmt.Errorf("--cache-type %q: want f32 or f16", *v)
 		}
 		return nil

@@ -89,12 +89,11 @@ func NewEngine(opts EngineOptions) (*Engine, error) {
 			return nil, fmt.Errorf("intents: endpoint %q is not an http(s) URL such as http://127.0.0.1:8080/v1", opts.Endpoint)
 		}
 	}
-	switch opts.KVCache {
-	case "":
+	if err := llm.CheckKVCache(opts.KVCache); err != nil {
+		return nil, fmt.Errorf("intents: %w", err)
+	}
+	if opts.KVCache == "" {
 		opts.KVCache = "f32"
-	case "f32", "f16":
-	default:
-		return nil, fmt.Errorf("intents: KV cache type %q: want f32 or f16", opts.KVCache)
 	}
 	if opts.Host == nil {
 		opts.Host = DetectHost()

@@ -91,8 +91,8 @@ func LoadWith(path string, o Options) (*Model, error) {
 	if o.Threads < 0 {
 		return nil, fmt.Errorf("llm: %d threads: want 0 (one per core) or more", o.Threads)
 	}
-	if o.KVCache != "" && o.KVCache != "f32" && o.KVCache != "f16" {
-		return nil, fmt.Errorf("llm: KV cache type %q: want f32 or f16", o.KVCache)
+	if err := CheckKVCache(o.KVCache); err != nil {
+		return nil, fmt.Errorf("llm: %w", err)
 	}
 	if !littleEndian() {
 		return nil, fmt.Errorf("llm: %s: this machine is big-endian; the engine reads GGUF data in place and needs a little-endian one", path)
@@ -129,6 +129,15 @@ func (m *Model) Close() error {
 
 // Threads is the number of cores a forward pass uses.
 func (m *Model) Threads() int { return m.pool.threads }
+
+// CheckKVCache reports an error naming t unless Options.KVCache takes it:
+// "f32" (or "", the same) and "f16".
+func CheckKVCache(t string) error {
+	if t != "" && t != "f32" && t != "f16" {
+		return fmt.Errorf("KV cache type %q: want f32 or f16", t)
+	}
+	return nil
+}
 
 // KVCache is how the model's sessions store keys and values: "f32" or
 // "f16" (Options.KVCache).
